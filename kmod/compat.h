@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Every difference between the kernels saker supports lives here, behind a
+ * name that says what it provides. The rest of the module never tests
+ * LINUX_VERSION_CODE. Checked against Debian's 6.1 and 6.12.
+ */
+#ifndef SAKER_COMPAT_H
+#define SAKER_COMPAT_H
+
+#include <linux/version.h>
+#include <linux/mm.h>
+#include <linux/ns_common.h>
+#include <linux/nsproxy.h>
+
+/* vm_flags became read-only behind accessors in 6.3. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+#define saker_vma_clear_flags(vma, f)	vm_flags_clear(vma, f)
+#else
+#define saker_vma_clear_flags(vma, f)	((vma)->vm_flags &= ~(f))
+#endif
+
+/*
+ * struct mnt_namespace is private to fs/; its first member has been its
+ * struct ns_common since 3.19, which is all saker reads. The VM tests
+ * compare the result with /proc/self/ns/mnt.
+ */
+static inline unsigned int saker_mnt_ns_inum(struct nsproxy *nsp)
+{
+	return nsp->mnt_ns ? ((struct ns_common *)nsp->mnt_ns)->inum : 0;
+}
+
+/*
+ * The kernel function that opens a file for every open path (open, openat,
+ * openat2, creat, io_uring's openat, exec's image open), most recent name
+ * first: it was renamed do_file_open after 7.0.
+ */
+#define SAKER_OPEN_PROBE_NAMES	{ "do_file_open", "do_filp_open" }
+
+/*
+ * fs/internal.h's struct open_flags, its third argument. Unchanged from
+ * 3.6 through 7.2 in the fields saker reads (the first two and the last).
+ */
+struct saker_open_flags {
+	int open_flag;
+	umode_t mode;
+	int acc_mode;
+	int intent;
+	int lookup_flags;
+};
+
+#endif /* SAKER_COMPAT_H */

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * saker: capture exec, fork, exit and open events for runtime threat
+ * detection into per-CPU rings read through /dev/saker. The ABI and the
+ * ring protocol are described in uapi/saker.h; docs/architecture.md has the
+ * rest.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/log2.h>
+
+#include "saker.h"
+
+static unsigned int ring_kb = 4096;
+module_param(ring_kb, uint, 0444);
+MODULE_PARM_DESC(ring_kb, "Ring size per CPU in KiB, a power of two (default 4096)");
+
+static unsigned int wakeup_kb;
+module_param(wakeup_kb, uint, 0444);
+MODULE_PARM_DESC(wakeup_kb, "Wake the reader when a ring holds this many KiB (default: a quarter of the ring)");
+
+static unsigned int latency_ms = 10;
+module_param(latency_ms, uint, 0444);
+MODULE_PARM_DESC(latency_ms, "Wake the reader at most this many ms after an event (default 10)");
+
+module_param_named(open_maxactive, saker_open_maxactive, uint, 0444);
+MODULE_PARM_DESC(open_maxactive, "Opens tracked at once by the kretprobe (default: 16 per CPU, at least 128)");
+
+struct saker_dev saker_dev;
+
+static int __init saker_check_params(void)
+{
+	u64 size = (u64)ring_kb * 1024;
+
+	/* Room for several records of the largest kind keeps padding sane. */
+	if (!is_power_of_2(size) || size < 4 * SAKER_REC_MAX ||
+	    size > (1ULL << 30)) {
+		pr_err("ring_kb=%u: must be a power of two between %lu and %u\n",
+		       ring_kb, roundup_pow_of_two(4 * SAKER_REC_MAX) / 1024,
+		       1U << 20);
+		return -EINVAL;
+	}
+	if ((u64)wakeup_kb * 1024 > size) {
+		pr_err("wakeup_kb=%u is larger than the ring (%u KiB)\n",
+		       wakeup_kb, ring_kb);
+		return -EINVAL;
+	}
+	if (!latency_ms || latency_ms > 10000) {
+		pr_err("latency_ms=%u: must be between 1 and 10000\n",
+		       latency_ms);
+		return -EINVAL;
+	}
+	saker_dev.ring_size = size;
+	saker_dev.wakeup_bytes = wakeup_kb ? (u64)wakeup_kb * 1024 : size / 4;
+	saker_dev.latency_ms = latency_ms;
+	return 0;
+}
+
+static int __init saker_init(void)
+{
+	int err;
+
+	err = saker_check_params();
+	if (err)
+		return err;
+
+	init_waitqueue_head(&saker_dev.wq);
+	atomic_set(&saker_dev.opened, 0);
+	saker_wakeup_init(&saker_dev);
+
+	err = saker_rings_alloc(&saker_dev, saker_dev.ring_size);
+	if (err)
+		return err;
+	err = saker_records_init();
+	if (err)
+		goto free_rings;
+	err = saker_hooks_init();
+	if (err)
+		goto free_records;
+	err = saker_chardev_init();
+	if (err)
+		goto remove_hooks;
+
+	pr_info("loaded: %u rings of %u KiB, opens through %s\n",
+		saker_dev.nr_rings, ring_kb, saker_open_probe_name());
+	return 0;
+
+remove_hooks:
+	saker_hooks_exit();
+free_records:
+	saker_records_exit();
+free_rings:
+	saker_rings_free(&saker_dev);
+	return err;
+}
+
+/* No reader can be attached here: an open /dev/saker pins the module. */
+static void __exit saker_exit(void)
+{
+	saker_chardev_exit();
+	saker_hooks_exit();
+	saker_wakeup_stop(&saker_dev);
+	saker_records_exit();
+	saker_rings_free(&saker_dev);
+	pr_info("unloaded\n");
+}
+
+module_init(saker_init);
+module_exit(saker_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_AUTHOR("saker developers");
+MODULE_DESCRIPTION("Runtime threat detection: exec, fork, exit and open events");
+MODULE_VERSION("0.1.0");

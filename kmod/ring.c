@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-CPU rings: allocation, the producer side and reader wakeups.
+ *
+ * The memory-ordering contract between this producer and the reader is
+ * written once, in uapi/saker.h; the P1..P3 / C3 marks below refer to it.
+ * A ring has exactly one producer, the CPU it belongs to, with preemption
+ * disabled and re-entry refused by record.c, so head and the counters need
+ * no atomic read-modify-write.
+ */
+#include <linux/vmalloc.h>
+#include <linux/mm.h>
+#include <linux/cpumask.h>
+#include <linux/slab.h>
+
+#include "saker.h"
+
+int saker_rings_alloc(struct saker_dev *d, u64 ring_size)
+{
+	unsigned int i;
+
+	BUILD_BUG_ON(sizeof(struct saker_ring_hdr) > PAGE_SIZE);
+
+	d->nr_rings = nr_cpu_ids;
+	d->rings = kcalloc(d->nr_rings, sizeof(*d->rings), GFP_KERNEL);
+	if (!d->rings)
+		return -ENOMEM;
+
+	for (i = 0; i < d->nr_rings; i++) {
+		struct saker_ring *r = &d->rings[i];
+
+		/* Zeroed and marked for mapping into userspace. */
+		r->base = vmalloc_user(PAGE_SIZE + ring_size);
+		if (!r->base)
+			goto free_rings;
+		r->hdr = r->base;
+		r->data = (u8 *)r->base + PAGE_SIZE;
+	}
+	return 0;
+
+free_rings:
+	saker_rings_free(d);
+	return -ENOMEM;
+}
+
+void saker_rings_free(struct saker_dev *d)
+{
+	unsigned int i;
+
+	if (!d->rings)
+		return;
+	for (i = 0; i < d->nr_rings; i++)
+		vfree(d->rings[i].base);
+	kfree(d->rings);
+	d->rings = NULL;
+}
+
+/* Only while no producer runs: before a reader is made active. */
+void saker_rings_reset(struct saker_dev *d)
+{
+	unsigned int i;
+
+	for (i = 0; i < d->nr_rings; i++)
+		memset(d->rings[i].hdr, 0, sizeof(struct saker_ring_hdr));
+}
+
+bool saker_rings_pending(struct saker_dev *d)
+{
+	unsigned int i;
+
+	for (i = 0; i < d->nr_rings; i++) {
+		struct saker_ring_hdr *h = d->rings[i].hdr;
+
+		if (READ_ONCE(h->head) != READ_ONCE(h->tail))
+			return true;
+	}
+	return false;
+}
+
+/* Wakeups never happen in the hook itself: it may hold scheduler locks. */
+static void saker_wake_fn(struct irq_work *w)
+{
+	struct saker_dev *d = container_of(w, struct saker_dev, wake_work);
+
+	wake_up_interruptible(&d->wq);
+}
+
+static void saker_arm_fn(struct irq_work *w)
+{
+	struct saker_dev *d = container_of(w, struct saker_dev, arm_work);
+
+	queue_delayed_work(system_wq, &d->latency_work,
+			   msecs_to_jiffies(d->latency_ms));
+}
+
+static void saker_latency_fn(struct work_struct *w)
+{
+	struct saker_dev *d = container_of(to_delayed_work(w), struct saker_dev,
+					   latency_work);
+
+	/* Cleared first, so an event after this point re-arms the timer. */
+	clear_bit(SAKER_F_LATENCY_ARMED, &d->flags);
+	smp_mb__after_atomic();
+	wake_up_interruptible(&d->wq);
+}
+
+void saker_wakeup_init(struct saker_dev *d)
+{
+	init_irq_work(&d->wake_work, saker_wake_fn);
+	init_irq_work(&d->arm_work, saker_arm_fn);
+	INIT_DELAYED_WORK(&d->latency_work, saker_latency_fn);
+}
+
+/* Producers must already be stopped (inactive and RCU-synchronised). */
+void saker_wakeup_stop(struct saker_dev *d)
+{
+	irq_work_sync(&d->wake_work);
+	irq_work_sync(&d->arm_work);
+	cancel_delayed_work_sync(&d->latency_work);
+	clear_bit(SAKER_F_LATENCY_ARMED, &d->flags);
+}
+
+static void saker_ring_kick(struct saker_dev *d, u64 before, u64 after)
+{
+	/* Crossing the watermark wakes now; anything else within latency. */
+	if (before < d->wakeup_bytes && after >= d->wakeup_bytes)
+		irq_work_queue(&d->wake_work);
+	if (!test_bit(SAKER_F_LATENCY_ARMED, &d->flags) &&
+	    !test_and_set_bit(SAKER_F_LATENCY_ARMED, &d->flags))
+		irq_work_queue(&d->arm_work);
+}
+
+/*
+ * Copy one finished record (len a multiple of 8) into the ring, or drop it
+ * and count the drop. Never blocks, never overwrites unread bytes.
+ */
+bool saker_ring_write(struct saker_ring *r, const void *rec, u32 len)
+{
+	struct saker_ring_hdr *h = r->hdr;
+	u64 size = saker_dev.ring_size;
+	u64 head = h->head;
+	u64 tail = smp_load_acquire(&h->tail);		/* P1 */
+	u64 off = head & (size - 1);
+	u64 pad = off + len > size ? size - off : 0;
+
+	if (size - (head - tail) < pad + len) {
+		WRITE_ONCE(h->drops_full, h->drops_full + 1);
+		return false;
+	}
+	if (pad) {
+		struct saker_rec_hdr *p = (struct saker_rec_hdr *)(r->data + off);
+
+		p->len = pad;
+		p->type = SAKER_REC_PAD;
+		p->reserved = 0;
+		off = 0;
+	}
+	memcpy(r->data + off, rec, len);			/* P2 */
+	smp_store_release(&h->head, head + pad + len);		/* P3 */
+	WRITE_ONCE(h->events, h->events + 1);
+	saker_ring_kick(&saker_dev, head - tail, head + pad + len - tail);
+	return true;
+}
+
+/*
+ * C3: the reader hands bytes back; tail only moves forward, to at most head.
+ * cmpxchg (fully ordered, so also a release) keeps two racing ioctls from
+ * moving tail backwards, which would let the producer overrun the reader.
+ */
+int saker_ring_consume(struct saker_dev *d, u32 ring, u64 tail)
+{
+	struct saker_ring_hdr *h;
+	u64 old;
+
+	if (ring >= d->nr_rings || !cpu_possible(ring) ||
+	    tail & (SAKER_REC_ALIGN - 1))
+		return -EINVAL;
+	h = d->rings[ring].hdr;
+	do {
+		old = READ_ONCE(h->tail);
+		if (tail < old || tail > smp_load_acquire(&h->head))
+			return -EINVAL;
+	} while (cmpxchg64(&h->tail, old, tail) != old);
+	return 0;
+}

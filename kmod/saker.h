@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * saker: module-internal interfaces between the subsystems:
+ *   main.c     parameters, load and unload order
+ *   ring.c     per-CPU rings, the producer side, wakeups
+ *   chardev.c  /dev/saker: open, ioctl, mmap, poll
+ *   hooks.c    tracepoints and the open kretprobe
+ *   record.c   building records from a task in probe context
+ */
+#ifndef SAKER_H
+#define SAKER_H
+
+#include <linux/types.h>
+#include <linux/wait.h>
+#include <linux/irq_work.h>
+#include <linux/workqueue.h>
+#include <linux/atomic.h>
+
+#include "uapi/saker.h"
+
+struct task_struct;
+struct linux_binprm;
+struct file;
+struct filename;
+
+/* Largest record: exec with every string at its bound. */
+#define SAKER_REC_MAX	(sizeof(struct saker_rec_hdr) + \
+			 sizeof(struct saker_exec) + 4 * SAKER_PATH_MAX + \
+			 SAKER_ARGS_MAX + SAKER_REC_ALIGN)
+
+struct saker_ring {
+	void *base;			/* vmalloc_user: header page + data */
+	struct saker_ring_hdr *hdr;
+	u8 *data;
+};
+
+/* Per-CPU scratch: records are built here, then copied into the ring. */
+struct saker_cpu {
+	int busy;			/* re-entry guard */
+	char path[SAKER_PATH_MAX];	/* d_path() workspace */
+	u8 rec[SAKER_REC_MAX] __aligned(SAKER_REC_ALIGN);
+};
+
+struct saker_dev {
+	struct saker_ring *rings;	/* one per possible CPU */
+	unsigned int nr_rings;
+	u64 ring_size;			/* power of two */
+	u64 wakeup_bytes;
+	unsigned int latency_ms;
+
+	bool active;			/* a reader is attached: record */
+	pid_t reader_tgid;		/* never record the reader itself */
+	atomic_t opened;		/* exclusive open */
+
+	wait_queue_head_t wq;
+	struct irq_work wake_work;	/* wake the reader now */
+	struct irq_work arm_work;	/* start the latency timer */
+	struct delayed_work latency_work;
+	unsigned long flags;		/* SAKER_F_* bits */
+};
+
+#define SAKER_F_LATENCY_ARMED	0
+
+extern struct saker_dev saker_dev;
+
+/* ring.c */
+int saker_rings_alloc(struct saker_dev *d, u64 ring_size);
+void saker_rings_free(struct saker_dev *d);
+void saker_rings_reset(struct saker_dev *d);
+void saker_wakeup_init(struct saker_dev *d);
+void saker_wakeup_stop(struct saker_dev *d);
+bool saker_rings_pending(struct saker_dev *d);
+bool saker_ring_write(struct saker_ring *r, const void *rec, u32 len);
+int saker_ring_consume(struct saker_dev *d, u32 ring, u64 tail);
+
+/* chardev.c */
+int saker_chardev_init(void);
+void saker_chardev_exit(void);
+
+/* hooks.c */
+int saker_hooks_init(void);
+void saker_hooks_exit(void);
+const char *saker_open_probe_name(void);
+u64 saker_open_missed(void);
+extern unsigned int saker_open_maxactive;
+
+/* record.c: called from the hooks in probe context (preemption off). */
+struct saker_open_ctx {
+	struct filename *name;
+	int dfd;
+	int open_flag;
+	umode_t mode;
+	int lookup_flags;
+	int syscall_nr;
+	u16 call;
+};
+
+int saker_records_init(void);
+void saker_records_exit(void);
+bool saker_should_record(struct task_struct *t);
+void saker_open_ctx_fill(struct saker_open_ctx *ctx);
+void saker_record_exec(struct task_struct *p, struct linux_binprm *bprm);
+void saker_record_fork(struct task_struct *parent, struct task_struct *child);
+void saker_record_exit(struct task_struct *p);
+void saker_record_open(const struct saker_open_ctx *ctx, struct file *ret);
+
+#endif /* SAKER_H */

@@ -1,0 +1,273 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * saker kernel/user ABI: the one header shared by kmod/ and userspace/.
+ *
+ * Device
+ *   /dev/saker (0600, root). One reader at a time: a second open() fails
+ *   with EBUSY. The reader must first call SAKER_IOC_INFO with
+ *   info.abi_version = SAKER_ABI_VERSION; a mismatch fails with EPROTO, and
+ *   mmap() before a successful handshake fails with EPROTO too.
+ *
+ * Rings
+ *   One ring per possible CPU (info.nr_rings). Ring i is mapped read-only by
+ *   mmap(NULL, info.map_size, PROT_READ, MAP_SHARED, fd, i * info.map_size).
+ *   The first info.hdr_size bytes are a struct saker_ring_hdr; the
+ *   info.ring_size data bytes follow (a power of two). Positions (head,
+ *   tail) are byte counts that only grow; the byte at position p lives at
+ *   data[p & (ring_size - 1)].
+ *
+ *   Records are 8-byte aligned and never straddle the end of the data area:
+ *   when a record does not fit before the end, the producer writes a
+ *   SAKER_REC_PAD record covering the rest and starts again at offset 0. A
+ *   reader therefore always sees a whole record at contiguous addresses.
+ *
+ * Memory-ordering contract (the only place it is written down)
+ *   Producer (kernel, one per ring: the CPU itself, preemption disabled,
+ *   re-entry refused):
+ *     P1  t = smp_load_acquire(&hdr->tail)    pairs with C3
+ *     P2  write record bytes at head .. head + len
+ *     P3  smp_store_release(&hdr->head, head + len)   pairs with C1
+ *   Consumer (userspace):
+ *     C1  h = load-acquire(hdr->head)         pairs with P3
+ *     C2  read records in [tail, h)
+ *     C3  ioctl(SAKER_IOC_CONSUME, {ring, new_tail}); the kernel checks
+ *         tail <= new_tail <= head and 8-byte alignment, then publishes
+ *         new_tail with a fully ordered cmpxchg (a release), pairing with
+ *         P1, so the producer never overwrites bytes still being read.
+ *   The reader never writes to the mapping (it is read-only); handing
+ *   bytes back through the kernel lets the kernel check every tail.
+ *   The producer never blocks and never overwrites unread data: a record
+ *   that does not fit is dropped and counted in drops_full. Counters are
+ *   written only by the producer (WRITE_ONCE) and may be read at any time.
+ *
+ * Wakeups
+ *   poll()/epoll report EPOLLIN while any ring holds unread data. A reader
+ *   is woken when a ring holds wakeup_bytes (module parameter) or, at most
+ *   latency_ms (module parameter) after the first unread record, whichever
+ *   comes first. Wakeups are deferred through irq_work: never from the
+ *   scheduler tracepoints directly.
+ *
+ * Records
+ *   struct saker_rec_hdr { len, type } then a body whose fixed part is the
+ *   struct named for the type, followed by the variable strings it
+ *   announces, in the order of its *_len fields, not NUL-terminated. len
+ *   counts the header, the fixed part, the strings and the padding to a
+ *   multiple of 8. Readers must skip types they do not know (by len) and
+ *   must reject a record whose announced lengths exceed len.
+ *   Fields named reserved are zero today; growth appends fields to the fixed
+ *   parts and bumps SAKER_ABI_VERSION.
+ */
+#ifndef _UAPI_SAKER_H
+#define _UAPI_SAKER_H
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+#include <linux/ioctl.h>
+#else
+#include <linux/types.h>
+#include <sys/ioctl.h>
+#endif
+
+#define SAKER_ABI_VERSION	1
+#define SAKER_DEVICE		"/dev/saker"
+#define SAKER_REC_ALIGN		8
+
+/* Bounds of the variable parts; longer values are cut and flagged. */
+#define SAKER_PATH_MAX		4096
+#define SAKER_ARGS_MAX		4096
+#define SAKER_TTY_NAME_MAX	32
+#define SAKER_COMM_LEN		16
+
+enum saker_rec_type {
+	SAKER_REC_PAD = 0,	/* filler up to the end of the data area */
+	SAKER_REC_EXEC = 1,
+	SAKER_REC_FORK = 2,
+	SAKER_REC_EXIT = 3,
+	SAKER_REC_OPEN = 4,
+	SAKER_REC_TYPE_MAX
+};
+
+enum saker_ns_index {
+	SAKER_NS_MNT = 0,
+	SAKER_NS_PID,
+	SAKER_NS_NET,
+	SAKER_NS_UTS,
+	SAKER_NS_IPC,
+	SAKER_NS_USER,
+	SAKER_NS_CGROUP,
+	SAKER_NS_COUNT
+};
+
+/*
+ * The call that led to an exec or open, independent of the architecture's
+ * syscall numbers (the raw number is in syscall_nr as well).
+ */
+enum saker_call {
+	SAKER_CALL_NONE = 0,	/* not in a syscall: io_uring worker, kernel */
+	SAKER_CALL_OTHER,	/* another syscall (see syscall_nr) */
+	SAKER_CALL_OPEN,
+	SAKER_CALL_OPENAT,
+	SAKER_CALL_OPENAT2,
+	SAKER_CALL_CREAT,
+	SAKER_CALL_OPEN_BY_HANDLE_AT,
+	SAKER_CALL_EXECVE,
+	SAKER_CALL_EXECVEAT,
+	SAKER_CALL_IO_URING,	/* io_uring_enter: an inline io_uring op */
+	SAKER_CALL_USELIB,
+	SAKER_CALL_MAX
+};
+
+/* Kind of an open file descriptor (struct saker_exec.fd_kind[0..2]). */
+enum saker_fd_kind {
+	SAKER_FD_NONE = 0,	/* not open */
+	SAKER_FD_TTY,
+	SAKER_FD_PIPE,
+	SAKER_FD_SOCKET,
+	SAKER_FD_FILE,		/* regular file */
+	SAKER_FD_OTHER,
+};
+
+struct saker_rec_hdr {
+	__u32 len;		/* whole record, multiple of SAKER_REC_ALIGN */
+	__u16 type;		/* enum saker_rec_type */
+	__u16 reserved;
+};
+
+/* saker_task.flags */
+#define SAKER_TASK_SESSION_LEADER	(1U << 0)
+#define SAKER_TASK_IO_WORKER		(1U << 1) /* io_uring worker thread */
+#define SAKER_TASK_HAS_TTY		(1U << 2) /* tty_dev and tty_name valid */
+#define SAKER_TASK_NO_CGROUP		(1U << 3) /* cgroup_id unknown */
+#define SAKER_TASK_COMPAT		(1U << 4) /* 32-bit syscall ABI */
+
+/* Who did it: the first part of every record body except PAD. */
+struct saker_task {
+	__u64 ts_ns;		/* CLOCK_MONOTONIC */
+	__u64 cgroup_id;	/* cgroup v2 id (inode of the cgroup dir) */
+	__u32 cpu;
+	__u32 tid;		/* pids as seen from the initial pid ns */
+	__u32 pid;		/* thread group id */
+	__u32 ppid;		/* pid of the real parent's thread group */
+	__u32 vtid;		/* tid and pid in the task's own pid ns */
+	__u32 vpid;
+	__u32 sid;		/* POSIX session id, initial pid ns */
+	__u32 uid;		/* credentials in the initial user ns */
+	__u32 gid;
+	__u32 euid;
+	__u32 egid;
+	__u32 loginuid;		/* (__u32)-1 when unset */
+	__u32 tty_dev;		/* controlling tty, huge_encode_dev() form */
+	__u32 flags;		/* SAKER_TASK_* */
+	__u32 ns[SAKER_NS_COUNT]; /* namespace inode numbers */
+	__u32 reserved0;
+	char comm[SAKER_COMM_LEN];
+	char tty_name[SAKER_TTY_NAME_MAX]; /* "pts/3", NUL-padded */
+	__u64 reserved[2];
+};
+
+/* saker_exec.flags */
+#define SAKER_EXEC_PARENT_OTHER_PIDNS	(1U << 0) /* entered a container */
+#define SAKER_EXEC_ARGS_TRUNCATED	(1U << 1)
+#define SAKER_EXEC_ARGS_FAULT		(1U << 2) /* argv not readable */
+#define SAKER_EXEC_PATH_TRUNCATED	(1U << 3) /* a path was cut */
+
+struct saker_exec {
+	struct saker_task task;
+	__s32 syscall_nr;	/* native number, -1 if not from a syscall */
+	__u32 flags;		/* SAKER_EXEC_* */
+	__u32 argc;		/* arguments present in args (after a cut) */
+	__u8 fd_kind[3];	/* enum saker_fd_kind of fds 0, 1, 2 */
+	__u8 reserved0;
+	__u16 filename_len;	/* as passed to execve */
+	__u16 exe_len;		/* d_path of the new executable */
+	__u16 args_len;		/* argv, each argument NUL-terminated */
+	__u16 cwd_len;
+	__u16 cgroup_len;	/* cgroup v2 path, "/system.slice/..." */
+	__u16 call;		/* enum saker_call */
+	__u32 reserved2;
+	__u64 reserved[2];
+	/* then: filename, exe, args, cwd, cgroup */
+};
+
+/* saker_fork.flags */
+#define SAKER_FORK_THREAD	(1U << 0) /* new thread, not a new process */
+
+/* task is the child; parent_tid is the thread that forked it. */
+struct saker_fork {
+	struct saker_task task;
+	__u32 parent_tid;
+	__u32 flags;		/* SAKER_FORK_* */
+	__u64 reserved[2];
+};
+
+/* saker_exit.flags */
+#define SAKER_EXIT_GROUP_DEAD	(1U << 0) /* last thread: the process ended */
+
+struct saker_exit {
+	struct saker_task task;
+	__s32 exit_code;	/* wait(2) status form */
+	__u32 flags;		/* SAKER_EXIT_* */
+	__u64 reserved[2];
+};
+
+/* saker_open.flags */
+#define SAKER_OPEN_EXEC		(1U << 0) /* the image open of an execve */
+#define SAKER_OPEN_PATH_NAME	(1U << 1) /* failed: path built from name */
+#define SAKER_OPEN_PATH_TRUNCATED (1U << 2)
+#define SAKER_OPEN_FD_UNKNOWN	(1U << 3) /* success, but fd not known */
+
+struct saker_open {
+	struct saker_task task;
+	__s32 syscall_nr;	/* native number, -1 if none (io_uring worker) */
+	__s32 fd;		/* new fd, -1 if failed or unknown */
+	__s32 err;		/* 0, or the positive errno of a failure */
+	__u32 open_flags;	/* O_* flags as requested */
+	__u32 mode;		/* creation mode */
+	__u32 flags;		/* SAKER_OPEN_* */
+	__u64 ino;		/* opened inode, 0 if failed */
+	__u32 dev;		/* its superblock dev, huge_encode_dev() form */
+	__u16 path_len;
+	__u16 call;		/* enum saker_call */
+	__u64 reserved[2];
+	/* then: path */
+};
+
+/* Ring header page. Counters cover the time since the reader opened. */
+struct saker_ring_hdr {
+	__u64 head;		/* producer position */
+	__u64 reserved0[7];	/* head alone on its cache line */
+	__u64 tail;		/* consumer position */
+	__u64 reserved1[7];
+	__u64 events;		/* records written */
+	__u64 drops_full;	/* records dropped: ring full */
+	__u64 drops_fault;	/* records dropped: could not be built */
+	__u64 reentries;	/* hook re-entered on this CPU: dropped */
+	__u64 reserved2[4];
+};
+
+/* SAKER_IOC_INFO: in abi_version, out everything. */
+struct saker_info {
+	__u32 abi_version;
+	__u32 nr_rings;		/* one per possible CPU */
+	__u64 ring_size;	/* data bytes per ring, power of two */
+	__u64 hdr_size;		/* header bytes before the data */
+	__u64 map_size;		/* hdr_size + ring_size: one mmap per ring */
+	__u64 open_missed;	/* opens missed by the probe (kretprobe) */
+	__u64 wakeup_bytes;
+	__u32 latency_ms;
+	__u32 reserved0;
+	char open_probe[32];	/* kernel function probed for opens */
+	__u64 reserved[8];
+};
+
+struct saker_consume {
+	__u32 ring;
+	__u32 reserved;
+	__u64 tail;		/* new consumer position */
+};
+
+#define SAKER_IOC_MAGIC		0xb5
+#define SAKER_IOC_INFO		_IOWR(SAKER_IOC_MAGIC, 1, struct saker_info)
+#define SAKER_IOC_CONSUME	_IOW(SAKER_IOC_MAGIC, 2, struct saker_consume)
+
+#endif /* _UAPI_SAKER_H */

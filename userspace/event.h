@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Decoded view of one saker record. The decoder checks a record once
+ * (lengths, type, bounds, NUL termination of fixed strings) and then hands
+ * out this view, which points into the record's own bytes: nothing is
+ * copied, and the view is valid as long as the record buffer is.
+ */
+#ifndef SAKER_EVENT_H
+#define SAKER_EVENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../kmod/uapi/saker.h"
+
+/* A counted string inside a record: not NUL-terminated. */
+struct saker_str {
+	const char *p;
+	size_t len;
+};
+
+struct saker_event {
+	enum saker_rec_type type;
+	size_t rec_len;			/* bytes the record occupies */
+	const struct saker_task *task;	/* every type has one */
+	union {
+		const struct saker_exec *exec;
+		const struct saker_fork *fork;
+		const struct saker_exit *exit;
+		const struct saker_open *open;
+	};
+	/* exec */
+	struct saker_str filename, exe, args, cwd, cgroup;
+	/* open */
+	struct saker_str path;
+};
+
+enum saker_decode_result {
+	SAKER_DECODE_EVENT = 1,		/* *ev filled */
+	SAKER_DECODE_SKIP = 0,		/* pad or unknown type: skip *consumed */
+	SAKER_DECODE_CORRUPT = -1,	/* *err says why; stop reading this ring */
+	SAKER_DECODE_SHORT = -2,	/* need more bytes than avail */
+};
+
+/*
+ * Decode the record at buf (8-byte aligned) with avail readable bytes.
+ * On EVENT and SKIP, *consumed is the record length.
+ */
+int saker_decode(const void *buf, size_t avail, struct saker_event *ev,
+		 size_t *consumed, const char **err);
+
+#endif /* SAKER_EVENT_H */
