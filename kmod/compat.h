@@ -1,19 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Every difference between the kernels saker supports lives here, behind a
- * name that says what it provides. The rest of the module never tests
- * LINUX_VERSION_CODE. Checked against Debian's 6.1 and 6.12.
+ * name that says what it provides. The SAKER_HAVE_* macros come from
+ * probes of the kernel headers in Kbuild, not from version numbers, so
+ * distribution backports are handled too. Checked on Debian's 6.1 and 6.12.
  */
 #ifndef SAKER_COMPAT_H
 #define SAKER_COMPAT_H
 
-#include <linux/version.h>
 #include <linux/mm.h>
 #include <linux/ns_common.h>
 #include <linux/nsproxy.h>
 
 /* vm_flags became read-only behind accessors in 6.3. */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+#ifdef SAKER_HAVE_VM_FLAGS_CLEAR
 #define saker_vma_clear_flags(vma, f)	vm_flags_clear(vma, f)
 #else
 #define saker_vma_clear_flags(vma, f)	((vma)->vm_flags &= ~(f))
@@ -35,6 +35,7 @@ static inline unsigned int saker_mnt_ns_inum(struct nsproxy *nsp)
  * first: it was renamed do_file_open after 7.0.
  */
 #define SAKER_OPEN_PROBE_NAMES	{ "do_file_open", "do_filp_open" }
+#define SAKER_OPEN_PROBE_NAMES_TEXT "do_file_open, do_filp_open"
 
 /*
  * fs/internal.h's struct open_flags, its third argument. Unchanged from

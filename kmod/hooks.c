@@ -146,6 +146,7 @@ static struct kretprobe saker_open_probe = {
 };
 
 static const char * const saker_open_names[] = SAKER_OPEN_PROBE_NAMES;
+static const char saker_open_names_joined[] = SAKER_OPEN_PROBE_NAMES_TEXT;
 static const char *saker_open_name;
 
 static int saker_open_probe_add(void)
@@ -165,10 +166,8 @@ static int saker_open_probe_add(void)
 			return 0;
 		}
 	}
-	pr_err("no open probe point: none of");
-	for (i = 0; i < ARRAY_SIZE(saker_open_names); i++)
-		pr_cont(" %s", saker_open_names[i]);
-	pr_cont(" can be probed (last error %d)\n", err);
+	pr_err("no open probe point: none of %s can be probed (last error %d)\n",
+	       saker_open_names_joined, err);
 	return err;
 }
 

@@ -70,6 +70,7 @@ void saker_records_exit(void)
 
 bool saker_should_record(struct task_struct *t)
 {
+	/* Pairs with saker_open(): rings reset before active is seen. */
 	if (!smp_load_acquire(&saker_dev.active))
 		return false;
 	return !(t->flags & PF_KTHREAD) &&

@@ -100,6 +100,7 @@ static void saker_latency_fn(struct work_struct *w)
 
 	/* Cleared first, so an event after this point re-arms the timer. */
 	clear_bit(SAKER_F_LATENCY_ARMED, &d->flags);
+	/* Order the clear before the wakeup's check of the reader's state. */
 	smp_mb__after_atomic();
 	wake_up_interruptible(&d->wq);
 }
@@ -139,7 +140,8 @@ bool saker_ring_write(struct saker_ring *r, const void *rec, u32 len)
 	struct saker_ring_hdr *h = r->hdr;
 	u64 size = saker_dev.ring_size;
 	u64 head = h->head;
-	u64 tail = smp_load_acquire(&h->tail);		/* P1 */
+	/* P1: pairs with C3, the reader is done with bytes before tail. */
+	u64 tail = smp_load_acquire(&h->tail);
 	u64 off = head & (size - 1);
 	u64 pad = off + len > size ? size - off : 0;
 
@@ -156,7 +158,8 @@ bool saker_ring_write(struct saker_ring *r, const void *rec, u32 len)
 		off = 0;
 	}
 	memcpy(r->data + off, rec, len);			/* P2 */
-	smp_store_release(&h->head, head + pad + len);		/* P3 */
+	/* P3: publishes the record; pairs with the reader's C1. */
+	smp_store_release(&h->head, head + pad + len);
 	WRITE_ONCE(h->events, h->events + 1);
 	saker_ring_kick(&saker_dev, head - tail, head + pad + len - tail);
 	return true;
@@ -178,6 +181,7 @@ int saker_ring_consume(struct saker_dev *d, u32 ring, u64 tail)
 	h = d->rings[ring].hdr;
 	do {
 		old = READ_ONCE(h->tail);
+		/* Acquire: a tail up to head covers only published records. */
 		if (tail < old || tail > smp_load_acquire(&h->head))
 			return -EINVAL;
 	} while (cmpxchg64(&h->tail, old, tail) != old);
