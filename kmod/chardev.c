@@ -64,8 +64,12 @@ static long saker_ioctl_info(struct saker_reader *rd, void __user *arg)
 
 	if (copy_from_user(&info, arg, sizeof(info)))
 		return -EFAULT;
-	if (info.abi_version != SAKER_ABI_VERSION)
+	if (info.abi_version != SAKER_ABI_VERSION) {
+		/* Tell the reader which ABI this module speaks. */
+		if (put_user(SAKER_ABI_VERSION, (__u32 __user *)arg))
+			return -EFAULT;
 		return -EPROTO;
+	}
 
 	memset(&info, 0, sizeof(info));
 	info.abi_version = SAKER_ABI_VERSION;
@@ -133,7 +137,7 @@ static __poll_t saker_poll(struct file *f, poll_table *wait)
 	struct saker_dev *d = &saker_dev;
 
 	poll_wait(f, &d->wq, wait);
-	return saker_rings_pending(d) ? EPOLLIN | EPOLLRDNORM : 0;
+	return saker_rings_ready(d) ? EPOLLIN | EPOLLRDNORM : 0;
 }
 
 static const struct file_operations saker_fops = {

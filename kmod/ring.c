@@ -64,14 +64,22 @@ void saker_rings_reset(struct saker_dev *d)
 		memset(d->rings[i].hdr, 0, sizeof(struct saker_ring_hdr));
 }
 
-bool saker_rings_pending(struct saker_dev *d)
+/*
+ * Readable for poll(): a wakeup is owed (latency expired or watermark
+ * crossed) or a ring is above the watermark. A ring with a few bytes
+ * below it is not readable yet, so a busy reader drains in batches
+ * instead of returning to the kernel for every record.
+ */
+bool saker_rings_ready(struct saker_dev *d)
 {
 	unsigned int i;
 
+	if (test_bit(SAKER_F_READY, &d->flags))
+		return true;
 	for (i = 0; i < d->nr_rings; i++) {
 		struct saker_ring_hdr *h = d->rings[i].hdr;
 
-		if (READ_ONCE(h->head) != READ_ONCE(h->tail))
+		if (READ_ONCE(h->head) - READ_ONCE(h->tail) >= d->wakeup_bytes)
 			return true;
 	}
 	return false;
@@ -82,6 +90,7 @@ static void saker_wake_fn(struct irq_work *w)
 {
 	struct saker_dev *d = container_of(w, struct saker_dev, wake_work);
 
+	set_bit(SAKER_F_READY, &d->flags);
 	wake_up_interruptible(&d->wq);
 }
 
@@ -100,8 +109,7 @@ static void saker_latency_fn(struct work_struct *w)
 
 	/* Cleared first, so an event after this point re-arms the timer. */
 	clear_bit(SAKER_F_LATENCY_ARMED, &d->flags);
-	/* Order the clear before the wakeup's check of the reader's state. */
-	smp_mb__after_atomic();
+	set_bit(SAKER_F_READY, &d->flags);
 	wake_up_interruptible(&d->wq);
 }
 
@@ -119,6 +127,7 @@ void saker_wakeup_stop(struct saker_dev *d)
 	irq_work_sync(&d->arm_work);
 	cancel_delayed_work_sync(&d->latency_work);
 	clear_bit(SAKER_F_LATENCY_ARMED, &d->flags);
+	clear_bit(SAKER_F_READY, &d->flags);
 }
 
 static void saker_ring_kick(struct saker_dev *d, u64 before, u64 after)
@@ -179,6 +188,8 @@ int saker_ring_consume(struct saker_dev *d, u32 ring, u64 tail)
 	    tail & (SAKER_REC_ALIGN - 1))
 		return -EINVAL;
 	h = d->rings[ring].hdr;
+	/* The reader is draining: the wakeup it was owed is paid. */
+	clear_bit(SAKER_F_READY, &d->flags);
 	do {
 		old = READ_ONCE(h->tail);
 		/* Acquire: a tail up to head covers only published records. */

@@ -23,10 +23,8 @@ struct linux_binprm;
 struct file;
 struct filename;
 
-/* Largest record: exec with every string at its bound. */
-#define SAKER_REC_MAX	(sizeof(struct saker_rec_hdr) + \
-			 sizeof(struct saker_exec) + 4 * SAKER_PATH_MAX + \
-			 SAKER_ARGS_MAX + SAKER_REC_ALIGN)
+/* Scratch for the largest record, plus its alignment padding. */
+#define SAKER_REC_MAX	(SAKER_REC_LEN_MAX + SAKER_REC_ALIGN)
 
 struct saker_ring {
 	void *base;			/* vmalloc_user: header page + data */
@@ -59,7 +57,8 @@ struct saker_dev {
 	unsigned long flags;		/* SAKER_F_* bits */
 };
 
-#define SAKER_F_LATENCY_ARMED	0
+#define SAKER_F_LATENCY_ARMED	0	/* latency_work queued */
+#define SAKER_F_READY		1	/* a wakeup is owed to the reader */
 
 extern struct saker_dev saker_dev;
 
@@ -69,7 +68,7 @@ void saker_rings_free(struct saker_dev *d);
 void saker_rings_reset(struct saker_dev *d);
 void saker_wakeup_init(struct saker_dev *d);
 void saker_wakeup_stop(struct saker_dev *d);
-bool saker_rings_pending(struct saker_dev *d);
+bool saker_rings_ready(struct saker_dev *d);
 bool saker_ring_write(struct saker_ring *r, const void *rec, u32 len);
 int saker_ring_consume(struct saker_dev *d, u32 ring, u64 tail);
 

@@ -12,7 +12,8 @@
  *   One ring per possible CPU (info.nr_rings). Ring i is mapped read-only by
  *   mmap(NULL, info.map_size, PROT_READ, MAP_SHARED, fd, i * info.map_size).
  *   The first info.hdr_size bytes are a struct saker_ring_hdr; the
- *   info.ring_size data bytes follow (a power of two). Positions (head,
+ *   info.ring_size data bytes follow (a power of two). hdr_size and
+ *   map_size are multiples of the page size. Positions (head,
  *   tail) are byte counts that only grow; the byte at position p lives at
  *   data[p & (ring_size - 1)].
  *
@@ -41,11 +42,14 @@
  *   written only by the producer (WRITE_ONCE) and may be read at any time.
  *
  * Wakeups
- *   poll()/epoll report EPOLLIN while any ring holds unread data. A reader
- *   is woken when a ring holds wakeup_bytes (module parameter) or, at most
- *   latency_ms (module parameter) after the first unread record, whichever
- *   comes first. Wakeups are deferred through irq_work: never from the
- *   scheduler tracepoints directly.
+ *   poll()/epoll report EPOLLIN when a ring holds wakeup_bytes (module
+ *   parameter) or when latency_ms (module parameter) has passed since the
+ *   first record the reader has not been woken for, whichever comes first;
+ *   the next SAKER_IOC_CONSUME settles that wakeup. A ring holding a few
+ *   bytes below the watermark is therefore not yet readable: a reader
+ *   drains in batches, and sees every record within about latency_ms.
+ *   Wakeups are deferred through irq_work: never from the scheduler
+ *   tracepoints directly.
  *
  * Records
  *   struct saker_rec_hdr { len, type } then a body whose fixed part is the
@@ -77,6 +81,9 @@
 #define SAKER_ARGS_MAX		4096
 #define SAKER_TTY_NAME_MAX	32
 #define SAKER_COMM_LEN		16
+#define SAKER_REC_LEN_MAX	(sizeof(struct saker_rec_hdr) + \
+				 sizeof(struct saker_exec) + \
+				 4 * SAKER_PATH_MAX + SAKER_ARGS_MAX)
 
 enum saker_rec_type {
 	SAKER_REC_PAD = 0,	/* filler up to the end of the data area */
@@ -238,7 +245,7 @@ struct saker_ring_hdr {
 	__u64 reserved0[7];	/* head alone on its cache line */
 	__u64 tail;		/* consumer position */
 	__u64 reserved1[7];
-	__u64 events;		/* records written */
+	__u64 events;		/* records written (pads not counted) */
 	__u64 drops_full;	/* records dropped: ring full */
 	__u64 drops_fault;	/* records dropped: could not be built */
 	__u64 reentries;	/* hook re-entered on this CPU: dropped */

@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Record decoder: checks one record of the saker ABI (see kmod/uapi/saker.h)
+ * and hands out a struct saker_event view into it. Nothing here reads a
+ * byte before checking that it lies inside both avail and the record.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "decode.h"
+
+#define REC_HDR_LEN sizeof(struct saker_rec_hdr)
+
+static size_t round_up8(size_t n)
+{
+	return (n + SAKER_REC_ALIGN - 1) & ~(size_t)(SAKER_REC_ALIGN - 1);
+}
+
+/* Largest record of each known type, from the ABI's string bounds. */
+static size_t max_rec_len(unsigned int type)
+{
+	switch (type) {
+	case SAKER_REC_EXEC:
+		return round_up8(REC_HDR_LEN + sizeof(struct saker_exec) +
+				 4 * SAKER_PATH_MAX + SAKER_ARGS_MAX);
+	case SAKER_REC_OPEN:
+		return round_up8(REC_HDR_LEN + sizeof(struct saker_open) +
+				 SAKER_PATH_MAX);
+	case SAKER_REC_FORK:
+		return round_up8(REC_HDR_LEN + sizeof(struct saker_fork));
+	case SAKER_REC_EXIT:
+		return round_up8(REC_HDR_LEN + sizeof(struct saker_exit));
+	}
+	return SIZE_MAX;
+}
+
+static size_t fixed_len(unsigned int type)
+{
+	switch (type) {
+	case SAKER_REC_EXEC:
+		return sizeof(struct saker_exec);
+	case SAKER_REC_OPEN:
+		return sizeof(struct saker_open);
+	case SAKER_REC_FORK:
+		return sizeof(struct saker_fork);
+	case SAKER_REC_EXIT:
+		return sizeof(struct saker_exit);
+	}
+	return 0;
+}
+
+static int fail(const char **err, const char *why, int res)
+{
+	if (err)
+		*err = why;
+	return res;
+}
+
+/* Hands out the next counted string and advances the cursor past it. */
+static struct saker_str take(const unsigned char **cur, size_t len)
+{
+	struct saker_str s = { .p = (const char *)*cur, .len = len };
+
+	*cur += len;
+	return s;
+}
+
+static int decode_exec(const unsigned char *body, size_t room,
+		       struct saker_event *ev, const char **err)
+{
+	const struct saker_exec *x = (const void *)body;
+	const unsigned char *cur = body + sizeof(*x);
+	/* Each length is read once: the checks hold for what is used. */
+	size_t filename_len = x->filename_len, exe_len = x->exe_len;
+	size_t args_len = x->args_len, cwd_len = x->cwd_len;
+	size_t cgroup_len = x->cgroup_len;
+
+	if (filename_len + exe_len + args_len + cwd_len + cgroup_len > room)
+		return fail(err, "exec: string lengths exceed the record",
+			    SAKER_DECODE_CORRUPT);
+	/* argv entries are NUL-terminated, so the last byte must be one. */
+	if (args_len && cur[filename_len + exe_len + args_len - 1])
+		return fail(err, "exec: args not NUL-terminated",
+			    SAKER_DECODE_CORRUPT);
+	ev->exec = x;
+	ev->filename = take(&cur, filename_len);
+	ev->exe = take(&cur, exe_len);
+	ev->args = take(&cur, args_len);
+	ev->cwd = take(&cur, cwd_len);
+	ev->cgroup = take(&cur, cgroup_len);
+	return SAKER_DECODE_EVENT;
+}
+
+static int decode_open(const unsigned char *body, size_t room,
+		       struct saker_event *ev, const char **err)
+{
+	const struct saker_open *o = (const void *)body;
+	const unsigned char *cur = body + sizeof(*o);
+	size_t path_len = o->path_len;
+
+	if (path_len > room)
+		return fail(err, "open: path length exceeds the record",
+			    SAKER_DECODE_CORRUPT);
+	ev->open = o;
+	ev->path = take(&cur, path_len);
+	return SAKER_DECODE_EVENT;
+}
+
+int saker_decode(const void *buf, size_t avail, struct saker_event *ev,
+		 size_t *consumed, const char **err)
+{
+	const struct saker_rec_hdr *h = buf;
+	const unsigned char *body = (const unsigned char *)buf + REC_HDR_LEN;
+	const struct saker_task *task;
+	size_t len, fixed, room;
+	unsigned int type;
+	int ret;
+
+	/* The view hands out struct pointers: they must be aligned. */
+	if ((uintptr_t)buf % SAKER_REC_ALIGN)
+		return fail(err, "record not 8-byte aligned",
+			    SAKER_DECODE_CORRUPT);
+	if (avail < REC_HDR_LEN)
+		return fail(err, "record header incomplete", SAKER_DECODE_SHORT);
+	/* Read once: a misbehaving producer must not change what was checked. */
+	len = h->len;
+	type = h->type;
+	if (len < REC_HDR_LEN)
+		return fail(err, "record length below header size",
+			    SAKER_DECODE_CORRUPT);
+	if (len % SAKER_REC_ALIGN)
+		return fail(err, "record length not a multiple of 8",
+			    SAKER_DECODE_CORRUPT);
+
+	fixed = fixed_len(type);
+	if (!fixed) {
+		/* PAD or a type from a newer ABI: skip it by its length. */
+		if (len > avail)
+			return fail(err, "record extends past the buffer",
+				    SAKER_DECODE_SHORT);
+		*consumed = len;
+		return SAKER_DECODE_SKIP;
+	}
+	if (len < REC_HDR_LEN + fixed)
+		return fail(err, "record shorter than its fixed part",
+			    SAKER_DECODE_CORRUPT);
+	if (len > max_rec_len(type))
+		return fail(err, "record longer than its type allows",
+			    SAKER_DECODE_CORRUPT);
+	if (len > avail)
+		return fail(err, "record extends past the buffer",
+			    SAKER_DECODE_SHORT);
+
+	task = (const void *)body;
+	if (!memchr(task->comm, '\0', sizeof(task->comm)))
+		return fail(err, "comm not NUL-terminated",
+			    SAKER_DECODE_CORRUPT);
+	if (!memchr(task->tty_name, '\0', sizeof(task->tty_name)))
+		return fail(err, "tty_name not NUL-terminated",
+			    SAKER_DECODE_CORRUPT);
+
+	memset(ev, 0, sizeof(*ev));
+	ev->type = type;
+	ev->rec_len = len;
+	ev->task = task;
+	room = len - REC_HDR_LEN - fixed;
+	switch (type) {
+	case SAKER_REC_EXEC:
+		ret = decode_exec(body, room, ev, err);
+		break;
+	case SAKER_REC_OPEN:
+		ret = decode_open(body, room, ev, err);
+		break;
+	case SAKER_REC_FORK:
+		ev->fork = (const void *)body;
+		ret = SAKER_DECODE_EVENT;
+		break;
+	default:
+		ev->exit = (const void *)body;
+		ret = SAKER_DECODE_EVENT;
+		break;
+	}
+	if (ret == SAKER_DECODE_EVENT)
+		*consumed = len;
+	return ret;
+}
+
+const char *saker_syscall_name(int nr)
+{
+	/* x86_64 numbers: the module only supports x86_64 today. */
+	switch (nr) {
+	case 2:
+		return "open";
+	case 59:
+		return "execve";
+	case 85:
+		return "creat";
+	case 134:
+		return "uselib";
+	case 257:
+		return "openat";
+	case 304:
+		return "open_by_handle_at";
+	case 322:
+		return "execveat";
+	case 426:
+		return "io_uring_enter";
+	case 437:
+		return "openat2";
+	}
+	return NULL;
+}
+
+const char *saker_call_name(unsigned int call)
+{
+	static const char *const names[SAKER_CALL_MAX] = {
+		[SAKER_CALL_OPEN] = "open",
+		[SAKER_CALL_OPENAT] = "openat",
+		[SAKER_CALL_OPENAT2] = "openat2",
+		[SAKER_CALL_CREAT] = "creat",
+		[SAKER_CALL_OPEN_BY_HANDLE_AT] = "open_by_handle_at",
+		[SAKER_CALL_EXECVE] = "execve",
+		[SAKER_CALL_EXECVEAT] = "execveat",
+		[SAKER_CALL_IO_URING] = "io_uring_enter",
+		[SAKER_CALL_USELIB] = "uselib",
+	};
+
+	return call < SAKER_CALL_MAX ? names[call] : NULL;
+}
+
+const char *saker_fd_kind_name(unsigned int kind)
+{
+	static const char *const names[] = {
+		[SAKER_FD_NONE] = "none",
+		[SAKER_FD_TTY] = "tty",
+		[SAKER_FD_PIPE] = "pipe",
+		[SAKER_FD_SOCKET] = "socket",
+		[SAKER_FD_FILE] = "file",
+		[SAKER_FD_OTHER] = "other",
+	};
+
+	if (kind >= sizeof(names) / sizeof(names[0]))
+		return "other";
+	return names[kind];
+}
+
+const char *saker_rec_type_name(unsigned int type)
+{
+	static const char *const names[] = {
+		[SAKER_REC_PAD] = "pad",
+		[SAKER_REC_EXEC] = "exec",
+		[SAKER_REC_FORK] = "fork",
+		[SAKER_REC_EXIT] = "exit",
+		[SAKER_REC_OPEN] = "open",
+	};
+
+	if (type >= sizeof(names) / sizeof(names[0]))
+		return NULL;
+	return names[type];
+}
+
+#define E(name) [name] = #name
+/* Our own table: strerrorname_np is glibc-only and output must not vary. */
+static const char *const errno_names[] = {
+	E(EPERM), E(ENOENT), E(ESRCH), E(EINTR), E(EIO), E(ENXIO), E(E2BIG),
+	E(ENOEXEC), E(EBADF), E(ECHILD), E(EAGAIN), E(ENOMEM), E(EACCES),
+	E(EFAULT), E(ENOTBLK), E(EBUSY), E(EEXIST), E(EXDEV), E(ENODEV),
+	E(ENOTDIR), E(EISDIR), E(EINVAL), E(ENFILE), E(EMFILE), E(ENOTTY),
+	E(ETXTBSY), E(EFBIG), E(ENOSPC), E(ESPIPE), E(EROFS), E(EMLINK),
+	E(EPIPE), E(EDOM), E(ERANGE), E(EDEADLK), E(ENAMETOOLONG), E(ENOLCK),
+	E(ENOSYS), E(ENOTEMPTY), E(ELOOP), E(ENOMSG), E(EIDRM), E(ENOSTR),
+	E(ENODATA), E(ETIME), E(ENOSR), E(EREMOTE), E(ENOLINK), E(EPROTO),
+	E(EMULTIHOP), E(EBADMSG), E(EOVERFLOW), E(EBADFD), E(ELIBACC),
+	E(ELIBBAD), E(ELIBSCN), E(ELIBMAX), E(ELIBEXEC), E(EILSEQ),
+	E(ERESTART), E(EUSERS), E(ENOTSOCK), E(EDESTADDRREQ), E(EMSGSIZE),
+	E(EPROTOTYPE), E(ENOPROTOOPT), E(EPROTONOSUPPORT),
+	E(ESOCKTNOSUPPORT), E(EOPNOTSUPP), E(EPFNOSUPPORT), E(EAFNOSUPPORT),
+	E(EADDRINUSE), E(EADDRNOTAVAIL), E(ENETDOWN), E(ENETUNREACH),
+	E(ENETRESET), E(ECONNABORTED), E(ECONNRESET), E(ENOBUFS), E(EISCONN),
+	E(ENOTCONN), E(ESHUTDOWN), E(ETOOMANYREFS), E(ETIMEDOUT),
+	E(ECONNREFUSED), E(EHOSTDOWN), E(EHOSTUNREACH), E(EALREADY),
+	E(EINPROGRESS), E(ESTALE), E(EUCLEAN), E(EREMOTEIO), E(EDQUOT),
+	E(ENOMEDIUM), E(EMEDIUMTYPE), E(ECANCELED), E(ENOKEY),
+	E(EKEYEXPIRED), E(EKEYREVOKED), E(EKEYREJECTED), E(EOWNERDEAD),
+	E(ENOTRECOVERABLE), E(ERFKILL), E(EHWPOISON),
+};
+#undef E
+
+const char *saker_errno_name(int err)
+{
+	if (err <= 0 || (size_t)err >= sizeof(errno_names) / sizeof(errno_names[0]))
+		return NULL;
+	return errno_names[err];
+}
