@@ -592,7 +592,7 @@ void saker_record_open(const struct saker_open_ctx *ctx, struct file *ret)
 	o->syscall_nr = ctx->syscall_nr;
 	o->call = ctx->call;
 	o->open_flags = ctx->open_flag & VALID_OPEN_FLAGS;
-	o->mode = ctx->mode;
+	o->mode = ctx->mode & S_IALLUGO;	/* the kernel adds S_IFREG */
 	if (ctx->open_flag & __FMODE_EXEC)
 		o->flags |= SAKER_OPEN_EXEC;
 

@@ -1,0 +1,347 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Loader: lists, macros, rules, append/override per key, exceptions in
+ * both forms, requirements, sources, and error/warning reporting. */
+#include "rules_testlib.h"
+
+static struct saker_engine *load2(const char *a, const char *b)
+{
+	struct saker_engine *e = saker_engine_new();
+
+	saker_engine_load_buffer(e, "a.yaml", a, strlen(a));
+	if (b)
+		saker_engine_load_buffer(e, "b.yaml", b, strlen(b));
+	saker_engine_compile(e);
+	return e;
+}
+
+static int run_exec(struct saker_engine *e, const char *override)
+{
+	char *ev = tl_event(tl_base_exec, override);
+	int n = tl_run(e, ev);
+
+	free(ev);
+	return n;
+}
+
+#define RULE(name, cond) \
+	"- rule: " name "\n  desc: d\n  condition: " cond "\n  output: o\n  priority: INFO\n"
+
+static const char *const base =
+	"- list: shells\n  items: [bash, sh]\n"
+	"- macro: spawned\n  condition: evt.type = execve\n"
+	RULE("r", "spawned and proc.name in (shells)");
+
+START_TEST(test_basic_and_list_append)
+{
+	struct saker_engine *e = load2(base, NULL);
+
+	ck_assert_int_eq(saker_engine_error_count(e), 0);
+	ck_assert_int_eq(run_exec(e, NULL), 1);
+	ck_assert_int_eq(run_exec(e, "{\"comm\":\"zsh\"}"), 0);
+	saker_engine_free(e);
+	e = load2(base, "- list: shells\n  items: [zsh]\n  append: true\n");
+	ck_assert_int_eq(run_exec(e, "{\"comm\":\"zsh\"}"), 1);
+	ck_assert_int_eq(run_exec(e, NULL), 1);
+	saker_engine_free(e);
+	e = load2(base, "- list: shells\n  items: [zsh]\n  override:\n    items: append\n");
+	ck_assert_int_eq(run_exec(e, "{\"comm\":\"zsh\"}"), 1);
+	saker_engine_free(e);
+	e = load2(base, "- list: shells\n  items: [zsh]\n  override:\n    items: replace\n");
+	ck_assert_int_eq(run_exec(e, "{\"comm\":\"zsh\"}"), 1);
+	ck_assert_int_eq(run_exec(e, NULL), 0);
+	saker_engine_free(e);
+	/* redefinition replaces */
+	e = load2(base, "- list: shells\n  items: [ksh]\n");
+	ck_assert_int_eq(run_exec(e, NULL), 0);
+	saker_engine_free(e);
+}
+END_TEST
+
+START_TEST(test_nested_lists_and_quotes)
+{
+	struct saker_engine *e = load2(
+		"- list: a\n  items: [bash]\n"
+		"- list: b\n  items: [a, '\"(systemd)\"', \"runc:[1:CHILD]\"]\n"
+		RULE("r", "evt.type = execve and proc.name in (b, \"a\")"), NULL);
+
+	ck_assert_int_eq(saker_engine_error_count(e), 0);
+	ck_assert_int_eq(run_exec(e, NULL), 1);
+	ck_assert_int_eq(run_exec(e, "{\"comm\":\"(systemd)\"}"), 1);
+	ck_assert_int_eq(run_exec(e, "{\"comm\":\"runc:[1:CHILD]\"}"), 1);
+	/* "a" quoted is the literal a, not the list */
+	ck_assert_int_eq(run_exec(e, "{\"comm\":\"a\"}"), 1);
+	ck_assert_int_eq(run_exec(e, "{\"comm\":\"b\"}"), 0);
+	saker_engine_free(e);
+}
+END_TEST
+
+START_TEST(test_macro_override_later_file)
+{
+	struct saker_engine *e;
+
+	/* a macro redefined in a later file applies to earlier rules */
+	e = load2(base, "- macro: spawned\n  condition: evt.type = open\n");
+	ck_assert_int_eq(run_exec(e, NULL), 0);
+	saker_engine_free(e);
+	e = load2(base, "- macro: spawned\n  condition: and proc.pid = 100\n  append: true\n");
+	ck_assert_int_eq(run_exec(e, NULL), 1);
+	ck_assert_int_eq(run_exec(e, "{\"pid\":101}"), 0);
+	saker_engine_free(e);
+	e = load2(base, "- macro: spawned\n  condition: and proc.pid = 7\n"
+		  "  override:\n    condition: append\n");
+	ck_assert_int_eq(run_exec(e, NULL), 0);
+	saker_engine_free(e);
+}
+END_TEST
+
+START_TEST(test_rule_append_override)
+{
+	struct saker_engine *e;
+
+	e = load2(base, "- rule: r\n  condition: and proc.pid = 7\n  append: true\n");
+	ck_assert_int_eq(saker_engine_error_count(e), 0);
+	ck_assert_int_eq(run_exec(e, NULL), 0);
+	ck_assert_int_eq(run_exec(e, "{\"pid\":7}"), 1);
+	saker_engine_free(e);
+	e = load2(base, "- rule: r\n  condition: evt.type = execve\n  priority: ALERT\n"
+		  "  override:\n    condition: replace\n    priority: replace\n");
+	ck_assert_int_eq(saker_engine_error_count(e), 0);
+	ck_assert_int_eq(run_exec(e, "{\"comm\":\"zsh\"}"), 1);
+	ck_assert_int_eq(saker_engine_rule(e, 0)->priority, SAKER_PRIO_ALERT);
+	saker_engine_free(e);
+	e = load2(base, "- rule: r\n  tags: [x]\n  override:\n    tags: append\n");
+	ck_assert_int_eq(saker_engine_rule(e, 0)->ntags, 1);
+	saker_engine_free(e);
+	/* priority cannot be appended; keys must be listed in override */
+	e = load2(base, "- rule: r\n  priority: ALERT\n  override:\n    priority: append\n");
+	ck_assert(tl_has_code(e, "E-OVERRIDE", NULL, NULL));
+	saker_engine_free(e);
+	e = load2(base, "- rule: r\n  priority: ALERT\n  desc: x\n  override:\n    priority: replace\n");
+	ck_assert(tl_has_code(e, "E-OVERRIDE", NULL, NULL));
+	saker_engine_free(e);
+	e = load2(base, "- rule: nope\n  condition: and x\n  append: true\n");
+	ck_assert(tl_has_code(e, "E-NO-BASE", NULL, NULL));
+	saker_engine_free(e);
+}
+END_TEST
+
+START_TEST(test_enabled_and_redefinition_order)
+{
+	struct saker_engine *e;
+
+	e = load2(base, "- rule: r\n  enabled: false\n");
+	ck_assert_int_eq(saker_engine_error_count(e), 0);
+	ck_assert_int_eq(saker_engine_rule(e, 0)->state, SAKER_RULE_DISABLED);
+	ck_assert_int_eq(run_exec(e, NULL), 0);
+	saker_engine_free(e);
+	/* redefinition replaces in place: r stays before s */
+	e = load2(RULE("r", "evt.type = execve") RULE("s", "evt.type = execve"),
+		  RULE("r", "evt.type = execve and proc.pid = 100"));
+	ck_assert_int_eq(saker_engine_rule_count(e), 2);
+	ck_assert_str_eq(saker_engine_rule(e, 0)->name, "r");
+	ck_assert_int_eq(run_exec(e, NULL), 1);
+	ck_assert_str_eq(tl_last_rule, "r");
+	ck_assert_int_eq(run_exec(e, "{\"pid\":5}"), 1);
+	ck_assert_str_eq(tl_last_rule, "s");
+	saker_engine_free(e);
+}
+END_TEST
+
+START_TEST(test_exceptions)
+{
+	const char *rule =
+		"- list: okimg\n  items: [nginx]\n"
+		"- rule: r\n  desc: d\n  condition: evt.type = execve\n  output: o\n  priority: INFO\n"
+		"  exceptions:\n"
+		"    - name: tuple\n      fields: [proc.name, proc.args]\n      comps: [=, startswith]\n"
+		"      values:\n        - [bash, '-c i']\n"
+		"    - name: single\n      fields: proc.pid\n      comps: in\n      values: [7, 8]\n"
+		"    - name: defcomps\n      fields: [proc.name, user.uid]\n"
+		"      values: [[zsh, 0]]\n"
+		"    - name: listref\n      fields: [proc.name]\n      comps: [in]\n"
+		"      values: [[okimg]]\n";
+	struct saker_engine *e = load2(rule, NULL);
+
+	ck_assert_int_eq(saker_engine_error_count(e), 0);
+	ck_assert_int_eq(run_exec(e, NULL), 0);				/* tuple */
+	ck_assert_int_eq(run_exec(e, "{\"args\":[\"bash\",\"-x\"]}"), 1);
+	ck_assert_int_eq(run_exec(e, "{\"pid\":8,\"args\":[\"bash\"]}"), 0);	/* single */
+	ck_assert_int_eq(run_exec(e, "{\"comm\":\"zsh\"}"), 0);		/* default = */
+	ck_assert_int_eq(run_exec(e, "{\"comm\":\"zsh\",\"uid\":1}"), 1);
+	ck_assert_int_eq(run_exec(e, "{\"comm\":\"nginx\"}"), 0);		/* list */
+	saker_engine_free(e);
+	/* appending values to an existing exception, and a new one */
+	e = load2(rule, "- rule: r\n  exceptions:\n    - name: single\n      values: [9]\n"
+		  "    - name: more\n      fields: proc.name\n      values: [fish]\n"
+		  "  override:\n    exceptions: append\n");
+	ck_assert_int_eq(saker_engine_error_count(e), 0);
+	ck_assert_int_eq(run_exec(e, "{\"pid\":9,\"args\":[\"bash\"]}"), 0);
+	ck_assert_int_eq(run_exec(e, "{\"comm\":\"fish\"}"), 0);
+	ck_assert_int_eq(run_exec(e, "{\"comm\":\"dash\"}"), 1);
+	saker_engine_free(e);
+	/* tuple of the wrong size */
+	e = load2("- rule: r\n  desc: d\n  condition: evt.type = execve\n  output: o\n"
+		  "  priority: INFO\n  exceptions:\n    - name: x\n      fields: [proc.name, proc.pid]\n"
+		  "      values: [[bash]]\n", NULL);
+	ck_assert(tl_has_code(e, "E-EXCEPTION", NULL, NULL));
+	saker_engine_free(e);
+	e = load2("- rule: r\n  desc: d\n  condition: evt.type = execve\n  output: o\n"
+		  "  priority: INFO\n  exceptions:\n    - name: x\n      fields: [proc.name, proc.pid]\n"
+		  "      comps: [=]\n", NULL);
+	ck_assert(tl_has_code(e, "E-EXCEPTION", NULL, NULL));
+	saker_engine_free(e);
+}
+END_TEST
+
+START_TEST(test_errors_positions)
+{
+	unsigned int line, col;
+	struct saker_engine *e;
+
+	e = load2("- rule: r\n  desc: d\n  condition: >\n    evt.type = execve and\n"
+		  "    proc.nme = bash\n  output: o\n  priority: INFO\n", NULL);
+	ck_assert(tl_has_code(e, "E-UNKNOWN-FIELD", &line, &col));
+	ck_assert_uint_eq(line, 5);
+	ck_assert_uint_eq(col, 5);
+	saker_engine_free(e);
+	e = load2(RULE("r", "evt.type = execve and (proc.name = bash"), NULL);
+	ck_assert(tl_has_code(e, "E-SYNTAX", &line, &col));
+	ck_assert_uint_eq(line, 3);
+	ck_assert_uint_eq(col, 36);
+	saker_engine_free(e);
+	e = load2("- rule: r\n  desc: d\n  condition: evt.type = execve\n  output: o\n"
+		  "  priority: SEVERE\n" RULE("s", "nosuchmacro"), NULL);
+	/* the first error stops the file: s is never loaded */
+	ck_assert(tl_has_code(e, "E-PRIORITY", &line, &col));
+	ck_assert_uint_eq(line, 5);
+	ck_assert(!tl_has_code(e, "E-UNDEFINED", NULL, NULL));
+	ck_assert_int_eq(saker_engine_rule_count(e), 1);
+	saker_engine_free(e);
+	e = load2("- rule: [unclosed\n", RULE("s", "nosuchmacro"));
+	ck_assert(tl_has_code(e, "E-YAML", NULL, NULL));
+	ck_assert(tl_has_code(e, "E-UNDEFINED", NULL, NULL));	/* other files go on */
+	saker_engine_free(e);
+	e = load2("- macro: m\n  condition: m and evt.type = open\n" RULE("s", "m"), NULL);
+	ck_assert(tl_has_code(e, "E-MACRO", NULL, NULL));
+	saker_engine_free(e);
+	e = load2("- rule: r\n  desc: d\n  output: o\n  priority: INFO\n", NULL);
+	ck_assert(tl_has_code(e, "E-MISSING-KEY", NULL, NULL));
+	saker_engine_free(e);
+}
+END_TEST
+
+START_TEST(test_warnings_and_skips)
+{
+	struct saker_engine *e;
+
+	e = load2("- required_engine_version: 0.10.0\n"
+		  "- required_plugin_versions:\n    - name: container\n      version: 0.4.0\n"
+		  "    - name: k8saudit\n      version: 0.1.0\n"
+		  "- rule: a\n  desc: d\n  condition: ka.verb = get\n  output: o\n"
+		  "  priority: INFO\n  source: k8s_audit\n"
+		  "- rule: b\n  desc: d\n  condition: evt.type = connect\n  output: o\n  priority: INFO\n"
+		  "- rule: c\n  desc: d\n  condition: evt.type = execve and bogus.field = 1\n"
+		  "  output: o\n  priority: INFO\n  skip-if-unknown-filter: true\n"
+		  "- rule: d\n  desc: d\n  condition: proc.name = bash\n  output: o\n  priority: INFO\n"
+		  "- rule: e\n  desc: d\n  condition: proc.name = bash\n  output: o\n  priority: INFO\n"
+		  "  warn_evttypes: false\n  unknown_key: 1\n", NULL);
+	ck_assert_int_eq(saker_engine_error_count(e), 0);
+	ck_assert(tl_has_code(e, "W-PLUGIN", NULL, NULL));
+	ck_assert_int_eq(saker_engine_rule(e, 0)->state, SAKER_RULE_SKIPPED);
+	ck_assert_int_eq(saker_engine_rule(e, 1)->state, SAKER_RULE_SKIPPED);
+	ck_assert_ptr_nonnull(strstr(saker_engine_rule(e, 1)->reason, "connect"));
+	ck_assert_int_eq(saker_engine_rule(e, 2)->state, SAKER_RULE_SKIPPED);
+	ck_assert_int_eq(saker_engine_rule(e, 3)->state, SAKER_RULE_ACTIVE);
+	ck_assert(tl_has_code(e, "W-EVTTYPES", NULL, NULL));
+	ck_assert(tl_has_code(e, "W-UNKNOWN-KEY", NULL, NULL));
+	saker_engine_free(e);
+	e = load2("- required_engine_version: 99.0.0\n", NULL);
+	ck_assert(tl_has_code(e, "E-ENGINE-VERSION", NULL, NULL));
+	saker_engine_free(e);
+	e = load2("- rule: r\n  desc: d\n  condition: evt.type = execve\n  output: o\n"
+		  "  priority: high\n", NULL);
+	ck_assert_int_eq(saker_engine_error_count(e), 0);
+	ck_assert(tl_has_code(e, "W-PRIORITY", NULL, NULL));
+	ck_assert_int_eq(saker_engine_rule(e, 0)->priority, SAKER_PRIO_ERROR);
+	saker_engine_free(e);
+}
+END_TEST
+
+START_TEST(test_priorities_case)
+{
+	static const char *const p[] = { "emergency", "ALERT", "Critical", "error",
+		"WARNING", "notice", "informational", "info", "DEBUG" };
+	enum saker_prio v;
+	size_t i;
+
+	for (i = 0; i < sizeof(p) / sizeof(p[0]); i++)
+		ck_assert_int_eq(saker_prio_parse(p[i], &v), 0);
+	ck_assert_int_eq(saker_prio_parse("info", &v), 0);
+	ck_assert_int_eq(v, SAKER_PRIO_INFORMATIONAL);
+	ck_assert_int_ne(saker_prio_parse("urgent", &v), 0);
+}
+END_TEST
+
+START_TEST(test_directory_order)
+{
+	char dir[] = "/tmp/saker-rules-XXXXXX";
+	char path[256];
+	struct saker_engine *e;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/20-b.yml", dir);
+	f = fopen(path, "w");
+	fputs("- list: l\n  items: [sh]\n", f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/10-a.yaml", dir);
+	f = fopen(path, "w");
+	fputs("- list: l\n  items: [bash]\n" RULE("r", "evt.type = execve and proc.name in (l)")
+	      "---\n" RULE("r2", "evt.type = execve and proc.name = nothing"), f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/30-ignored.txt", dir);
+	f = fopen(path, "w");
+	fputs("garbage: [", f);
+	fclose(f);
+	e = saker_engine_new();
+	ck_assert_int_eq(saker_engine_load_path(e, dir), 0);
+	ck_assert_int_eq(saker_engine_compile(e), 0);
+	ck_assert_int_eq(saker_engine_rule_count(e), 2);
+	/* 20-b.yml loaded after 10-a.yaml: l is [sh] */
+	ck_assert_int_eq(run_exec(e, NULL), 0);
+	ck_assert_int_eq(run_exec(e, "{\"comm\":\"sh\"}"), 1);
+	saker_engine_free(e);
+	snprintf(path, sizeof(path), "rm -rf %s", dir);
+	ck_assert_int_eq(system(path), 0);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("rules_load");
+	TCase *tc = tcase_create("load");
+
+	tcase_add_test(tc, test_basic_and_list_append);
+	tcase_add_test(tc, test_nested_lists_and_quotes);
+	tcase_add_test(tc, test_macro_override_later_file);
+	tcase_add_test(tc, test_rule_append_override);
+	tcase_add_test(tc, test_enabled_and_redefinition_order);
+	tcase_add_test(tc, test_exceptions);
+	tcase_add_test(tc, test_errors_positions);
+	tcase_add_test(tc, test_warnings_and_skips);
+	tcase_add_test(tc, test_priorities_case);
+	tcase_add_test(tc, test_directory_order);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}

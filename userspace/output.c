@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Falco output format: "%field" or "%(field)" in a rule's output is
+ * replaced by the field's value, "<NA>" when the event lacks it. The
+ * template is split once at compile time into literals and field slots,
+ * so formatting an alert reads the same per-event cache as the condition.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "rules_int.h"
+
+struct out_seg {
+	const char *lit;	/* literal text, or NULL for a field */
+	size_t len;
+	int slot;
+	uint8_t type;
+	const char *name;
+};
+
+struct saker_output {
+	struct out_seg *segs;
+	size_t nsegs;
+	size_t nfields;
+};
+
+static bool name_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_' || c == '.' || c == '[' || c == ']';
+}
+
+static int add_seg(struct saker_engine *e, struct saker_vec *v, const char *lit,
+		   size_t len, int slot, uint8_t type, const char *name)
+{
+	struct out_seg *s = saker_arena_alloc(&e->arena, sizeof(*s));
+
+	if (!s)
+		return -ENOMEM;
+	*s = (struct out_seg){ lit, len, slot, type, name };
+	return saker_vec_push(v, s);
+}
+
+struct saker_output *saker_output_compile(struct saker_engine *e,
+					  struct saker_rule_def *r)
+{
+	const char *t = r->output.s;
+	size_t len = r->output.len, i = 0, lit = 0, k;
+	struct saker_output *o = saker_arena_alloc(&e->arena, sizeof(*o));
+	struct saker_vec segs = { 0 };
+
+	if (!o)
+		return NULL;
+	/* Folded YAML leaves a trailing newline; alerts are one line. */
+	while (len && isspace((unsigned char)t[len - 1]))
+		len--;
+	while (i < len) {
+		const struct saker_field_def *def;
+		struct saker_fexpr fx = { 0 };
+		size_t start, end, next;
+		char *name;
+		int arg, slot;
+
+		if (t[i] != '%') {
+			i++;
+			continue;
+		}
+		if (i + 1 < len && t[i + 1] == '%') {
+			if (add_seg(e, &segs, t + lit, i + 1 - lit, -1, 0, NULL))
+				goto release_segs;
+			i += 2;
+			lit = i;
+			continue;
+		}
+		if (i + 1 < len && t[i + 1] == '(') {
+			const char *close = memchr(t + i, ')', len - i);
+
+			if (!close) {
+				i++;
+				continue;
+			}
+			start = i + 2;
+			end = (size_t)(close - t);
+			next = end + 1;
+		} else {
+			start = end = i + 1;
+			while (end < len && name_char(t[end]))
+				end++;
+			next = end;
+		}
+		name = saker_arena_strndup(&e->arena, t + start, end - start);
+		if (!name)
+			goto release_segs;
+		def = saker_field_lookup(name, &arg);
+		/* "... %proc.name." ends a sentence: the dot is not the field's. */
+		while (!def && end > start && t[end - 1] == '.' && next == end) {
+			end--;
+			next = end;
+			name[end - start] = '\0';
+			def = saker_field_lookup(name, &arg);
+		}
+		if (!def) {
+			if (end == start) {
+				i++;
+				continue;
+			}
+			/* Falco refuses these; printing <NA> keeps old rules usable. */
+			saker_diag(e, false, "W-OUTPUT-FIELD",
+				   saker_text_loc(e, &r->output, i),
+				   "rule '%s': output names unknown field '%s': printed as <NA>",
+				   r->info.name, name);
+			if (add_seg(e, &segs, t + lit, i - lit, -1, 0, NULL) ||
+			    add_seg(e, &segs, "<NA>", 4, -1, 0, NULL))
+				goto release_segs;
+			i = lit = next;
+			continue;
+		}
+		fx.field = name;
+		slot = saker_slot_intern(e, &fx, def, arg);
+		if (slot < 0)
+			goto release_segs;
+		if (add_seg(e, &segs, t + lit, i - lit, -1, 0, NULL) ||
+		    add_seg(e, &segs, NULL, 0, slot,
+			    ((struct saker_slot *)e->slots.v[slot])->rtype, name))
+			goto release_segs;
+		o->nfields++;
+		i = lit = next;
+	}
+	if (lit < len && add_seg(e, &segs, t + lit, len - lit, -1, 0, NULL))
+		goto release_segs;
+	o->segs = saker_arena_alloc(&e->arena, (segs.n + 1) * sizeof(*o->segs));
+	if (!o->segs)
+		goto release_segs;
+	for (k = 0; k < segs.n; k++)
+		o->segs[k] = *(struct out_seg *)segs.v[k];
+	o->nsegs = segs.n;
+	saker_vec_release(&segs);
+	return o;
+release_segs:
+	saker_vec_release(&segs);
+	return NULL;
+}
+
+size_t saker_val_render(const struct saker_val *v, uint8_t type, char *buf,
+			size_t size)
+{
+	size_t n = 0;
+	uint32_t i;
+	int w;
+
+	if (!size)
+		return 0;
+	buf[0] = '\0';
+	switch (v->kind) {
+	case SAKER_V_STR:
+		n = v->len < size - 1 ? v->len : size - 1;
+		memcpy(buf, v->s, n);
+		/* One line per alert: control characters become '.'. */
+		for (i = 0; i < n; i++)
+			if ((unsigned char)buf[i] < 0x20)
+				buf[i] = '.';
+		buf[n] = '\0';
+		return n;
+	case SAKER_V_NUM:
+		if (type == SAKER_FT_BOOL)
+			w = snprintf(buf, size, "%s", v->n ? "true" : "false");
+		else
+			w = snprintf(buf, size, "%" PRId64, v->n);
+		return w < 0 ? 0 : (size_t)w < size ? (size_t)w : size - 1;
+	case SAKER_V_LIST:
+		for (i = 0; i < v->len && n + 1 < size; i++) {
+			if (i)
+				buf[n++] = ',';
+			n += saker_val_render(&v->list[i], type, buf + n, size - n);
+		}
+		buf[n] = '\0';
+		return n;
+	default:
+		w = snprintf(buf, size, "<NA>");
+		return w < 0 ? 0 : (size_t)w < size ? (size_t)w : size - 1;
+	}
+}
+
+const char *saker_output_format(struct saker_evctx *cx, const struct saker_output *o)
+{
+	static const struct saker_val none = { .kind = SAKER_V_NONE };
+	size_t cap = 16384, n = 0, i;
+	char *buf = saker_scratch(cx, cap);
+
+	if (!buf)
+		return "<output too long>";
+	for (i = 0; i < o->nsegs && n + 1 < cap; i++) {
+		const struct out_seg *s = &o->segs[i];
+		const struct saker_val *v;
+
+		if (s->lit) {
+			size_t l = s->len < cap - 1 - n ? s->len : cap - 1 - n;
+
+			memcpy(buf + n, s->lit, l);
+			n += l;
+			continue;
+		}
+		if (saker_slot_get(cx, s->slot, &v))
+			v = &none;
+		n += saker_val_render(v, s->type, buf + n, cap - n);
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+size_t saker_output_nfields(const struct saker_output *o)
+{
+	return o->nfields;
+}
+
+int saker_output_field(struct saker_evctx *cx, const struct saker_output *o,
+		       size_t i, const char **name, const struct saker_val **v)
+{
+	size_t k, seen = 0;
+
+	for (k = 0; k < o->nsegs; k++) {
+		if (o->segs[k].lit)
+			continue;
+		if (seen++ == i) {
+			*name = o->segs[k].name;
+			return saker_slot_get(cx, o->segs[k].slot, v);
+		}
+	}
+	return -ENOENT;
+}

@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Process table from fork/exec/exit records. A fork shares the parent's
+ * image (refcounted) until the child execs, so a fork storm costs no
+ * string copies. Exit removes the process when its last thread dies.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proctable.h"
+
+#define DEFAULT_MAX_PROCS	(1u << 20)
+#define CGMAP_SIZE		4096	/* power of two */
+
+struct cgmap_ent {
+	uint64_t cgroup_id;	/* 0 = free */
+	char cid[SAKER_CONTAINER_ID_LEN + 1];
+	enum saker_container_type type;
+};
+
+struct saker_proctable {
+	struct saker_proc **buckets;
+	size_t nbuckets;	/* power of two */
+	size_t count, max;
+	uint64_t dropped;
+	struct cgmap_ent cgmap[CGMAP_SIZE];
+};
+
+static size_t bucket_of(const struct saker_proctable *pt, uint32_t pid)
+{
+	return (pid * 2654435761u) & (pt->nbuckets - 1);
+}
+
+struct saker_proctable *saker_proctable_new(size_t max_procs)
+{
+	struct saker_proctable *pt = calloc(1, sizeof(*pt));
+
+	if (!pt)
+		return NULL;
+	pt->max = max_procs ? max_procs : DEFAULT_MAX_PROCS;
+	pt->nbuckets = 1024;
+	pt->buckets = calloc(pt->nbuckets, sizeof(*pt->buckets));
+	if (!pt->buckets)
+		goto free_pt;
+	return pt;
+free_pt:
+	free(pt);
+	return NULL;
+}
+
+static void image_put(struct saker_proc_image *img)
+{
+	if (!img || --img->refs)
+		return;
+	free(img->exe);
+	free(img->args);
+	free(img->cwd);
+	free(img->cgroup);
+	free(img);
+}
+
+void saker_proctable_free(struct saker_proctable *pt)
+{
+	size_t i;
+
+	if (!pt)
+		return;
+	for (i = 0; i < pt->nbuckets; i++) {
+		struct saker_proc *p = pt->buckets[i], *next;
+
+		for (; p; p = next) {
+			next = p->hnext;
+			image_put(p->img);
+			free(p);
+		}
+	}
+	free(pt->buckets);
+	free(pt);
+}
+
+const struct saker_proc *saker_proctable_get(const struct saker_proctable *pt,
+					     uint32_t pid)
+{
+	const struct saker_proc *p;
+
+	if (!pt)
+		return NULL;
+	for (p = pt->buckets[bucket_of(pt, pid)]; p; p = p->hnext)
+		if (p->pid == pid)
+			return p;
+	return NULL;
+}
+
+static int grow(struct saker_proctable *pt)
+{
+	size_t n = pt->nbuckets * 2, i;
+	struct saker_proc **b = calloc(n, sizeof(*b));
+
+	if (!b)
+		return -ENOMEM;
+	for (i = 0; i < pt->nbuckets; i++) {
+		struct saker_proc *p = pt->buckets[i], *next;
+
+		for (; p; p = next) {
+			size_t j = (p->pid * 2654435761u) & (n - 1);
+
+			next = p->hnext;
+			p->hnext = b[j];
+			b[j] = p;
+		}
+	}
+	free(pt->buckets);
+	pt->buckets = b;
+	pt->nbuckets = n;
+	return 0;
+}
+
+/* Finds or creates the entry of pid; NULL when full or out of memory. */
+static struct saker_proc *get_or_add(struct saker_proctable *pt, uint32_t pid)
+{
+	struct saker_proc *p = (struct saker_proc *)saker_proctable_get(pt, pid);
+	size_t b;
+
+	if (p)
+		return p;
+	if (pt->count >= pt->max) {
+		pt->dropped++;
+		return NULL;
+	}
+	if (pt->count >= pt->nbuckets && grow(pt))
+		return NULL;
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return NULL;
+	p->pid = pid;
+	b = bucket_of(pt, pid);
+	p->hnext = pt->buckets[b];
+	pt->buckets[b] = p;
+	pt->count++;
+	return p;
+}
+
+static void fill_task(struct saker_proc *p, const struct saker_task *t)
+{
+	p->ppid = t->ppid;
+	p->sid = t->sid;
+	p->vpid = t->vpid;
+	p->tty_dev = (t->flags & SAKER_TASK_HAS_TTY) ? t->tty_dev : 0;
+	p->pidns = t->ns[SAKER_NS_PID];
+	p->cgroup_id = t->cgroup_id;
+	memcpy(p->comm, t->comm, sizeof(p->comm));
+	p->comm[sizeof(p->comm) - 1] = '\0';
+}
+
+static char *dup_str(const struct saker_str *s, size_t *len)
+{
+	char *p = malloc(s->len + 1);
+
+	if (!p)
+		return NULL;
+	memcpy(p, s->p, s->len);
+	p[s->len] = '\0';
+	*len = s->len;
+	return p;
+}
+
+static void cgmap_put(struct saker_proctable *pt, uint64_t id,
+		      const struct saker_proc_image *img)
+{
+	struct cgmap_ent *e;
+
+	if (!id)
+		return;
+	/* Direct-mapped: a collision replaces the older container. */
+	e = &pt->cgmap[(id * 0x9e3779b97f4a7c15ULL) >> 52 & (CGMAP_SIZE - 1)];
+	e->cgroup_id = id;
+	memcpy(e->cid, img->cid, sizeof(e->cid));
+	e->type = img->ctype;
+}
+
+int saker_proctable_cgroup_container(const struct saker_proctable *pt,
+				     uint64_t cgroup_id, const char **cid,
+				     enum saker_container_type *type)
+{
+	const struct cgmap_ent *e;
+
+	if (!pt || !cgroup_id)
+		return -ENOENT;
+	e = &pt->cgmap[(cgroup_id * 0x9e3779b97f4a7c15ULL) >> 52 & (CGMAP_SIZE - 1)];
+	if (e->cgroup_id != cgroup_id)
+		return -ENOENT;
+	*cid = e->cid;
+	*type = e->type;
+	return 0;
+}
+
+static int apply_exec(struct saker_proctable *pt, const struct saker_event *ev)
+{
+	const struct saker_exec *x = ev->exec;
+	struct saker_proc_image *img = calloc(1, sizeof(*img));
+	struct saker_proc *p;
+
+	if (!img)
+		return -ENOMEM;
+	img->refs = 1;
+	img->exe = dup_str(&ev->exe, &img->exe_len);
+	img->args = dup_str(&ev->args, &img->args_len);
+	img->cwd = dup_str(&ev->cwd, &img->cwd_len);
+	img->cgroup = dup_str(&ev->cgroup, &img->cgroup_len);
+	if (!img->exe || !img->args || !img->cwd || !img->cgroup)
+		goto put_img;
+	memcpy(img->fd_kind, x->fd_kind, sizeof(img->fd_kind));
+	img->exec_flags = x->flags;
+	if (saker_container_id_parse(ev->cgroup.p, ev->cgroup.len, img->cid,
+				     &img->ctype))
+		img->cid[0] = '\0';
+	if (img->cid[0])
+		cgmap_put(pt, ev->task->cgroup_id, img);
+	p = get_or_add(pt, ev->task->pid);
+	if (!p)
+		goto put_img;
+	fill_task(p, ev->task);
+	image_put(p->img);
+	p->img = img;
+	return 0;
+put_img:
+	image_put(img);
+	return -ENOMEM;
+}
+
+static int apply_fork(struct saker_proctable *pt, const struct saker_event *ev)
+{
+	const struct saker_proc *parent;
+	struct saker_proc *p;
+
+	if (ev->fork->flags & SAKER_FORK_THREAD)
+		return 0;
+	parent = saker_proctable_get(pt, ev->task->ppid);
+	p = get_or_add(pt, ev->task->pid);
+	if (!p)
+		return -ENOMEM;
+	fill_task(p, ev->task);
+	p->start_ns = ev->task->ts_ns;
+	if (parent && parent->img && parent->img != p->img) {
+		image_put(p->img);
+		p->img = parent->img;
+		p->img->refs++;
+	}
+	return 0;
+}
+
+int saker_proctable_pre(struct saker_proctable *pt, const struct saker_event *ev)
+{
+	if (!pt)
+		return 0;
+	switch (ev->type) {
+	case SAKER_REC_EXEC:
+		return apply_exec(pt, ev);
+	case SAKER_REC_FORK:
+		return apply_fork(pt, ev);
+	default:
+		return 0;
+	}
+}
+
+void saker_proctable_post(struct saker_proctable *pt, const struct saker_event *ev)
+{
+	struct saker_proc **pp, *p;
+
+	if (!pt || ev->type != SAKER_REC_EXIT ||
+	    !(ev->exit->flags & SAKER_EXIT_GROUP_DEAD))
+		return;
+	for (pp = &pt->buckets[bucket_of(pt, ev->task->pid)]; (p = *pp);
+	     pp = &p->hnext) {
+		if (p->pid == ev->task->pid) {
+			*pp = p->hnext;
+			image_put(p->img);
+			free(p);
+			pt->count--;
+			return;
+		}
+	}
+}
+
+size_t saker_proctable_count(const struct saker_proctable *pt)
+{
+	return pt ? pt->count : 0;
+}
+
+uint64_t saker_proctable_dropped(const struct saker_proctable *pt)
+{
+	return pt ? pt->dropped : 0;
+}

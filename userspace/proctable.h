@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Minimal process table built from fork/exec/exit records: what the rules
+ * need about a process beyond its own record (parent names, command line
+ * at open time, ancestors, container of a process that never exec'd while
+ * watched). Single-threaded; the caller serializes.
+ */
+#ifndef SAKER_PROCTABLE_H
+#define SAKER_PROCTABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "container_id.h"
+#include "event.h"
+
+/* What an exec establishes; shared by a process and its forked children. */
+struct saker_proc_image {
+	unsigned int refs;
+	char *exe;		/* d_path of the executable */
+	size_t exe_len;
+	char *args;		/* argv, each NUL-terminated */
+	size_t args_len;
+	char *cwd;		/* at exec time */
+	size_t cwd_len;
+	char *cgroup;
+	size_t cgroup_len;
+	char cid[SAKER_CONTAINER_ID_LEN + 1];	/* "" when not a container */
+	enum saker_container_type ctype;
+	uint8_t fd_kind[3];
+	uint32_t exec_flags;	/* SAKER_EXEC_* */
+};
+
+struct saker_proc {
+	uint32_t pid, ppid, sid, vpid;
+	uint32_t tty_dev;
+	uint32_t pidns;
+	uint64_t cgroup_id;
+	uint64_t start_ns;	/* fork time; 0 when not seen */
+	char comm[16];
+	struct saker_proc_image *img;	/* NULL until an exec or fork seen */
+	struct saker_proc *hnext;
+};
+
+struct saker_proctable;
+
+/* max_procs bounds the table (0: a default); older entries stay. */
+struct saker_proctable *saker_proctable_new(size_t max_procs);
+void saker_proctable_free(struct saker_proctable *pt);
+
+/* Applies fork and exec (call before evaluating the event). */
+int saker_proctable_pre(struct saker_proctable *pt, const struct saker_event *ev);
+/* Applies exit (call after evaluating the event). */
+void saker_proctable_post(struct saker_proctable *pt, const struct saker_event *ev);
+
+const struct saker_proc *saker_proctable_get(const struct saker_proctable *pt,
+					     uint32_t pid);
+size_t saker_proctable_count(const struct saker_proctable *pt);
+/* Entries refused because the table was full. */
+uint64_t saker_proctable_dropped(const struct saker_proctable *pt);
+
+/* Container of a cgroup v2 id learned from exec records; -ENOENT if none. */
+int saker_proctable_cgroup_container(const struct saker_proctable *pt,
+				     uint64_t cgroup_id, const char **cid,
+				     enum saker_container_type *type);
+
+#endif /* SAKER_PROCTABLE_H */

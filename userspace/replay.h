@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Replaying recorded events through the rule engine: capture files
+ * (sakerctl trace --write: "SAKERCAP" header, then ring records) and
+ * JSON-lines files (the sakerctl trace JSON format). This is how rules are
+ * tested without a kernel.
+ */
+#ifndef SAKER_REPLAY_H
+#define SAKER_REPLAY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rules.h"
+
+#define SAKER_CAP_MAGIC "SAKERCAP"
+#define SAKER_CAP_HDR_LEN 16
+
+struct saker_replay_stats {
+	uint64_t events;	/* records run through the rules */
+	uint64_t bad;		/* lines or records that could not be read */
+	uint64_t alerts;
+};
+
+/* Container metadata learned from JSON events, served to the engine. */
+struct saker_meta_store;
+
+struct saker_meta_store *saker_meta_store_new(void);
+void saker_meta_store_free(struct saker_meta_store *ms);
+int saker_meta_store_put(struct saker_meta_store *ms, const char *id,
+			 const struct saker_container_meta *m);
+void saker_meta_store_provider(struct saker_meta_store *ms,
+			       struct saker_meta_provider *out);
+
+/*
+ * One JSON event line -> a record in buf (8-byte aligned, size bytes).
+ * Container metadata found in the line goes to ms (may be NULL).
+ * Returns the record length, or -EINVAL with *err set.
+ */
+long saker_json_to_record(const char *line, size_t len, void *buf, size_t size,
+			  struct saker_meta_store *ms, const char **err);
+
+/* Runs a whole file through e (a process table is made for the run). */
+int saker_replay_file(struct saker_engine *e, const char *path,
+		      saker_alert_fn fn, void *arg, struct saker_replay_stats *st);
+
+#endif /* SAKER_REPLAY_H */

@@ -1,0 +1,382 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * JSON-lines events (docs/conventions.md, "sakerctl trace JSON") back into
+ * ring records, so a replay runs the very decoder and extractors a live
+ * daemon runs. Missing keys read as zero/empty. An optional "container"
+ * object {"name","image","namespace","pod"} feeds the metadata store.
+ */
+#include <errno.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "container_id.h"
+#include "decode.h"
+#include "replay.h"
+
+/* ---- container metadata store ---- */
+
+struct meta_ent {
+	char id[SAKER_CONTAINER_ID_LEN + 1];
+	char *name, *image, *ns, *pod;
+	struct meta_ent *next;
+};
+
+struct saker_meta_store {
+	struct meta_ent *head;
+};
+
+struct saker_meta_store *saker_meta_store_new(void)
+{
+	return calloc(1, sizeof(struct saker_meta_store));
+}
+
+static void ent_free(struct meta_ent *m)
+{
+	free(m->name);
+	free(m->image);
+	free(m->ns);
+	free(m->pod);
+	free(m);
+}
+
+void saker_meta_store_free(struct saker_meta_store *ms)
+{
+	struct meta_ent *m, *next;
+
+	if (!ms)
+		return;
+	for (m = ms->head; m; m = next) {
+		next = m->next;
+		ent_free(m);
+	}
+	free(ms);
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+int saker_meta_store_put(struct saker_meta_store *ms, const char *id,
+			 const struct saker_container_meta *md)
+{
+	struct meta_ent *m, **pp;
+
+	for (pp = &ms->head; (m = *pp); pp = &m->next) {
+		if (!strcmp(m->id, id)) {
+			*pp = m->next;
+			ent_free(m);
+			break;
+		}
+	}
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return -ENOMEM;
+	snprintf(m->id, sizeof(m->id), "%s", id);
+	m->name = dup_or_null(md->name);
+	m->image = dup_or_null(md->image);
+	m->ns = dup_or_null(md->k8s_ns);
+	m->pod = dup_or_null(md->k8s_pod);
+	m->next = ms->head;
+	ms->head = m;
+	return 0;
+}
+
+static int store_lookup(void *ctx, const char *id, struct saker_container_meta *out)
+{
+	struct saker_meta_store *ms = ctx;
+	struct meta_ent *m;
+
+	for (m = ms->head; m; m = m->next) {
+		if (!strcmp(m->id, id)) {
+			*out = (struct saker_container_meta){ m->name, m->image, m->ns, m->pod };
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+void saker_meta_store_provider(struct saker_meta_store *ms,
+			       struct saker_meta_provider *out)
+{
+	out->ctx = ms;
+	out->lookup = store_lookup;
+}
+
+/* ---- JSON -> record ---- */
+
+static uint64_t jnum(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	if (json_is_integer(v))
+		return (uint64_t)json_integer_value(v);
+	if (json_is_true(v))
+		return 1;
+	return 0;
+}
+
+static const char *jstr(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static int syscall_nr(const char *name)
+{
+	int nr;
+
+	if (!name)
+		return -1;
+	for (nr = 0; nr < 1024; nr++) {
+		const char *n = saker_syscall_name(nr);
+
+		if (n && !strcmp(n, name))
+			return nr;
+	}
+	return -1;
+}
+
+/* The arch-neutral call the JSON "syscall" name stands for. */
+static uint16_t call_of(const char *name)
+{
+	unsigned int c;
+
+	if (!name)
+		return SAKER_CALL_NONE;
+	for (c = 0; c < SAKER_CALL_MAX; c++) {
+		const char *n = saker_call_name(c);
+
+		if (n && !strcmp(n, name))
+			return (uint16_t)c;
+	}
+	return SAKER_CALL_OTHER;
+}
+
+static uint8_t fd_kind(const char *s)
+{
+	static const char *const names[] = { "none", "tty", "pipe", "socket",
+					     "file", "other" };
+	unsigned int i;
+
+	for (i = 0; s && i < 6; i++)
+		if (!strcmp(s, names[i]))
+			return (uint8_t)i;
+	return SAKER_FD_NONE;
+}
+
+static void fill_task(json_t *o, struct saker_task *t)
+{
+	static const char *const nsk[SAKER_NS_COUNT] = { "mnt", "pid", "net", "uts",
+							"ipc", "user", "cgroup" };
+	json_t *ns = json_object_get(o, "ns");
+	json_t *lu = json_object_get(o, "loginuid");
+	const char *s;
+	int i;
+
+	t->ts_ns = jnum(o, "ts");
+	t->cgroup_id = jnum(o, "cgroup_id");
+	if (!json_object_get(o, "cgroup_id"))
+		t->flags |= SAKER_TASK_NO_CGROUP;
+	t->cpu = (uint32_t)jnum(o, "cpu");
+	t->pid = (uint32_t)jnum(o, "pid");
+	t->tid = json_object_get(o, "tid") ? (uint32_t)jnum(o, "tid") : t->pid;
+	t->ppid = (uint32_t)jnum(o, "ppid");
+	t->vpid = (uint32_t)jnum(o, "vpid");
+	t->vtid = json_object_get(o, "vtid") ? (uint32_t)jnum(o, "vtid") : t->vpid;
+	t->sid = (uint32_t)jnum(o, "sid");
+	t->uid = (uint32_t)jnum(o, "uid");
+	t->gid = (uint32_t)jnum(o, "gid");
+	t->euid = (uint32_t)jnum(o, "euid");
+	t->egid = (uint32_t)jnum(o, "egid");
+	t->loginuid = json_is_integer(lu) ? (uint32_t)json_integer_value(lu) : (uint32_t)-1;
+	t->tty_dev = (uint32_t)jnum(o, "tty_dev");
+	if (json_is_true(json_object_get(o, "session_leader")))
+		t->flags |= SAKER_TASK_SESSION_LEADER;
+	if (json_is_true(json_object_get(o, "io_worker")))
+		t->flags |= SAKER_TASK_IO_WORKER;
+	s = jstr(o, "tty");
+	if (t->tty_dev || s) {
+		t->flags |= SAKER_TASK_HAS_TTY;
+		if (s)
+			snprintf(t->tty_name, sizeof(t->tty_name), "%s", s);
+	}
+	for (i = 0; i < SAKER_NS_COUNT; i++)
+		t->ns[i] = (uint32_t)jnum(ns, nsk[i]);
+	s = jstr(o, "comm");
+	if (s)
+		snprintf(t->comm, sizeof(t->comm), "%s", s);
+}
+
+struct rbuf {
+	char *p;
+	size_t len, size;
+};
+
+static int put(struct rbuf *b, const void *s, size_t n)
+{
+	if (b->len + n > b->size)
+		return -ENOSPC;
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	return 0;
+}
+
+static uint16_t put_str(struct rbuf *b, const char *s, size_t max)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	if (n > max)
+		n = max;
+	if (put(b, s, n))
+		return 0;
+	return (uint16_t)n;
+}
+
+static uint16_t put_args(struct rbuf *b, json_t *args, uint32_t *argc)
+{
+	size_t i, start = b->len;
+
+	*argc = 0;
+	for (i = 0; i < json_array_size(args); i++) {
+		const char *a = json_string_value(json_array_get(args, i));
+		size_t n = a ? strlen(a) : 0;
+
+		if (b->len - start + n + 1 > SAKER_ARGS_MAX)
+			break;
+		if (put(b, a ? a : "", n) || put(b, "", 1))
+			break;
+		(*argc)++;
+	}
+	return (uint16_t)(b->len - start);
+}
+
+static void store_meta(json_t *o, struct saker_meta_store *ms)
+{
+	json_t *c = json_object_get(o, "container");
+	const char *cg = jstr(o, "cgroup");
+	char id[SAKER_CONTAINER_ID_LEN + 1];
+	struct saker_container_meta m;
+	enum saker_container_type t;
+	const char *jid;
+
+	if (!ms || !json_is_object(c))
+		return;
+	jid = jstr(c, "id");
+	if (jid)
+		snprintf(id, sizeof(id), "%s", jid);
+	else if (!cg || saker_container_id_parse(cg, strlen(cg), id, &t))
+		return;
+	m = (struct saker_container_meta){
+		jstr(c, "name"), jstr(c, "image"), jstr(c, "namespace"), jstr(c, "pod"),
+	};
+	saker_meta_store_put(ms, id, &m);
+}
+
+long saker_json_to_record(const char *line, size_t len, void *buf, size_t size,
+			  struct saker_meta_store *ms, const char **err)
+{
+	struct rbuf b = { buf, 0, size };
+	struct saker_rec_hdr *h = buf;
+	json_error_t jerr;
+	const char *type;
+	json_t *o;
+	long ret = -EINVAL;
+
+	*err = NULL;
+	o = json_loadb(line, len, 0, &jerr);
+	if (!json_is_object(o)) {
+		*err = "not a JSON object";
+		goto put_o;
+	}
+	type = jstr(o, "type");
+	if (!type) {
+		*err = "no \"type\"";
+		goto put_o;
+	}
+	if (size < sizeof(*h) + sizeof(struct saker_exec) + 8) {
+		*err = "buffer too small";
+		goto put_o;
+	}
+	memset(buf, 0, sizeof(*h) + sizeof(struct saker_exec));
+	b.len = sizeof(*h);
+	if (!strcmp(type, "exec")) {
+		struct saker_exec *x = (void *)(b.p + b.len);
+
+		h->type = SAKER_REC_EXEC;
+		fill_task(o, &x->task);
+		x->syscall_nr = syscall_nr(jstr(o, "syscall"));
+		x->call = call_of(jstr(o, "syscall"));
+		if (json_is_true(json_object_get(o, "parent_other_pidns")))
+			x->flags |= SAKER_EXEC_PARENT_OTHER_PIDNS;
+		if (json_is_true(json_object_get(o, "args_truncated")))
+			x->flags |= SAKER_EXEC_ARGS_TRUNCATED;
+		x->fd_kind[0] = fd_kind(jstr(o, "stdin"));
+		x->fd_kind[1] = fd_kind(jstr(o, "stdout"));
+		x->fd_kind[2] = fd_kind(jstr(o, "stderr"));
+		b.len += sizeof(*x);
+		x->filename_len = put_str(&b, jstr(o, "filename"), SAKER_PATH_MAX);
+		x->exe_len = put_str(&b, jstr(o, "exe"), SAKER_PATH_MAX);
+		x->args_len = put_args(&b, json_object_get(o, "args"), &x->argc);
+		x->cwd_len = put_str(&b, jstr(o, "cwd"), SAKER_PATH_MAX);
+		x->cgroup_len = put_str(&b, jstr(o, "cgroup"), SAKER_PATH_MAX);
+		store_meta(o, ms);
+	} else if (!strcmp(type, "open")) {
+		struct saker_open *op = (void *)(b.p + b.len);
+		json_t *fd = json_object_get(o, "fd");
+
+		h->type = SAKER_REC_OPEN;
+		fill_task(o, &op->task);
+		op->syscall_nr = syscall_nr(jstr(o, "syscall"));
+		op->call = call_of(jstr(o, "syscall"));
+		op->err = (int32_t)jnum(o, "errno");
+		op->fd = json_is_integer(fd) ? (int32_t)json_integer_value(fd) : -1;
+		if (!op->err && !json_is_integer(fd))
+			op->flags |= SAKER_OPEN_FD_UNKNOWN;
+		op->open_flags = (uint32_t)jnum(o, "flags");
+		op->mode = (uint32_t)jnum(o, "mode");
+		op->ino = jnum(o, "ino");
+		op->dev = (uint32_t)jnum(o, "dev");
+		if (json_is_true(json_object_get(o, "is_exec")))
+			op->flags |= SAKER_OPEN_EXEC;
+		if (json_is_true(json_object_get(o, "path_from_name")))
+			op->flags |= SAKER_OPEN_PATH_NAME;
+		b.len += sizeof(*op);
+		op->path_len = put_str(&b, jstr(o, "path"), SAKER_PATH_MAX);
+	} else if (!strcmp(type, "fork")) {
+		struct saker_fork *f = (void *)(b.p + b.len);
+
+		h->type = SAKER_REC_FORK;
+		fill_task(o, &f->task);
+		f->parent_tid = (uint32_t)jnum(o, "parent_tid");
+		if (json_is_true(json_object_get(o, "thread")))
+			f->flags |= SAKER_FORK_THREAD;
+		b.len += sizeof(*f);
+	} else if (!strcmp(type, "exit")) {
+		struct saker_exit *x = (void *)(b.p + b.len);
+
+		h->type = SAKER_REC_EXIT;
+		fill_task(o, &x->task);
+		x->exit_code = (int32_t)jnum(o, "exit_code");
+		if (json_is_true(json_object_get(o, "group_dead")))
+			x->flags |= SAKER_EXIT_GROUP_DEAD;
+		b.len += sizeof(*x);
+	} else {
+		*err = "unknown \"type\"";
+		goto put_o;
+	}
+	while (b.len % SAKER_REC_ALIGN)
+		if (put(&b, "", 1))
+			break;
+	if (b.len % SAKER_REC_ALIGN) {
+		*err = "record too large";
+		goto put_o;
+	}
+	h->len = (uint32_t)b.len;
+	ret = (long)b.len;
+put_o:
+	json_decref(o);
+	return ret;
+}

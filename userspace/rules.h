@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Rule engine: loads Falco-format YAML rules, compiles them into a rule
+ * table indexed by event type, and evaluates decoded events against it.
+ * docs/rules-engine.md describes the design and the field reference.
+ */
+#ifndef SAKER_RULES_H
+#define SAKER_RULES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "event.h"
+
+/* The Falco rules engine version whose rule files saker accepts. */
+#define SAKER_ENGINE_COMPAT_VERSION "0.57.0"
+
+enum saker_prio {
+	SAKER_PRIO_EMERGENCY = 0,
+	SAKER_PRIO_ALERT,
+	SAKER_PRIO_CRITICAL,
+	SAKER_PRIO_ERROR,
+	SAKER_PRIO_WARNING,
+	SAKER_PRIO_NOTICE,
+	SAKER_PRIO_INFORMATIONAL,
+	SAKER_PRIO_DEBUG,
+};
+
+enum saker_match_mode {
+	SAKER_MATCH_FIRST = 0,	/* only the first matching rule alerts */
+	SAKER_MATCH_ALL,
+};
+
+enum saker_rule_state {
+	SAKER_RULE_ACTIVE = 0,
+	SAKER_RULE_DISABLED,	/* enabled: false */
+	SAKER_RULE_BELOW_PRIO,	/* below the minimum priority */
+	SAKER_RULE_SKIPPED,	/* reason says why: events, source, field */
+	SAKER_RULE_ERROR,	/* did not compile; see the diagnostics */
+};
+
+struct saker_rule_info {
+	const char *name;
+	const char *desc;
+	const char *source;
+	const char *file;	/* where it was (last) defined */
+	unsigned int line;
+	enum saker_prio priority;
+	enum saker_rule_state state;
+	const char *reason;	/* for SKIPPED, else NULL */
+	const char *evttypes;	/* "execve,execveat" or "all" */
+	const char *const *tags;
+	size_t ntags;
+};
+
+/* A container's metadata, handed out by a provider (runtime state files). */
+struct saker_container_meta {
+	const char *name;
+	const char *image;
+	const char *k8s_ns;
+	const char *k8s_pod;
+};
+
+struct saker_meta_provider {
+	void *ctx;
+	/* 0 and *out filled, or -ENOENT; strings live as long as ctx says. */
+	int (*lookup)(void *ctx, const char *id, struct saker_container_meta *out);
+};
+
+struct saker_alert {
+	const struct saker_rule_info *rule;
+	const struct saker_event *ev;
+	const char *output;	/* formatted, valid during the callback */
+	void *fields;		/* opaque: saker_alert_field() reads it */
+};
+
+typedef void (*saker_alert_fn)(void *arg, const struct saker_alert *a);
+
+struct saker_engine;
+struct saker_proctable;
+
+struct saker_engine *saker_engine_new(void);
+void saker_engine_free(struct saker_engine *e);
+
+/* Loading: a file, a directory (its .yaml and .yml files, sorted), a buffer. */
+int saker_engine_load_path(struct saker_engine *e, const char *path);
+int saker_engine_load_buffer(struct saker_engine *e, const char *name,
+			     const char *buf, size_t len);
+void saker_engine_set_match_mode(struct saker_engine *e, enum saker_match_mode m);
+void saker_engine_set_min_priority(struct saker_engine *e, enum saker_prio p);
+/* Builds the rule table; 0, or -EINVAL when any error was reported. */
+int saker_engine_compile(struct saker_engine *e);
+
+size_t saker_engine_error_count(const struct saker_engine *e);
+size_t saker_engine_warning_count(const struct saker_engine *e);
+void saker_engine_print_diags(const struct saker_engine *e, FILE *out);
+/* i-th diagnostic's code ("E-SYNTAX"...), NULL past the end; for tests. */
+const char *saker_engine_diag_code(const struct saker_engine *e, size_t i,
+				   bool *is_error, unsigned int *line,
+				   unsigned int *col);
+
+size_t saker_engine_rule_count(const struct saker_engine *e);
+const struct saker_rule_info *saker_engine_rule(const struct saker_engine *e,
+						size_t i);
+
+/* Process context for proc.pname/aname..., container metadata: optional. */
+void saker_engine_set_proctable(struct saker_engine *e, struct saker_proctable *pt);
+void saker_engine_set_meta(struct saker_engine *e, const struct saker_meta_provider *m);
+
+/*
+ * Evaluates one event; calls fn for each alert. Updates the process table
+ * (when one is set) in the order the fields need: fork/exec before, exit
+ * after. Returns the number of alerts.
+ */
+int saker_engine_process(struct saker_engine *e, const struct saker_event *ev,
+			 saker_alert_fn fn, void *arg);
+
+/* The fields the rule's output names, for JSON output_fields. */
+size_t saker_alert_nfields(const struct saker_alert *a);
+/* i-th output field rendered into buf: 0, or -ENOENT when missing. */
+int saker_alert_field_at(const struct saker_alert *a, size_t i, const char **name,
+			 char *buf, size_t size, bool *is_num);
+
+const char *saker_prio_name(enum saker_prio p);
+int saker_prio_parse(const char *s, enum saker_prio *out);
+
+/* Field catalog for --list-fields. */
+void saker_fields_print(FILE *out);
+
+#endif /* SAKER_RULES_H */

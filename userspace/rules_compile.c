@@ -1,0 +1,799 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Compiler: turns the loaded definitions into the rule table. Macros are
+ * compiled once and shared by every rule that uses them; lists are
+ * expanded into hashed sets (in/intersects) or a path trie (pmatch);
+ * fields become cache slots so each is extracted at most once per event;
+ * each rule lands in the index of every event type it can match.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <yaml.h>
+
+#include "rules_int.h"
+
+struct cctx {
+	struct saker_engine *e;
+	struct saker_rule_def *r;
+	const char *what;	/* "rule 'X'" for messages */
+	bool failed;
+	bool skipped;		/* unknown field with skip-if-unknown-filter */
+	const char *skip_reason;
+	int depth;
+	struct saker_vec uncaptured;	/* event names saker does not see */
+};
+
+static struct saker_loc ast_loc(struct cctx *c, const struct saker_ast *a, size_t pos)
+{
+	if (!a->text)
+		return c->r ? c->r->loc : (struct saker_loc){ -1, 0, 0 };
+	return saker_text_loc(c->e, a->text, pos);
+}
+
+static struct saker_cnode *cfail(struct cctx *c, const struct saker_ast *a,
+				 size_t pos, const char *code, const char *msg,
+				 const char *arg)
+{
+	if (!c->failed)
+		saker_diag(c->e, true, code, ast_loc(c, a, pos), "%s: %s%s%s%s", c->what,
+			   msg, arg ? " '" : "", arg ? arg : "", arg ? "'" : "");
+	c->failed = true;
+	return NULL;
+}
+
+static struct saker_cnode *cnode_new(struct cctx *c, enum saker_cnode_kind k, size_t n)
+{
+	struct saker_cnode *cn = saker_arena_alloc(&c->e->arena, sizeof(*cn));
+
+	if (!cn)
+		return NULL;
+	cn->kind = (uint8_t)k;
+	cn->n = (uint32_t)n;
+	if (n) {
+		cn->kids = saker_arena_alloc(&c->e->arena, n * sizeof(*cn->kids));
+		if (!cn->kids)
+			return NULL;
+	}
+	return cn;
+}
+
+/* ---- list expansion ---- */
+
+static int expand_items(struct cctx *c, const struct saker_litem *items, size_t n,
+			struct saker_vec *out, int depth)
+{
+	size_t i, j;
+
+	if (depth > 32)
+		return -ELOOP;
+	for (i = 0; i < n; i++) {
+		const struct saker_litem *it = &items[i];
+		struct saker_list_def *l = NULL;
+
+		if (!it->quoted)
+			l = saker_strmap_get(&c->e->lists, it->s, it->len);
+		if (!l) {
+			if (saker_vec_push(out, (void *)it))
+				return -ENOMEM;
+			continue;
+		}
+		l->used = true;
+		if (l->expanding)
+			return -ELOOP;
+		l->expanding = 1;
+		j = (size_t)expand_items(c, l->items, l->n, out, depth + 1);
+		l->expanding = 0;
+		if ((int)j < 0)
+			return (int)j;
+	}
+	return 0;
+}
+
+/* ---- event types ---- */
+
+static uint32_t evmask_items(struct cctx *c, const struct saker_ast *a)
+{
+	struct saker_vec items = { 0 };
+	uint32_t m = 0;
+	size_t i;
+
+	if (a->cmp.rkind == SAKER_R_FIELD ||
+	    expand_items(c, a->cmp.items, a->cmp.nitems, &items, 0)) {
+		saker_vec_release(&items);
+		return SAKER_ET_ALL;
+	}
+	for (i = 0; i < items.n; i++) {
+		const struct saker_litem *it = items.v[i];
+		int et = saker_evtype_from_name(it->s, it->len);
+
+		if (et >= 0) {
+			m |= 1u << et;
+			/* clone3, fork, vfork: saker has one fork event. */
+		} else {
+			size_t j;
+			bool dup = false;
+
+			for (j = 0; j < c->uncaptured.n; j++)
+				dup |= !strcmp(c->uncaptured.v[j], it->s);
+			if (!dup)
+				saker_vec_push(&c->uncaptured, (void *)it->s);
+		}
+	}
+	saker_vec_release(&items);
+	return m;
+}
+
+static uint32_t evmask(struct cctx *c, const struct saker_ast *a, bool neg, int depth)
+{
+	struct saker_macro_def *m;
+	uint32_t r;
+	size_t i;
+
+	if (depth > 100)
+		return SAKER_ET_ALL;
+	switch (a->kind) {
+	case SAKER_A_AND:
+	case SAKER_A_OR:
+		/* De Morgan: under a not, and behaves as or. */
+		r = ((a->kind == SAKER_A_AND) != neg) ? SAKER_ET_ALL : 0;
+		for (i = 0; i < a->n; i++) {
+			uint32_t k = evmask(c, a->kids[i], neg, depth + 1);
+
+			r = ((a->kind == SAKER_A_AND) != neg) ? (r & k) : (r | k);
+		}
+		return r;
+	case SAKER_A_NOT:
+		return evmask(c, a->kids[0], !neg, depth + 1);
+	case SAKER_A_MACRO:
+		m = saker_strmap_get(&c->e->macros, a->macro.name, strlen(a->macro.name));
+		if (!m || !m->ast || m->state == 1)
+			return SAKER_ET_ALL;
+		{
+			int saved = m->state;
+
+			m->state = 1;
+			r = evmask(c, m->ast, neg, depth + 1);
+			m->state = saved;
+		}
+		return r;
+	case SAKER_A_CMP:
+		if (strcmp(a->cmp.lhs.field, "evt.type") || a->cmp.lhs.nxf)
+			return SAKER_ET_ALL;
+		if (a->cmp.op == SAKER_OP_EQ || a->cmp.op == SAKER_OP_IN) {
+			r = evmask_items(c, a);
+			return neg ? SAKER_ET_ALL & ~r : r;
+		}
+		if (a->cmp.op == SAKER_OP_NE) {
+			r = evmask_items(c, a);
+			return neg ? r : SAKER_ET_ALL & ~r;
+		}
+		return SAKER_ET_ALL;
+	default:
+		return SAKER_ET_ALL;
+	}
+}
+
+/* Parses each macro reachable from a, once; false on a syntax error. */
+static bool parse_macros(struct cctx *c, const struct saker_ast *a, int depth)
+{
+	struct saker_macro_def *m;
+	size_t i;
+
+	if (depth > 100)
+		return true;
+	switch (a->kind) {
+	case SAKER_A_AND:
+	case SAKER_A_OR:
+	case SAKER_A_NOT:
+		for (i = 0; i < a->n; i++)
+			if (!parse_macros(c, a->kids[i], depth + 1))
+				return false;
+		return true;
+	case SAKER_A_MACRO:
+		m = saker_strmap_get(&c->e->macros, a->macro.name, strlen(a->macro.name));
+		if (!m) {
+			cfail(c, a, a->pos, "E-UNDEFINED", "undefined macro", a->macro.name);
+			return false;
+		}
+		if (m->state == -1) {
+			cfail(c, a, a->pos, "E-MACRO", "uses a macro that does not compile:",
+			      m->name);
+			return false;
+		}
+		if (!m->ast) {
+			char *what = saker_arena_printf(&c->e->arena, "macro '%s'", m->name);
+
+			m->ast = saker_cond_parse(c->e, &m->cond, what);
+			if (!m->ast) {
+				m->state = -1;
+				c->failed = true;
+				return false;
+			}
+			if (m->state == 1)
+				return true;
+			m->state = 1;
+			if (!parse_macros(c, m->ast, depth + 1)) {
+				m->state = -1;
+				return false;
+			}
+			m->state = 0;
+		}
+		return true;
+	default:
+		return true;
+	}
+}
+
+/* ---- fields and slots ---- */
+
+int saker_slot_intern(struct saker_engine *e, const struct saker_fexpr *fx,
+		      const struct saker_field_def *def, int arg)
+{
+	static const char *const xn[] = { "", "tolower", "toupper", "basename",
+					   "len", "b64" };
+	struct saker_slot *s;
+	char buf[512];
+	size_t n = 0;
+	int i;
+	void *got;
+
+	for (i = fx->nxf - 1; i >= 0; i--)
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s(", xn[fx->xf[i]]);
+	n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s", fx->field);
+	for (i = 0; i < fx->nxf; i++)
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, ")");
+	if (n >= sizeof(buf))
+		return -ENAMETOOLONG;
+	got = saker_strmap_get(&e->slot_by_text, buf, n);
+	if (got)
+		return (int)(intptr_t)got - 1;
+	s = saker_arena_alloc(&e->arena, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->def = def;
+	s->arg = arg;
+	s->nxf = fx->nxf;
+	memcpy(s->xf, fx->xf, sizeof(s->xf));
+	s->base = -1;
+	s->rtype = def->type == SAKER_FT_STRLIST ? SAKER_FT_STR : def->type;
+	if (fx->nxf) {
+		struct saker_fexpr plain = { .field = fx->field };
+
+		s->base = saker_slot_intern(e, &plain, def, arg);
+		if (s->base < 0)
+			return s->base;
+		s->rtype = fx->xf[fx->nxf - 1] == SAKER_XF_LEN ? SAKER_FT_NUM : SAKER_FT_STR;
+	}
+	s->text = saker_arena_strndup(&e->arena, buf, n);
+	if (!s->text || saker_vec_push(&e->slots, s))
+		return -ENOMEM;
+	if (saker_strmap_put(&e->slot_by_text, s->text, n,
+			     (void *)(intptr_t)e->slots.n))
+		return -ENOMEM;
+	return (int)e->slots.n - 1;
+}
+
+/* Resolves a field expression; -1 on failure (message given or skipped). */
+static int resolve(struct cctx *c, const struct saker_ast *a,
+		   const struct saker_fexpr *fx, uint8_t *type)
+{
+	const struct saker_field_def *def;
+	int arg, slot, i;
+
+	def = saker_field_lookup(fx->field, &arg);
+	if (!def) {
+		if (c->r && c->r->skip_unknown) {
+			c->skipped = true;
+			c->skip_reason = saker_arena_printf(&c->e->arena,
+				"unknown field '%s' (skip-if-unknown-filter)", fx->field);
+			return -1;
+		}
+		cfail(c, a, fx->pos, "E-UNKNOWN-FIELD", "unknown field", fx->field);
+		return -1;
+	}
+	if (def->flags & SAKER_FF_UNAVAILABLE) {
+		if (c->r && c->r->info.state == SAKER_RULE_ACTIVE)
+			saker_diag(c->e, false, "W-FIELD-UNAVAILABLE", ast_loc(c, a, fx->pos),
+				   "%s: field '%s' is not captured by saker: it is always missing, so comparisons on it are false",
+				   c->what, fx->field);
+	}
+	for (i = 0; i < fx->nxf; i++) {
+		if (fx->xf[i] != SAKER_XF_LEN && def->type != SAKER_FT_STR &&
+		    def->type != SAKER_FT_STRLIST) {
+			cfail(c, a, fx->pos, "E-TRANSFORMER",
+			      "this transformer takes a string field, not", fx->field);
+			return -1;
+		}
+	}
+	slot = saker_slot_intern(c->e, fx, def, arg);
+	if (slot < 0) {
+		cfail(c, a, fx->pos, "E-NOMEM", "cannot intern field", fx->field);
+		return -1;
+	}
+	*type = ((struct saker_slot *)c->e->slots.v[slot])->rtype;
+	if (def->flags & SAKER_FF_LIST_NOIDX && arg < 0 && !fx->nxf)
+		*type = def->type;
+	return slot;
+}
+
+static int parse_num(const char *s, size_t len, bool boolean, int64_t *out)
+{
+	char buf[64], *end;
+
+	if (boolean) {
+		if (len == 4 && !strncasecmp(s, "true", 4)) {
+			*out = 1;
+			return 0;
+		}
+		if (len == 5 && !strncasecmp(s, "false", 5)) {
+			*out = 0;
+			return 0;
+		}
+	}
+	if (!len || len >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	errno = 0;
+	*out = strtoll(buf, &end, 0);
+	if (*end || errno)
+		return -EINVAL;
+	if (boolean && *out != 0 && *out != 1)
+		return -EINVAL;
+	return 0;
+}
+
+static bool op_allowed(enum saker_op op, uint8_t type)
+{
+	if (type == SAKER_FT_STR || type == SAKER_FT_STRLIST)
+		return true;
+	switch (op) {
+	case SAKER_OP_EQ: case SAKER_OP_NE: case SAKER_OP_IN:
+	case SAKER_OP_INTERSECTS: case SAKER_OP_EXISTS:
+		return true;
+	case SAKER_OP_LT: case SAKER_OP_LE: case SAKER_OP_GT: case SAKER_OP_GE:
+		return type == SAKER_FT_NUM;
+	default:
+		return false;
+	}
+}
+
+static struct saker_cnode *compile_rhs_list(struct cctx *c, const struct saker_ast *a,
+					    struct saker_cmp *cm)
+{
+	struct saker_vec items = { 0 };
+	struct saker_cnode *cn = NULL;
+	size_t i;
+	int ret;
+
+	ret = expand_items(c, a->cmp.items, a->cmp.nitems, &items, 0);
+	if (ret) {
+		cfail(c, a, a->pos, "E-LIST", ret == -ELOOP ?
+		      "a list includes itself" : "out of memory", NULL);
+		goto release_items;
+	}
+	if (cm->ltype == SAKER_FT_STR || cm->ltype == SAKER_FT_STRLIST) {
+		for (i = 0; i < items.n; i++) {
+			const struct saker_litem *it = items.v[i];
+
+			ret = cm->op == SAKER_OP_PMATCH ?
+			      saker_pmatch_add(&c->e->arena, &cm->trie, it->s, it->len) :
+			      saker_strset_add(&c->e->arena, &cm->set, it->s, it->len);
+			if (ret) {
+				cfail(c, a, a->pos, "E-NOMEM", "out of memory", NULL);
+				goto release_items;
+			}
+		}
+	} else {
+		cm->nums = saker_arena_alloc(&c->e->arena, (items.n + 1) * sizeof(*cm->nums));
+		if (!cm->nums)
+			goto release_items;
+		for (i = 0; i < items.n; i++) {
+			const struct saker_litem *it = items.v[i];
+
+			if (parse_num(it->s, it->len, cm->ltype == SAKER_FT_BOOL,
+				      &cm->nums[cm->nnums++])) {
+				cfail(c, a, it->pos ? it->pos : a->pos, "E-VALUE",
+				      "not a number:", saker_arena_strndup(&c->e->arena, it->s, it->len));
+				goto release_items;
+			}
+		}
+	}
+	cn = cnode_new(c, SAKER_C_CMP, 0);
+	if (cn)
+		cn->cmp = cm;
+release_items:
+	saker_vec_release(&items);
+	return cn;
+}
+
+static struct saker_cnode *compile_cmp(struct cctx *c, const struct saker_ast *a)
+{
+	struct saker_cmp *cm = saker_arena_alloc(&c->e->arena, sizeof(*cm));
+	const struct saker_litem *v;
+	struct saker_cnode *cn;
+	uint8_t rtype;
+
+	if (!cm)
+		return cfail(c, a, a->pos, "E-NOMEM", "out of memory", NULL);
+	cm->op = a->cmp.op;
+	cm->rslot = -1;
+	if (!strcmp(a->cmp.lhs.field, "evt.type") && !a->cmp.lhs.nxf &&
+	    a->cmp.rkind != SAKER_R_FIELD &&
+	    (cm->op == SAKER_OP_EQ || cm->op == SAKER_OP_NE || cm->op == SAKER_OP_IN)) {
+		/* The event type is a small integer: test a bit, not a string. */
+		cm->evmask = evmask_items(c, a);
+		if (cm->op == SAKER_OP_NE)
+			cm->evmask = SAKER_ET_ALL & ~cm->evmask;
+		cm->op = SAKER_OP_EVTMASK;
+		cn = cnode_new(c, SAKER_C_CMP, 0);
+		if (!cn)
+			return cfail(c, a, a->pos, "E-NOMEM", "out of memory", NULL);
+		cn->cmp = cm;
+		return cn;
+	}
+	cm->slot = resolve(c, a, &a->cmp.lhs, &cm->ltype);
+	if (cm->slot < 0)
+		return NULL;
+	if (!op_allowed(cm->op, cm->ltype))
+		return cfail(c, a, a->pos, "E-OPERATOR", "operator not valid for field",
+			     a->cmp.lhs.field);
+	switch (a->cmp.rkind) {
+	case SAKER_R_NONE:
+		break;
+	case SAKER_R_LIST:
+		return compile_rhs_list(c, a, cm);
+	case SAKER_R_FIELD:
+		cm->rslot = resolve(c, a, &a->cmp.rfield, &rtype);
+		if (cm->rslot < 0)
+			return NULL;
+		break;
+	case SAKER_R_VALUE:
+		v = &a->cmp.items[0];
+		cm->s = v->s;
+		cm->len = v->len;
+		if (cm->ltype == SAKER_FT_NUM || cm->ltype == SAKER_FT_BOOL) {
+			if (parse_num(v->s, v->len, cm->ltype == SAKER_FT_BOOL, &cm->num))
+				return cfail(c, a, v->pos, "E-VALUE",
+					     cm->ltype == SAKER_FT_BOOL ?
+					     "expected true or false, not" : "expected a number, not",
+					     v->s);
+		} else if (cm->op == SAKER_OP_ICONTAINS) {
+			char *low = saker_arena_strndup(&c->e->arena, v->s, v->len);
+			size_t i;
+
+			if (!low)
+				return cfail(c, a, a->pos, "E-NOMEM", "out of memory", NULL);
+			for (i = 0; i < v->len; i++)
+				low[i] = (char)tolower((unsigned char)low[i]);
+			cm->s = low;
+		} else if (cm->op == SAKER_OP_REGEX) {
+			char *pat = saker_arena_printf(&c->e->arena, "^(%s)$", v->s);
+
+			cm->re = saker_arena_alloc(&c->e->arena, sizeof(*cm->re));
+			if (!pat || !cm->re)
+				return cfail(c, a, a->pos, "E-NOMEM", "out of memory", NULL);
+			/* Compiled once; lives until the engine is freed (rules_engine.c). */
+			if (regcomp(cm->re, pat, REG_EXTENDED | REG_NOSUB)) {
+				cm->re = NULL;
+				return cfail(c, a, v->pos, "E-VALUE", "invalid regular expression",
+					     v->s);
+			}
+			if (saker_vec_push(&c->e->regexes, cm->re))
+				return cfail(c, a, a->pos, "E-NOMEM", "out of memory", NULL);
+		}
+		break;
+	}
+	cn = cnode_new(c, SAKER_C_CMP, 0);
+	if (!cn)
+		return cfail(c, a, a->pos, "E-NOMEM", "out of memory", NULL);
+	cn->cmp = cm;
+	return cn;
+}
+
+static struct saker_cnode *compile_ast(struct cctx *c, const struct saker_ast *a);
+
+static struct saker_cnode *compile_macro(struct cctx *c, const struct saker_ast *a)
+{
+	struct saker_macro_def *m;
+	struct saker_cnode *cn;
+	const char *what = c->what;
+
+	m = saker_strmap_get(&c->e->macros, a->macro.name, strlen(a->macro.name));
+	if (!m)
+		return cfail(c, a, a->pos, "E-UNDEFINED", "undefined macro", a->macro.name);
+	if (m->compiled)
+		return m->compiled;
+	if (m->state == 1)
+		return cfail(c, a, a->pos, "E-MACRO", "macro refers to itself:", m->name);
+	if (m->state == -1 || !m->ast)
+		return cfail(c, a, a->pos, "E-MACRO", "uses a macro that does not compile:",
+			     m->name);
+	m->state = 1;
+	c->what = saker_arena_printf(&c->e->arena, "%s (in macro '%s')", what, m->name);
+	cn = compile_ast(c, m->ast);
+	c->what = what;
+	m->state = cn ? 2 : 0;
+	/* An unknown field skipped for one rule must not stick to the macro. */
+	if (cn)
+		m->compiled = cn;
+	return cn;
+}
+
+static struct saker_cnode *compile_ast(struct cctx *c, const struct saker_ast *a)
+{
+	struct saker_cnode *cn, *k;
+	size_t i, n = 0;
+
+	if (++c->depth > 200) {
+		c->depth--;
+		return cfail(c, a, a->pos, "E-SYNTAX", "condition nested too deeply", NULL);
+	}
+	switch (a->kind) {
+	case SAKER_A_AND:
+	case SAKER_A_OR:
+		cn = cnode_new(c, a->kind == SAKER_A_AND ? SAKER_C_AND : SAKER_C_OR, a->n);
+		if (!cn) {
+			cn = cfail(c, a, a->pos, "E-NOMEM", "out of memory", NULL);
+			break;
+		}
+		for (i = 0; i < a->n; i++) {
+			k = compile_ast(c, a->kids[i]);
+			if (!k) {
+				cn = NULL;
+				break;
+			}
+			cn->kids[n++] = k;
+		}
+		break;
+	case SAKER_A_NOT:
+		cn = cnode_new(c, SAKER_C_NOT, 1);
+		if (cn && !(cn->kids[0] = compile_ast(c, a->kids[0])))
+			cn = NULL;
+		break;
+	case SAKER_A_MACRO:
+		cn = compile_macro(c, a);
+		break;
+	case SAKER_A_BOOL:
+		cn = cnode_new(c, a->value ? SAKER_C_TRUE : SAKER_C_FALSE, 0);
+		break;
+	default:
+		cn = compile_cmp(c, a);
+		break;
+	}
+	c->depth--;
+	return cn;
+}
+
+/* ---- exceptions -> "and not (...)" ---- */
+
+static struct saker_ast *ast_new(struct cctx *c, enum saker_ast_kind k, size_t n)
+{
+	struct saker_ast *a = saker_arena_alloc(&c->e->arena, sizeof(*a));
+
+	if (!a)
+		return NULL;
+	a->kind = k;
+	if (k == SAKER_A_AND || k == SAKER_A_OR || k == SAKER_A_NOT) {
+		a->kids = saker_arena_alloc(&c->e->arena, (n + 1) * sizeof(*a->kids));
+		if (!a->kids)
+			return NULL;
+		a->n = n;
+	}
+	return a;
+}
+
+static int exc_items(struct cctx *c, const struct saker_ynode *v,
+		     struct saker_ast *cmp)
+{
+	size_t i, n = v->type == SAKER_Y_SEQ ? v->n : 1;
+
+	cmp->cmp.items = saker_arena_alloc(&c->e->arena, (n + 1) * sizeof(*cmp->cmp.items));
+	if (!cmp->cmp.items)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		const struct saker_ynode *it = v->type == SAKER_Y_SEQ ? v->kids[i] : v;
+
+		if (it->type != SAKER_Y_SCALAR)
+			return -EINVAL;
+		/* A plain scalar may name a list; a quoted one is literal. */
+		cmp->cmp.items[i] = (struct saker_litem){ it->s, it->len,
+			it->style != YAML_PLAIN_SCALAR_STYLE, 0 };
+	}
+	cmp->cmp.nitems = n;
+	cmp->cmp.rkind = v->type == SAKER_Y_SEQ ||
+			 cmp->cmp.op == SAKER_OP_IN || cmp->cmp.op == SAKER_OP_INTERSECTS ||
+			 cmp->cmp.op == SAKER_OP_PMATCH ? SAKER_R_LIST : SAKER_R_VALUE;
+	return 0;
+}
+
+static struct saker_ast *exc_ast(struct cctx *c, struct saker_exc_def *x)
+{
+	bool tuple = x->fields->type == SAKER_Y_SEQ;
+	size_t nf = tuple ? x->fields->n : 1, i, j;
+	struct saker_ast *any = ast_new(c, SAKER_A_OR, x->values.n);
+
+	if (!any)
+		return NULL;
+	for (i = 0; i < x->values.n; i++) {
+		const struct saker_ynode *val = x->values.v[i];
+		struct saker_ast *all = ast_new(c, SAKER_A_AND, nf);
+
+		if (!all)
+			return NULL;
+		for (j = 0; j < nf; j++) {
+			const struct saker_ynode *f = tuple ? x->fields->kids[j] : x->fields;
+			const struct saker_ynode *op = !x->comps ? NULL :
+				x->comps->type == SAKER_Y_SEQ ? x->comps->kids[j] : x->comps;
+			const struct saker_ynode *v = tuple ? val->kids[j] : val;
+			struct saker_ast *cmp = ast_new(c, SAKER_A_CMP, 0);
+
+			if (!cmp)
+				return NULL;
+			cmp->pos = 0;
+			if (f->type != SAKER_Y_SCALAR ||
+			    saker_fexpr_parse(&c->e->arena, f->s, &cmp->cmp.lhs)) {
+				saker_diag(c->e, true, "E-EXCEPTION", f->loc,
+					   "%s: exception '%s': bad field", c->what, x->name);
+				c->failed = true;
+				return NULL;
+			}
+			cmp->cmp.op = op ? saker_op_from_word(op->s, op->len) : SAKER_OP_EQ;
+			if (!cmp->cmp.op || cmp->cmp.op == SAKER_OP_EXISTS) {
+				saker_diag(c->e, true, "E-EXCEPTION", op->loc,
+					   "%s: exception '%s': unknown operator '%s'",
+					   c->what, x->name, op->s);
+				c->failed = true;
+				return NULL;
+			}
+			if (exc_items(c, v, cmp)) {
+				saker_diag(c->e, true, "E-EXCEPTION", v->loc,
+					   "%s: exception '%s': values must be strings",
+					   c->what, x->name);
+				c->failed = true;
+				return NULL;
+			}
+			all->kids[j] = cmp;
+		}
+		any->kids[i] = all;
+	}
+	return any;
+}
+
+static struct saker_ast *with_exceptions(struct cctx *c, struct saker_ast *cond)
+{
+	struct saker_ast *top, *not;
+	size_t i, n = 0;
+
+	for (i = 0; i < c->r->excs.n; i++)
+		n += ((struct saker_exc_def *)c->r->excs.v[i])->values.n ? 1 : 0;
+	if (!n)
+		return cond;
+	top = ast_new(c, SAKER_A_AND, n + 1);
+	if (!top)
+		return NULL;
+	top->kids[0] = cond;
+	n = 1;
+	for (i = 0; i < c->r->excs.n; i++) {
+		struct saker_exc_def *x = c->r->excs.v[i];
+
+		if (!x->values.n)
+			continue;
+		not = ast_new(c, SAKER_A_NOT, 1);
+		if (!not || !(not->kids[0] = exc_ast(c, x)))
+			return NULL;
+		top->kids[n++] = not;
+	}
+	return top;
+}
+
+/* ---- rules ---- */
+
+static const char *mask_names(struct saker_engine *e, uint32_t m)
+{
+	char buf[256];
+	size_t n = 0;
+	int et;
+
+	if (m == SAKER_ET_ALL)
+		return "all";
+	buf[0] = '\0';
+	for (et = 0; et < SAKER_ET_COUNT; et++)
+		if (m & (1u << et))
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s",
+					      n ? "," : "", saker_evtype_name(et));
+	return saker_arena_strdup(&e->arena, buf);
+}
+
+static void skip_rule(struct cctx *c, const char *reason)
+{
+	c->r->info.state = SAKER_RULE_SKIPPED;
+	c->r->info.reason = reason;
+	saker_diag(c->e, false, "W-SKIPPED", c->r->loc, "rule '%s' skipped: %s",
+		   c->r->info.name, reason);
+}
+
+static void compile_rule(struct saker_engine *e, struct saker_rule_def *r)
+{
+	struct cctx c = { .e = e, .r = r };
+	struct saker_ast *ast;
+	size_t i, n;
+
+	if (r->info.state == SAKER_RULE_ERROR)
+		return;
+	c.what = saker_arena_printf(&e->arena, "rule '%s'", r->info.name);
+	r->info.tags = (const char *const *)r->tags.v;
+	r->info.ntags = r->tags.n;
+	if (strcmp(r->info.source, "syscall")) {
+		skip_rule(&c, saker_arena_printf(&e->arena,
+			  "source '%s' is not captured by saker", r->info.source));
+		return;
+	}
+	ast = saker_cond_parse(e, &r->cond, c.what);
+	if (!ast || !parse_macros(&c, ast, 0))
+		goto fail;
+	ast = with_exceptions(&c, ast);
+	if (!ast || c.failed)
+		goto fail;
+	r->evmask = evmask(&c, ast, false, 0);
+	r->info.evttypes = mask_names(e, r->evmask);
+	if (!r->evmask) {
+		char buf[256];
+
+		for (i = 0, n = 0; i < c.uncaptured.n && n < sizeof(buf); i++)
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s", i ? ", " : "",
+					      (const char *)c.uncaptured.v[i]);
+		skip_rule(&c, c.uncaptured.n ? saker_arena_printf(&e->arena,
+			  "needs events saker does not capture (%s)", buf) :
+			  "its condition matches no event type");
+		goto release;
+	}
+	r->compiled = compile_ast(&c, ast);
+	if (c.skipped) {
+		skip_rule(&c, c.skip_reason);
+		goto release;
+	}
+	if (!r->compiled)
+		goto fail;
+	r->out = saker_output_compile(e, r);
+	if (!r->out)
+		goto fail;
+	if (r->evmask == SAKER_ET_ALL && r->warn_evttypes)
+		saker_diag(e, false, "W-EVTTYPES", r->loc,
+			   "rule '%s' does not restrict evt.type: it is evaluated for every event",
+			   r->info.name);
+	if (r->info.state == SAKER_RULE_ACTIVE && r->info.priority > e->min_prio)
+		r->info.state = SAKER_RULE_BELOW_PRIO;
+	goto release;
+fail:
+	r->info.state = SAKER_RULE_ERROR;
+release:
+	saker_vec_release(&c.uncaptured);
+}
+
+int saker_compile_rules(struct saker_engine *e)
+{
+	size_t i, et;
+
+	for (i = 0; i < e->rules.n; i++)
+		compile_rule(e, e->rules.v[i]);
+	for (et = 0; et < SAKER_ET_COUNT; et++) {
+		size_t n = 0;
+
+		e->index[et] = saker_arena_alloc(&e->arena, (e->rules.n + 1) *
+						 sizeof(*e->index[et]));
+		if (!e->index[et])
+			return -ENOMEM;
+		for (i = 0; i < e->rules.n; i++) {
+			struct saker_rule_def *r = e->rules.v[i];
+
+			if (r->info.state == SAKER_RULE_ACTIVE && (r->evmask & (1u << et)))
+				e->index[et][n++] = r;
+		}
+		e->nindex[et] = n;
+	}
+	return 0;
+}

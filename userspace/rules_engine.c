@@ -1,0 +1,327 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Rule engine front: owns the loaded files and the compiled table, and
+ * runs one event through the rules that can match its type.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "proctable.h"
+#include "rules_int.h"
+
+#define SCRATCH_SIZE (256 * 1024)
+
+static const char *const prio_names[] = {
+	"Emergency", "Alert", "Critical", "Error", "Warning", "Notice",
+	"Informational", "Debug",
+};
+
+const char *saker_prio_name(enum saker_prio p)
+{
+	if ((unsigned int)p > SAKER_PRIO_DEBUG)
+		return "Unknown";
+	return prio_names[p];
+}
+
+int saker_prio_parse(const char *s, enum saker_prio *out)
+{
+	int i;
+
+	for (i = 0; i <= SAKER_PRIO_DEBUG; i++) {
+		if (!strcasecmp(s, prio_names[i])) {
+			*out = (enum saker_prio)i;
+			return 0;
+		}
+	}
+	if (!strcasecmp(s, "info")) {
+		*out = SAKER_PRIO_INFORMATIONAL;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+struct saker_engine *saker_engine_new(void)
+{
+	struct saker_engine *e = calloc(1, sizeof(*e));
+
+	if (!e)
+		return NULL;
+	e->min_prio = SAKER_PRIO_DEBUG;
+	e->mode = SAKER_MATCH_FIRST;
+	return e;
+}
+
+void saker_engine_free(struct saker_engine *e)
+{
+	size_t i;
+
+	if (!e)
+		return;
+	for (i = 0; i < e->regexes.n; i++)
+		regfree(e->regexes.v[i]);
+	for (i = 0; i < e->files.n; i++) {
+		struct saker_srcfile *f = e->files.v[i];
+
+		free(f->buf);
+	}
+	for (i = 0; i < e->rules.n; i++) {
+		struct saker_rule_def *r = e->rules.v[i];
+
+		saker_vec_release(&r->tags);
+		saker_vec_release(&r->excs);
+	}
+	saker_vec_release(&e->regexes);
+	saker_vec_release(&e->files);
+	saker_vec_release(&e->diags);
+	saker_vec_release(&e->rules);
+	saker_vec_release(&e->list_defs);
+	saker_vec_release(&e->macro_defs);
+	saker_vec_release(&e->slots);
+	saker_strmap_release(&e->lists);
+	saker_strmap_release(&e->macros);
+	saker_strmap_release(&e->rules_by_name);
+	saker_strmap_release(&e->slot_by_text);
+	free(e->cx.cache);
+	free(e->cx.scratch);
+	saker_arena_release(&e->arena);
+	free(e);
+}
+
+int saker_engine_load_buffer(struct saker_engine *e, const char *name,
+			     const char *buf, size_t len)
+{
+	struct saker_srcfile *f;
+	int ret;
+
+	if (e->compiled)
+		return -EBUSY;
+	f = saker_arena_alloc(&e->arena, sizeof(*f));
+	if (!f)
+		return -ENOMEM;
+	f->name = saker_arena_strdup(&e->arena, name);
+	f->buf = malloc(len + 1);
+	if (!f->name || !f->buf)
+		goto free_buf;
+	memcpy(f->buf, buf, len);
+	f->buf[len] = '\0';
+	f->len = len;
+	ret = saker_vec_push(&e->files, f);
+	if (ret)
+		goto free_buf;
+	return saker_load_file_buf(e, (int)e->files.n - 1);
+free_buf:
+	free(f->buf);
+	return -ENOMEM;
+}
+
+static int load_file(struct saker_engine *e, const char *path)
+{
+	struct saker_loc none = { -1, 0, 0 };
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	ssize_t n;
+	int fd, ret;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		ret = -errno;
+		saker_diag(e, true, "E-IO", none, "%s: %s", path, strerror(errno));
+		return ret;
+	}
+	for (;;) {
+		if (len + 4096 > cap) {
+			char *nb = realloc(buf, cap = cap ? cap * 2 : 65536);
+
+			if (!nb) {
+				ret = -ENOMEM;
+				goto free_buf;
+			}
+			buf = nb;
+		}
+		n = read(fd, buf + len, cap - len);
+		if (n < 0) {
+			ret = -errno;
+			saker_diag(e, true, "E-IO", none, "%s: %s", path, strerror(errno));
+			goto free_buf;
+		}
+		if (!n)
+			break;
+		len += (size_t)n;
+	}
+	ret = saker_engine_load_buffer(e, path, buf ? buf : "", len);
+free_buf:
+	free(buf);
+	close(fd);
+	return ret;
+}
+
+static int yaml_name(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+
+	return (n > 5 && !strcmp(d->d_name + n - 5, ".yaml")) ||
+	       (n > 4 && !strcmp(d->d_name + n - 4, ".yml"));
+}
+
+int saker_engine_load_path(struct saker_engine *e, const char *path)
+{
+	struct saker_loc none = { -1, 0, 0 };
+	struct dirent **names;
+	struct stat st;
+	int i, n, ret = 0;
+
+	if (stat(path, &st)) {
+		ret = -errno;
+		saker_diag(e, true, "E-IO", none, "%s: %s", path, strerror(errno));
+		return ret;
+	}
+	if (!S_ISDIR(st.st_mode))
+		return load_file(e, path);
+	n = scandir(path, &names, yaml_name, alphasort);
+	if (n < 0) {
+		ret = -errno;
+		saker_diag(e, true, "E-IO", none, "%s: %s", path, strerror(errno));
+		return ret;
+	}
+	for (i = 0; i < n; i++) {
+		char *full = saker_arena_printf(&e->arena, "%s/%s", path, names[i]->d_name);
+		int r = full ? load_file(e, full) : -ENOMEM;
+
+		if (r && !ret)
+			ret = r;
+		free(names[i]);
+	}
+	free(names);
+	return ret;
+}
+
+void saker_engine_set_match_mode(struct saker_engine *e, enum saker_match_mode m)
+{
+	e->mode = m;
+}
+
+void saker_engine_set_min_priority(struct saker_engine *e, enum saker_prio p)
+{
+	e->min_prio = p;
+}
+
+void saker_engine_set_proctable(struct saker_engine *e, struct saker_proctable *pt)
+{
+	e->procs = pt;
+}
+
+void saker_engine_set_meta(struct saker_engine *e, const struct saker_meta_provider *m)
+{
+	e->meta = m;
+}
+
+int saker_engine_compile(struct saker_engine *e)
+{
+	int ret;
+
+	if (e->compiled)
+		return -EBUSY;
+	ret = saker_compile_rules(e);
+	if (ret)
+		return ret;
+	e->cx.e = e;
+	e->cx.cache = calloc(e->slots.n + 1, sizeof(*e->cx.cache));
+	e->cx.scratch = malloc(SCRATCH_SIZE);
+	if (!e->cx.cache || !e->cx.scratch)
+		return -ENOMEM;
+	e->cx.scratch_cap = SCRATCH_SIZE;
+	e->compiled = true;
+	return e->nerrors ? -EINVAL : 0;
+}
+
+size_t saker_engine_rule_count(const struct saker_engine *e)
+{
+	return e->rules.n;
+}
+
+const struct saker_rule_info *saker_engine_rule(const struct saker_engine *e, size_t i)
+{
+	if (i >= e->rules.n)
+		return NULL;
+	return &((struct saker_rule_def *)e->rules.v[i])->info;
+}
+
+struct alert_priv {
+	struct saker_evctx *cx;
+	const struct saker_output *out;
+};
+
+int saker_engine_process(struct saker_engine *e, const struct saker_event *ev,
+			 saker_alert_fn fn, void *arg)
+{
+	struct saker_evctx *cx = &e->cx;
+	struct saker_rule_def **rules;
+	size_t i, n;
+	int alerts = 0;
+
+	if (!e->compiled || !cx->cache)
+		return -EINVAL;
+	saker_proctable_pre(e->procs, ev);
+	cx->ev = ev;
+	cx->evtype = saker_evtype_of(ev);
+	cx->evnum = ++e->evnum;
+	/* Bumping the generation empties the field cache in O(1). */
+	if (++cx->gen == 0) {
+		memset(cx->cache, 0, (e->slots.n + 1) * sizeof(*cx->cache));
+		cx->gen = 1;
+	}
+	cx->proc_done = false;
+	cx->meta_rc = 1;
+	cx->scratch_used = 0;
+	rules = e->index[cx->evtype];
+	n = e->nindex[cx->evtype];
+	for (i = 0; i < n; i++) {
+		struct saker_rule_def *r = rules[i];
+
+		if (!saker_cnode_eval(cx, r->compiled))
+			continue;
+		alerts++;
+		if (fn) {
+			struct alert_priv priv = { cx, r->out };
+			struct saker_alert a = {
+				.rule = &r->info, .ev = ev,
+				.output = saker_output_format(cx, r->out), .fields = &priv,
+			};
+
+			fn(arg, &a);
+		}
+		if (e->mode == SAKER_MATCH_FIRST)
+			break;
+	}
+	saker_proctable_post(e->procs, ev);
+	return alerts;
+}
+
+size_t saker_alert_nfields(const struct saker_alert *a)
+{
+	const struct alert_priv *p = a->fields;
+
+	return saker_output_nfields(p->out);
+}
+
+int saker_alert_field_at(const struct saker_alert *a, size_t i, const char **name,
+			 char *buf, size_t size, bool *is_num)
+{
+	const struct alert_priv *p = a->fields;
+	const struct saker_val *v;
+	int ret;
+
+	ret = saker_output_field(p->cx, p->out, i, name, &v);
+	*is_num = false;
+	if (ret)
+		return ret;
+	*is_num = v->kind == SAKER_V_NUM;
+	saker_val_render(v, *is_num ? SAKER_FT_NUM : SAKER_FT_STR, buf, size);
+	return 0;
+}

@@ -1,0 +1,580 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Evaluator of the compiled rule table: event types, the per-event field
+ * cache, transformers, operators, hashed sets and the pmatch path trie.
+ * A missing value makes every comparison false, != included.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decode.h"
+#include "rules_int.h"
+
+/* ---- event types ---- */
+
+static const char *const evtype_names[SAKER_ET_COUNT] = {
+	[SAKER_ET_EXECVE] = "execve", [SAKER_ET_EXECVEAT] = "execveat",
+	[SAKER_ET_OPEN] = "open", [SAKER_ET_OPENAT] = "openat",
+	[SAKER_ET_OPENAT2] = "openat2", [SAKER_ET_CREAT] = "creat",
+	[SAKER_ET_OPEN_BY_HANDLE_AT] = "open_by_handle_at",
+	[SAKER_ET_OPEN_EXEC] = "open_exec", [SAKER_ET_USELIB] = "uselib",
+	[SAKER_ET_CLONE] = "clone", [SAKER_ET_PROCEXIT] = "procexit",
+};
+
+int saker_evtype_from_name(const char *s, size_t len)
+{
+	static const char *const fork_aliases[] = { "clone3", "fork", "vfork" };
+	int et;
+	size_t i;
+
+	for (et = 0; et < SAKER_ET_COUNT; et++)
+		if (strlen(evtype_names[et]) == len && !memcmp(evtype_names[et], s, len))
+			return et;
+	for (i = 0; i < 3; i++)
+		if (strlen(fork_aliases[i]) == len && !memcmp(fork_aliases[i], s, len))
+			return SAKER_ET_CLONE;
+	return -1;
+}
+
+const char *saker_evtype_name(int et)
+{
+	if (et < 0 || et >= SAKER_ET_COUNT)
+		return "unknown";
+	return evtype_names[et];
+}
+
+/* The kernel's arch-neutral call says which open syscall it was. */
+static int open_evtype(unsigned int call)
+{
+	switch (call) {
+	case SAKER_CALL_OPEN:
+		return SAKER_ET_OPEN;
+	case SAKER_CALL_CREAT:
+		return SAKER_ET_CREAT;
+	case SAKER_CALL_USELIB:
+		return SAKER_ET_USELIB;
+	case SAKER_CALL_OPEN_BY_HANDLE_AT:
+		return SAKER_ET_OPEN_BY_HANDLE_AT;
+	case SAKER_CALL_OPENAT2:
+		return SAKER_ET_OPENAT2;
+	case SAKER_CALL_EXECVE:
+	case SAKER_CALL_EXECVEAT:
+		return SAKER_ET_OPEN_EXEC;
+	default:
+		/* openat, io_uring_enter, none (io_uring worker: IORING_OP_OPENAT) */
+		return SAKER_ET_OPENAT;
+	}
+}
+
+int saker_evtype_of(const struct saker_event *ev)
+{
+	switch (ev->type) {
+	case SAKER_REC_EXEC:
+		return ev->exec->call == SAKER_CALL_EXECVEAT ? SAKER_ET_EXECVEAT : SAKER_ET_EXECVE;
+	case SAKER_REC_OPEN:
+		if (ev->open->flags & SAKER_OPEN_EXEC)
+			return SAKER_ET_OPEN_EXEC;
+		return open_evtype(ev->open->call);
+	case SAKER_REC_FORK:
+		return SAKER_ET_CLONE;
+	default:
+		return SAKER_ET_PROCEXIT;
+	}
+}
+
+/* ---- slots and transformers ---- */
+
+static const signed char b64tab[256] = {
+	['A'] = 1, ['B'] = 2, ['C'] = 3, ['D'] = 4, ['E'] = 5, ['F'] = 6, ['G'] = 7,
+	['H'] = 8, ['I'] = 9, ['J'] = 10, ['K'] = 11, ['L'] = 12, ['M'] = 13,
+	['N'] = 14, ['O'] = 15, ['P'] = 16, ['Q'] = 17, ['R'] = 18, ['S'] = 19,
+	['T'] = 20, ['U'] = 21, ['V'] = 22, ['W'] = 23, ['X'] = 24, ['Y'] = 25,
+	['Z'] = 26, ['a'] = 27, ['b'] = 28, ['c'] = 29, ['d'] = 30, ['e'] = 31,
+	['f'] = 32, ['g'] = 33, ['h'] = 34, ['i'] = 35, ['j'] = 36, ['k'] = 37,
+	['l'] = 38, ['m'] = 39, ['n'] = 40, ['o'] = 41, ['p'] = 42, ['q'] = 43,
+	['r'] = 44, ['s'] = 45, ['t'] = 46, ['u'] = 47, ['v'] = 48, ['w'] = 49,
+	['x'] = 50, ['y'] = 51, ['z'] = 52, ['0'] = 53, ['1'] = 54, ['2'] = 55,
+	['3'] = 56, ['4'] = 57, ['5'] = 58, ['6'] = 59, ['7'] = 60, ['8'] = 61,
+	['9'] = 62, ['+'] = 63, ['/'] = 64, ['-'] = 63, ['_'] = 64,
+};
+
+static int b64_decode(struct saker_evctx *cx, const char *s, size_t len,
+		      struct saker_val *out)
+{
+	char *o = saker_scratch(cx, len + 1);
+	uint32_t acc = 0;
+	size_t i, n = 0;
+	int bits = 0;
+
+	if (!o)
+		return -ENOENT;
+	for (i = 0; i < len; i++) {
+		int v = b64tab[(unsigned char)s[i]];
+
+		if (s[i] == '=')
+			break;
+		if (!v)
+			return -ENOENT;	/* not base64: no value */
+		acc = acc << 6 | (uint32_t)(v - 1);
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			o[n++] = (char)(acc >> bits);
+		}
+	}
+	o[n] = '\0';
+	out->kind = SAKER_V_STR;
+	out->s = o;
+	out->len = (uint32_t)n;
+	return 0;
+}
+
+static int xform_one(struct saker_evctx *cx, uint8_t xf, const struct saker_val *in,
+		     struct saker_val *out)
+{
+	const char *slash;
+	char *o;
+	size_t i;
+
+	if (in->kind == SAKER_V_LIST) {
+		if (xf != SAKER_XF_LEN)
+			return -ENOENT;
+		out->kind = SAKER_V_NUM;
+		out->n = in->len;
+		return 0;
+	}
+	if (in->kind != SAKER_V_STR)
+		return -ENOENT;
+	switch (xf) {
+	case SAKER_XF_TOLOWER:
+	case SAKER_XF_TOUPPER:
+		o = saker_scratch(cx, in->len + 1);
+		if (!o)
+			return -ENOENT;
+		for (i = 0; i < in->len; i++)
+			o[i] = (char)(xf == SAKER_XF_TOLOWER ? tolower((unsigned char)in->s[i]) :
+				      toupper((unsigned char)in->s[i]));
+		o[in->len] = '\0';
+		*out = (struct saker_val){ .kind = SAKER_V_STR, .len = in->len, .s = o };
+		return 0;
+	case SAKER_XF_BASENAME:
+		slash = memrchr(in->s, '/', in->len);
+		*out = *in;
+		if (slash) {
+			out->s = slash + 1;
+			out->len = (uint32_t)(in->len - (size_t)(slash + 1 - in->s));
+		}
+		return 0;
+	case SAKER_XF_LEN:
+		out->kind = SAKER_V_NUM;
+		out->n = in->len;
+		return 0;
+	case SAKER_XF_B64:
+		return b64_decode(cx, in->s, in->len, out);
+	}
+	return -ENOENT;
+}
+
+int saker_slot_get(struct saker_evctx *cx, int slot, const struct saker_val **out)
+{
+	struct saker_cache_ent *ce = &cx->cache[slot];
+	const struct saker_slot *s;
+
+	if (ce->gen == cx->gen) {
+		*out = &ce->v;
+		return ce->rc;
+	}
+	s = cx->e->slots.v[slot];
+	ce->gen = cx->gen;
+	if (s->base < 0) {
+		ce->rc = saker_field_extract(cx, s->def, s->arg, &ce->v);
+	} else {
+		const struct saker_val *in;
+		struct saker_val tmp;
+		int i;
+
+		ce->rc = saker_slot_get(cx, s->base, &in);
+		tmp = *in;
+		for (i = 0; !ce->rc && i < s->nxf; i++) {
+			struct saker_val next;
+
+			ce->rc = xform_one(cx, s->xf[i], &tmp, &next);
+			tmp = next;
+		}
+		ce->v = tmp;
+	}
+	*out = &ce->v;
+	return ce->rc;
+}
+
+/* ---- sets ---- */
+
+int saker_strset_add(struct saker_arena *a, struct saker_strset *set,
+		     const char *s, size_t len)
+{
+	uint64_t h = saker_hash_bytes(s, len);
+	size_t j;
+
+	if ((set->n + 1) * 2 > set->cap) {
+		size_t cap = set->cap ? set->cap * 2 : 8, i;
+		struct saker_strset ns = { .cap = cap, .n = set->n };
+
+		ns.hashes = saker_arena_alloc(a, cap * sizeof(*ns.hashes));
+		ns.keys = saker_arena_alloc(a, cap * sizeof(*ns.keys));
+		ns.lens = saker_arena_alloc(a, cap * sizeof(*ns.lens));
+		if (!ns.hashes || !ns.keys || !ns.lens)
+			return -ENOMEM;
+		for (i = 0; i < set->cap; i++) {
+			if (!set->keys[i])
+				continue;
+			for (j = set->hashes[i] & (cap - 1); ns.keys[j]; j = (j + 1) & (cap - 1))
+				;
+			ns.hashes[j] = set->hashes[i];
+			ns.keys[j] = set->keys[i];
+			ns.lens[j] = set->lens[i];
+		}
+		*set = ns;
+	}
+	for (j = h & (set->cap - 1); set->keys[j]; j = (j + 1) & (set->cap - 1))
+		if (set->hashes[j] == h && set->lens[j] == len && !memcmp(set->keys[j], s, len))
+			return 0;
+	set->hashes[j] = h;
+	set->keys[j] = len ? s : "";
+	set->lens[j] = (uint32_t)len;
+	set->n++;
+	return 0;
+}
+
+bool saker_strset_has(const struct saker_strset *set, const char *s, size_t len)
+{
+	if (!set->n)
+		return false;
+	return saker_strset_has_h(set, s, len, saker_hash_bytes(s, len));
+}
+
+bool saker_strset_has_h(const struct saker_strset *set, const char *s, size_t len,
+			uint64_t h)
+{
+	size_t j;
+
+	if (!set->n)
+		return false;
+	for (j = h & (set->cap - 1); set->keys[j]; j = (j + 1) & (set->cap - 1))
+		if (set->hashes[j] == h && set->lens[j] == len && !memcmp(set->keys[j], s, len))
+			return true;
+	return false;
+}
+
+/* pmatch: a trie of path components; a terminal node matches its subtree. */
+struct saker_pnode {
+	const char *name;
+	size_t len;
+	bool terminal;
+	struct saker_pnode *kids, *next;
+};
+
+static struct saker_pnode *pchild(struct saker_pnode *p, const char *s, size_t len)
+{
+	struct saker_pnode *k;
+
+	for (k = p->kids; k; k = k->next)
+		if (k->len == len && !memcmp(k->name, s, len))
+			return k;
+	return NULL;
+}
+
+int saker_pmatch_add(struct saker_arena *a, struct saker_pnode **root,
+		     const char *s, size_t len)
+{
+	const char *end = s + len;
+	struct saker_pnode *p;
+
+	if (!*root && !(*root = saker_arena_alloc(a, sizeof(**root))))
+		return -ENOMEM;
+	p = *root;
+	while (s < end) {
+		const char *slash = memchr(s, '/', (size_t)(end - s));
+		size_t n = slash ? (size_t)(slash - s) : (size_t)(end - s);
+		struct saker_pnode *k;
+
+		if (n) {
+			k = pchild(p, s, n);
+			if (!k) {
+				k = saker_arena_alloc(a, sizeof(*k));
+				if (!k)
+					return -ENOMEM;
+				k->name = s;
+				k->len = n;
+				k->next = p->kids;
+				p->kids = k;
+			}
+			p = k;
+		}
+		s += n + (slash ? 1 : 0);
+	}
+	p->terminal = true;
+	return 0;
+}
+
+bool saker_pmatch_has(const struct saker_pnode *root, const char *s, size_t len)
+{
+	const char *end = s + len;
+	const struct saker_pnode *p = root;
+
+	if (!p)
+		return false;
+	while (!p->terminal && s < end) {
+		const char *slash = memchr(s, '/', (size_t)(end - s));
+		size_t n = slash ? (size_t)(slash - s) : (size_t)(end - s);
+
+		if (n) {
+			p = pchild((struct saker_pnode *)p, s, n);
+			if (!p)
+				return false;
+		}
+		s += n + (slash ? 1 : 0);
+	}
+	return p->terminal;
+}
+
+/* glob: * any run (including /), ? one char, [...] a class; no escapes. */
+bool saker_glob_match(const char *pat, size_t plen, const char *s, size_t slen)
+{
+	size_t p = 0, i = 0, star_p = (size_t)-1, star_i = 0;
+
+	while (i < slen) {
+		if (p < plen && pat[p] == '*') {
+			star_p = p++;
+			star_i = i;
+			continue;
+		}
+		if (p < plen && pat[p] == '[') {
+			size_t q = p + 1;
+			bool neg = false, hit = false;
+
+			if (q < plen && (pat[q] == '!' || pat[q] == '^')) {
+				neg = true;
+				q++;
+			}
+			while (q < plen && (pat[q] != ']' || q == p + 1 + neg)) {
+				if (q + 2 < plen && pat[q + 1] == '-' && pat[q + 2] != ']') {
+					hit |= s[i] >= pat[q] && s[i] <= pat[q + 2];
+					q += 3;
+				} else {
+					hit |= s[i] == pat[q++];
+				}
+			}
+			if (q < plen && hit != neg) {
+				p = q + 1;
+				i++;
+				continue;
+			}
+		} else if (p < plen && (pat[p] == '?' || pat[p] == s[i])) {
+			p++;
+			i++;
+			continue;
+		}
+		if (star_p == (size_t)-1)
+			return false;
+		p = star_p + 1;
+		i = ++star_i;
+	}
+	while (p < plen && pat[p] == '*')
+		p++;
+	return p == plen;
+}
+
+/* ---- comparisons ---- */
+
+static bool icontains(const char *h, size_t hl, const char *lowneedle, size_t nl)
+{
+	size_t i, j;
+
+	if (nl > hl)
+		return false;
+	for (i = 0; i + nl <= hl; i++) {
+		for (j = 0; j < nl; j++)
+			if (tolower((unsigned char)h[i + j]) != lowneedle[j])
+				break;
+		if (j == nl)
+			return true;
+	}
+	return false;
+}
+
+/* Haystacks are short paths: a plain loop beats memmem's setup. */
+static bool contains(const char *h, size_t hl, const char *n, size_t nl)
+{
+	size_t i;
+
+	if (!nl)
+		return true;
+	if (nl > hl)
+		return false;
+	for (i = 0; i + nl <= hl; i++)
+		if (h[i] == n[0] && !memcmp(h + i + 1, n + 1, nl - 1))
+			return true;
+	return false;
+}
+
+static bool cmp_str(struct saker_evctx *cx, const struct saker_cmp *c,
+		    const char *s, size_t len, const struct saker_val *rv)
+{
+	const char *r = c->s;
+	size_t rl = c->len;
+	int d;
+
+	if (rv) {
+		if (rv->kind != SAKER_V_STR)
+			return false;
+		r = rv->s;
+		rl = rv->len;
+	}
+	switch (c->op) {
+	case SAKER_OP_EQ:
+		return len == rl && !memcmp(s, r, len);
+	case SAKER_OP_NE:
+		return len != rl || memcmp(s, r, len);
+	case SAKER_OP_LT: case SAKER_OP_LE: case SAKER_OP_GT: case SAKER_OP_GE:
+		d = memcmp(s, r, len < rl ? len : rl);
+		if (!d)
+			d = len < rl ? -1 : len > rl;
+		return c->op == SAKER_OP_LT ? d < 0 : c->op == SAKER_OP_LE ? d <= 0 :
+		       c->op == SAKER_OP_GT ? d > 0 : d >= 0;
+	case SAKER_OP_CONTAINS:
+		return contains(s, len, r, rl);
+	case SAKER_OP_ICONTAINS:
+		if (rv) {
+			size_t i;
+			char *low = saker_scratch(cx, rl + 1);
+
+			if (!low)
+				return false;
+			for (i = 0; i < rl; i++)
+				low[i] = (char)tolower((unsigned char)r[i]);
+			r = low;
+		}
+		return icontains(s, len, r, rl);
+	case SAKER_OP_STARTSWITH:
+		return rl <= len && !memcmp(s, r, rl);
+	case SAKER_OP_ENDSWITH:
+		return rl <= len && !memcmp(s + len - rl, r, rl);
+	case SAKER_OP_GLOB:
+		return saker_glob_match(r, rl, s, len);
+	case SAKER_OP_IN:
+	case SAKER_OP_INTERSECTS:
+		return saker_strset_has(&c->set, s, len);
+	case SAKER_OP_PMATCH:
+		return saker_pmatch_has(c->trie, s, len);
+	case SAKER_OP_REGEX: {
+		char *z = saker_scratch(cx, len + 1);
+
+		if (!z || !c->re || memchr(s, '\0', len))
+			return false;
+		memcpy(z, s, len);
+		z[len] = '\0';
+		return !regexec(c->re, z, 0, NULL, 0);
+	}
+	default:
+		return false;
+	}
+}
+
+static bool cmp_num(const struct saker_cmp *c, int64_t n, const struct saker_val *rv)
+{
+	int64_t r = c->num;
+	size_t i;
+
+	if (rv) {
+		if (rv->kind != SAKER_V_NUM)
+			return false;
+		r = rv->n;
+	}
+	switch (c->op) {
+	case SAKER_OP_EQ: return n == r;
+	case SAKER_OP_NE: return n != r;
+	case SAKER_OP_LT: return n < r;
+	case SAKER_OP_LE: return n <= r;
+	case SAKER_OP_GT: return n > r;
+	case SAKER_OP_GE: return n >= r;
+	case SAKER_OP_IN:
+	case SAKER_OP_INTERSECTS:
+		for (i = 0; i < c->nnums; i++)
+			if (c->nums[i] == n)
+				return true;
+		return false;
+	default:
+		return false;
+	}
+}
+
+static bool cmp_one(struct saker_evctx *cx, const struct saker_cmp *c,
+		    const struct saker_val *v, const struct saker_val *rv)
+{
+	if (v->kind == SAKER_V_STR)
+		return cmp_str(cx, c, v->s, v->len, rv);
+	if (v->kind == SAKER_V_NUM)
+		return cmp_num(c, v->n, rv);
+	return false;
+}
+
+static bool eval_cmp(struct saker_evctx *cx, const struct saker_cmp *c)
+{
+	const struct saker_val *v, *rv = NULL;
+	uint32_t i;
+
+	if (c->op == SAKER_OP_EVTMASK)
+		return (c->evmask >> cx->evtype) & 1;
+	if (saker_slot_get(cx, c->slot, &v))
+		return false;
+	if (c->op == SAKER_OP_EXISTS)
+		return true;
+	if ((c->op == SAKER_OP_IN || c->op == SAKER_OP_INTERSECTS) &&
+	    v->kind == SAKER_V_STR && c->rslot < 0) {
+		/* Several sets test the same field: hash its value once per event. */
+		struct saker_cache_ent *ce = &cx->cache[c->slot];
+
+		if (ce->hgen != cx->gen) {
+			ce->hash = saker_hash_bytes(v->s, v->len);
+			ce->hgen = cx->gen;
+		}
+		return saker_strset_has_h(&c->set, v->s, v->len, ce->hash);
+	}
+	if (c->rslot >= 0 && saker_slot_get(cx, c->rslot, &rv))
+		return false;
+	if (v->kind != SAKER_V_LIST)
+		return cmp_one(cx, c, v, rv);
+	/* Without an index, proc.aname and friends match if any ancestor does. */
+	for (i = 0; i < v->len; i++)
+		if (cmp_one(cx, c, &v->list[i], rv))
+			return true;
+	return false;
+}
+
+bool saker_cnode_eval(struct saker_evctx *cx, const struct saker_cnode *c)
+{
+	uint32_t i;
+
+	switch (c->kind) {
+	case SAKER_C_AND:
+		for (i = 0; i < c->n; i++)
+			if (!saker_cnode_eval(cx, c->kids[i]))
+				return false;
+		return true;
+	case SAKER_C_OR:
+		for (i = 0; i < c->n; i++)
+			if (saker_cnode_eval(cx, c->kids[i]))
+				return true;
+		return false;
+	case SAKER_C_NOT:
+		return !saker_cnode_eval(cx, c->kids[0]);
+	case SAKER_C_CMP:
+		return eval_cmp(cx, c->cmp);
+	case SAKER_C_TRUE:
+		return true;
+	default:
+		return false;
+	}
+}

@@ -1,0 +1,755 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Rule file loader: walks the YAML tree of each document and records
+ * lists, macros and rules with Falco's semantics (redefinition replaces in
+ * place, append and override per key, exceptions). Nothing is compiled
+ * here: macros may be redefined by a later file, so conditions are only
+ * parsed and resolved once every file is loaded (rules_compile.c).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <yaml.h>
+
+#include "rules_int.h"
+
+struct item_ctx {
+	struct saker_engine *e;
+	int file;
+	const struct saker_ynode *item;
+};
+
+static bool is_scalar(const struct saker_ynode *n)
+{
+	return n && n->type == SAKER_Y_SCALAR;
+}
+
+static int err_at(struct item_ctx *c, const struct saker_ynode *n,
+		  const char *code, const char *fmt, const char *a, const char *b)
+{
+	saker_diag(c->e, true, code, n ? n->loc : c->item->loc, fmt, a, b);
+	return -EINVAL;
+}
+
+static void warn_at(struct item_ctx *c, const struct saker_ynode *n,
+		    const char *code, const char *fmt, const char *a, const char *b)
+{
+	saker_diag(c->e, false, code, n ? n->loc : c->item->loc, fmt, a, b);
+}
+
+static int parse_bool(const struct saker_ynode *n, bool *out)
+{
+	static const char *const yes[] = { "true", "yes", "on", "y" };
+	static const char *const no[] = { "false", "no", "off", "n" };
+	size_t i;
+
+	if (!is_scalar(n))
+		return -EINVAL;
+	for (i = 0; i < 4; i++) {
+		if (!strcasecmp(n->s, yes[i])) {
+			*out = true;
+			return 0;
+		}
+		if (!strcasecmp(n->s, no[i])) {
+			*out = false;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/* A list item: "..." or '...' around the whole item makes it a literal. */
+static int make_litem(struct saker_engine *e, const struct saker_ynode *n,
+		      struct saker_litem *it)
+{
+	const char *s = n->s;
+	size_t len = n->len;
+
+	it->pos = 0;
+	it->quoted = false;
+	if (len >= 2 && (s[0] == '"' || s[0] == '\'') && s[len - 1] == s[0]) {
+		struct saker_lexer lx = { .s = s, .len = len, .arena = &e->arena };
+		struct saker_tok t;
+
+		saker_lex_next(&lx, &t);
+		if (t.kind == SAKER_T_STRING && t.end == len) {
+			it->s = t.s;
+			it->len = t.len;
+			it->quoted = true;
+			return 0;
+		}
+	}
+	it->s = s;
+	it->len = len;
+	return 0;
+}
+
+/* ---- override / append ---- */
+
+enum ov_mode { OV_NONE = 0, OV_APPEND, OV_REPLACE };
+
+struct ov_allowed {
+	const char *key;
+	bool append, replace;
+};
+
+static const struct ov_allowed rule_ov[] = {
+	{ "condition", true, true }, { "output", true, true },
+	{ "desc", true, true }, { "tags", true, true },
+	{ "exceptions", true, true }, { "priority", false, true },
+	{ "enabled", false, true }, { "warn_evttypes", false, true },
+	{ "skip-if-unknown-filter", false, true }, { NULL, false, false }
+};
+
+static const struct ov_allowed macro_ov[] = {
+	{ "condition", true, true }, { NULL, false, false }
+};
+
+static const struct ov_allowed list_ov[] = {
+	{ "items", true, true }, { NULL, false, false }
+};
+
+/*
+ * Checks the override map against the item and Falco's table; *append is
+ * set for the old "append: true" form. Returns -EINVAL with a message.
+ */
+static int check_override(struct item_ctx *c, const struct ov_allowed *tab,
+			  const char *namekey, bool *append, bool *override)
+{
+	const struct saker_ynode *ov = saker_ymap_get(c->item, "override");
+	const struct saker_ynode *ap = saker_ymap_get(c->item, "append");
+	size_t i;
+
+	*append = false;
+	*override = false;
+	if (ap && parse_bool(ap, append))
+		return err_at(c, ap, "E-VALUE", "append must be true or false%s%s",
+			      "", "");
+	if (!ov)
+		return 0;
+	if (ap)
+		return err_at(c, ap, "E-OVERRIDE",
+			      "append and override cannot be used together%s%s",
+			      "", "");
+	if (ov->type != SAKER_Y_MAP)
+		return err_at(c, ov, "E-OVERRIDE",
+			      "override must be a map of key: append|replace%s%s",
+			      "", "");
+	*override = true;
+	for (i = 0; i + 1 < ov->n; i += 2) {
+		const struct saker_ynode *k = ov->kids[i], *v = ov->kids[i + 1];
+		const struct ov_allowed *a;
+
+		if (!is_scalar(k) || !is_scalar(v))
+			return err_at(c, k, "E-OVERRIDE",
+				      "override entries are key: append|replace%s%s",
+				      "", "");
+		for (a = tab; a->key; a++)
+			if (!strcmp(a->key, k->s))
+				break;
+		if (!a->key)
+			return err_at(c, k, "E-OVERRIDE",
+				      "key '%s' cannot be overridden%s", k->s, "");
+		if (strcmp(v->s, "append") && strcmp(v->s, "replace"))
+			return err_at(c, v, "E-OVERRIDE",
+				      "override of '%s' must be append or replace, not '%s'",
+				      k->s, v->s);
+		if (!strcmp(v->s, "append") ? !a->append : !a->replace)
+			return err_at(c, v, "E-OVERRIDE",
+				      "key '%s' cannot be %sd", k->s, v->s);
+		if (!saker_ymap_get(c->item, k->s))
+			return err_at(c, k, "E-OVERRIDE",
+				      "override names '%s' but the item has no such key%s",
+				      k->s, "");
+	}
+	for (i = 0; i + 1 < c->item->n; i += 2) {
+		const struct saker_ynode *k = c->item->kids[i];
+
+		if (!is_scalar(k) || !strcmp(k->s, namekey) ||
+		    !strcmp(k->s, "override"))
+			continue;
+		if (!saker_ymap_get(ov, k->s))
+			return err_at(c, k, "E-OVERRIDE",
+				      "key '%s' is not listed in override%s", k->s, "");
+	}
+	return 0;
+}
+
+static enum ov_mode ov_mode(const struct item_ctx *c, const char *key,
+			    bool append, bool override)
+{
+	const struct saker_ynode *ov, *v;
+
+	if (append)
+		return OV_APPEND;
+	if (!override)
+		return OV_NONE;
+	ov = saker_ymap_get(c->item, "override");
+	v = saker_ymap_get(ov, key);
+	if (!v)
+		return OV_NONE;
+	return !strcmp(v->s, "append") ? OV_APPEND : OV_REPLACE;
+}
+
+/* ---- lists ---- */
+
+static int load_items(struct item_ctx *c, const struct saker_ynode *items,
+		      struct saker_litem **out, size_t *n, size_t keep)
+{
+	struct saker_litem *v;
+	size_t i;
+
+	if (items->type == SAKER_Y_NULL) {
+		return 0;
+	}
+	if (items->type != SAKER_Y_SEQ)
+		return err_at(c, items, "E-SCHEMA", "list items must be a sequence%s%s",
+			      "", "");
+	v = saker_arena_alloc(&c->e->arena, (keep + items->n + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	if (keep)
+		memcpy(v, *out, keep * sizeof(*v));
+	for (i = 0; i < items->n; i++) {
+		const struct saker_ynode *it = items->kids[i];
+
+		if (!is_scalar(it))
+			return err_at(c, it, "E-SCHEMA",
+				      "list items must be scalars%s%s", "", "");
+		make_litem(c->e, it, &v[keep + i]);
+	}
+	*out = v;
+	*n = keep + items->n;
+	return 0;
+}
+
+static int load_list(struct item_ctx *c, const struct saker_ynode *name)
+{
+	const struct saker_ynode *items = saker_ymap_get(c->item, "items");
+	struct saker_list_def *l;
+	bool append, override;
+	enum ov_mode mode;
+	int ret;
+
+	ret = check_override(c, list_ov, "list", &append, &override);
+	if (ret)
+		return ret;
+	if (!items)
+		return err_at(c, NULL, "E-MISSING-KEY",
+			      "list '%s' has no items%s", name->s, "");
+	l = saker_strmap_get(&c->e->lists, name->s, name->len);
+	mode = ov_mode(c, "items", append, override);
+	if (mode == OV_APPEND) {
+		if (!l)
+			return err_at(c, name, "E-NO-BASE",
+				      "list '%s' appends to a list that is not defined%s",
+				      name->s, "");
+		return load_items(c, items, &l->items, &l->n, l->n);
+	}
+	if (!l) {
+		l = saker_arena_alloc(&c->e->arena, sizeof(*l));
+		if (!l)
+			return -ENOMEM;
+		l->name = name->s;
+		ret = saker_strmap_put(&c->e->lists, name->s, name->len, l);
+		if (!ret)
+			ret = saker_vec_push(&c->e->list_defs, l);
+		if (ret)
+			return ret;
+	} else if (override && mode != OV_REPLACE) {
+		return 0;
+	}
+	l->loc = c->item->loc;
+	l->items = NULL;
+	l->n = 0;
+	return load_items(c, items, &l->items, &l->n, 0);
+}
+
+/* ---- macros ---- */
+
+static int load_macro(struct item_ctx *c, const struct saker_ynode *name)
+{
+	const struct saker_ynode *cond = saker_ymap_get(c->item, "condition");
+	struct saker_macro_def *m;
+	bool append, override;
+	int ret;
+
+	ret = check_override(c, macro_ov, "macro", &append, &override);
+	if (ret)
+		return ret;
+	if (!is_scalar(cond))
+		return err_at(c, cond, "E-MISSING-KEY",
+			      "macro '%s' needs a condition string%s", name->s, "");
+	m = saker_strmap_get(&c->e->macros, name->s, name->len);
+	if (ov_mode(c, "condition", append, override) == OV_APPEND) {
+		if (!m)
+			return err_at(c, name, "E-NO-BASE",
+				      "macro '%s' appends to a macro that is not defined%s",
+				      name->s, "");
+		saker_text_append(c->e, &m->cond, cond);
+		return 0;
+	}
+	if (!m) {
+		m = saker_arena_alloc(&c->e->arena, sizeof(*m));
+		if (!m)
+			return -ENOMEM;
+		m->name = name->s;
+		ret = saker_strmap_put(&c->e->macros, name->s, name->len, m);
+		if (!ret)
+			ret = saker_vec_push(&c->e->macro_defs, m);
+		if (ret)
+			return ret;
+	}
+	m->loc = c->item->loc;
+	m->file = c->file;
+	saker_text_set(c->e, &m->cond, cond);
+	return 0;
+}
+
+/* ---- exceptions ---- */
+
+static int check_exc_values(struct item_ctx *c, struct saker_exc_def *x,
+			    const struct saker_ynode *values)
+{
+	size_t i;
+
+	if (!values || values->type == SAKER_Y_NULL)
+		return 0;
+	if (values->type != SAKER_Y_SEQ)
+		return err_at(c, values, "E-EXCEPTION",
+			      "exception '%s': values must be a sequence%s", x->name, "");
+	for (i = 0; i < values->n; i++) {
+		const struct saker_ynode *v = values->kids[i];
+
+		if (x->fields->type == SAKER_Y_SEQ) {
+			if (v->type != SAKER_Y_SEQ || v->n != x->fields->n)
+				return err_at(c, v, "E-EXCEPTION",
+					      "exception '%s': each value must be a tuple with one entry per field%s",
+					      x->name, "");
+		} else if (v->type != SAKER_Y_SCALAR && v->type != SAKER_Y_SEQ) {
+			return err_at(c, v, "E-EXCEPTION",
+				      "exception '%s': values must be scalars%s", x->name, "");
+		}
+		if (saker_vec_push(&x->values, (void *)v))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int load_exception(struct item_ctx *c, struct saker_rule_def *r,
+			  const struct saker_ynode *xn, bool append)
+{
+	const struct saker_ynode *name = saker_ymap_get(xn, "name");
+	const struct saker_ynode *fields = saker_ymap_get(xn, "fields");
+	const struct saker_ynode *comps = saker_ymap_get(xn, "comps");
+	const struct saker_ynode *values = saker_ymap_get(xn, "values");
+	struct saker_exc_def *x = NULL;
+	size_t i;
+
+	if (xn->type != SAKER_Y_MAP)
+		return err_at(c, xn, "E-EXCEPTION", "an exception must be a map%s%s",
+			      "", "");
+	if (!is_scalar(name))
+		return err_at(c, xn, "E-EXCEPTION", "exception without a name%s%s",
+			      "", "");
+	for (i = 0; append && i < r->excs.n; i++) {
+		struct saker_exc_def *o = r->excs.v[i];
+
+		if (!strcmp(o->name, name->s))
+			x = o;
+	}
+	if (x) {
+		if (fields || comps)
+			return err_at(c, fields ? fields : comps, "E-EXCEPTION",
+				      "exception '%s' exists: an append may only add values%s",
+				      x->name, "");
+		return check_exc_values(c, x, values);
+	}
+	if (!fields || (fields->type != SAKER_Y_SCALAR && fields->type != SAKER_Y_SEQ))
+		return err_at(c, xn, "E-EXCEPTION",
+			      "exception '%s' needs fields (a field or a list of fields)",
+			      name->s, "");
+	if (comps && fields->type == SAKER_Y_SEQ &&
+	    (comps->type != SAKER_Y_SEQ || comps->n != fields->n))
+		return err_at(c, comps, "E-EXCEPTION",
+			      "exception '%s': comps must list one operator per field%s",
+			      name->s, "");
+	if (comps && fields->type == SAKER_Y_SCALAR && comps->type != SAKER_Y_SCALAR)
+		return err_at(c, comps, "E-EXCEPTION",
+			      "exception '%s': one field takes one operator%s", name->s, "");
+	x = saker_arena_alloc(&c->e->arena, sizeof(*x));
+	if (!x)
+		return -ENOMEM;
+	x->name = name->s;
+	x->loc = xn->loc;
+	x->fields = fields;
+	x->comps = comps;
+	if (saker_vec_push(&r->excs, x))
+		return -ENOMEM;
+	return check_exc_values(c, x, values);
+}
+
+static int load_exceptions(struct item_ctx *c, struct saker_rule_def *r,
+			   const struct saker_ynode *xs, bool append)
+{
+	size_t i;
+	int ret;
+
+	if (xs->type == SAKER_Y_NULL)
+		return 0;
+	if (xs->type != SAKER_Y_SEQ)
+		return err_at(c, xs, "E-EXCEPTION", "exceptions must be a sequence%s%s",
+			      "", "");
+	for (i = 0; i < xs->n; i++) {
+		ret = load_exception(c, r, xs->kids[i], append);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* ---- rules ---- */
+
+static const char *const rule_keys[] = {
+	"rule", "desc", "condition", "output", "priority", "tags", "enabled",
+	"exceptions", "source", "skip-if-unknown-filter", "warn_evttypes",
+	"override", "append", "capture", "capture_duration", NULL
+};
+
+static int load_tags(struct item_ctx *c, struct saker_rule_def *r,
+		     const struct saker_ynode *tags, bool append)
+{
+	size_t i, j;
+
+	if (!append)
+		r->tags.n = 0;
+	if (tags->type == SAKER_Y_NULL)
+		return 0;
+	if (tags->type != SAKER_Y_SEQ)
+		return err_at(c, tags, "E-SCHEMA", "tags must be a sequence%s%s", "", "");
+	for (i = 0; i < tags->n; i++) {
+		const struct saker_ynode *t = tags->kids[i];
+		bool dup = false;
+
+		if (!is_scalar(t))
+			return err_at(c, t, "E-SCHEMA", "tags must be strings%s%s", "", "");
+		for (j = 0; j < r->tags.n; j++)
+			dup |= !strcmp(r->tags.v[j], t->s);
+		if (!dup && saker_vec_push(&r->tags, t->s))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int set_text(struct item_ctx *c, struct saker_text *t,
+		    const struct saker_ynode *n, enum ov_mode mode, const char *key)
+{
+	if (!is_scalar(n))
+		return err_at(c, n, "E-SCHEMA", "%s must be a string%s", key, "");
+	if (mode == OV_APPEND)
+		saker_text_append(c->e, t, n);
+	else
+		saker_text_set(c->e, t, n);
+	return 0;
+}
+
+/* Applies every key present in the item; mode decides append/replace. */
+static int apply_rule_keys(struct item_ctx *c, struct saker_rule_def *r,
+			   bool append, bool override)
+{
+	const struct saker_ynode *n;
+	enum ov_mode m;
+	int ret;
+
+	if ((n = saker_ymap_get(c->item, "condition"))) {
+		ret = set_text(c, &r->cond, n, ov_mode(c, "condition", append, override),
+			       "condition");
+		if (ret)
+			return ret;
+		r->has_cond = true;
+	}
+	if ((n = saker_ymap_get(c->item, "output"))) {
+		ret = set_text(c, &r->output, n, ov_mode(c, "output", append, override),
+			       "output");
+		if (ret)
+			return ret;
+	}
+	if ((n = saker_ymap_get(c->item, "desc"))) {
+		if (!is_scalar(n) && n->type != SAKER_Y_NULL)
+			return err_at(c, n, "E-SCHEMA", "desc must be a string%s%s", "", "");
+		m = ov_mode(c, "desc", append, override);
+		if (m == OV_APPEND && r->info.desc && n->type == SAKER_Y_SCALAR)
+			r->info.desc = saker_arena_printf(&c->e->arena, "%s %s",
+							  r->info.desc, n->s);
+		else
+			r->info.desc = n->type == SAKER_Y_SCALAR ? n->s : "";
+	}
+	if ((n = saker_ymap_get(c->item, "priority"))) {
+		enum saker_prio p;
+
+		if (!is_scalar(n))
+			return err_at(c, n, "E-PRIORITY", "priority must be a string%s%s",
+				      "", "");
+		if (saker_prio_parse(n->s, &p)) {
+			/* Severity words some rule authors use; Falco has none of them. */
+			static const struct { const char *w; enum saker_prio p; } alias[] = {
+				{ "high", SAKER_PRIO_ERROR }, { "medium", SAKER_PRIO_WARNING },
+				{ "low", SAKER_PRIO_NOTICE },
+			};
+			size_t i;
+
+			for (i = 0; i < 3; i++)
+				if (!strcasecmp(n->s, alias[i].w))
+					break;
+			if (i == 3)
+				return err_at(c, n, "E-PRIORITY",
+					      "unknown priority '%s' (emergency, alert, critical, error, warning, notice, informational, debug)",
+					      n->s, "");
+			p = alias[i].p;
+			warn_at(c, n, "W-PRIORITY",
+				"'%s' is not a Falco priority: read as %s", n->s,
+				saker_prio_name(p));
+		}
+		r->info.priority = p;
+	}
+	if ((n = saker_ymap_get(c->item, "tags"))) {
+		ret = load_tags(c, r, n, ov_mode(c, "tags", append, override) == OV_APPEND);
+		if (ret)
+			return ret;
+	}
+	if ((n = saker_ymap_get(c->item, "enabled"))) {
+		bool b;
+
+		if (parse_bool(n, &b))
+			return err_at(c, n, "E-VALUE", "enabled must be true or false%s%s",
+				      "", "");
+		r->info.state = b ? SAKER_RULE_ACTIVE : SAKER_RULE_DISABLED;
+	}
+	if ((n = saker_ymap_get(c->item, "skip-if-unknown-filter"))) {
+		if (parse_bool(n, &r->skip_unknown))
+			return err_at(c, n, "E-VALUE",
+				      "skip-if-unknown-filter must be true or false%s%s", "", "");
+	}
+	if ((n = saker_ymap_get(c->item, "warn_evttypes"))) {
+		if (parse_bool(n, &r->warn_evttypes))
+			return err_at(c, n, "E-VALUE",
+				      "warn_evttypes must be true or false%s%s", "", "");
+	}
+	if ((n = saker_ymap_get(c->item, "exceptions"))) {
+		m = ov_mode(c, "exceptions", append, override);
+		if (m != OV_APPEND)
+			r->excs.n = 0;
+		ret = load_exceptions(c, r, n, m == OV_APPEND);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int load_rule(struct item_ctx *c, const struct saker_ynode *name)
+{
+	const struct saker_ynode *src = saker_ymap_get(c->item, "source");
+	struct saker_rule_def *r;
+	bool append, override, only_enabled = true;
+	size_t i;
+	int ret;
+
+	for (i = 0; i + 1 < c->item->n; i += 2) {
+		const struct saker_ynode *k = c->item->kids[i];
+		const char *const *kk;
+
+		if (!is_scalar(k))
+			continue;
+		for (kk = rule_keys; *kk; kk++)
+			if (!strcmp(*kk, k->s))
+				break;
+		if (!*kk)
+			warn_at(c, k, "W-UNKNOWN-KEY", "rule '%s': unknown key '%s' ignored",
+				name->s, k->s);
+		if (strcmp(k->s, "rule") && strcmp(k->s, "enabled"))
+			only_enabled = false;
+	}
+	ret = check_override(c, rule_ov, "rule", &append, &override);
+	if (ret)
+		return ret;
+	if (src && !is_scalar(src))
+		return err_at(c, src, "E-SCHEMA", "source must be a string%s%s", "", "");
+	r = saker_strmap_get(&c->e->rules_by_name, name->s, name->len);
+	if (append || override || (only_enabled && r)) {
+		if (!r)
+			return err_at(c, name, "E-NO-BASE",
+				      "rule '%s' %s a rule that is not defined", name->s,
+				      only_enabled ? "enables or disables" : "appends to");
+		return apply_rule_keys(c, r, append, override);
+	}
+	if (!saker_ymap_get(c->item, "condition") || !saker_ymap_get(c->item, "output") ||
+	    !saker_ymap_get(c->item, "priority")) {
+		const char *miss = !saker_ymap_get(c->item, "condition") ? "condition" :
+				   !saker_ymap_get(c->item, "output") ? "output" : "priority";
+
+		return err_at(c, NULL, "E-MISSING-KEY", "rule '%s' has no %s", name->s,
+			      miss);
+	}
+	if (!saker_ymap_get(c->item, "desc"))
+		return err_at(c, NULL, "E-MISSING-KEY", "rule '%s' has no desc%s",
+			      name->s, "");
+	if (!r) {
+		r = saker_arena_alloc(&c->e->arena, sizeof(*r));
+		if (!r)
+			return -ENOMEM;
+		ret = saker_strmap_put(&c->e->rules_by_name, name->s, name->len, r);
+		if (!ret)
+			ret = saker_vec_push(&c->e->rules, r);
+		if (ret)
+			return ret;
+	} else {
+		/* Redefinition: same place in the order, fresh contents. */
+		saker_vec_release(&r->tags);
+		saker_vec_release(&r->excs);
+		memset(r, 0, sizeof(*r));
+	}
+	r->info.name = name->s;
+	r->info.source = src ? src->s : "syscall";
+	r->info.state = SAKER_RULE_ACTIVE;
+	r->warn_evttypes = true;
+	r->loc = c->item->loc;
+	r->file = c->file;
+	r->info.file = ((struct saker_srcfile *)c->e->files.v[c->file])->name;
+	r->info.line = c->item->loc.line;
+	ret = apply_rule_keys(c, r, false, false);
+	/* A half-loaded rule must not run. */
+	if (ret)
+		r->info.state = SAKER_RULE_ERROR;
+	return ret;
+}
+
+/* ---- versions ---- */
+
+static int version_cmp(const char *a, const char *b)
+{
+	long va[3] = { 0 }, vb[3] = { 0 };
+	int i;
+
+	/* A bare integer is Falco's old engine version N, i.e. 0.N.0. */
+	if (!strchr(a, '.')) {
+		va[1] = strtol(a, NULL, 10);
+	} else {
+		sscanf(a, "%ld.%ld.%ld", &va[0], &va[1], &va[2]);
+	}
+	sscanf(b, "%ld.%ld.%ld", &vb[0], &vb[1], &vb[2]);
+	for (i = 0; i < 3; i++)
+		if (va[i] != vb[i])
+			return va[i] < vb[i] ? -1 : 1;
+	return 0;
+}
+
+static int load_engine_version(struct item_ctx *c, const struct saker_ynode *v)
+{
+	size_t i;
+
+	if (!is_scalar(v))
+		return err_at(c, v, "E-SCHEMA",
+			      "required_engine_version must be a version string%s%s", "", "");
+	for (i = 0; i < v->len; i++)
+		if (!isdigit((unsigned char)v->s[i]) && v->s[i] != '.')
+			return err_at(c, v, "E-VALUE",
+				      "required_engine_version '%s' is not a version%s", v->s, "");
+	if (version_cmp(v->s, SAKER_ENGINE_COMPAT_VERSION) > 0)
+		return err_at(c, v, "E-ENGINE-VERSION",
+			      "rules require engine version %s; saker implements Falco engine %s",
+			      v->s, SAKER_ENGINE_COMPAT_VERSION);
+	return 0;
+}
+
+static int load_plugin_versions(struct item_ctx *c, const struct saker_ynode *v)
+{
+	size_t i;
+
+	if (v->type != SAKER_Y_SEQ)
+		return err_at(c, v, "E-SCHEMA",
+			      "required_plugin_versions must be a sequence%s%s", "", "");
+	for (i = 0; i < v->n; i++) {
+		const struct saker_ynode *p = v->kids[i];
+		const struct saker_ynode *name = saker_ymap_get(p, "name");
+
+		if (!is_scalar(name))
+			return err_at(c, p, "E-SCHEMA",
+				      "a plugin requirement needs a name%s%s", "", "");
+		/* saker provides the container plugin's fields natively. */
+		if (!strcmp(name->s, "container"))
+			continue;
+		warn_at(c, name, "W-PLUGIN",
+			"plugin '%s' is not available in saker; rules that need it are skipped%s",
+			name->s, "");
+	}
+	return 0;
+}
+
+static int load_item(struct item_ctx *c)
+{
+	static const char *const kinds[] = { "rule", "macro", "list",
+		"required_engine_version", "required_plugin_versions", NULL };
+	const struct saker_ynode *name = NULL;
+	int k;
+
+	if (c->item->type != SAKER_Y_MAP)
+		return err_at(c, c->item, "E-SCHEMA",
+			      "each item must be a map (rule, macro, list...)%s%s", "", "");
+	for (k = 0; kinds[k]; k++) {
+		name = saker_ymap_get(c->item, kinds[k]);
+		if (name)
+			break;
+	}
+	if (!kinds[k]) {
+		warn_at(c, c->item, "W-UNKNOWN-ITEM",
+			"item is not a rule, macro, list or requirement: ignored%s%s", "", "");
+		return 0;
+	}
+	if (k >= 3)
+		return k == 3 ? load_engine_version(c, name) :
+				load_plugin_versions(c, name);
+	if (!is_scalar(name) || !name->len)
+		return err_at(c, name, "E-SCHEMA", "%s name must be a non-empty string%s",
+			      kinds[k], "");
+	if (k == 0)
+		return load_rule(c, name);
+	if (k == 1)
+		return load_macro(c, name);
+	return load_list(c, name);
+}
+
+int saker_load_file_buf(struct saker_engine *e, int file)
+{
+	struct saker_vec docs = { 0 };
+	struct item_ctx c = { .e = e, .file = file };
+	size_t d, i;
+	int ret;
+
+	ret = saker_yaml_parse(e, file, &docs);
+	if (ret)
+		goto release_docs;
+	for (d = 0; d < docs.n; d++) {
+		const struct saker_ynode *root = docs.v[d];
+
+		if (root->type == SAKER_Y_NULL)
+			continue;
+		if (root->type != SAKER_Y_SEQ) {
+			c.item = root;
+			ret = err_at(&c, root, "E-SCHEMA",
+				     "a rules document must be a sequence of items%s%s", "", "");
+			goto release_docs;
+		}
+		for (i = 0; i < root->n; i++) {
+			c.item = root->kids[i];
+			ret = load_item(&c);
+			/* The first error stops this file; warnings never do. */
+			if (ret)
+				goto release_docs;
+		}
+	}
+release_docs:
+	saker_vec_release(&docs);
+	return ret;
+}
