@@ -30,6 +30,7 @@ kmod:
 include userspace/build.mk
 include tests/unit/build.mk
 include tests/vm/build.mk
+-include userspace/outputs.mk
 -include userspace/engine.mk
 
 # The README's test command: installs what it needs, runs unit and VM tests,

@@ -34,11 +34,14 @@ static int __init saker_check_params(void)
 {
 	u64 size = (u64)ring_kb * 1024;
 
-	/* Room for several records of the largest kind keeps padding sane. */
-	if (!is_power_of_2(size) || size < 4 * SAKER_REC_MAX ||
+	/*
+	 * Two of the largest records: then a record always fits an empty
+	 * ring, even after the pad that skips the end of the data area.
+	 */
+	if (!is_power_of_2(size) || size < 2 * SAKER_REC_MAX ||
 	    size > (1ULL << 30)) {
 		pr_err("ring_kb=%u: must be a power of two between %lu and %u\n",
-		       ring_kb, roundup_pow_of_two(4 * SAKER_REC_MAX) / 1024,
+		       ring_kb, roundup_pow_of_two(2 * SAKER_REC_MAX) / 1024,
 		       1U << 20);
 		return -EINVAL;
 	}

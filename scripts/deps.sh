@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Installs everything saker's build and tests need on Debian 12, from
+# Debian's own archive. Safe to rerun: when every package is already
+# installed it only asks dpkg and returns (no apt-get update, no network).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+export DEBIAN_FRONTEND=noninteractive
+
+BASE=(
+	build-essential gcc make clang pkg-config       # userspace, module
+	libjansson-dev libmnl-dev libyaml-dev check     # userspace libraries, unit tests
+	qemu-system-x86 busybox-static jq cpio          # VM tests
+	dkms kmod                                       # DKMS packaging test, modinfo
+	gzip xz-utils ca-certificates                   # initramfs, kernel packages
+)
+
+SUDO=()
+if [ "$(id -u)" -ne 0 ]; then
+	command -v sudo >/dev/null || { echo "deps.sh: run as root (or install sudo)" >&2; exit 1; }
+	SUDO=(sudo)
+fi
+
+# Wait for a concurrent apt/dpkg instead of failing on its lock.
+APT=("${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -q -o DPkg::Lock::Timeout=600)
+
+missing() {
+	local p
+	for p in "$@"; do
+		[ "$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null)" = installed ] || echo "$p"
+	done
+}
+
+updated=0
+apt_update() {
+	[ "$updated" -eq 1 ] && return 0
+	"${APT[@]}" update
+	updated=1
+}
+
+# A fresh machine may have no package lists at all; the kernel list below is
+# resolved from them.
+if ! compgen -G '/var/lib/apt/lists/*_Packages*' >/dev/null; then
+	apt_update
+fi
+
+# Headers of every test kernel (scripts/kernels.sh resolves the versions).
+# wanted KERNEL-LIST: the base packages plus each kernel's headers.
+wanted() {
+	printf '%s\n' "${BASE[@]}"
+	sed -n 's/^./linux-headers-&/p' <<<"$1"
+}
+klist=$("$ROOT/scripts/kernels.sh" list)
+mapfile -t PKGS < <(wanted "$klist")
+
+mapfile -t todo < <(missing "${PKGS[@]}")
+if [ ${#todo[@]} -eq 0 ]; then
+	echo "deps.sh: all ${#PKGS[@]} packages present"
+	exit 0
+fi
+echo "deps.sh: installing ${todo[*]}"
+apt_update
+# A stale list (the archive moved to a new kernel ABI) makes the install
+# fail: refresh the lists and the kernel list, then try once more.
+if ! "${APT[@]}" install -y --no-install-recommends "${todo[@]}"; then
+	echo "deps.sh: install failed; refreshing the kernel list and retrying" >&2
+	klist=$("$ROOT/scripts/kernels.sh" refresh)
+	mapfile -t PKGS < <(wanted "$klist")
+	mapfile -t todo < <(missing "${PKGS[@]}")
+	"${APT[@]}" install -y --no-install-recommends "${todo[@]}"
+fi

@@ -1,0 +1,175 @@
+#!/usr/bin/env bash
+# scripts/test.sh [--unit-only|--vm-only]: the whole test suite (`make check`).
+#   1. deps.sh and the test kernels (headers + boot images)
+#   2. build: userspace, VM helpers, unit tests
+#   3. Check unit tests in build/tests/unit/ (natively)
+#   4. per test kernel: boot it in qemu and run /saker/tests/run.sh
+#   5. DKMS packaging test on this host
+# Ends with one line "N passed, N failed, N skipped"; exits 1 if anything
+# failed or nothing ran.
+#   SAKER_VM_TIMEOUT  seconds for one kernel's whole VM run (1500)
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+BUILD=build
+mkdir -p "$BUILD"
+
+MODE=all
+case "${1:-}" in
+	"") ;;
+	--unit-only) MODE=unit ;;
+	--vm-only) MODE=vm ;;
+	*) echo "usage: $0 [--unit-only|--vm-only]" >&2; exit 2 ;;
+esac
+
+T0=$SECONDS
+TOTAL_P=0 TOTAL_F=0 TOTAL_S=0
+ROWS=()
+
+# record STAGE PASSED FAILED SKIPPED NOTE: one row of the final table.
+record() {
+	ROWS+=("$(printf '%-34s %6s %6s %7s  %s' "$1" "$2" "$3" "$4" "$5")")
+	TOTAL_P=$((TOTAL_P + $2)) TOTAL_F=$((TOTAL_F + $3)) TOTAL_S=$((TOTAL_S + $4))
+}
+banner() { printf '\n===== %s (%ds) =====\n' "$*" $((SECONDS - T0)); }
+
+# --- 1. dependencies and kernels ---------------------------------------------
+banner deps
+if ! scripts/deps.sh; then
+	record deps 0 1 0 "scripts/deps.sh failed"
+fi
+if [ "$MODE" != unit ]; then
+	banner kernels
+	if ! scripts/kernels.sh fetch; then
+		record kernels 0 1 0 "scripts/kernels.sh fetch failed"
+	fi
+fi
+
+# --- 2. build ----------------------------------------------------------------
+# The targets come from other build.mk files; while one does not exist yet
+# it is skipped with a note instead of failing the run.
+build_target() {
+	local t=$1 err="$BUILD/make-$1.err"
+	if ! make -n "$t" >/dev/null 2>"$err"; then
+		if grep -qF "No rule to make target '$t'.  Stop." "$err" ||
+			grep -qE "No rule to make target '[^']*\.mk'" "$err"; then
+			echo "note: make target '$t' does not exist yet; skipped"
+			return 0
+		fi
+	fi
+	banner "make $t"
+	if make -j"$(nproc)" "$t"; then
+		record "build:$t" 0 0 0 "ok"
+	else
+		record "build:$t" 0 1 0 "make $t failed"
+	fi
+}
+targets=(userspace vm-helpers)
+[ "$MODE" = vm ] || targets+=(unit-tests)
+for t in "${targets[@]}"; do build_target "$t"; done
+
+# --- 3. unit tests -----------------------------------------------------------
+# Check prints "NN%: Checks: N, Failures: F, Errors: E" per suite runner.
+run_unit() {
+	local f=$1 name log rc n fl er
+	name=$(basename "$f")
+	log="$BUILD/unit-$name.log"
+	rc=0
+	timeout 300 "$f" >"$log" 2>&1 || rc=$?
+	read -r n fl er < <(sed -n 's/.*Checks: \([0-9]*\), Failures: \([0-9]*\), Errors: \([0-9]*\).*/\1 \2 \3/p' "$log" |
+		awk '{ n += $1; f += $2; e += $3 } END { print n + 0, f + 0, e + 0 }')
+	if [ "$n" -eq 0 ]; then
+		# Not a Check program, or it died before its summary.
+		if [ "$rc" -eq 0 ]; then
+			record "unit:$name" 1 0 0 "no Check summary; exit 0"
+		else
+			record "unit:$name" 0 1 0 "exit $rc, no Check summary"
+			sed 's/^/    /' "$log" | tail -n 40
+		fi
+		return
+	fi
+	local failed=$((fl + er)) note=""
+	if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
+		failed=1 note="exit $rc with no failed check"
+	fi
+	record "unit:$name" $((n - fl - er)) "$failed" 0 "$note"
+	if [ "$failed" -ne 0 ]; then
+		grep -vE '^Running suite|^[0-9]+%: Checks' "$log" | sed 's/^/    /' | tail -n 40
+	fi
+}
+if [ "$MODE" != vm ]; then
+	banner "unit tests"
+	shopt -s nullglob
+	units=()
+	for f in "$BUILD"/tests/unit/*; do
+		[ -f "$f" ] && [ -x "$f" ] && units+=("$f")
+	done
+	shopt -u nullglob
+	if [ ${#units[@]} -eq 0 ]; then
+		echo "note: no unit test programs in $BUILD/tests/unit/"
+	fi
+	for f in "${units[@]}"; do
+		run_unit "$f"
+		echo "${ROWS[-1]}"
+	done
+fi
+
+# --- 4. VM tests, one boot per kernel ----------------------------------------
+# count PATTERN FILE: occurrences anywhere in a line (kernel messages can
+# share a console line with ours); 0 when the file is missing.
+count() { { grep -ao -- "$1" "$2" 2>/dev/null || true; } | wc -l; }
+
+run_vm() {
+	local v=$1 rc=0 log="$BUILD/test-vm-$1.log" p f s note=""
+	banner "VM $v"
+	# Our own log (not build/vm-VER.log, which any other vm.sh run rewrites).
+	SAKER_VM_LOG=$log scripts/vm.sh run "$v" 'sh /saker/tests/run.sh' \
+		--timeout "${SAKER_VM_TIMEOUT:-1500}" || rc=$?
+	# vm.sh writes the log only once qemu has run.
+	[ "$rc" -ne 126 ] || : >"$log"
+	p=$(count 'SAKER-TEST: PASS ' "$log")
+	f=$(count 'SAKER-TEST: FAIL ' "$log")
+	s=$(count 'SAKER-TEST: SKIP ' "$log")
+	if [ "$(count 'SAKER-TEST-SUMMARY:' "$log")" -eq 0 ]; then
+		# Timed out, panicked or never got to run: count the run as one failure.
+		case $rc in
+			124) note="VM timed out" ;;
+			125) note="VM died (panic?) without status" ;;
+			126) note="VM setup failed (module build?)" ;;
+			*) note="no test summary (exit $rc)" ;;
+		esac
+		f=$((f + 1))
+	elif [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		note="runner exit $rc with no failed test"
+		f=1
+	fi
+	record "vm:$v" "$p" "$f" "$s" "$note"
+}
+if [ "$MODE" != unit ]; then
+	if ! kernels=$(scripts/kernels.sh list) || [ -z "$kernels" ]; then
+		record vm 0 1 0 "no test kernels"
+	else
+		while read -r v; do run_vm "$v"; done <<<"$kernels"
+	fi
+
+	# --- 5. DKMS -------------------------------------------------------------
+	banner dkms
+	rc=0
+	out=$(scripts/dkms-test.sh 2>&1) || rc=$?
+	printf '%s\n' "$out"
+	p=$(grep -c '^PASS' <<<"$out" || true)
+	f=$(grep -c '^FAIL' <<<"$out" || true)
+	s=$(grep -c '^SKIP' <<<"$out" || true)
+	note=""
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1 note="dkms-test.sh exit $rc"; fi
+	record dkms "$p" "$f" "$s" "$note"
+fi
+
+# --- summary -----------------------------------------------------------------
+banner summary
+printf '%-34s %6s %6s %7s  %s\n' stage passed failed skipped note
+printf '%s\n' "${ROWS[@]}"
+echo "total time $((SECONDS - T0))s"
+echo "$TOTAL_P passed, $TOTAL_F failed, $TOTAL_S skipped"
+[ "$TOTAL_F" -eq 0 ] && [ "$TOTAL_P" -gt 0 ]
