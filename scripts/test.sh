@@ -5,6 +5,7 @@
 #   3. Check unit tests in build/tests/unit/ (natively)
 #   4. per test kernel: boot it in qemu and run /saker/tests/run.sh
 #   5. DKMS packaging test on this host
+#   6. checkpatch.pl over kmod/ (kernel coding style)
 # Ends with one line "N passed, N failed, N skipped"; exits 1 if anything
 # failed or nothing ran.
 #   SAKER_VM_TIMEOUT  seconds for one kernel's whole VM run (1500)
@@ -33,6 +34,20 @@ record() {
 	TOTAL_P=$((TOTAL_P + $2)) TOTAL_F=$((TOTAL_F + $3)) TOTAL_S=$((TOTAL_S + $4))
 }
 banner() { printf '\n===== %s (%ds) =====\n' "$*" $((SECONDS - T0)); }
+
+# host_check STAGE SCRIPT: run a host-side check that prints PASS/FAIL/SKIP
+# lines and count them; a non-zero exit without a FAIL line counts as one.
+host_check() {
+	local stage=$1 rc=0 out p f s note=""
+	banner "$stage"
+	out=$("$2" 2>&1) || rc=$?
+	printf '%s\n' "$out"
+	p=$(grep -c '^PASS' <<<"$out" || true)
+	f=$(grep -c '^FAIL' <<<"$out" || true)
+	s=$(grep -c '^SKIP' <<<"$out" || true)
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1 note="$2 exit $rc"; fi
+	record "$stage" "$p" "$f" "$s" "$note"
+}
 
 # --- 1. dependencies and kernels ---------------------------------------------
 banner deps
@@ -154,16 +169,12 @@ if [ "$MODE" != unit ]; then
 	fi
 
 	# --- 5. DKMS -------------------------------------------------------------
-	banner dkms
-	rc=0
-	out=$(scripts/dkms-test.sh 2>&1) || rc=$?
-	printf '%s\n' "$out"
-	p=$(grep -c '^PASS' <<<"$out" || true)
-	f=$(grep -c '^FAIL' <<<"$out" || true)
-	s=$(grep -c '^SKIP' <<<"$out" || true)
-	note=""
-	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1 note="dkms-test.sh exit $rc"; fi
-	record dkms "$p" "$f" "$s" "$note"
+	host_check dkms scripts/dkms-test.sh
+fi
+
+# --- 6. kernel coding style of kmod/ (checkpatch.pl) -------------------------
+if [ "$MODE" = all ]; then
+	host_check checkpatch scripts/checkpatch.sh
 fi
 
 # --- summary -----------------------------------------------------------------

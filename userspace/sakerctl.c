@@ -95,6 +95,24 @@ static void on_signal(int sig)
 		got_stop = 1;
 }
 
+/*
+ * epoll_pwait() leaves a signal pending when it also returns events, so
+ * under a steady stream the handler would never run: collect them here.
+ */
+static void take_pending_signals(void)
+{
+	static const struct timespec zero;
+	sigset_t set;
+	int sig;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGUSR1);
+	while ((sig = sigtimedwait(&set, NULL, &zero)) > 0)
+		on_signal(sig);
+}
+
 struct trace {
 	const char *device;
 	const char *read_path;
@@ -267,6 +285,7 @@ static int trace_loop(struct trace *t, struct saker_ring *r,
 		ret = drain_batch(t, r);
 		if (ret)
 			return ret < 0 ? ret : 0;
+		take_pending_signals();
 		if (got_usr1) {
 			got_usr1 = 0;
 			ring_stats(r);
