@@ -1,5 +1,6 @@
-# Rule engine and sakerd (issue 3). Included by the top Makefile with
-# -include; builds into $(BUILD)/engine. See docs/rules-engine.md.
+# Rule engine (issue 3) and the sakerd daemon (issue 4). Included by the top
+# Makefile with -include; builds into $(BUILD)/engine. See
+# docs/rules-engine.md and docs/daemon.md.
 
 ENGINE_DIR := $(BUILD)/engine
 ENGINE_SRCS := rules_mem rules_diag rules_yaml rules_load rules_lex \
@@ -29,8 +30,35 @@ $(ENGINE_LIB): $(ENGINE_OBJS)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(SAKERD): $(ENGINE_DIR)/sakerd.o $(ENGINE_LIB) $(ENGINE_DECODE)
-	$(CC) $(CFLAGS) $(SAKER_CFLAGS) $(LDFLAGS) -o $@ $(ENGINE_DIR)/sakerd.o $(ENGINE_LINK)
+# The daemon's own subsystems (docs/daemon.md); procfs/containers/config/merge
+# are in the library so the unit tests link them too.
+DAEMON_LIB_SRCS := config merge procfs containers
+DAEMON_LIB_OBJS := $(patsubst %,$(ENGINE_DIR)/%.o,$(DAEMON_LIB_SRCS))
+DAEMON_LIB := $(ENGINE_DIR)/libsaker_daemon.a
+SAKERD_OBJS := $(patsubst %,$(ENGINE_DIR)/%.o,sakerd daemon stats alerts)
+
+# The alert outputs (userspace/outputs.mk, OUTPUTS_OBJS/OUTPUTS_LDLIBS) are
+# linked when present; without them alerts.c keeps a stdout/file writer.
+ifdef OUTPUTS_OBJS
+$(ENGINE_DIR)/alerts.o: SAKER_CFLAGS += -DSAKER_HAVE_OUTPUTS
+# Rebuild when the outputs appear, so the flag above takes effect.
+$(ENGINE_DIR)/alerts.o: userspace/outputs.mk
+SAKERD_OUTPUTS := $(OUTPUTS_OBJS)
+SAKERD_OUTPUTS_LIBS := $(OUTPUTS_LDLIBS)
+else
+SAKERD_OUTPUTS :=
+SAKERD_OUTPUTS_LIBS :=
+endif
+
+$(DAEMON_LIB): $(DAEMON_LIB_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+# sakerd needs the ring reader, so it links libsaker.a whatever ENGINE_DECODE is.
+$(SAKERD): $(SAKERD_OBJS) $(DAEMON_LIB) $(ENGINE_LIB) $(SAKER_LIB) $(SAKERD_OUTPUTS)
+	$(CC) $(CFLAGS) $(SAKER_CFLAGS) $(LDFLAGS) -o $@ $(SAKERD_OBJS) $(SAKERD_OUTPUTS) \
+		$(DAEMON_LIB) $(ENGINE_LIB) $(SAKER_LIB) $(SAKER_LIBS) $(ENGINE_LDLIBS) \
+		$(SAKERD_OUTPUTS_LIBS) -lpthread
 
 userspace: $(SAKERD)
 
@@ -39,14 +67,21 @@ userspace: $(SAKERD)
 # ---- unit tests (Check): binaries in $(BUILD)/tests/unit
 ENGINE_CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -lpthread)
 ENGINE_TESTS := $(patsubst %,$(BUILD)/tests/unit/%,test_rules_ops test_rules_load test_rules_golden test_rules_compat test_container_id)
+DAEMON_TESTS := $(patsubst %,$(BUILD)/tests/unit/%,test_config test_proctable test_containers test_merge)
 
 $(ENGINE_TESTS): $(BUILD)/tests/unit/%: tests/unit/%.c tests/unit/rules_testlib.h $(ENGINE_LIB) $(ENGINE_DECODE)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(SAKER_CFLAGS) $(LDFLAGS) -DSAKER_TOP='"$(CURDIR)"' -o $@ $< $(ENGINE_LINK) $(ENGINE_CHECK_LIBS)
 
-UNIT_TESTS += $(ENGINE_TESTS)
+$(DAEMON_TESTS): $(BUILD)/tests/unit/%: tests/unit/%.c tests/unit/rules_testlib.h $(DAEMON_LIB) $(ENGINE_LIB) $(ENGINE_DECODE)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(SAKER_CFLAGS) $(LDFLAGS) -DSAKER_TOP='"$(CURDIR)"' -o $@ $< $(DAEMON_LIB) $(ENGINE_LINK) $(ENGINE_CHECK_LIBS)
 
-unit-tests: $(ENGINE_TESTS)
+UNIT_TESTS += $(ENGINE_TESTS) $(DAEMON_TESTS)
+
+unit-tests: $(ENGINE_TESTS) $(DAEMON_TESTS)
+
+-include userspace/install.mk
 
 # ---- benchmark: make bench-rules (not part of all)
 BENCH_EVENTS ?= 1200000

@@ -2,15 +2,18 @@
 /*
  * Process table from fork/exec/exit records. A fork shares the parent's
  * image (refcounted) until the child execs, so a fork storm costs no
- * string copies. Exit removes the process when its last thread dies.
+ * string copies. Exit removes the process when its last thread dies; when
+ * the table is full, the entry with the oldest activity (its own fork or
+ * exec, or a fork of a child) is evicted, so live ancestors stay.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "proctable.h"
 
-#define DEFAULT_MAX_PROCS	(1u << 20)
+#define DEFAULT_MAX_PROCS	(1u << 16)
 #define CGMAP_SIZE		4096	/* power of two */
 
 struct cgmap_ent {
@@ -23,7 +26,8 @@ struct saker_proctable {
 	struct saker_proc **buckets;
 	size_t nbuckets;	/* power of two */
 	size_t count, max;
-	uint64_t dropped;
+	uint64_t dropped, evicted;
+	struct saker_proc *lru_head, *lru_tail;	/* head: least recently active */
 	struct cgmap_ent cgmap[CGMAP_SIZE];
 };
 
@@ -116,29 +120,84 @@ static int grow(struct saker_proctable *pt)
 	return 0;
 }
 
-/* Finds or creates the entry of pid; NULL when full or out of memory. */
+static void lru_unlink(struct saker_proctable *pt, struct saker_proc *p)
+{
+	if (p->lru_prev)
+		p->lru_prev->lru_next = p->lru_next;
+	else
+		pt->lru_head = p->lru_next;
+	if (p->lru_next)
+		p->lru_next->lru_prev = p->lru_prev;
+	else
+		pt->lru_tail = p->lru_prev;
+	p->lru_prev = p->lru_next = NULL;
+}
+
+static void lru_append(struct saker_proctable *pt, struct saker_proc *p)
+{
+	p->lru_prev = pt->lru_tail;
+	p->lru_next = NULL;
+	if (pt->lru_tail)
+		pt->lru_tail->lru_next = p;
+	else
+		pt->lru_head = p;
+	pt->lru_tail = p;
+}
+
+/* Activity moves an entry to the young end, away from eviction. */
+static void touch(struct saker_proctable *pt, struct saker_proc *p)
+{
+	if (pt->lru_tail == p)
+		return;
+	lru_unlink(pt, p);
+	lru_append(pt, p);
+}
+
+static void remove_proc(struct saker_proctable *pt, struct saker_proc *victim)
+{
+	struct saker_proc **pp, *p;
+
+	for (pp = &pt->buckets[bucket_of(pt, victim->pid)]; (p = *pp); pp = &p->hnext) {
+		if (p == victim) {
+			*pp = p->hnext;
+			lru_unlink(pt, p);
+			image_put(p->img);
+			free(p);
+			pt->count--;
+			return;
+		}
+	}
+}
+
+/* Finds or creates the entry of pid (evicting when full); NULL on ENOMEM. */
 static struct saker_proc *get_or_add(struct saker_proctable *pt, uint32_t pid)
 {
 	struct saker_proc *p = (struct saker_proc *)saker_proctable_get(pt, pid);
 	size_t b;
 
-	if (p)
+	if (p) {
+		touch(pt, p);
 		return p;
-	if (pt->count >= pt->max) {
-		pt->dropped++;
-		return NULL;
+	}
+	if (pt->count >= pt->max && pt->lru_head) {
+		remove_proc(pt, pt->lru_head);
+		pt->evicted++;
 	}
 	if (pt->count >= pt->nbuckets && grow(pt))
-		return NULL;
+		goto count_drop;
 	p = calloc(1, sizeof(*p));
 	if (!p)
-		return NULL;
+		goto count_drop;
 	p->pid = pid;
 	b = bucket_of(pt, pid);
 	p->hnext = pt->buckets[b];
 	pt->buckets[b] = p;
+	lru_append(pt, p);
 	pt->count++;
 	return p;
+count_drop:
+	pt->dropped++;
+	return NULL;
 }
 
 static void fill_task(struct saker_proc *p, const struct saker_task *t)
@@ -159,7 +218,8 @@ static char *dup_str(const struct saker_str *s, size_t *len)
 
 	if (!p)
 		return NULL;
-	memcpy(p, s->p, s->len);
+	if (s->len)
+		memcpy(p, s->p, s->len);
 	p[s->len] = '\0';
 	*len = s->len;
 	return p;
@@ -237,6 +297,8 @@ static int apply_fork(struct saker_proctable *pt, const struct saker_event *ev)
 	if (ev->fork->flags & SAKER_FORK_THREAD)
 		return 0;
 	parent = saker_proctable_get(pt, ev->task->ppid);
+	if (parent)
+		touch(pt, (struct saker_proc *)parent);
 	p = get_or_add(pt, ev->task->pid);
 	if (!p)
 		return -ENOMEM;
@@ -266,21 +328,55 @@ int saker_proctable_pre(struct saker_proctable *pt, const struct saker_event *ev
 
 void saker_proctable_post(struct saker_proctable *pt, const struct saker_event *ev)
 {
-	struct saker_proc **pp, *p;
+	struct saker_proc *p;
 
 	if (!pt || ev->type != SAKER_REC_EXIT ||
 	    !(ev->exit->flags & SAKER_EXIT_GROUP_DEAD))
 		return;
-	for (pp = &pt->buckets[bucket_of(pt, ev->task->pid)]; (p = *pp);
-	     pp = &p->hnext) {
-		if (p->pid == ev->task->pid) {
-			*pp = p->hnext;
-			image_put(p->img);
-			free(p);
-			pt->count--;
-			return;
-		}
-	}
+	p = (struct saker_proc *)saker_proctable_get(pt, ev->task->pid);
+	if (p)
+		remove_proc(pt, p);
+}
+
+int saker_proctable_seed_one(struct saker_proctable *pt,
+			     const struct saker_proc_seed *s)
+{
+	struct saker_proc_image *img;
+	struct saker_proc *p;
+
+	if (saker_proctable_get(pt, s->pid))
+		return -EEXIST;
+	img = calloc(1, sizeof(*img));
+	if (!img)
+		return -ENOMEM;
+	img->refs = 1;
+	img->exe = dup_str(&s->exe, &img->exe_len);
+	img->args = dup_str(&s->args, &img->args_len);
+	img->cwd = dup_str(&s->cwd, &img->cwd_len);
+	img->cgroup = dup_str(&s->cgroup, &img->cgroup_len);
+	if (!img->exe || !img->args || !img->cwd || !img->cgroup)
+		goto put_img;
+	memcpy(img->fd_kind, s->fd_kind, sizeof(img->fd_kind));
+	if (saker_container_id_parse(s->cgroup.p, s->cgroup.len, img->cid, &img->ctype))
+		img->cid[0] = '\0';
+	if (img->cid[0])
+		cgmap_put(pt, s->cgroup_id, img);
+	p = get_or_add(pt, s->pid);
+	if (!p)
+		goto put_img;
+	p->ppid = s->ppid;
+	p->sid = s->sid;
+	p->vpid = s->vpid;
+	p->tty_dev = s->tty_dev;
+	p->pidns = s->pidns;
+	p->cgroup_id = s->cgroup_id;
+	p->start_ns = s->start_ns;
+	snprintf(p->comm, sizeof(p->comm), "%s", s->comm ? s->comm : "");
+	p->img = img;
+	return 0;
+put_img:
+	image_put(img);
+	return -ENOMEM;
 }
 
 size_t saker_proctable_count(const struct saker_proctable *pt)
@@ -291,4 +387,14 @@ size_t saker_proctable_count(const struct saker_proctable *pt)
 uint64_t saker_proctable_dropped(const struct saker_proctable *pt)
 {
 	return pt ? pt->dropped : 0;
+}
+
+uint64_t saker_proctable_evicted(const struct saker_proctable *pt)
+{
+	return pt ? pt->evicted : 0;
+}
+
+size_t saker_proctable_max(const struct saker_proctable *pt)
+{
+	return pt ? pt->max : 0;
 }

@@ -3,7 +3,9 @@
  * Minimal process table built from fork/exec/exit records: what the rules
  * need about a process beyond its own record (parent names, command line
  * at open time, ancestors, container of a process that never exec'd while
- * watched). Single-threaded; the caller serializes.
+ * watched). Seeded from /proc at start (procfs.c), bounded: when full, the
+ * least recently active entry is evicted and counted. Single-threaded; the
+ * caller serializes.
  */
 #ifndef SAKER_PROCTABLE_H
 #define SAKER_PROCTABLE_H
@@ -41,11 +43,22 @@ struct saker_proc {
 	char comm[16];
 	struct saker_proc_image *img;	/* NULL until an exec or fork seen */
 	struct saker_proc *hnext;
+	struct saker_proc *lru_prev, *lru_next;	/* oldest activity first */
+};
+
+/* What /proc tells about a process that started before sakerd. */
+struct saker_proc_seed {
+	uint32_t pid, ppid, sid, vpid, tty_dev, pidns;
+	uint64_t start_ns;	/* CLOCK_MONOTONIC-ish: boot-relative */
+	uint64_t cgroup_id;	/* 0 when unknown */
+	const char *comm;
+	struct saker_str exe, args, cwd, cgroup;	/* args: NUL-terminated items */
+	uint8_t fd_kind[3];	/* enum saker_fd_kind */
 };
 
 struct saker_proctable;
 
-/* max_procs bounds the table (0: a default); older entries stay. */
+/* max_procs bounds the table (0: a default); see saker_proctable_evicted. */
 struct saker_proctable *saker_proctable_new(size_t max_procs);
 void saker_proctable_free(struct saker_proctable *pt);
 
@@ -57,8 +70,22 @@ void saker_proctable_post(struct saker_proctable *pt, const struct saker_event *
 const struct saker_proc *saker_proctable_get(const struct saker_proctable *pt,
 					     uint32_t pid);
 size_t saker_proctable_count(const struct saker_proctable *pt);
-/* Entries refused because the table was full. */
+/* Entries not stored for want of memory. */
 uint64_t saker_proctable_dropped(const struct saker_proctable *pt);
+/* Entries evicted (least recently active first) because the table was full. */
+uint64_t saker_proctable_evicted(const struct saker_proctable *pt);
+size_t saker_proctable_max(const struct saker_proctable *pt);
+
+/* Adds a process read from /proc unless events already created it: 0,
+ * -EEXIST or -ENOMEM. */
+int saker_proctable_seed_one(struct saker_proctable *pt,
+			     const struct saker_proc_seed *s);
+/*
+ * Reads every process under proc_root ("/proc", or a test directory laid
+ * out the same way) into the table. Kernel threads are skipped. Returns
+ * the number of processes added, or -errno when proc_root is unreadable.
+ */
+long saker_proctable_seed(struct saker_proctable *pt, const char *proc_root);
 
 /* Container of a cgroup v2 id learned from exec records; -ENOENT if none. */
 int saker_proctable_cgroup_container(const struct saker_proctable *pt,

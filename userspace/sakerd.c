@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * sakerd: the detection daemon. This version validates and lists rules
- * and replays capture or JSON-lines files through them; reading the live
- * rings comes with the daemon's own issue.
+ * sakerd: the detection daemon. By default it reads the live rings and
+ * alerts (daemon.c); -n checks the configuration and rules and exits; -V,
+ * -L, --list-fields and --replay work on rule files and recordings without
+ * a kernel. Options override the configuration file (saker.yaml(5)).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -10,24 +11,36 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "alerts.h"
+#include "config.h"
+#include "daemon.h"
 #include "replay.h"
 #include "rules.h"
 
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: sakerd [options]\n"
+		"usage: sakerd [-c FILE] [-o KEY=VALUE]... [-r PATH]... [-A] [-p PRIO] [-j]\n"
+		"       sakerd -n [options]           check configuration and rules, say OK\n"
+		"       sakerd -V FILE...             validate rule files\n"
+		"       sakerd -L | --list-fields | --replay FILE [options]\n"
+		"  -c, --config FILE        configuration file (default " SAKER_CONFIG_DEFAULT ")\n"
+		"  -o, --option KEY=VALUE   override a configuration key (dotted, e.g. stdout_output.enabled=false)\n"
+		"  -r, --rules PATH         rule file or directory (repeatable; replaces rules_files)\n"
+		"  -A, --all-matches        alert for every matching rule (rule_matching: all)\n"
+		"  -p, --min-priority P     ignore rules below priority P (priority: P)\n"
+		"  -j, --json               alerts as JSON lines (json_output: true)\n"
+		"  -n, --check              check the configuration and rules, print OK or the error\n"
 		"  -V, --validate FILE...   check rule files, print Ok / Ok, with warnings / Invalid\n"
-		"  -r, --rules PATH         rule file or directory (repeatable; default rules/)\n"
 		"  -L, --list               list the loaded rules and their state\n"
 		"      --list-fields        print every field with its type and description\n"
 		"      --replay FILE        run a capture (SAKERCAP) or JSON-lines file through the rules\n"
-		"  -A, --all-matches        alert for every matching rule (default: first only)\n"
-		"  -p, --min-priority P     ignore rules below priority P\n"
-		"  -j, --json               alerts as JSON lines\n"
-		"  -q, --quiet              no warnings on load\n"
-		"  -h, --help\n");
+		"  -q, --quiet              no rule warnings on load\n"
+		"  -h, --help\n"
+		"Signals: HUP reloads the rules, USR1 reopens the alert file, USR2 prints\n"
+		"statistics, INT/TERM stop. See sakerd(8).\n");
 }
 
 static int validate(int argc, char **argv, int first)
@@ -85,60 +98,82 @@ static void list_rules(const struct saker_engine *e)
 	}
 }
 
-struct alert_out {
-	bool json;
-	unsigned long count;
-};
-
-static void on_alert(void *arg, const struct saker_alert *a)
+/* -n: everything that can be checked without the device. */
+static int check(const struct saker_config *cfg, const char *cfg_name)
 {
-	struct alert_out *ao = arg;
-	size_t i, n;
+	struct saker_engine *e;
+	char why[512];
 
-	ao->count++;
-	if (!ao->json) {
-		printf("%llu: %s %s (rule: %s)\n",
-		       (unsigned long long)a->ev->task->ts_ns,
-		       saker_prio_name(a->rule->priority), a->output, a->rule->name);
-		return;
+	if (saker_config_check(cfg, why, sizeof(why))) {
+		printf("%s: %s\n", cfg_name, why);
+		return 1;
 	}
-	{
-		json_t *o = json_object(), *f = json_object(), *tags = json_array();
-		char buf[4096];
-		char *s;
-
-		json_object_set_new(o, "time", json_integer((json_int_t)a->ev->task->ts_ns));
-		json_object_set_new(o, "rule", json_string(a->rule->name));
-		json_object_set_new(o, "priority", json_string(saker_prio_name(a->rule->priority)));
-		json_object_set_new(o, "source", json_string("syscall"));
-		json_object_set_new(o, "output", json_string(a->output));
-		n = saker_alert_nfields(a);
-		for (i = 0; i < n; i++) {
-			const char *name;
-			bool num;
-
-			if (saker_alert_field_at(a, i, &name, buf, sizeof(buf), &num))
-				json_object_set_new(f, name, json_null());
-			else if (num)
-				json_object_set_new(f, name, json_integer(strtoll(buf, NULL, 10)));
-			else
-				json_object_set_new(f, name, json_string(buf));
-		}
-		json_object_set_new(o, "output_fields", f);
-		for (i = 0; i < a->rule->ntags; i++)
-			json_array_append_new(tags, json_string(a->rule->tags[i]));
-		json_object_set_new(o, "tags", tags);
-		s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-		if (s)
-			puts(s);
-		free(s);
-		json_decref(o);
+	if (!saker_alerts_full_outputs() &&
+	    (cfg->syslog_enabled || cfg->remote_enabled || cfg->program_enabled)) {
+		printf("%s: syslog, remote syslog and program outputs are not built into this sakerd\n",
+		       cfg_name);
+		return 1;
 	}
+	if (saker_daemon_engine(cfg, &e, stdout, true, why, sizeof(why))) {
+		printf("rules: %s\n", why);
+		return 1;
+	}
+	printf("configuration OK (%s, %zu rules)\n", cfg_name, saker_engine_rule_count(e));
+	saker_engine_free(e);
+	return 0;
 }
 
-int main(int argc, char **argv)
+static int replay(struct saker_config *cfg, const char *path, bool quiet, bool do_list)
 {
-	static const struct option opts[] = {
+	struct saker_replay_stats st;
+	struct saker_alerts *al;
+	struct saker_engine *e;
+	char why[512];
+	int ret;
+
+	/* A replay prints its alerts on stdout only. */
+	cfg->file_enabled = cfg->syslog_enabled = cfg->remote_enabled = false;
+	cfg->program_enabled = false;
+	cfg->stdout_enabled = true;
+	if (saker_daemon_engine(cfg, &e, stderr, quiet, why, sizeof(why))) {
+		fprintf(stderr, "sakerd: rules are invalid: %s\n", why);
+		return 1;
+	}
+	if (do_list)
+		list_rules(e);
+	if (!path) {
+		saker_engine_free(e);
+		return 0;
+	}
+	ret = saker_alerts_new(&al, cfg, why, sizeof(why));
+	if (ret) {
+		fprintf(stderr, "sakerd: %s\n", why);
+		goto free_engine;
+	}
+	ret = saker_replay_file(e, path, saker_alerts_rule, al, &st);
+	if (ret)
+		fprintf(stderr, "sakerd: replay of %s failed: %s\n", path, strerror(-ret));
+	else
+		fprintf(stderr, "sakerd: %llu events, %llu skipped, %llu alerts\n",
+			(unsigned long long)st.events, (unsigned long long)st.bad,
+			(unsigned long long)saker_alerts_total(al));
+	saker_alerts_free(al);
+free_engine:
+	saker_engine_free(e);
+	return ret ? 1 : 0;
+}
+
+struct opts {
+	const char *config, *replay;
+	bool config_given, do_validate, do_list, do_check, quiet;
+};
+
+static int parse_args(int argc, char **argv, struct saker_config *cfg, struct opts *o)
+{
+	static const struct option lopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "option", required_argument, NULL, 'o' },
+		{ "check", no_argument, NULL, 'n' },
 		{ "validate", no_argument, NULL, 'V' },
 		{ "rules", required_argument, NULL, 'r' },
 		{ "list", no_argument, NULL, 'L' },
@@ -151,99 +186,134 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *rules[64], *replay = NULL;
-	int nrules = 0, c, ret = 0;
-	bool do_validate = false, do_list = false, all = false, quiet = false;
-	struct alert_out ao = { 0 };
-	enum saker_prio minp = SAKER_PRIO_DEBUG;
-	struct saker_engine *e;
+	char err[512];
+	int c, pass;
 
-	while ((c = getopt_long(argc, argv, "Vr:LAp:jqh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'V':
-			do_validate = true;
-			break;
-		case 'r':
-			if (nrules < 64)
-				rules[nrules++] = optarg;
-			break;
-		case 'L':
-			do_list = true;
-			break;
-		case 'F':
-			saker_fields_print(stdout);
-			return 0;
-		case 'R':
-			replay = optarg;
-			break;
-		case 'A':
-			all = true;
-			break;
-		case 'p':
-			if (saker_prio_parse(optarg, &minp)) {
-				fprintf(stderr, "sakerd: unknown priority '%s'\n", optarg);
-				return 2;
+	/* Pass 1 finds -c; pass 2 applies flags over the loaded file. */
+	for (pass = 1; pass <= 2; pass++) {
+		bool rules_reset = true;
+
+		optind = 1;
+		while ((c = getopt_long(argc, argv, "c:o:nVr:LAp:jqh", lopts, NULL)) != -1) {
+			if (pass == 1) {
+				if (c == 'c') {
+					o->config = optarg;
+					o->config_given = true;
+				} else if (c == 'h') {
+					usage(stdout);
+					return 0;
+				} else if (c == 'F') {
+					saker_fields_print(stdout);
+					return 0;
+				} else if (c == '?') {
+					usage(stderr);
+					return 2;
+				}
+				continue;
 			}
-			break;
-		case 'j':
-			ao.json = true;
-			break;
-		case 'q':
-			quiet = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
+			switch (c) {
+			case 'o':
+				if (saker_config_set(cfg, optarg, err, sizeof(err))) {
+					fprintf(stderr, "sakerd: %s\n", err);
+					return 2;
+				}
+				break;
+			case 'n':
+				o->do_check = true;
+				break;
+			case 'V':
+				o->do_validate = true;
+				break;
+			case 'r':
+				saker_config_add_rules(cfg, optarg, rules_reset);
+				rules_reset = false;
+				break;
+			case 'L':
+				o->do_list = true;
+				break;
+			case 'R':
+				o->replay = optarg;
+				break;
+			case 'A':
+				cfg->rule_matching = SAKER_MATCH_ALL;
+				break;
+			case 'p':
+				if (saker_prio_parse(optarg, &cfg->priority)) {
+					fprintf(stderr, "sakerd: unknown priority '%s'\n", optarg);
+					return 2;
+				}
+				break;
+			case 'j':
+				cfg->json_output = true;
+				break;
+			case 'q':
+				o->quiet = true;
+				break;
+			default:
+				break;
+			}
+		}
+		if (pass == 1 && !o->do_validate) {
+			int ret = 0;
+
+			/* The default file is optional; a named one must exist. */
+			if (o->config_given || !access(o->config, F_OK))
+				ret = saker_config_load(cfg, o->config, err, sizeof(err));
+			else
+				o->config = "(defaults)";
+			if (ret) {
+				fprintf(stderr, "sakerd: %s\n", err);
+				return 1;
+			}
 		}
 	}
-	if (do_validate) {
+	return -1;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { .config = SAKER_CONFIG_DEFAULT };
+	struct saker_config cfg;
+	char err[512];
+	int ret, i;
+
+	for (i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "-V") || !strcmp(argv[i], "--validate"))
+			o.do_validate = true;
+	saker_config_defaults(&cfg);
+	ret = parse_args(argc, argv, &cfg, &o);
+	if (ret >= 0)
+		goto free_config;
+	if (o.do_validate) {
 		if (optind >= argc) {
 			fprintf(stderr, "sakerd: -V needs rule files\n");
-			return 2;
+			ret = 2;
+		} else {
+			ret = validate(argc, argv, optind);
 		}
-		return validate(argc, argv, optind);
+		goto free_config;
 	}
-	if (!do_list && !replay) {
+	if (optind < argc) {
+		fprintf(stderr, "sakerd: unexpected argument '%s'\n", argv[optind]);
 		usage(stderr);
-		return 2;
+		ret = 2;
+		goto free_config;
 	}
-	if (!nrules)
-		rules[nrules++] = "rules";
-	e = saker_engine_new();
-	if (!e)
-		return 2;
-	saker_engine_set_match_mode(e, all ? SAKER_MATCH_ALL : SAKER_MATCH_FIRST);
-	saker_engine_set_min_priority(e, minp);
-	for (c = 0; c < nrules; c++)
-		saker_engine_load_path(e, rules[c]);
-	saker_engine_compile(e);
-	if (saker_engine_error_count(e) || !quiet)
-		saker_engine_print_diags(e, stderr);
-	if (saker_engine_error_count(e)) {
-		fprintf(stderr, "sakerd: rules are invalid\n");
+	if (o.do_check) {
+		ret = check(&cfg, o.config);
+		goto free_config;
+	}
+	if (o.do_list || o.replay) {
+		ret = replay(&cfg, o.replay, o.quiet, o.do_list);
+		goto free_config;
+	}
+	if (saker_config_check(&cfg, err, sizeof(err))) {
+		fprintf(stderr, "sakerd: %s: %s\n", o.config, err);
 		ret = 1;
-		goto free_engine;
+		goto free_config;
 	}
-	if (do_list)
-		list_rules(e);
-	if (replay) {
-		struct saker_replay_stats st;
-
-		ret = saker_replay_file(e, replay, on_alert, &ao, &st);
-		if (ret) {
-			fprintf(stderr, "sakerd: replay of %s failed: %s\n", replay,
-				strerror(-ret));
-			ret = 1;
-			goto free_engine;
-		}
-		fprintf(stderr, "sakerd: %llu events, %llu skipped, %lu alerts\n",
-			(unsigned long long)st.events, (unsigned long long)st.bad,
-			ao.count);
-	}
-free_engine:
-	saker_engine_free(e);
+	ret = saker_daemon_run(&cfg);
+free_config:
+	saker_config_free(&cfg);
 	return ret;
 }

@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: GPL-2.0
+/* saker.yaml: defaults, every key, unknown keys and type errors with
+ * file:line:col, -o overrides, cross-key checks, the shipped file. */
+#include <check.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "config.h"
+
+#ifndef SAKER_TOP
+#define SAKER_TOP "."
+#endif
+
+static char err[512];
+
+static int load(struct saker_config *c, const char *yaml)
+{
+	saker_config_defaults(c);
+	err[0] = '\0';
+	return saker_config_load_buffer(c, "t.yaml", yaml, strlen(yaml), err, sizeof(err));
+}
+
+START_TEST(test_defaults)
+{
+	struct saker_config c;
+
+	saker_config_defaults(&c);
+	ck_assert_uint_eq(c.nrules, 2);
+	ck_assert_str_eq(c.rules_files[0], "/etc/saker/saker_rules.yaml");
+	ck_assert_str_eq(c.rules_files[1], "/etc/saker/rules.d");
+	ck_assert_int_eq(c.rule_matching, SAKER_MATCH_FIRST);
+	ck_assert_int_eq(c.priority, SAKER_PRIO_DEBUG);
+	ck_assert(!c.json_output && c.json_include_output && c.json_include_tags);
+	ck_assert(c.stdout_enabled && !c.file_enabled && !c.syslog_enabled);
+	ck_assert(!c.remote_enabled && !c.program_enabled);
+	ck_assert_str_eq(c.device, "/dev/saker");
+	ck_assert_str_eq(c.remote_port, "514");
+	ck_assert_int_eq(c.facility, 16);
+	ck_assert_uint_eq(c.merge_window_ms, 10);
+	ck_assert_uint_eq(c.stats_interval_s, 60);
+	ck_assert_uint_eq(c.max_procs, 65536);
+	ck_assert_str_eq(c.proc_root, "/proc");
+	ck_assert_str_eq(c.containerd_root, "/run/containerd/io.containerd.runtime.v2.task");
+	ck_assert_int_eq(saker_config_check(&c, err, sizeof(err)), 0);
+	/* an empty file keeps every default */
+	saker_config_free(&c);
+	ck_assert_int_eq(load(&c, ""), 0);
+	ck_assert_uint_eq(c.nrules, 2);
+	saker_config_free(&c);
+}
+END_TEST
+
+START_TEST(test_every_key)
+{
+	static const char yaml[] =
+		"rules_files:\n  - /a.yaml\n  - /rules.d\n"
+		"rule_matching: all\npriority: warning\njson_output: true\n"
+		"json_include_output_property: false\njson_include_tags_property: no\n"
+		"stdout_output:\n  enabled: false\n"
+		"file_output:\n  enabled: true\n  filename: /var/log/x.log\n"
+		"syslog_output:\n  enabled: true\n"
+		"remote_syslog_output:\n  enabled: true\n  host: logs.example\n  port: 6514\n"
+		"  protocol: tcp\n  facility: local3\n"
+		"program_output:\n  enabled: true\n  program: \"jq -c .\"\n"
+		"outputs_queue:\n  capacity: 100\nhostname: node1\ndevice: /dev/x\n"
+		"merge:\n  window_ms: 25\n  max_pending: 1000\n"
+		"proctable:\n  max_procs: 5000\n  proc_root: /fake/proc\n"
+		"containers:\n  state_roots:\n    containerd: /c1\n    docker: /c2\n"
+		"    crio: /c3\n    podman: /c4\n  cache_ttl_s: 7\n  negative_ttl_s: 2\n"
+		"stats:\n  interval_s: 0\n  alert: true\n";
+	struct saker_config c;
+
+	ck_assert_msg(load(&c, yaml) == 0, "%s", err);
+	ck_assert_uint_eq(c.nrules, 2);
+	ck_assert_str_eq(c.rules_files[1], "/rules.d");
+	ck_assert_int_eq(c.rule_matching, SAKER_MATCH_ALL);
+	ck_assert_int_eq(c.priority, SAKER_PRIO_WARNING);
+	ck_assert(c.json_output && !c.json_include_output && !c.json_include_tags);
+	ck_assert(!c.stdout_enabled && c.file_enabled && c.syslog_enabled);
+	ck_assert_str_eq(c.file_path, "/var/log/x.log");
+	ck_assert(c.remote_enabled);
+	ck_assert_str_eq(c.remote_host, "logs.example");
+	ck_assert_str_eq(c.remote_port, "6514");
+	ck_assert_int_eq(c.remote_proto, SAKER_CFG_TCP);
+	ck_assert_int_eq(c.facility, 19);
+	ck_assert(c.program_enabled);
+	ck_assert_str_eq(c.program, "jq -c .");
+	ck_assert_uint_eq(c.queue_capacity, 100);
+	ck_assert_str_eq(c.hostname, "node1");
+	ck_assert_str_eq(c.device, "/dev/x");
+	ck_assert_uint_eq(c.merge_window_ms, 25);
+	ck_assert_uint_eq(c.merge_max_pending, 1000);
+	ck_assert_uint_eq(c.max_procs, 5000);
+	ck_assert_str_eq(c.proc_root, "/fake/proc");
+	ck_assert_str_eq(c.containerd_root, "/c1");
+	ck_assert_str_eq(c.docker_root, "/c2");
+	ck_assert_str_eq(c.crio_root, "/c3");
+	ck_assert_str_eq(c.podman_root, "/c4");
+	ck_assert_uint_eq(c.containers_ttl_s, 7);
+	ck_assert_uint_eq(c.containers_negative_ttl_s, 2);
+	ck_assert_uint_eq(c.stats_interval_s, 0);
+	ck_assert(c.stats_alert);
+	ck_assert_int_eq(saker_config_check(&c, err, sizeof(err)), 0);
+	saker_config_free(&c);
+}
+END_TEST
+
+START_TEST(test_unknown_key_position)
+{
+	struct saker_config c;
+
+	ck_assert_int_eq(load(&c, "priority: debug\nfile_output:\n  enabled: true\n  fliename: x\n"), -EINVAL);
+	ck_assert_str_eq(err, "t.yaml:4:3: unknown key 'file_output.fliename'");
+	saker_config_free(&c);
+	ck_assert_int_eq(load(&c, "\n\nbogus: 1\n"), -EINVAL);
+	ck_assert_str_eq(err, "t.yaml:3:1: unknown key 'bogus'");
+	saker_config_free(&c);
+}
+END_TEST
+
+START_TEST(test_type_errors)
+{
+	struct saker_config c;
+
+	ck_assert_int_eq(load(&c, "json_output: maybe\n"), -EINVAL);
+	ck_assert_str_eq(err, "t.yaml:1:14: json_output: invalid value 'maybe' (expected true or false)");
+	saker_config_free(&c);
+	ck_assert_int_eq(load(&c, "stats:\n  interval_s: -1\n"), -EINVAL);
+	ck_assert_str_eq(err, "t.yaml:2:15: stats.interval_s: expected an integer 0..86400, got '-1'");
+	saker_config_free(&c);
+	ck_assert_int_eq(load(&c, "rule_matching: some\n"), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "first or all"));
+	saker_config_free(&c);
+	ck_assert_int_eq(load(&c, "priority: loud\n"), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "t.yaml:1:11:"));
+	saker_config_free(&c);
+	ck_assert_int_eq(load(&c, "stdout_output: true\n"), -EINVAL);
+	ck_assert_str_eq(err, "t.yaml:1:16: 'stdout_output' must be a mapping");
+	saker_config_free(&c);
+	ck_assert_int_eq(load(&c, "device: [a, b]\n"), -EINVAL);
+	ck_assert_str_eq(err, "t.yaml:1:9: 'device' must be a single value");
+	saker_config_free(&c);
+	ck_assert_int_eq(load(&c, "rules_files:\n  - {a: 1}\n"), -EINVAL);
+	ck_assert_str_eq(err, "t.yaml:2:5: 'rules_files' items must be strings");
+	saker_config_free(&c);
+	ck_assert_int_eq(load(&c, "remote_syslog_output:\n  protocol: sctp\n"), -EINVAL);
+	saker_config_free(&c);
+	ck_assert_int_eq(load(&c, "remote_syslog_output:\n  facility: 24\n"), -EINVAL);
+	saker_config_free(&c);
+	ck_assert_int_eq(load(&c, "- a\n- b\n"), -EINVAL);
+	ck_assert_str_eq(err, "t.yaml:1:1: the configuration must be a mapping of keys");
+	saker_config_free(&c);
+	ck_assert_int_eq(load(&c, "priority: [\n"), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "t.yaml:2:"));
+	saker_config_free(&c);
+}
+END_TEST
+
+START_TEST(test_overrides)
+{
+	struct saker_config c;
+
+	saker_config_defaults(&c);
+	ck_assert_int_eq(saker_config_set(&c, "stdout_output.enabled=false", err, sizeof(err)), 0);
+	ck_assert(!c.stdout_enabled);
+	ck_assert_int_eq(saker_config_set(&c, "rules_files=/x,/y,/z", err, sizeof(err)), 0);
+	ck_assert_uint_eq(c.nrules, 3);
+	ck_assert_str_eq(c.rules_files[2], "/z");
+	ck_assert_int_eq(saker_config_set(&c, "remote_syslog_output.facility=3", err, sizeof(err)), 0);
+	ck_assert_int_eq(c.facility, 3);
+	ck_assert_int_eq(saker_config_set(&c, "nope=1", err, sizeof(err)), -EINVAL);
+	ck_assert_str_eq(err, "-o nope=1: unknown key 'nope'");
+	ck_assert_int_eq(saker_config_set(&c, "merge.window_ms=x", err, sizeof(err)), -EINVAL);
+	ck_assert_int_eq(saker_config_set(&c, "json_output", err, sizeof(err)), -EINVAL);
+	/* -r: the first replaces the list, the next ones add */
+	ck_assert_int_eq(saker_config_add_rules(&c, "/r1", true), 0);
+	ck_assert_int_eq(saker_config_add_rules(&c, "/r2", false), 0);
+	ck_assert_uint_eq(c.nrules, 2);
+	ck_assert_str_eq(c.rules_files[0], "/r1");
+	saker_config_free(&c);
+}
+END_TEST
+
+START_TEST(test_checks)
+{
+	struct saker_config c;
+
+	ck_assert_int_eq(load(&c, "file_output:\n  enabled: true\n  filename: \"\"\n"), 0);
+	ck_assert_int_eq(saker_config_check(&c, err, sizeof(err)), -EINVAL);
+	ck_assert_str_eq(err, "file_output.enabled needs file_output.filename");
+	saker_config_free(&c);
+	ck_assert_int_eq(load(&c, "remote_syslog_output:\n  enabled: true\n"), 0);
+	ck_assert_int_eq(saker_config_check(&c, err, sizeof(err)), -EINVAL);
+	saker_config_free(&c);
+	ck_assert_int_eq(load(&c, "rules_files: []\n"), 0);
+	ck_assert_int_eq(saker_config_check(&c, err, sizeof(err)), -EINVAL);
+	saker_config_free(&c);
+}
+END_TEST
+
+/* The shipped config/saker.yaml parses and equals the defaults it documents. */
+START_TEST(test_shipped_file)
+{
+	struct saker_config c, d;
+
+	saker_config_defaults(&c);
+	saker_config_defaults(&d);
+	ck_assert_msg(saker_config_load(&c, SAKER_TOP "/config/saker.yaml", err, sizeof(err)) == 0,
+		      "%s", err);
+	ck_assert_uint_eq(c.nrules, d.nrules);
+	ck_assert_int_eq(c.stdout_enabled, d.stdout_enabled);
+	ck_assert_int_eq(c.file_enabled, d.file_enabled);
+	ck_assert_str_eq(c.file_path, d.file_path);
+	ck_assert_uint_eq(c.stats_interval_s, d.stats_interval_s);
+	ck_assert_uint_eq(c.merge_window_ms, d.merge_window_ms);
+	ck_assert_str_eq(c.docker_root, d.docker_root);
+	saker_config_free(&c);
+	saker_config_free(&d);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("config");
+	TCase *tc = tcase_create("config");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, test_defaults);
+	tcase_add_test(tc, test_every_key);
+	tcase_add_test(tc, test_unknown_key_position);
+	tcase_add_test(tc, test_type_errors);
+	tcase_add_test(tc, test_overrides);
+	tcase_add_test(tc, test_checks);
+	tcase_add_test(tc, test_shipped_file);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,339 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Alert sink. Rule matches are formatted once into a struct
+ * saker_alert_msg; the outputs library (built when userspace/outputs.mk
+ * exists, SAKER_HAVE_OUTPUTS) queues it to each output without blocking.
+ * Without it, alerts are written synchronously to stdout and/or the alert
+ * file, which is enough for tests and keeps the build whole.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "alerts.h"
+#ifdef SAKER_HAVE_OUTPUTS
+#include "outputs.h"
+#endif
+
+#define RULE_SLOTS 1024		/* power of two; rules beyond share "other" */
+
+struct rule_count {
+	char *name;
+	uint64_t n;
+};
+
+struct saker_alerts {
+#ifdef SAKER_HAVE_OUTPUTS
+	struct saker_outputs *out;
+#else
+	bool json, include_output, include_tags, to_stdout;
+	char *file_path;
+	FILE *file;
+	uint64_t write_errors;
+#endif
+	char hostname[256];
+	uint64_t total, other;
+	struct rule_count counts[RULE_SLOTS];
+};
+
+bool saker_alerts_full_outputs(void)
+{
+#ifdef SAKER_HAVE_OUTPUTS
+	return true;
+#else
+	return false;
+#endif
+}
+
+int saker_alerts_new(struct saker_alerts **out, const struct saker_config *cfg,
+		     char *err, size_t errlen)
+{
+	struct saker_alerts *al = calloc(1, sizeof(*al));
+	int ret = 0;
+
+	if (!al)
+		return -ENOMEM;
+	if (cfg->hostname)
+		snprintf(al->hostname, sizeof(al->hostname), "%s", cfg->hostname);
+	else if (gethostname(al->hostname, sizeof(al->hostname) - 1))
+		strcpy(al->hostname, "localhost");
+#ifdef SAKER_HAVE_OUTPUTS
+	{
+		struct saker_outputs_config oc = {
+			.json = cfg->json_output,
+			.json_include_output = cfg->json_include_output,
+			.json_include_tags = cfg->json_include_tags,
+			.queue_size = cfg->queue_capacity,
+			.hostname = al->hostname,
+			.stdout_enabled = cfg->stdout_enabled,
+			.file_enabled = cfg->file_enabled,
+			.file_path = cfg->file_path,
+			.syslog_enabled = cfg->syslog_enabled,
+			.remote_enabled = cfg->remote_enabled,
+			.remote_host = cfg->remote_host,
+			.remote_port = cfg->remote_port,
+			.remote_proto = cfg->remote_proto == SAKER_CFG_TCP ?
+					SAKER_SYSLOG_TCP : SAKER_SYSLOG_UDP,
+			.facility = cfg->facility,
+			.app_name = "saker",
+			.program_enabled = cfg->program_enabled,
+			.program = cfg->program,
+		};
+
+		ret = saker_outputs_new(&al->out, &oc, err, errlen);
+		if (ret)
+			goto free_al;
+	}
+#else
+	if (cfg->syslog_enabled || cfg->remote_enabled || cfg->program_enabled) {
+		snprintf(err, errlen, "syslog, remote syslog and program outputs are "
+			 "not built into this sakerd (no userspace/outputs.mk)");
+		ret = -EOPNOTSUPP;
+		goto free_al;
+	}
+	al->json = cfg->json_output;
+	al->include_output = cfg->json_include_output;
+	al->include_tags = cfg->json_include_tags;
+	al->to_stdout = cfg->stdout_enabled;
+	if (cfg->file_enabled) {
+		al->file_path = strdup(cfg->file_path);
+		al->file = fopen(cfg->file_path, "ae");
+		if (!al->file_path || !al->file) {
+			ret = al->file_path ? -errno : -ENOMEM;
+			snprintf(err, errlen, "file output %s: %s", cfg->file_path,
+				 strerror(-ret));
+			goto free_path;
+		}
+	}
+#endif
+	*out = al;
+	return 0;
+#ifndef SAKER_HAVE_OUTPUTS
+free_path:
+	free(al->file_path);
+#endif
+free_al:
+	free(al);
+	return ret;
+}
+
+void saker_alerts_free(struct saker_alerts *al)
+{
+	size_t i;
+
+	if (!al)
+		return;
+#ifdef SAKER_HAVE_OUTPUTS
+	saker_outputs_free(al->out, 2000);
+#else
+	if (al->file)
+		fclose(al->file);
+	free(al->file_path);
+	fflush(stdout);
+#endif
+	for (i = 0; i < RULE_SLOTS; i++)
+		free(al->counts[i].name);
+	free(al);
+}
+
+static void count_rule(struct saker_alerts *al, const char *name)
+{
+	size_t h = 5381, i, n;
+
+	for (i = 0; name[i]; i++)
+		h = h * 33 + (unsigned char)name[i];
+	al->total++;
+	for (n = 0; n < RULE_SLOTS; n++) {
+		struct rule_count *c = &al->counts[(h + n) & (RULE_SLOTS - 1)];
+
+		if (!c->name) {
+			c->name = strdup(name);
+			if (!c->name)
+				break;
+		}
+		if (!strcmp(c->name, name)) {
+			c->n++;
+			return;
+		}
+	}
+	al->other++;
+}
+
+/* Event timestamps are CLOCK_MONOTONIC; alerts carry wall-clock time. */
+static uint64_t to_realtime(uint64_t mono_ns)
+{
+	struct timespec rt, mt;
+	uint64_t r, m;
+
+	clock_gettime(CLOCK_REALTIME, &rt);
+	clock_gettime(CLOCK_MONOTONIC, &mt);
+	r = (uint64_t)rt.tv_sec * 1000000000ull + (uint64_t)rt.tv_nsec;
+	m = (uint64_t)mt.tv_sec * 1000000000ull + (uint64_t)mt.tv_nsec;
+	return mono_ns && mono_ns <= m ? r - (m - mono_ns) : r;
+}
+
+#ifndef SAKER_HAVE_OUTPUTS
+static void fallback_time(uint64_t ns, char *buf, size_t size)
+{
+	time_t s = (time_t)(ns / 1000000000ull);
+	struct tm tm;
+	char base[32];
+
+	gmtime_r(&s, &tm);
+	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf, size, "%s.%09lluZ", base, (unsigned long long)(ns % 1000000000ull));
+}
+
+static void fallback_write(struct saker_alerts *al, uint64_t time_ns,
+			   const char *rule, enum saker_prio prio,
+			   const char *source, const char *output, json_t *fields,
+			   const char *const *tags, size_t ntags)
+{
+	char ts[48], *line = NULL;
+	size_t i;
+
+	fallback_time(time_ns, ts, sizeof(ts));
+	if (al->json) {
+		json_t *o = json_object(), *t = json_array();
+
+		json_object_set_new(o, "hostname", json_string(al->hostname));
+		if (al->include_output)
+			json_object_set_new(o, "output", json_string(output));
+		json_object_set(o, "output_fields", fields);
+		json_object_set_new(o, "priority", json_string(saker_prio_name(prio)));
+		json_object_set_new(o, "rule", json_string(rule));
+		json_object_set_new(o, "source", json_string(source));
+		for (i = 0; i < ntags; i++)
+			json_array_append_new(t, json_string(tags[i]));
+		if (al->include_tags)
+			json_object_set(o, "tags", t);
+		json_object_set_new(o, "time", json_string(ts));
+		json_decref(t);
+		line = json_dumps(o, JSON_COMPACT);
+		json_decref(o);
+	} else if (asprintf(&line, "%s: %s %s", ts, saker_prio_name(prio), output) < 0) {
+		line = NULL;
+	}
+	if (!line) {
+		al->write_errors++;
+		return;
+	}
+	if (al->to_stdout && (puts(line) == EOF || fflush(stdout)))
+		al->write_errors++;
+	if (al->file && (fprintf(al->file, "%s\n", line) < 0 || fflush(al->file)))
+		al->write_errors++;
+	free(line);
+}
+#endif
+
+static void emit(struct saker_alerts *al, uint64_t mono_ns, const char *rule,
+		 enum saker_prio prio, const char *source, const char *output,
+		 json_t *fields, const char *const *tags, size_t ntags)
+{
+#ifdef SAKER_HAVE_OUTPUTS
+	struct saker_alert_msg m = {
+		.time_ns = to_realtime(mono_ns), .rule = rule, .priority = prio,
+		.source = source, .output = output, .output_fields = fields,
+		.tags = tags, .ntags = ntags,
+	};
+
+	saker_outputs_emit(al->out, &m);
+#else
+	fallback_write(al, to_realtime(mono_ns), rule, prio, source, output, fields,
+		       tags, ntags);
+#endif
+}
+
+void saker_alerts_rule(void *arg, const struct saker_alert *a)
+{
+	struct saker_alerts *al = arg;
+	json_t *fields = json_object();
+	size_t i, n = saker_alert_nfields(a);
+	char buf[4096];
+
+	count_rule(al, a->rule->name);
+	for (i = 0; fields && i < n; i++) {
+		const char *name;
+		bool num;
+
+		if (saker_alert_field_at(a, i, &name, buf, sizeof(buf), &num))
+			json_object_set_new(fields, name, json_null());
+		else if (num)
+			json_object_set_new(fields, name, json_integer(strtoll(buf, NULL, 10)));
+		else
+			json_object_set_new(fields, name, json_string(buf));
+	}
+	emit(al, a->ev->task->ts_ns, a->rule->name, a->rule->priority,
+	     a->rule->source ? a->rule->source : "syscall", a->output, fields,
+	     a->rule->tags, a->rule->ntags);
+	json_decref(fields);
+}
+
+void saker_alerts_internal(struct saker_alerts *al, enum saker_prio prio,
+			   const char *rule, const char *output, json_t *fields)
+{
+	static const char *const tags[] = { "saker" };
+
+	if (!fields)
+		fields = json_object();
+	count_rule(al, rule);
+	emit(al, 0, rule, prio, "internal", output, fields, tags, 1);
+	json_decref(fields);
+}
+
+void saker_alerts_reopen(struct saker_alerts *al)
+{
+#ifdef SAKER_HAVE_OUTPUTS
+	saker_outputs_reopen(al->out);
+#else
+	FILE *f;
+
+	if (!al->file_path)
+		return;
+	f = fopen(al->file_path, "ae");
+	if (!f) {
+		al->write_errors++;
+		return;
+	}
+	fclose(al->file);
+	al->file = f;
+#endif
+}
+
+void saker_alerts_stats(const struct saker_alerts *al, json_t *obj)
+{
+	json_t *rules = json_object(), *outs = json_array();
+	size_t i;
+
+	for (i = 0; i < RULE_SLOTS; i++)
+		if (al->counts[i].name)
+			json_object_set_new(rules, al->counts[i].name,
+					    json_integer((json_int_t)al->counts[i].n));
+	if (al->other)
+		json_object_set_new(rules, "(other)", json_integer((json_int_t)al->other));
+#ifdef SAKER_HAVE_OUTPUTS
+	for (i = 0; i < saker_outputs_count(al->out); i++) {
+		struct saker_output_stats st;
+
+		saker_outputs_stats(al->out, i, &st);
+		json_array_append_new(outs, json_pack("{s:s,s:I,s:I,s:I,s:I}",
+			"name", st.name, "sent", (json_int_t)st.sent,
+			"dropped_queue", (json_int_t)st.dropped_queue,
+			"dropped_error", (json_int_t)st.dropped_error,
+			"reconnects", (json_int_t)st.reconnects));
+	}
+#else
+	json_array_append_new(outs, json_pack("{s:s,s:I}", "name", "builtin",
+		"dropped_error", (json_int_t)al->write_errors));
+#endif
+	json_object_set_new(obj, "alerts_total", json_integer((json_int_t)al->total));
+	json_object_set_new(obj, "alerts", rules);
+	json_object_set_new(obj, "outputs", outs);
+}
+
+uint64_t saker_alerts_total(const struct saker_alerts *al)
+{
+	return al->total;
+}

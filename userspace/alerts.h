@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * sakerd's alert sink: turns rule matches and internal events (reload
+ * failures, statistics) into alert messages, counts them per rule and
+ * hands them to the outputs (outputs.h). When sakerd is built without the
+ * outputs library, a minimal synchronous stdout/file writer stands in.
+ */
+#ifndef SAKER_ALERTS_H
+#define SAKER_ALERTS_H
+
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "config.h"
+#include "rules.h"
+
+struct saker_alerts;
+
+/* 0, or -errno with err saying which output failed and why. */
+int saker_alerts_new(struct saker_alerts **out, const struct saker_config *cfg,
+		     char *err, size_t errlen);
+/* Flushes queued alerts (bounded wait) and frees. */
+void saker_alerts_free(struct saker_alerts *al);
+/* A saker_alert_fn: arg is the struct saker_alerts. */
+void saker_alerts_rule(void *arg, const struct saker_alert *a);
+/* An alert from sakerd itself (source "internal"); fields may be NULL. */
+void saker_alerts_internal(struct saker_alerts *al, enum saker_prio prio,
+			   const char *rule, const char *output, json_t *fields);
+void saker_alerts_reopen(struct saker_alerts *al);
+/* Adds "alerts" {rule: count} and "outputs" [...] to a stats object. */
+void saker_alerts_stats(const struct saker_alerts *al, json_t *obj);
+uint64_t saker_alerts_total(const struct saker_alerts *al);
+/* Whether the full outputs library is linked in (syslog, program...). */
+bool saker_alerts_full_outputs(void);
+
+#endif /* SAKER_ALERTS_H */

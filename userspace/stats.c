@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sakerd statistics: one JSON line on stderr, periodically, on SIGUSR2 and
+ * at exit; every loss the pipeline can have is counted here (kernel drops,
+ * corrupt records, merge overflow, table evictions, output drops).
+ */
+#include <string.h>
+
+#include "daemon.h"
+#include "decode.h"
+
+static json_t *kernel_stats(struct saker_daemon *d)
+{
+	struct saker_stats st;
+	json_t *o = json_object(), *rings = json_array();
+	uint32_t i;
+
+	saker_ring_stats(d->ring, &st);
+	for (i = 0; i < st.nr_rings; i++)
+		json_array_append_new(rings, json_pack("{s:i,s:I,s:I,s:I,s:I}",
+			"ring", (int)i, "events", (json_int_t)st.rings[i].events,
+			"drops_full", (json_int_t)st.rings[i].drops_full,
+			"drops_fault", (json_int_t)st.rings[i].drops_fault,
+			"reentries", (json_int_t)st.rings[i].reentries));
+	json_object_set_new(o, "rings", rings);
+	json_object_set_new(o, "open_missed", json_integer((json_int_t)st.open_missed));
+	json_object_set_new(o, "records", json_integer((json_int_t)st.records));
+	json_object_set_new(o, "corrupt", json_integer((json_int_t)st.corrupt));
+	return o;
+}
+
+void saker_daemon_stats(struct saker_daemon *d, const char *reason)
+{
+	struct saker_containers_stats cs;
+	json_t *o = json_object(), *ev = json_object();
+	unsigned int t;
+	char *line;
+
+	json_object_set_new(o, "type", json_string("sakerd_stats"));
+	json_object_set_new(o, "reason", json_string(reason));
+	for (t = 1; t < SAKER_REC_TYPE_MAX; t++)
+		json_object_set_new(ev, saker_rec_type_name(t),
+				    json_integer((json_int_t)d->events[t]));
+	json_object_set_new(o, "events", ev);
+	json_object_set_new(o, "own_events", json_integer((json_int_t)d->own_events));
+	json_object_set_new(o, "decode_errors", json_integer((json_int_t)d->decode_errors));
+	json_object_set_new(o, "kernel", kernel_stats(d));
+	json_object_set_new(o, "merge", json_pack("{s:I,s:I,s:I,s:I}",
+		"pending", (json_int_t)d->merge.n, "late", (json_int_t)d->merge.late,
+		"forced", (json_int_t)d->merge.forced, "nomem", (json_int_t)d->merge.nomem));
+	json_object_set_new(o, "proctable", json_pack("{s:I,s:I,s:I,s:I,s:I}",
+		"size", (json_int_t)saker_proctable_count(d->pt),
+		"max", (json_int_t)saker_proctable_max(d->pt),
+		"seeded", (json_int_t)d->seeded,
+		"evicted", (json_int_t)saker_proctable_evicted(d->pt),
+		"dropped", (json_int_t)saker_proctable_dropped(d->pt)));
+	saker_containers_stats(d->ctrs, &cs);
+	json_object_set_new(o, "containers", json_pack("{s:I,s:I,s:I,s:I,s:I,s:I}",
+		"lookups", (json_int_t)cs.lookups, "cache_hits", (json_int_t)cs.cache_hits,
+		"found", (json_int_t)cs.found, "not_found", (json_int_t)cs.not_found,
+		"bad_files", (json_int_t)cs.bad_files, "cached", (json_int_t)cs.cached));
+	json_object_set_new(o, "reloads", json_integer((json_int_t)d->reloads));
+	json_object_set_new(o, "reload_failures", json_integer((json_int_t)d->reload_failures));
+	saker_alerts_stats(d->alerts, o);
+	line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	if (line) {
+		fprintf(stderr, "%s\n", line);
+		fflush(stderr);
+		if (d->cfg->stats_alert)
+			saker_alerts_internal(d->alerts, SAKER_PRIO_INFORMATIONAL,
+					      "saker: statistics", line,
+					      json_pack("{s:s}", "saker.reason", reason));
+	}
+	free(line);
+	json_decref(o);
+}
