@@ -14,6 +14,7 @@
 
 #include "alerts.h"
 #ifdef SAKER_HAVE_OUTPUTS
+#include "json.h"
 #include "outputs.h"
 #endif
 
@@ -255,15 +256,19 @@ void saker_alerts_rule(void *arg, const struct saker_alert *a)
 
 	count_rule(al, a->rule->name);
 	for (i = 0; fields && i < n; i++) {
+		enum saker_field_kind kind;
 		const char *name;
-		bool num;
+		json_t *v;
 
-		if (saker_alert_field_at(a, i, &name, buf, sizeof(buf), &num))
-			json_object_set_new(fields, name, json_null());
-		else if (num)
-			json_object_set_new(fields, name, json_integer(strtoll(buf, NULL, 10)));
-		else
-			json_object_set_new(fields, name, json_string(buf));
+		if (saker_alert_field_at(a, i, &name, buf, sizeof(buf), &kind))
+			v = json_null();
+		else if (kind == SAKER_FIELD_BOOL)
+			v = json_boolean(buf[0] == 't');
+		else if (kind == SAKER_FIELD_NUM)
+			v = json_integer(strtoll(buf, NULL, 10));
+		else	/* event bytes need not be UTF-8 */
+			v = saker_json_bytes(buf, strlen(buf));
+		json_object_set_new(fields, name, v);
 	}
 	emit(al, a->ev->task->ts_ns, a->rule->name, a->rule->priority,
 	     a->rule->source ? a->rule->source : "syscall", a->output, fields,

@@ -216,7 +216,8 @@ size_t saker_output_nfields(const struct saker_output *o)
 }
 
 int saker_output_field(struct saker_evctx *cx, const struct saker_output *o,
-		       size_t i, const char **name, const struct saker_val **v)
+		       size_t i, const char **name, const struct saker_val **v,
+		       enum saker_ftype *type)
 {
 	size_t k, seen = 0;
 
@@ -224,7 +225,10 @@ int saker_output_field(struct saker_evctx *cx, const struct saker_output *o,
 		if (o->segs[k].lit)
 			continue;
 		if (seen++ == i) {
+			const struct saker_slot *s = cx->e->slots.v[o->segs[k].slot];
+
 			*name = o->segs[k].name;
+			*type = s->rtype;
 			return saker_slot_get(cx, o->segs[k].slot, v);
 		}
 	}

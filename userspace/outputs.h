@@ -65,7 +65,7 @@ struct saker_alert_msg {
 struct saker_output_stats {
 	const char *name;		/* "stdout", "file", "syslog", ... */
 	uint64_t sent;			/* delivered */
-	uint64_t dropped_queue;		/* queue full: never written */
+	uint64_t dropped_queue;		/* queue full (or left at close): never written */
 	uint64_t dropped_error;		/* written but failed (after retries) */
 	uint64_t reconnects;		/* TCP syslog reconnections, program respawns */
 	uint64_t queued;		/* in the queue now, the one being written included */
@@ -96,7 +96,8 @@ int saker_outputs_flush(struct saker_outputs *o, int timeout_ms);
  * final stats line); emit() after it only counts drops. free() still needed. */
 void saker_outputs_close(struct saker_outputs *o, int timeout_ms);
 
-/* Formatting, exposed for the tests and for sakerd --replay. */
+/* Formatting, exposed for the tests and for sakerd --replay. Strings are
+ * malloc()ed (the caller frees them), NULL when out of memory. */
 /* "2026-11-22T19:31:36.123456789Z" into buf (>= 32 bytes). */
 void saker_format_time(uint64_t time_ns, char *buf, size_t size);
 /* Falco's text line: "<time>: <Priority> <output>", no newline. */

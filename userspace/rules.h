@@ -120,8 +120,13 @@ int saker_engine_process(struct saker_engine *e, const struct saker_event *ev,
 /* The fields the rule's output names, for JSON output_fields. */
 size_t saker_alert_nfields(const struct saker_alert *a);
 /* i-th output field rendered into buf: 0, or -ENOENT when missing. */
+enum saker_field_kind {
+	SAKER_FIELD_STR = 0,
+	SAKER_FIELD_NUM,
+	SAKER_FIELD_BOOL,	/* buf holds "true" or "false" */
+};
 int saker_alert_field_at(const struct saker_alert *a, size_t i, const char **name,
-			 char *buf, size_t size, bool *is_num);
+			 char *buf, size_t size, enum saker_field_kind *kind);
 
 const char *saker_prio_name(enum saker_prio p);
 int saker_prio_parse(const char *s, enum saker_prio *out);

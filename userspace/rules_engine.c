@@ -311,17 +311,25 @@ size_t saker_alert_nfields(const struct saker_alert *a)
 }
 
 int saker_alert_field_at(const struct saker_alert *a, size_t i, const char **name,
-			 char *buf, size_t size, bool *is_num)
+			 char *buf, size_t size, enum saker_field_kind *kind)
 {
 	const struct alert_priv *p = a->fields;
 	const struct saker_val *v;
+	enum saker_ftype type;
 	int ret;
 
-	ret = saker_output_field(p->cx, p->out, i, name, &v);
-	*is_num = false;
+	ret = saker_output_field(p->cx, p->out, i, name, &v, &type);
+	*kind = SAKER_FIELD_STR;
 	if (ret)
 		return ret;
-	*is_num = v->kind == SAKER_V_NUM;
-	saker_val_render(v, *is_num ? SAKER_FT_NUM : SAKER_FT_STR, buf, size);
+	if (v->kind == SAKER_V_NUM && type == SAKER_FT_BOOL) {
+		*kind = SAKER_FIELD_BOOL;
+		snprintf(buf, size, "%s", v->n ? "true" : "false");
+		return 0;
+	}
+	if (v->kind == SAKER_V_NUM)
+		*kind = SAKER_FIELD_NUM;
+	saker_val_render(v, *kind == SAKER_FIELD_NUM ? SAKER_FT_NUM : SAKER_FT_STR,
+			 buf, size);
 	return 0;
 }

@@ -403,7 +403,8 @@ const char *saker_output_format(struct saker_evctx *cx,
 				const struct saker_output *o);
 size_t saker_output_nfields(const struct saker_output *o);
 int saker_output_field(struct saker_evctx *cx, const struct saker_output *o,
-		       size_t i, const char **name, const struct saker_val **v);
+		       size_t i, const char **name, const struct saker_val **v,
+		       enum saker_ftype *type);
 /* Renders a value as Falco prints it; returns bytes written (<size). */
 size_t saker_val_render(const struct saker_val *v, uint8_t type, char *buf,
 			size_t size);

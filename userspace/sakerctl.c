@@ -46,8 +46,9 @@ static const char trace_usage[] =
 "not valid UTF-8 are written as the text \\xNN.\n"
 "\n"
 "Statistics go to standard error as one JSON line {\"type\":\"stats\",...}\n"
-"when the reader is ready, on SIGUSR1 and at exit. SIGINT and SIGTERM drain\n"
-"the rings, print the final statistics and exit with status 0.\n"
+"when the reader is ready, on SIGUSR1 and at exit. SIGINT and SIGTERM stop\n"
+"the trace: what was read is printed (under a storm, reading stops within a\n"
+"few thousand events), then the final statistics; the exit status is 0.\n"
 "\n"
 "Options:\n"
 "  -d, --device PATH  device to read (default " SAKER_DEVICE ")\n"
@@ -208,6 +209,12 @@ static int on_event(const struct saker_event *ev, void *ctx)
 		return ret;
 	}
 	t->seen++;
+	/* Under a storm a drain pass is long: stay responsive to SIGINT. */
+	if (!(t->seen % 4096)) {
+		take_pending_signals();
+		if (got_stop)
+			return 1;
+	}
 	return t->limit && t->seen >= t->limit;
 }
 

@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Remote syslog output: RFC 5424 records over UDP (one per datagram, RFC
+ * 5426) or TCP (RFC 6587 octet counting, framed when the alert is
+ * formatted). TCP keeps the queue through a reconnect: the alert being
+ * written when the connection broke is resent once, then given up.
+ */
+#include <errno.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "outputs_int.h"
+
+#define CONNECT_TIMEOUT_MS 5000
+/* A TCP peer that takes nothing for this long is treated as broken. */
+#define SEND_STALL_MS 60000
+
+struct remote_out {
+	struct addrinfo *ai;	/* resolved once, at start */
+	char desc[320];		/* "host:port" for messages */
+	bool tcp;
+	int fd;
+	bool connected_once;
+	bool delay;		/* back off before the next connect */
+	unsigned int backoff;
+};
+
+static int remote_open(struct saker_out *out, const struct saker_outputs_config *cfg,
+		       char *err, size_t errlen)
+{
+	struct addrinfo hints = { .ai_family = AF_UNSPEC };
+	struct remote_out *r;
+	int ret;
+
+	if (!cfg->remote_host || !*cfg->remote_host || !cfg->remote_port ||
+	    !*cfg->remote_port) {
+		snprintf(err, errlen, "remote_syslog_output: host and port are required");
+		return -EINVAL;
+	}
+	r = calloc(1, sizeof(*r));
+	if (!r) {
+		snprintf(err, errlen, "remote_syslog_output: out of memory");
+		return -ENOMEM;
+	}
+	r->tcp = cfg->remote_proto == SAKER_SYSLOG_TCP;
+	r->fd = -1;
+	snprintf(r->desc, sizeof(r->desc), "%s:%s", cfg->remote_host, cfg->remote_port);
+	hints.ai_socktype = r->tcp ? SOCK_STREAM : SOCK_DGRAM;
+	ret = getaddrinfo(cfg->remote_host, cfg->remote_port, &hints, &r->ai);
+	if (ret) {
+		snprintf(err, errlen, "remote_syslog_output: %s: %s", r->desc,
+			 ret == EAI_SYSTEM ? strerror(errno) : gai_strerror(ret));
+		free(r);
+		return -EINVAL;
+	}
+	out->priv = r;
+	return 0;
+}
+
+/* One address: 0 with r->fd set, -ECANCELED, or -errno. */
+static int connect_one(struct saker_out *out, struct remote_out *r,
+		       const struct addrinfo *ai)
+{
+	int fd, ret, soerr = 0;
+	socklen_t len = sizeof(soerr);
+
+	fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
+		    ai->ai_protocol);
+	if (fd < 0)
+		return -errno;
+	if (!connect(fd, ai->ai_addr, ai->ai_addrlen))
+		goto connected;
+	if (errno != EINPROGRESS) {
+		ret = -errno;
+		goto close_fd;
+	}
+	ret = saker_out_wait_fd(out, fd, POLLOUT, CONNECT_TIMEOUT_MS);
+	if (ret <= 0) {
+		ret = ret ? ret : -ETIMEDOUT;
+		goto close_fd;
+	}
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) < 0)
+		soerr = errno;
+	if (soerr) {
+		ret = -soerr;
+		goto close_fd;
+	}
+connected:
+	if (r->tcp) {
+		int on = 1;
+
+		/* Finds a peer that vanished while we had nothing to send. */
+		setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof(on));
+	}
+	r->fd = fd;
+	return 0;
+close_fd:
+	close(fd);
+	return ret;
+}
+
+static int remote_connect(struct saker_out *out, struct remote_out *r)
+{
+	const struct addrinfo *ai;
+	int ret = -EHOSTUNREACH;
+
+	for (ai = r->ai; ai; ai = ai->ai_next) {
+		ret = connect_one(out, r, ai);
+		if (!ret || ret == -ECANCELED)
+			break;
+	}
+	return ret;
+}
+
+/*
+ * A syslog receiver never talks back: readable means FIN or RST. Checked
+ * before each send so that an alert is not written into a dead connection.
+ */
+static bool peer_closed(int fd)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN | POLLRDHUP };
+	char scratch[256];
+
+	while (poll(&pfd, 1, 0) > 0) {
+		ssize_t n;
+
+		if (pfd.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL))
+			return true;
+		n = recv(fd, scratch, sizeof(scratch), MSG_DONTWAIT);
+		if (n == 0)
+			return true;
+		if (n < 0)
+			return errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR;
+	}
+	return false;
+}
+
+static void drop_conn(struct remote_out *r)
+{
+	close(r->fd);
+	r->fd = -1;
+}
+
+static int remote_deliver(struct saker_out *out, const struct saker_payload *p)
+{
+	struct remote_out *r = out->priv;
+	bool retried = false;
+	int ret;
+
+	for (;;) {
+		if (r->fd < 0) {
+			if (r->delay) {
+				ret = saker_out_sleep(out, saker_out_backoff(&r->backoff));
+				if (ret)
+					return ret;
+			}
+			ret = remote_connect(out, r);
+			if (ret == -ECANCELED)
+				return ret;
+			/* Until an alert gets through, a lost connection backs off too. */
+			r->delay = true;
+			if (ret) {
+				saker_out_failed(out, r->desc, -ret);
+				/* TCP keeps the alert queued; UDP has nothing to wait for. */
+				if (!r->tcp)
+					return ret;
+				continue;
+			}
+			if (r->connected_once)
+				atomic_fetch_add(&out->reconnects, 1);
+			r->connected_once = true;
+		}
+		if (r->tcp && peer_closed(r->fd)) {
+			drop_conn(r);
+			continue;
+		}
+		ret = saker_out_write_all(out, r->fd, p->remote, p->remote_len, true,
+					  r->tcp ? SEND_STALL_MS : CONNECT_TIMEOUT_MS);
+		if (!ret) {
+			r->delay = false;
+			r->backoff = 0;
+			saker_out_recovered(out);
+			return 0;
+		}
+		if (ret == -ECANCELED)
+			return ret;
+		saker_out_failed(out, "send", -ret);
+		/* UDP: ECONNREFUSED reports an earlier datagram; keep the socket. */
+		if (!r->tcp)
+			return ret;
+		drop_conn(r);
+		if (retried)
+			return ret;
+		retried = true;
+	}
+}
+
+static void remote_close(struct saker_out *out, uint64_t deadline_ns)
+{
+	struct remote_out *r = out->priv;
+
+	(void)deadline_ns;
+	if (!r)
+		return;
+	if (r->fd >= 0)
+		close(r->fd);
+	freeaddrinfo(r->ai);
+	free(r);
+	out->priv = NULL;
+}
+
+const struct saker_out_ops saker_out_remote_ops = {
+	.open = remote_open,
+	.deliver = remote_deliver,
+	.close = remote_close,
+};
