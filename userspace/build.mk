@@ -10,7 +10,7 @@ SAKER_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 SAKER_LIBS := $(shell pkg-config --libs jansson)
 SAKER_LIB := $(BUILD)/libsaker.a
 
-SAKER_LIB_OBJS := $(patsubst %,$(BUILD)/obj/userspace/%.o,decode ring capture json)
+SAKER_LIB_OBJS := $(patsubst %,$(BUILD)/obj/userspace/%.o,decode ring capture json errbuf)
 SAKERCTL_OBJS := $(BUILD)/obj/userspace/sakerctl.o
 
 .PHONY: userspace

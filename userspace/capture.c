@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "errbuf.h"
 
 #define ERRLEN		256
 #define BUF_SIZE	(64 * 1024)
@@ -41,20 +42,6 @@ struct saker_capture_reader {
 	char err[ERRLEN];
 };
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 static int write_all(int fd, const unsigned char *p, size_t len)
 {
 	while (len) {
@@ -76,7 +63,7 @@ static int writer_fail(struct saker_capture_writer *w, int ret)
 {
 	if (!w->error) {
 		w->error = ret;
-		set_err(w->err, sizeof(w->err), "%s: %s", w->path,
+		saker_set_err(w->err, sizeof(w->err), "%s: %s", w->path,
 			strerror(-ret));
 	}
 	return w->error;
@@ -99,7 +86,7 @@ int saker_capture_writer_open(struct saker_capture_writer **out,
 	w->path = strdup(path);
 	if (!w->buf || !w->path) {
 		ret = -ENOMEM;
-		set_err(err, errlen, "out of memory");
+		saker_set_err(err, errlen, "out of memory");
 		goto free_writer;
 	}
 	if (strcmp(path, "-") == 0) {
@@ -110,7 +97,7 @@ int saker_capture_writer_open(struct saker_capture_writer **out,
 			     0600);
 		if (w->fd < 0) {
 			ret = -errno;
-			set_err(err, errlen, "%s: %s", path, strerror(-ret));
+			saker_set_err(err, errlen, "%s: %s", path, strerror(-ret));
 			goto free_writer;
 		}
 		w->own_fd = true;
@@ -127,7 +114,7 @@ free_writer:
 	free(w);
 	return ret;
 out_of_memory:
-	set_err(err, errlen, "out of memory");
+	saker_set_err(err, errlen, "out of memory");
 	return -ENOMEM;
 }
 
@@ -208,7 +195,7 @@ static int read_more(struct saker_capture_reader *r)
 	if (n < 0) {
 		int ret = -errno;
 
-		set_err(r->err, sizeof(r->err), "%s: %s", r->path,
+		saker_set_err(r->err, sizeof(r->err), "%s: %s", r->path,
 			strerror(-ret));
 		return ret;
 	}
@@ -240,26 +227,26 @@ static int check_header(struct saker_capture_reader *r)
 	if (ret)
 		return ret;
 	if (r->fill < sizeof(hdr)) {
-		set_err(r->err, sizeof(r->err),
+		saker_set_err(r->err, sizeof(r->err),
 			"%s: not a saker capture file (only %zu bytes)",
 			r->path, r->fill);
 		return -EINVAL;
 	}
 	memcpy(&hdr, r->buf, sizeof(hdr));
 	if (memcmp(hdr.magic, SAKER_CAPTURE_MAGIC, sizeof(hdr.magic))) {
-		set_err(r->err, sizeof(r->err),
+		saker_set_err(r->err, sizeof(r->err),
 			"%s: not a saker capture file (bad magic)", r->path);
 		return -EINVAL;
 	}
 	if (hdr.abi_version != SAKER_ABI_VERSION) {
-		set_err(r->err, sizeof(r->err),
+		saker_set_err(r->err, sizeof(r->err),
 			"%s: capture holds ABI v%u records, this program reads v%u",
 			r->path, hdr.abi_version, SAKER_ABI_VERSION);
 		return -EPROTO;
 	}
 	if (hdr.header_len < sizeof(hdr) || hdr.header_len > HDR_MAX ||
 	    hdr.header_len % SAKER_REC_ALIGN) {
-		set_err(r->err, sizeof(r->err),
+		saker_set_err(r->err, sizeof(r->err),
 			"%s: bad capture header length %u", r->path,
 			hdr.header_len);
 		return -EINVAL;
@@ -268,7 +255,7 @@ static int check_header(struct saker_capture_reader *r)
 	if (ret)
 		return ret;
 	if (r->fill < hdr.header_len) {
-		set_err(r->err, sizeof(r->err),
+		saker_set_err(r->err, sizeof(r->err),
 			"%s: capture header truncated", r->path);
 		return -EINVAL;
 	}
@@ -290,7 +277,7 @@ int saker_capture_reader_open(struct saker_capture_reader **out,
 	r->path = strdup(path);
 	if (!r->buf || !r->path) {
 		ret = -ENOMEM;
-		set_err(err, errlen, "out of memory");
+		saker_set_err(err, errlen, "out of memory");
 		goto free_reader;
 	}
 	if (strcmp(path, "-") == 0) {
@@ -299,14 +286,14 @@ int saker_capture_reader_open(struct saker_capture_reader **out,
 		r->fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (r->fd < 0) {
 			ret = -errno;
-			set_err(err, errlen, "%s: %s", path, strerror(-ret));
+			saker_set_err(err, errlen, "%s: %s", path, strerror(-ret));
 			goto free_reader;
 		}
 		r->own_fd = true;
 	}
 	ret = check_header(r);
 	if (ret) {
-		set_err(err, errlen, "%s", r->err);
+		saker_set_err(err, errlen, "%s", r->err);
 		goto close_file;
 	}
 	*out = r;
@@ -321,7 +308,7 @@ free_reader:
 	free(r);
 	return ret;
 out_of_memory:
-	set_err(err, errlen, "out of memory");
+	saker_set_err(err, errlen, "out of memory");
 	return -ENOMEM;
 }
 
@@ -339,7 +326,7 @@ static int make_room(struct saker_capture_reader *r, size_t need)
 		unsigned char *nb = realloc(r->buf, need);
 
 		if (!nb) {
-			set_err(r->err, sizeof(r->err), "out of memory");
+			saker_set_err(r->err, sizeof(r->err), "out of memory");
 			return -ENOMEM;
 		}
 		r->buf = nb;
@@ -366,7 +353,7 @@ int saker_capture_next(struct saker_capture_reader *r, struct saker_event *ev)
 			continue;
 		}
 		if (res == SAKER_DECODE_CORRUPT) {
-			set_err(r->err, sizeof(r->err),
+			saker_set_err(r->err, sizeof(r->err),
 				"%s: corrupt record at offset %llu: %s", r->path,
 				(unsigned long long)(r->base + r->start), why);
 			return -EBADMSG;
@@ -378,14 +365,14 @@ int saker_capture_next(struct saker_capture_reader *r, struct saker_event *ev)
 		if (r->eof) {
 			if (!avail)
 				return 0;
-			set_err(r->err, sizeof(r->err),
+			saker_set_err(r->err, sizeof(r->err),
 				"%s: truncated record at offset %llu (%zu of %zu bytes)",
 				r->path, (unsigned long long)(r->base + r->start),
 				avail, need);
 			return -EBADMSG;
 		}
 		if (need > REC_MAX) {
-			set_err(r->err, sizeof(r->err),
+			saker_set_err(r->err, sizeof(r->err),
 				"%s: record at offset %llu claims %zu bytes",
 				r->path, (unsigned long long)(r->base + r->start),
 				need);

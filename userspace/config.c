@@ -15,6 +15,7 @@
 #include <yaml.h>
 
 #include "config.h"
+#include "errbuf.h"
 
 enum key_type { K_BOOL, K_UINT, K_SIZE, K_STR, K_LIST, K_PRIO, K_MATCH, K_PROTO,
 		K_FACILITY };
@@ -73,18 +74,6 @@ static const char *const facilities[24] = {
 const char *saker_facility_name(int facility)
 {
 	return facility >= 0 && facility < 24 ? facilities[facility] : "?";
-}
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
 }
 
 static int set_str(char **dst, const char *v)
@@ -234,7 +223,7 @@ static int apply_scalar(struct saker_config *c, const struct key *k,
 	case K_UINT:
 	case K_SIZE:
 		if (parse_num(v, k->max, &n)) {
-			set_err(err, errlen, "%s: expected an integer 0..%llu, got '%s'",
+			saker_set_err(err, errlen, "%s: expected an integer 0..%llu, got '%s'",
 				k->name, k->max, v);
 			return -EINVAL;
 		}
@@ -281,7 +270,7 @@ static int apply_scalar(struct saker_config *c, const struct key *k,
 		return 0;
 	}
 bad_value:
-	set_err(err, errlen, "%s: invalid value '%s' (expected %s)", k->name, v,
+	saker_set_err(err, errlen, "%s: invalid value '%s' (expected %s)", k->name, v,
 		k->type == K_BOOL ? "true or false" :
 		k->type == K_PRIO ? "a priority: emergency..debug" :
 		k->type == K_MATCH ? "first or all" :
@@ -309,7 +298,7 @@ static int node_err(struct walk *w, const yaml_node_t *n, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	set_err(w->err, w->errlen, "%s:%zu:%zu: %s", w->file,
+	saker_set_err(w->err, w->errlen, "%s:%zu:%zu: %s", w->file,
 		(size_t)n->start_mark.line + 1, (size_t)n->start_mark.column + 1, msg);
 	return -EINVAL;
 }
@@ -390,7 +379,7 @@ int saker_config_load_buffer(struct saker_config *c, const char *name,
 		return -ENOMEM;
 	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
 	if (!yaml_parser_load(&parser, &doc)) {
-		set_err(err, errlen, "%s:%zu:%zu: %s", name,
+		saker_set_err(err, errlen, "%s:%zu:%zu: %s", name,
 			(size_t)parser.problem_mark.line + 1,
 			(size_t)parser.problem_mark.column + 1,
 			parser.problem ? parser.problem : "YAML syntax error");
@@ -426,7 +415,7 @@ int saker_config_load(struct saker_config *c, const char *path, char *err,
 	f = fopen(path, "re");
 	if (!f) {
 		ret = -errno;
-		set_err(err, errlen, "%s: %s", path, strerror(-ret));
+		saker_set_err(err, errlen, "%s: %s", path, strerror(-ret));
 		return ret;
 	}
 	m = open_memstream(&buf, &len);
@@ -439,7 +428,7 @@ int saker_config_load(struct saker_config *c, const char *path, char *err,
 	ret = ferror(f) ? -EIO : 0;
 	fclose(m);
 	if (ret)
-		set_err(err, errlen, "%s: read error", path);
+		saker_set_err(err, errlen, "%s: read error", path);
 	else
 		ret = saker_config_load_buffer(c, path, buf, len, err, errlen);
 	free(buf);
@@ -457,14 +446,14 @@ int saker_config_set(struct saker_config *c, const char *kv, char *err,
 	int ret;
 
 	if (!eq || eq == kv || (size_t)(eq - kv) >= sizeof(name)) {
-		set_err(err, errlen, "-o %s: expected key=value", kv);
+		saker_set_err(err, errlen, "-o %s: expected key=value", kv);
 		return -EINVAL;
 	}
 	memcpy(name, kv, (size_t)(eq - kv));
 	name[eq - kv] = '\0';
 	k = find_key(name);
 	if (!k) {
-		set_err(err, errlen, "-o %s: unknown key '%s'", kv, name);
+		saker_set_err(err, errlen, "-o %s: unknown key '%s'", kv, name);
 		return -EINVAL;
 	}
 	if (k->type == K_LIST) {
@@ -485,7 +474,7 @@ int saker_config_set(struct saker_config *c, const char *kv, char *err,
 		char msg[256];
 
 		snprintf(msg, sizeof(msg), "-o %s", err);
-		set_err(err, errlen, "%s", msg);
+		saker_set_err(err, errlen, "%s", msg);
 	}
 	return ret;
 }
@@ -500,23 +489,23 @@ int saker_config_add_rules(struct saker_config *c, const char *path, bool reset)
 int saker_config_check(const struct saker_config *c, char *err, size_t errlen)
 {
 	if (!c->nrules) {
-		set_err(err, errlen, "rules_files: no rule file given");
+		saker_set_err(err, errlen, "rules_files: no rule file given");
 		return -EINVAL;
 	}
 	if (c->file_enabled && (!c->file_path || !*c->file_path)) {
-		set_err(err, errlen, "file_output.enabled needs file_output.filename");
+		saker_set_err(err, errlen, "file_output.enabled needs file_output.filename");
 		return -EINVAL;
 	}
 	if (c->remote_enabled && (!c->remote_host || !*c->remote_host)) {
-		set_err(err, errlen, "remote_syslog_output.enabled needs remote_syslog_output.host");
+		saker_set_err(err, errlen, "remote_syslog_output.enabled needs remote_syslog_output.host");
 		return -EINVAL;
 	}
 	if (c->program_enabled && (!c->program || !*c->program)) {
-		set_err(err, errlen, "program_output.enabled needs program_output.program");
+		saker_set_err(err, errlen, "program_output.enabled needs program_output.program");
 		return -EINVAL;
 	}
 	if (!c->device || !*c->device) {
-		set_err(err, errlen, "device: empty");
+		saker_set_err(err, errlen, "device: empty");
 		return -EINVAL;
 	}
 	return 0;

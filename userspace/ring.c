@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "ring.h"
+#include "errbuf.h"
 
 /* A sane upper bound on possible CPUs; guards the allocations below. */
 #define MAX_RINGS 65536U
@@ -30,20 +31,6 @@ struct saker_ring {
 	char err[SAKER_ERRLEN];
 };
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 static int handshake(int fd, const char *path, struct saker_info *info,
 		     char *err, size_t errlen)
 {
@@ -55,15 +42,15 @@ static int handshake(int fd, const char *path, struct saker_info *info,
 		return 0;
 	ret = -errno;
 	if (ret == -EPROTO && info->abi_version != SAKER_ABI_VERSION)
-		set_err(err, errlen,
+		saker_set_err(err, errlen,
 			"%s: kernel module ABI v%u, this program expects v%u",
 			path, info->abi_version, SAKER_ABI_VERSION);
 	else if (ret == -EPROTO)
-		set_err(err, errlen,
+		saker_set_err(err, errlen,
 			"%s: kernel module speaks another ABI, this program expects v%u",
 			path, SAKER_ABI_VERSION);
 	else
-		set_err(err, errlen, "%s: SAKER_IOC_INFO: %s", path,
+		saker_set_err(err, errlen, "%s: SAKER_IOC_INFO: %s", path,
 			strerror(-ret));
 	return ret;
 }
@@ -74,7 +61,7 @@ static int open_device(const char *path, char *err, size_t errlen)
 
 	if (fd < 0) {
 		fd = -errno;
-		set_err(err, errlen, "%s: %s", path, strerror(-fd));
+		saker_set_err(err, errlen, "%s: %s", path, strerror(-fd));
 	}
 	return fd;
 }
@@ -92,7 +79,7 @@ static int check_layout(const struct saker_info *in, const char *path,
 	    in->hdr_size % SAKER_REC_ALIGN ||
 	    in->map_size != in->hdr_size + in->ring_size ||
 	    in->map_size % page || in->map_size > (UINT64_MAX >> 1) / in->nr_rings) {
-		set_err(err, errlen,
+		saker_set_err(err, errlen,
 			"%s: unusable ring layout from the kernel (nr_rings %u ring_size %llu hdr_size %llu map_size %llu)",
 			path, in->nr_rings, (unsigned long long)in->ring_size,
 			(unsigned long long)in->hdr_size,
@@ -116,7 +103,7 @@ static int map_rings(struct saker_ring *r, const char *path, char *err,
 
 		if (m == MAP_FAILED) {
 			ret = -errno;
-			set_err(err, errlen, "%s: mmap of ring %u: %s", path, i,
+			saker_set_err(err, errlen, "%s: mmap of ring %u: %s", path, i,
 				strerror(-ret));
 			goto unmap_rings;
 		}
@@ -130,7 +117,7 @@ static int map_rings(struct saker_ring *r, const char *path, char *err,
 		/* Start where the kernel says the consumer is. */
 		v->tail = __atomic_load_n(&v->hdr->tail, __ATOMIC_ACQUIRE);
 		if (v->tail % SAKER_REC_ALIGN) {
-			set_err(err, errlen, "%s: ring %u: unaligned tail %" PRIu64,
+			saker_set_err(err, errlen, "%s: ring %u: unaligned tail %" PRIu64,
 				path, i, v->tail);
 			ret = -EPROTO;
 			i++;
@@ -157,7 +144,7 @@ int saker_ring_open(struct saker_ring **out, const char *path, char *err,
 		path = SAKER_DEVICE;
 	r = calloc(1, sizeof(*r));
 	if (!r) {
-		set_err(err, errlen, "out of memory");
+		saker_set_err(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
 	r->fd = open_device(path, err, errlen);
@@ -176,7 +163,7 @@ int saker_ring_open(struct saker_ring **out, const char *path, char *err,
 	r->views = calloc(n, sizeof(*r->views));
 	r->counters = calloc(n, sizeof(*r->counters));
 	if (!r->maps || !r->views || !r->counters) {
-		set_err(err, errlen, "out of memory");
+		saker_set_err(err, errlen, "out of memory");
 		ret = -ENOMEM;
 		goto free_arrays;
 	}
@@ -186,12 +173,12 @@ int saker_ring_open(struct saker_ring **out, const char *path, char *err,
 	r->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (r->epfd < 0) {
 		ret = -errno;
-		set_err(err, errlen, "epoll_create1: %s", strerror(-ret));
+		saker_set_err(err, errlen, "epoll_create1: %s", strerror(-ret));
 		goto unmap_rings;
 	}
 	if (epoll_ctl(r->epfd, EPOLL_CTL_ADD, r->fd, &ee)) {
 		ret = -errno;
-		set_err(err, errlen, "%s: epoll_ctl: %s", path, strerror(-ret));
+		saker_set_err(err, errlen, "%s: epoll_ctl: %s", path, strerror(-ret));
 		goto close_epoll;
 	}
 	*out = r;
@@ -269,7 +256,7 @@ static void report_corrupt(struct saker_ring_view *v, uint64_t pos,
 			   uint64_t head, const char *why)
 {
 	v->corrupt++;
-	set_err(v->err, v->errlen,
+	saker_set_err(v->err, v->errlen,
 		"ring %u offset %" PRIu64 " (position %" PRIu64 ", head %" PRIu64
 		"): %s; skipped to head",
 		v->index, pos & (v->size - 1), pos, head, why);
@@ -345,7 +332,7 @@ int saker_ring_drain(struct saker_ring *r, saker_event_fn fn, void *ctx)
 		if (ioctl(r->fd, SAKER_IOC_CONSUME, &c)) {
 			int e = errno;
 
-			set_err(r->err, sizeof(r->err),
+			saker_set_err(r->err, sizeof(r->err),
 				"ring %u: SAKER_IOC_CONSUME to %" PRIu64 ": %s",
 				i, v->tail, strerror(e));
 			/* Keep v->tail: rewinding would deliver events twice. */
@@ -380,7 +367,7 @@ int saker_ring_stats(struct saker_ring *r, struct saker_stats *st)
 	st->rings = r->counters;
 	if (ioctl(r->fd, SAKER_IOC_INFO, &info)) {
 		ret = -errno;
-		set_err(r->err, sizeof(r->err), "SAKER_IOC_INFO: %s",
+		saker_set_err(r->err, sizeof(r->err), "SAKER_IOC_INFO: %s",
 			strerror(-ret));
 		info.open_missed = r->info.open_missed;
 	}
