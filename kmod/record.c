@@ -21,6 +21,7 @@
 #include <linux/kdev_t.h>
 #include <linux/kernfs.h>
 #include <linux/major.h>
+#include <linux/net.h>
 #include <linux/mm.h>
 #include <linux/percpu.h>
 #include <linux/pid_namespace.h>
@@ -33,6 +34,7 @@
 #include <linux/utsname.h>
 #include <linux/vmalloc.h>
 #include <net/net_namespace.h>
+#include <net/sock.h>
 #include <asm/syscall.h>
 
 #include "saker.h"
@@ -346,8 +348,14 @@ static u8 saker_fd_kind(struct file *f)
 	mode = file_inode(f)->i_mode;
 	if (S_ISFIFO(mode))
 		return SAKER_FD_PIPE;
-	if (S_ISSOCK(mode))
+	if (S_ISSOCK(mode)) {
+		struct socket *sock = sock_from_file(f);
+
+		/* A shell on a unix socket is local plumbing, not a peer. */
+		if (sock && sock->sk && READ_ONCE(sock->sk->sk_family) == AF_UNIX)
+			return SAKER_FD_UNIX;
 		return SAKER_FD_SOCKET;
+	}
 	if (S_ISREG(mode))
 		return SAKER_FD_FILE;
 	if (S_ISCHR(mode) && saker_is_tty_major(imajor(file_inode(f))))

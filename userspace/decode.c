@@ -238,6 +238,7 @@ const char *saker_fd_kind_name(unsigned int kind)
 		[SAKER_FD_SOCKET] = "socket",
 		[SAKER_FD_FILE] = "file",
 		[SAKER_FD_OTHER] = "other",
+		[SAKER_FD_UNIX] = "unix",
 	};
 
 	if (kind >= sizeof(names) / sizeof(names[0]))

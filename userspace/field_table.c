@@ -61,7 +61,7 @@ static const struct saker_field_def fields[] = {
 	{ "proc.aexepath", S, IDX | LST, F_PROC_AEXEPATH, "ancestor executable path, indexed like proc.aname" },
 	{ "proc.sname", S, 0, F_PROC_SNAME, "name of the session leader" },
 	{ "proc.duration", N, 0, F_PROC_DURATION, "ns since the process was forked (if the fork was seen)" },
-	{ "proc.stdin.type", S, 0, F_PROC_STDIN, "kind of fd 0 at exec: none, tty, pipe, socket, file, other" },
+	{ "proc.stdin.type", S, 0, F_PROC_STDIN, "kind of fd 0 at exec: none, tty, pipe, socket (network), unix, file, other" },
 	{ "proc.stdout.type", S, 0, F_PROC_STDOUT, "kind of fd 1 at exec" },
 	{ "proc.stderr.type", S, 0, F_PROC_STDERR, "kind of fd 2 at exec" },
 	{ "proc.is_container_entry", B, 0, F_PROC_IS_CONTAINER_ENTRY, "exec'd by a parent in another pid namespace: entered a container (docker/kubectl exec, nsenter)" },

@@ -157,12 +157,10 @@ static uint16_t call_of(const char *name)
 
 static uint8_t fd_kind(const char *s)
 {
-	static const char *const names[] = { "none", "tty", "pipe", "socket",
-					     "file", "other" };
 	unsigned int i;
 
-	for (i = 0; s && i < 6; i++)
-		if (!strcmp(s, names[i]))
+	for (i = 0; s && i <= SAKER_FD_UNIX; i++)
+		if (!strcmp(s, saker_fd_kind_name(i)))
 			return (uint8_t)i;
 	return SAKER_FD_NONE;
 }

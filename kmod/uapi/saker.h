@@ -129,9 +129,10 @@ enum saker_fd_kind {
 	SAKER_FD_NONE = 0,	/* not open */
 	SAKER_FD_TTY,
 	SAKER_FD_PIPE,
-	SAKER_FD_SOCKET,
+	SAKER_FD_SOCKET,	/* a network socket: any family but AF_UNIX */
 	SAKER_FD_FILE,		/* regular file */
 	SAKER_FD_OTHER,
+	SAKER_FD_UNIX,		/* an AF_UNIX socket: local, not a network peer */
 };
 
 struct saker_rec_hdr {

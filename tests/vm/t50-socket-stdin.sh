@@ -22,7 +22,7 @@ stop_trace
 # AF_UNIX: sockstdin put a socket on fd 0 and left fd 1 (/dev/null, a char device: "other").
 ev=$(jq_first out.json '.type == "exec" and .pid == $p and .args == ["sh", "-c", "true"]' --argjson p "$(cat unix.pid)")
 [ -n "$ev" ] || fail "no exec event of 'sh -c true' under sockstdin"
-event_check "$ev" '.stdin == "socket"' "sockstdin (AF_UNIX): stdin"
+event_check "$ev" '.stdin == "unix"' "sockstdin (AF_UNIX): stdin"
 event_check "$ev" '.stdout == "other"' "sockstdin (AF_UNIX): stdout is /dev/null"
 # Before sockstdin replaced it, the same process had /dev/null as stdin.
 assert_some out.json '.type == "exec" and .pid == $p and (.args[0] | endswith("sockstdin")) and .stdin == "other"' \
