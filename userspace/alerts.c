@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "alerts.h"
+#include "latency.h"
 #ifdef SAKER_HAVE_OUTPUTS
 #include "json.h"
 #include "outputs.h"
@@ -37,6 +38,7 @@ struct saker_alerts {
 	char hostname[256];
 	uint64_t total, other;
 	struct rule_count counts[RULE_SLOTS];
+	struct saker_latency latency;	/* rule alerts: event to outputs */
 };
 
 bool saker_alerts_full_outputs(void)
@@ -120,6 +122,18 @@ free_al:
 	return ret;
 }
 
+int saker_alerts_flush(struct saker_alerts *al, int timeout_ms)
+{
+#ifdef SAKER_HAVE_OUTPUTS
+	return saker_outputs_flush(al->out, timeout_ms);
+#else
+	(void)timeout_ms;
+	if (al->file && fflush(al->file))
+		al->write_errors++;
+	return fflush(stdout) ? -EIO : 0;
+#endif
+}
+
 void saker_alerts_free(struct saker_alerts *al)
 {
 	size_t i;
@@ -160,6 +174,14 @@ static void count_rule(struct saker_alerts *al, const char *name)
 		}
 	}
 	al->other++;
+}
+
+static uint64_t mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
 /* Event timestamps are CLOCK_MONOTONIC; alerts carry wall-clock time. */
@@ -273,6 +295,8 @@ void saker_alerts_rule(void *arg, const struct saker_alert *a)
 	emit(al, a->ev->task->ts_ns, a->rule->name, a->rule->priority,
 	     a->rule->source ? a->rule->source : "syscall", a->output, fields,
 	     a->rule->tags, a->rule->ntags);
+	/* Measured once the alert is queued: formatting is part of the cost. */
+	saker_latency_add_ns(&al->latency, a->ev->task->ts_ns, mono_now());
 	json_decref(fields);
 }
 
@@ -323,10 +347,11 @@ void saker_alerts_stats(const struct saker_alerts *al, json_t *obj)
 		struct saker_output_stats st;
 
 		saker_outputs_stats(al->out, i, &st);
-		json_array_append_new(outs, json_pack("{s:s,s:I,s:I,s:I,s:I}",
+		json_array_append_new(outs, json_pack("{s:s,s:I,s:I,s:I,s:I,s:I}",
 			"name", st.name, "sent", (json_int_t)st.sent,
 			"dropped_queue", (json_int_t)st.dropped_queue,
 			"dropped_error", (json_int_t)st.dropped_error,
+			"queued", (json_int_t)st.queued,
 			"reconnects", (json_int_t)st.reconnects));
 	}
 #else
@@ -336,6 +361,11 @@ void saker_alerts_stats(const struct saker_alerts *al, json_t *obj)
 	json_object_set_new(obj, "alerts_total", json_integer((json_int_t)al->total));
 	json_object_set_new(obj, "alerts", rules);
 	json_object_set_new(obj, "outputs", outs);
+	json_object_set_new(obj, "latency_us", json_pack("{s:I,s:I,s:I,s:I}",
+		"alerts", (json_int_t)al->latency.count,
+		"p50", (json_int_t)saker_latency_quantile(&al->latency, 0.50),
+		"p99", (json_int_t)saker_latency_quantile(&al->latency, 0.99),
+		"max", (json_int_t)al->latency.max_us));
 }
 
 uint64_t saker_alerts_total(const struct saker_alerts *al)

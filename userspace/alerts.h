@@ -20,6 +20,9 @@ struct saker_alerts;
 /* 0, or -errno with err saying which output failed and why. */
 int saker_alerts_new(struct saker_alerts **out, const struct saker_config *cfg,
 		     char *err, size_t errlen);
+/* Waits (at most timeout_ms) until every output has written or given up
+ * what is queued, so that the exit statistics count it: 0 or -ETIMEDOUT. */
+int saker_alerts_flush(struct saker_alerts *al, int timeout_ms);
 /* Flushes queued alerts (bounded wait) and frees. */
 void saker_alerts_free(struct saker_alerts *al);
 /* A saker_alert_fn: arg is the struct saker_alerts. */
@@ -28,7 +31,8 @@ void saker_alerts_rule(void *arg, const struct saker_alert *a);
 void saker_alerts_internal(struct saker_alerts *al, enum saker_prio prio,
 			   const char *rule, const char *output, json_t *fields);
 void saker_alerts_reopen(struct saker_alerts *al);
-/* Adds "alerts" {rule: count} and "outputs" [...] to a stats object. */
+/* Adds "alerts" {rule: count}, "outputs" [...] and "latency_us" {alerts,
+ * p50, p99, max} (rule alerts, event time to outputs) to a stats object. */
 void saker_alerts_stats(const struct saker_alerts *al, json_t *obj);
 uint64_t saker_alerts_total(const struct saker_alerts *al);
 /* Whether the full outputs library is linked in (syslog, program...). */

@@ -347,6 +347,8 @@ int saker_daemon_run(struct saker_config *cfg)
 		saker_engine_rule_count(d.engine), saker_ring_info(d.ring)->nr_rings,
 		(unsigned long long)d.seeded, cfg->proc_root);
 	status = loop(&d) ? 1 : 0;
+	/* Written before the exit statistics, so that they count it. */
+	saker_alerts_flush(d.alerts, 2000);
 	saker_daemon_stats(&d, "exit");
 close_fds:
 	close_fds(&d);
