@@ -16,7 +16,8 @@ NULLSYS_N=${BENCH_NULLSYS:-3000000}
 # Under TCG the JSON reader drains ~20k events/s, slower than the workloads produce them: a ring
 # that holds a whole run (200000 opens * ~250 B) keeps drops at 0, so "with" is the full cost.
 RING_KB=${BENCH_RING_KB:-65536}
-WORKLOADS="openclose forkexec nullsys"
+# nullsys first: measured before any backlog of the other workloads is in the system.
+WORKLOADS="nullsys openclose forkexec"
 
 cd "$(mktemp -d /tmp/bench.XXXXXX)" || fail "mktemp"
 echo bench >bench.file
