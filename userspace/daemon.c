@@ -323,7 +323,7 @@ int saker_daemon_run(struct saker_config *cfg)
 	 * reader's tgid, and the fd is O_CLOEXEC so no child inherits it. */
 	ret = saker_ring_open(&d.ring, cfg->device, err, sizeof(err));
 	if (ret) {
-		fprintf(stderr, "sakerd: %s\n", err);
+		fprintf(stderr, "sakerd: %s%s\n", err, saker_ring_open_hint(ret));
 		goto free_tables;
 	}
 	/* After the open: processes started later arrive as events. */

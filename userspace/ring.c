@@ -390,3 +390,19 @@ int saker_ring_query_info(const char *path, struct saker_info *info,
 	close(fd);
 	return ret;
 }
+
+const char *saker_ring_open_hint(int err)
+{
+	switch (err) {
+	case -ENOENT:
+	case -ENXIO:
+	case -ENODEV:
+		return " (is the saker module loaded? try: modprobe saker)";
+	case -EBUSY:
+		return " (another reader has the device open: is sakerd or sakerctl trace running?)";
+	case -EACCES:
+	case -EPERM:
+		return " (the device is root-only: run as root)";
+	}
+	return "";
+}

@@ -114,4 +114,7 @@ struct saker_ring_view {
 int saker_ring_drain_view(struct saker_ring_view *v, saker_event_fn fn,
 			  void *ctx);
 
+/* What a user should check when saker_ring_open() failed with err (-errno). */
+const char *saker_ring_open_hint(int err);
+
 #endif /* SAKER_RING_H */

@@ -153,23 +153,6 @@ static int bad_option(const char *cmd, int c, char *const argv[])
 	return usage_error(cmd, "unknown option '%s'", name);
 }
 
-/* The hint a user needs for the usual failures to open the device. */
-static const char *open_hint(int err)
-{
-	switch (err) {
-	case -ENOENT:
-	case -ENXIO:
-	case -ENODEV:
-		return " (is the saker module loaded? try: modprobe saker)";
-	case -EBUSY:
-		return " (another reader has the device open)";
-	case -EACCES:
-	case -EPERM:
-		return " (the device is root-only: run as root)";
-	}
-	return "";
-}
-
 static int print_stats(const struct saker_stats *st)
 {
 	json_t *j = saker_json_stats(st);
@@ -334,7 +317,7 @@ static int trace_live(struct trace *t)
 
 	ret = saker_ring_open(&r, t->device, err, sizeof(err));
 	if (ret) {
-		fprintf(stderr, "sakerctl: %s%s\n", err, open_hint(ret));
+		fprintf(stderr, "sakerctl: %s%s\n", err, saker_ring_open_hint(ret));
 		return ret;
 	}
 	ring_stats(r);
@@ -502,7 +485,7 @@ static int cmd_info(int argc, char *argv[])
 				   argv[optind]);
 	ret = saker_ring_query_info(device, &in, err, sizeof(err));
 	if (ret) {
-		fprintf(stderr, "sakerctl: %s%s\n", err, open_hint(ret));
+		fprintf(stderr, "sakerctl: %s%s\n", err, saker_ring_open_hint(ret));
 		return EXIT_FAILURE;
 	}
 	printf("abi_version   %u\n", in.abi_version);
