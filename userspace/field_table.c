@@ -44,7 +44,7 @@ static const struct saker_field_def fields[] = {
 	{ "proc.ppid", N, 0, F_PROC_PPID, "parent process id" },
 	{ "proc.sid", N, 0, F_PROC_SID, "session id" },
 	{ "proc.is_sid_leader", B, 0, F_PROC_IS_SID_LEADER, "the process leads its session" },
-	{ "proc.name", S, 0, F_PROC_NAME, "process name (comm, 15 chars at most)" },
+	{ "proc.name", S, 0, F_PROC_NAME, "process name (comm, 15 chars at most; argv[0]'s last element when the kernel named it after /proc/self/exe or /dev/fd/N)" },
 	{ "proc.exe", S, 0, F_PROC_EXE, "first argument (argv[0])" },
 	{ "proc.exepath", S, 0, F_PROC_EXEPATH, "full path of the executable" },
 	{ "proc.cmdline", S, 0, F_PROC_CMDLINE, "name and arguments: proc.name + ' ' + proc.args" },

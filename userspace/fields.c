@@ -104,6 +104,18 @@ static size_t comm_len(const char *comm)
 	return strnlen(comm, SAKER_COMM_LEN);
 }
 
+/* proc.name: see saker_proc_name() for exec through /proc/self/exe. */
+static void proc_name(struct saker_evctx *cx, const char **s, size_t *len)
+{
+	const char *comm = cx->ev->task->comm;
+	struct img_view iv;
+
+	*s = comm;
+	*len = comm_len(comm);
+	if (!cx_image(cx, &iv))
+		saker_proc_name(comm, *len, iv.exe, iv.args, s, len);
+}
+
 /* argv[1..] joined by spaces, optionally after a prefix and a space. */
 static int join_args(struct saker_evctx *cx, const char *prefix, size_t plen,
 		     struct saker_str args, bool skip0, struct saker_val *v)
@@ -420,10 +432,13 @@ static int extract_proc(struct saker_evctx *cx, unsigned int id, int arg,
 	const struct saker_task *t = cx->ev->task;
 	const struct saker_proc *p;
 	struct img_view iv;
+	const char *ps;
+	size_t pn;
 
 	switch (id) {
 	case F_PROC_NAME:
-		return str_out(v, t->comm, comm_len(t->comm));
+		proc_name(cx, &ps, &pn);
+		return str_out(v, ps, pn);
 	case F_PROC_EXE:
 		return cx_image(cx, &iv) ? -ENOENT : argv0(iv.args, v);
 	case F_PROC_EXEPATH:
@@ -431,8 +446,10 @@ static int extract_proc(struct saker_evctx *cx, unsigned int id, int arg,
 	case F_PROC_ARGS:
 		return cx_image(cx, &iv) ? -ENOENT : join_args(cx, "", 0, iv.args, true, v);
 	case F_PROC_CMDLINE:
-		return cx_image(cx, &iv) ? -ENOENT :
-		       join_args(cx, t->comm, comm_len(t->comm), iv.args, true, v);
+		if (cx_image(cx, &iv))
+			return -ENOENT;
+		proc_name(cx, &ps, &pn);
+		return join_args(cx, ps, pn, iv.args, true, v);
 	case F_PROC_CWD: {
 		char *out;
 

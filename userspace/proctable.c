@@ -255,6 +255,46 @@ int saker_proctable_cgroup_container(const struct saker_proctable *pt,
 	return 0;
 }
 
+static const char *last_elem(const char *s, size_t len, size_t *out)
+{
+	const char *slash = memrchr(s, '/', len);
+
+	*out = slash ? len - (size_t)(slash + 1 - s) : len;
+	return slash ? slash + 1 : s;
+}
+
+void saker_proc_name(const char *comm, size_t n, struct saker_str exe,
+		     struct saker_str args, const char **s, size_t *len)
+{
+	bool digits = n > 0;
+	size_t i, el;
+
+	*s = comm;
+	*len = n;
+	for (i = 0; i < n; i++)
+		digits &= comm[i] >= '0' && comm[i] <= '9';
+	if ((!digits && (n != 3 || memcmp(comm, "exe", 3))) || !args.len)
+		return;
+	if (exe.len) {
+		const char *e = last_elem(exe.p, exe.len, &el);
+
+		if (el == n && !memcmp(e, comm, n))
+			return;	/* the binary really has that name */
+	}
+	*s = last_elem(args.p, strnlen(args.p, args.len), len);
+}
+
+/* What proc.pname and proc.aname will see for this process. */
+static void set_exec_name(struct saker_proc *p, const struct saker_event *ev)
+{
+	const char *name;
+	size_t n;
+
+	saker_proc_name(p->comm, strlen(p->comm), ev->exe, ev->args, &name, &n);
+	if (name != p->comm)
+		snprintf(p->comm, sizeof(p->comm), "%.*s", (int)n, name);
+}
+
 static int apply_exec(struct saker_proctable *pt, const struct saker_event *ev)
 {
 	const struct saker_exec *x = ev->exec;
@@ -281,6 +321,7 @@ static int apply_exec(struct saker_proctable *pt, const struct saker_event *ev)
 	if (!p)
 		goto put_img;
 	fill_task(p, ev->task);
+	set_exec_name(p, ev);
 	image_put(p->img);
 	p->img = img;
 	return 0;

@@ -92,4 +92,15 @@ int saker_proctable_cgroup_container(const struct saker_proctable *pt,
 				     uint64_t cgroup_id, const char **cid,
 				     enum saker_container_type *type);
 
+/*
+ * The name a process runs as. The kernel names it after the last element
+ * of the path exec'd, so an exec through /proc/self/exe (busybox running
+ * an applet: "sh", "nc") or /dev/fd/N (fexecve) is "exe" or "N", which
+ * would slip past every proc.name list. Then, unless the binary really has
+ * that name, argv[0]'s last element is the name, as the program sees it.
+ * *s is comm itself or points into args.
+ */
+void saker_proc_name(const char *comm, size_t comm_len, struct saker_str exe,
+		     struct saker_str args, const char **s, size_t *len);
+
 #endif /* SAKER_PROCTABLE_H */

@@ -3,6 +3,26 @@
  * precedence and quoting, on crafted events. */
 #include "rules_testlib.h"
 
+/* busybox runs applets through /proc/self/exe: the kernel's comm is "exe". */
+START_TEST(test_proc_name_through_proc_self_exe)
+{
+	const char *applet = "{\"comm\":\"exe\",\"filename\":\"/proc/self/exe\","
+			     "\"exe\":\"/bin/busybox\",\"args\":[\"sh\",\"-c\",\"id\"]}";
+	const char *fexec = "{\"comm\":\"3\",\"filename\":\"/dev/fd/3\","
+			    "\"exe\":\"/tmp/x\",\"args\":[\"/usr/bin/bash\",\"-i\"]}";
+	const char *named = "{\"comm\":\"exe\",\"filename\":\"/opt/exe\","
+			    "\"exe\":\"/opt/exe\",\"args\":[\"sh\"]}";
+
+	ck_assert_int_eq(MATCH_EXEC("proc.name = sh", applet), 1);
+	ck_assert_int_eq(MATCH_EXEC("proc.cmdline = \"sh -c id\"", applet), 1);
+	ck_assert_int_eq(MATCH_EXEC("proc.name = bash", fexec), 1);
+	/* a binary really named exe keeps its name */
+	ck_assert_int_eq(MATCH_EXEC("proc.name = exe", named), 1);
+	/* an ordinary comm is never replaced by argv[0] */
+	ck_assert_int_eq(MATCH_EXEC("proc.name = bash", "{\"args\":[\"sh\"]}"), 1);
+}
+END_TEST
+
 START_TEST(test_eq_ne)
 {
 	ck_assert_int_eq(MATCH_OPEN("fd.name = /etc/shadow", NULL), 1);
@@ -305,6 +325,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_evttype_index);
 	tcase_add_test(tc, test_match_modes_and_priority);
 	tcase_add_test(tc, test_output_format);
+	tcase_add_test(tc, test_proc_name_through_proc_self_exe);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -48,8 +48,9 @@ recv_start tcp tcp "$PORT" tcp.raw
 load_module
 sd_start
 
-# busybox unshare runs its command as /proc/self/exe (comm "exe"): the outer sh is the container's
-# shell (parent exe), the inner one has a shell parent and raises nothing.
+# busybox runs applets through /proc/self/exe (the kernel's comm is "exe"; saker names them after
+# argv[0]): the outer sh is the container's shell (parent unshare) and raises the alert, the inner
+# one has a shell parent and raises nothing.
 make_container "$id" sh -c '/bin/sh -c "cat /etc/shadow >/dev/null; true"; exit 0' || fail "container failed"
 wait_lines "$LOGDIR/alerts.log" 2 20 "alerts missing from the alert file"
 wait_lines syslog.raw 2 20 "alerts missing from the local syslog"
