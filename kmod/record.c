@@ -396,6 +396,8 @@ static u16 saker_rec_put_args(struct saker_rec *r, struct saker_exec *e,
 		n = min_t(unsigned long, SAKER_ARGS_MAX, room);
 		e->flags |= SAKER_EXEC_ARGS_TRUNCATED;
 	}
+	if (!n)
+		return 0;
 	dst = r->buf + r->len;
 	if (copy_from_user_nofault(dst, (const void __user *)start, n)) {
 		e->flags |= SAKER_EXEC_ARGS_FAULT;
