@@ -8,7 +8,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
-scripts/deps.sh
+# Only the demo kernel's headers: no other kernel lands on this machine.
+scripts/deps.sh --first-kernel
 VER=$(scripts/kernels.sh list | head -n1)
 scripts/kernels.sh fetch "$VER"
 make -j"$(nproc)" userspace vm-helpers

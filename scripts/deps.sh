@@ -4,6 +4,17 @@
 # installed it only asks dpkg and returns (no apt-get update, no network).
 set -euo pipefail
 
+# --first-kernel: only the first test kernel's headers (what `make demo`
+# needs). The 6.12 headers package depends on its linux-image package, so
+# installing them adds a boot kernel to this machine: fine on CI, not
+# something a demo should do to a workstation.
+ONLY_FIRST=0
+case "${1:-}" in
+	"") ;;
+	--first-kernel) ONLY_FIRST=1 ;;
+	*) echo "usage: $0 [--first-kernel]" >&2; exit 2 ;;
+esac
+
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export DEBIAN_FRONTEND=noninteractive
 
@@ -50,7 +61,11 @@ wanted() {
 	printf '%s\n' "${BASE[@]}"
 	sed -n 's/^./linux-headers-&/p' <<<"$1"
 }
-klist=$("$ROOT/scripts/kernels.sh" list)
+# kernels: the test kernels, or only the first with --first-kernel.
+kernels() {
+	if [ "$ONLY_FIRST" -eq 1 ]; then head -n1; else cat; fi
+}
+klist=$("$ROOT/scripts/kernels.sh" list | kernels)
 mapfile -t PKGS < <(wanted "$klist")
 
 mapfile -t todo < <(missing "${PKGS[@]}")
@@ -60,11 +75,20 @@ if [ ${#todo[@]} -eq 0 ]; then
 fi
 echo "deps.sh: installing ${todo[*]}"
 apt_update
+for p in "${todo[@]}"; do
+	case $p in
+	linux-headers-*)
+		if apt-cache depends "$p" 2>/dev/null | grep -q 'Depends: linux-image-'; then
+			echo "deps.sh: note: Debian's $p depends on its linux-image package:" \
+				"this machine gets that kernel installed (a new boot entry)" >&2
+		fi ;;
+	esac
+done
 # A stale list (the archive moved to a new kernel ABI) makes the install
 # fail: refresh the lists and the kernel list, then try once more.
 if ! "${APT[@]}" install -y --no-install-recommends "${todo[@]}"; then
 	echo "deps.sh: install failed; refreshing the kernel list and retrying" >&2
-	klist=$("$ROOT/scripts/kernels.sh" refresh)
+	klist=$("$ROOT/scripts/kernels.sh" refresh | kernels)
 	mapfile -t PKGS < <(wanted "$klist")
 	mapfile -t todo < <(missing "${PKGS[@]}")
 	"${APT[@]}" install -y --no-install-recommends "${todo[@]}"
