@@ -49,4 +49,20 @@ struct saker_open_flags {
 	int lookup_flags;
 };
 
+/* sock_from_file() lost its int *err argument in 5.12. */
+#ifdef SAKER_HAVE_SOCK_FROM_FILE_1ARG
+#define saker_sock_from_file(f)	sock_from_file(f)
+#else
+#define saker_sock_from_file(f)	({ int __err; sock_from_file(f, &__err); })
+#endif
+
+/* fs_struct's lock and seqcount became one seqlock_t after 6.12. */
+#ifdef SAKER_HAVE_FS_STRUCT_SEQLOCK
+#define saker_fs_seq_begin(fs)		read_seqbegin(&(fs)->seq)
+#define saker_fs_seq_retry(fs, s)	read_seqretry(&(fs)->seq, s)
+#else
+#define saker_fs_seq_begin(fs)		read_seqcount_begin(&(fs)->seq)
+#define saker_fs_seq_retry(fs, s)	read_seqcount_retry(&(fs)->seq, s)
+#endif
+
 #endif /* SAKER_COMPAT_H */

@@ -194,9 +194,9 @@ static bool saker_task_pwd(struct task_struct *p, struct path *pwd)
 	if (!fs)
 		return false;
 	do {
-		seq = read_seqcount_begin(&fs->seq);
+		seq = saker_fs_seq_begin(fs);
 		*pwd = fs->pwd;
-	} while (read_seqcount_retry(&fs->seq, seq));
+	} while (saker_fs_seq_retry(fs, seq));
 	return pwd->dentry && pwd->mnt;
 }
 
@@ -349,7 +349,7 @@ static u8 saker_fd_kind(struct file *f)
 	if (S_ISFIFO(mode))
 		return SAKER_FD_PIPE;
 	if (S_ISSOCK(mode)) {
-		struct socket *sock = sock_from_file(f);
+		struct socket *sock = saker_sock_from_file(f);
 
 		/* A shell on a unix socket is local plumbing, not a peer. */
 		if (sock && sock->sk && READ_ONCE(sock->sk->sk_family) == AF_UNIX)
