@@ -176,6 +176,20 @@ alive() {
 	return 0
 }
 
+# wait_for SECONDS CMD...: run CMD every 0.1 s until it succeeds; returns 1 if it still fails after
+# SECONDS. The caller fails with its own message, built after the wait: `wait_for 10 f || fail "$(...)"`.
+wait_for() {
+	_saker_w=$(($1 * 10))
+	shift
+	_saker_i=0
+	until "$@"; do
+		[ "$_saker_i" -ge "$_saker_w" ] && return 1
+		sleep 0.1
+		_saker_i=$((_saker_i + 1))
+	done
+	return 0
+}
+
 # wait_exit PID SECONDS: wait until child PID ends (polling; returns 1 if it still runs after SECONDS),
 # reap it and leave its exit status in WAIT_STATUS.
 wait_exit() {

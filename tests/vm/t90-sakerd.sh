@@ -3,7 +3,7 @@
 # fake docker container (with docker state files giving its name and image) and a read of
 # /etc/shadow inside it raise the rules of rules/saker_rules.yaml; SIGHUP with a broken rule file
 # keeps the old rules and raises "saker: rule reload failed"; SIGUSR2 and exit print statistics.
-# shellcheck disable=SC2016 # jq programs name $vars
+# shellcheck disable=SC2016,SC2119 # jq programs name $vars; load_module takes optional args
 # shellcheck source=tests/vm/lib.sh
 . "${SAKER_TESTS:-/saker/tests}/lib.sh"
 
@@ -53,14 +53,20 @@ until grep -q 'sakerd: running' sakerd.err; do
 	i=$((i + 1))
 done
 
+# has_alert RULE: alerts.json holds an alert of RULE.
+has_alert() {
+	[ -s alerts.json ] && [ "$(jq_count alerts.json '.rule == $r' --arg r "$1")" -gt 0 ]
+}
+
+# more_reads N: alerts.json holds more than N "Sensitive File Read" alerts.
+more_reads() {
+	[ "$(jq_count alerts.json '.rule == "Sensitive File Read"')" -gt "$1" ]
+}
+
 # wait_alert RULE: wait up to 10 s for an alert of RULE in alerts.json.
 wait_alert() {
-	_i=0
-	until [ -s alerts.json ] && [ "$(jq_count alerts.json '.rule == $r' --arg r "$1")" -gt 0 ]; do
-		[ $_i -ge 100 ] && fail "no '$1' alert within 10 s; alerts: $(cat alerts.json 2>/dev/null); sakerd: $(cat sakerd.err)"
-		sleep 0.1
-		_i=$((_i + 1))
-	done
+	wait_for 10 has_alert "$1" ||
+		fail "no '$1' alert within 10 s; alerts: $(cat alerts.json 2>/dev/null); sakerd: $(cat sakerd.err)"
 }
 
 # busybox unshare runs its command as /proc/self/exe (comm "exe"): the shell under test is a child.
@@ -87,27 +93,12 @@ grep -q 'rule reload failed' sakerd.err || fail "no reload failure line on stder
 rm rules.d/broken.yaml
 n=$(jq_count alerts.json '.rule == "Sensitive File Read"')
 cat /etc/shadow >/dev/null
-_i=0
-until [ "$(jq_count alerts.json '.rule == "Sensitive File Read"')" -gt "$n" ]; do
-	[ $_i -ge 100 ] && fail "old rules lost after the failed reload"
-	sleep 0.1
-	_i=$((_i + 1))
-done
+wait_for 10 more_reads "$n" || fail "old rules lost after the failed reload"
 kill -HUP "$spid"
-_i=0
-until grep -q 'rules reloaded' sakerd.err; do
-	[ $_i -ge 100 ] && fail "no successful reload: $(tail -n 5 sakerd.err)"
-	sleep 0.1
-	_i=$((_i + 1))
-done
+wait_for 10 grep -q 'rules reloaded' sakerd.err || fail "no successful reload: $(tail -n 5 sakerd.err)"
 
 kill -USR2 "$spid"
-_i=0
-until grep -q '"reason":"signal"' sakerd.err; do
-	[ $_i -ge 100 ] && fail "no stats line after SIGUSR2"
-	sleep 0.1
-	_i=$((_i + 1))
-done
+wait_for 10 grep -q '"reason":"signal"' sakerd.err || fail "no stats line after SIGUSR2"
 kill -TERM "$spid"
 wait_exit "$spid" 10 || fail "sakerd did not exit within 10 s of SIGTERM"
 [ "$WAIT_STATUS" -eq 0 ] || fail "sakerd exited with $WAIT_STATUS: $(tail -n 5 sakerd.err)"
