@@ -6,6 +6,7 @@
 #   kernels.sh kdir             headers dir of the first test kernel (for the Makefile)
 #   kernels.sh fetch [VER...]   install headers, unpack vmlinuz into .cache/kernels/VER/
 #   kernels.sh build-kmod VER   build kmod/ against VER's headers into build/kmod-VER/saker.ko
+#   kernels.sh build-testmods VER  build the test-only modules (tests/vm/*/Kbuild) for VER
 #   kernels.sh refresh          forget the cached list and resolve it again
 #
 # Versions are resolved from apt at run time (Debian bumps the ABI with every
@@ -163,23 +164,23 @@ cmd_fetch() {
 	for v in "${vers[@]}"; do fetch_one "$v"; done
 }
 
-# Build in a per-kernel copy so two kernels' objects never mix and kmod/
-# stays clean. The copy is rebuilt from scratch when any source changed
-# (checksummed), which also drops files deleted from kmod/.
-cmd_build_kmod() {
-	local v=${1:?usage: kernels.sh build-kmod VER}
-	local src=${SAKER_KMOD_SRC:-$ROOT/kmod}
-	local out="$ROOT/build/kmod-$v" kdir="/usr/src/linux-headers-$v" sum
+# Build in a per-kernel copy so two kernels' objects never mix and the
+# source stays clean. The copy is rebuilt from scratch when any source
+# changed (checksummed), which also drops files deleted from the source.
+# build_tree VER SRC OUT: kbuild SRC against VER's headers in OUT.
+build_tree() {
+	local v=$1 src=$2 out=$3 kdir="/usr/src/linux-headers-$1" sum
 	[ -d "$src" ] || die "no module sources in $src"
 	[ -d "$kdir" ] || die "no headers for $v in $kdir (run: scripts/kernels.sh fetch $v)"
 	sum=$( (cd "$src" && find . -type f ! -name '*.o' ! -name '*.ko' ! -name '*.mod*' \
 		! -name '.*.cmd' ! -name 'modules.order' ! -name 'Module.symvers' \
 		! -name '*.o.d' -print0 | LC_ALL=C sort -z | xargs -0 sha256sum) | sha256sum)
-	# One build per kernel at a time: parallel vm.sh runs share build/.
-	mkdir -p "$ROOT/build"
-	exec 9>"$ROOT/build/.kmod-$v.lock"
+	# One build per output at a time: parallel vm.sh runs share build/.
+	mkdir -p "$(dirname "$out")"
+	exec 9>"$(dirname "$out")/.$(basename "$out").lock"
 	flock 9
-	if [ -f "$out/saker.ko" ] && [ "$(cat "$out/.srcsum" 2>/dev/null)" = "$sum" ]; then
+	if [ -f "$out/.srcsum" ] && [ "$(cat "$out/.srcsum")" = "$sum" ]; then
+		exec 9>&-
 		return 0
 	fi
 	rm -rf "$out"
@@ -187,10 +188,28 @@ cmd_build_kmod() {
 	(cd "$src" && tar --exclude='*.o' --exclude='*.ko' --exclude='*.mod' --exclude='*.mod.c' \
 		--exclude='.*.cmd' --exclude='modules.order' --exclude='Module.symvers' -cf - .) |
 		tar -C "$out" -xf -
-	log "building the module for $v"
+	log "building $(basename "$src") for $v"
 	make -C "$kdir" M="$out" -j"$(nproc)" modules >&2
-	[ -f "$out/saker.ko" ] || die "build for $v produced no saker.ko"
+	compgen -G "$out/*.ko" >/dev/null || die "build of $src for $v produced no .ko"
 	echo "$sum" >"$out/.srcsum"
+	exec 9>&-
+}
+
+cmd_build_kmod() {
+	local v=${1:?usage: kernels.sh build-kmod VER}
+	build_tree "$v" "${SAKER_KMOD_SRC:-$ROOT/kmod}" "$ROOT/build/kmod-$v"
+	[ -f "$ROOT/build/kmod-$v/saker.ko" ] || die "build for $v produced no saker.ko"
+}
+
+# The test-only modules (every tests/vm/DIR/ with a Kbuild: faultmod, emu)
+# into build/testmods-VER/DIR/; the initramfs carries them in /saker/testmods/.
+cmd_build_testmods() {
+	local v=${1:?usage: kernels.sh build-testmods VER} d
+	for d in "$ROOT"/tests/vm/*/Kbuild; do
+		[ -f "$d" ] || continue
+		d=$(dirname "$d")
+		build_tree "$v" "$d" "$ROOT/build/testmods-$v/$(basename "$d")"
+	done
 }
 
 case "${1:-}" in
@@ -198,6 +217,7 @@ case "${1:-}" in
 	kdir) cmd_kdir ;;
 	fetch) shift; cmd_fetch "$@" ;;
 	build-kmod) shift; cmd_build_kmod "$@" ;;
+	build-testmods) shift; cmd_build_testmods "$@" ;;
 	refresh) rm -f "$LIST"; kernels ;;
-	*) echo "usage: $0 list|kdir|fetch [VER...]|build-kmod VER|refresh" >&2; exit 2 ;;
+	*) echo "usage: $0 list|kdir|fetch [VER...]|build-kmod VER|build-testmods VER|refresh" >&2; exit 2 ;;
 esac

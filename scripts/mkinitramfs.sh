@@ -76,6 +76,11 @@ if [ -f "$BUILD/kmod-$VER/saker.ko" ]; then
 else
 	echo "mkinitramfs.sh: note: no $BUILD/kmod-$VER/saker.ko, the VM will have no module" >&2
 fi
+# Test-only modules (faultmod, emubare: scripts/kernels.sh build-testmods).
+for f in "$BUILD/testmods-$VER"/*/*.ko; do
+	mkdir -p "$STAGE/saker/testmods"
+	cp "$f" "$STAGE/saker/testmods/"
+done
 echo "$VER" >"$STAGE/saker/kver"
 # busybox modinfo/modprobe refuse to work without a modules.dep, even for a
 # module given by path.
@@ -124,10 +129,30 @@ mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 hostname saker-vm
 ip link set lo up 2>/dev/null
+# Any kernel fault ends the VM at once (docs/testing.md): the command line
+# (scripts/vm.sh) sets the first four, the hung-task and RCU-stall ones are
+# sysctls only. A kernel that ignores one would turn faults into timeouts or
+# silent passes, so refuse to run the command then.
+faults_ok=1
+for kv in hung_task_panic=1 panic_on_rcu_stall=1; do
+	echo "${kv#*=}" >"/proc/sys/kernel/${kv%%=*}" 2>/dev/null
+done
+for kv in panic_on_warn=1 panic_on_oops=1 softlockup_panic=1 panic=-1 hung_task_panic=1 panic_on_rcu_stall=1; do
+	got=$(cat "/proc/sys/kernel/${kv%%=*}" 2>/dev/null)
+	if [ "$got" != "${kv#*=}" ]; then
+		echo "SAKER-BOOT-FAIL: kernel.${kv%%=*} is '${got:-missing}', want ${kv#*=}: faults would not end the VM"
+		faults_ok=0
+	fi
+done
+# WARNING lines are KERN_WARNING, hidden by "quiet": show them from here on
+# so that a WARN's first line reaches the console before panic_on_warn.
+echo 5 >/proc/sys/kernel/printk
 echo "SAKER-BOOT kernel=$(uname -r) uptime=$(cut -d' ' -f1 /proc/uptime)"
 cd /
 rc=0
-if [ -f /saker/cmd ]; then
+if [ "$faults_ok" != 1 ]; then
+	rc=125
+elif [ -f /saker/cmd ]; then
 	sh /saker/cmd </dev/null || rc=$?
 else
 	echo "init: no /saker/cmd" >&2

@@ -3,12 +3,13 @@
 #   1. deps.sh and the test kernels (headers + boot images)
 #   2. build: userspace, VM helpers, unit tests
 #   3. Check unit tests in build/tests/unit/ (natively)
-#   4. per test kernel: boot it in qemu and run /saker/tests/run.sh
+#   4. per test kernel: boot it in qemu and run /saker/tests/run.sh; then
+#      the harness self-test (a kernel fault fails one test, with its trace)
 #   5. DKMS packaging test on this host
 #   6. checkpatch.pl over kmod/ (kernel coding style)
 # Ends with one line "N passed, N failed, N skipped"; exits 1 if anything
 # failed or nothing ran.
-#   SAKER_VM_TIMEOUT  seconds for one kernel's whole VM run (1500)
+#   SAKER_VM_TIMEOUT  seconds for one VM boot's whole run (1500)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -130,43 +131,41 @@ if [ "$MODE" != vm ]; then
 	done
 fi
 
-# --- 4. VM tests, one boot per kernel ----------------------------------------
-# count PATTERN FILE: occurrences anywhere in a line (kernel messages can
-# share a console line with ours); 0 when the file is missing.
-count() { { grep -ao -- "$1" "$2" 2>/dev/null || true; } | wc -l; }
-
+# --- 4. VM tests --------------------------------------------------------------
+# scripts/vm-tests.sh boots the kernel, and again after a kernel fault for the
+# tests left: a fault fails the test that was running (with the kernel's
+# trace) and only that one.
+VM_FAILS=()
 run_vm() {
-	local v=$1 rc=0 log="$BUILD/test-vm-$1.log" p f s note=""
-	banner "VM $v"
-	# Our own log (not build/vm-VER.log, which any other vm.sh run rewrites).
-	SAKER_VM_LOG=$log scripts/vm.sh run "$v" 'sh /saker/tests/run.sh' \
-		--timeout "${SAKER_VM_TIMEOUT:-1500}" || rc=$?
-	# vm.sh writes the log only once qemu has run.
-	[ "$rc" -ne 126 ] || : >"$log"
-	p=$(count 'SAKER-TEST: PASS ' "$log")
-	f=$(count 'SAKER-TEST: FAIL ' "$log")
-	s=$(count 'SAKER-TEST: SKIP ' "$log")
-	if [ "$(count 'SAKER-TEST-SUMMARY:' "$log")" -eq 0 ]; then
-		# Timed out, panicked or never got to run: count the run as one failure.
-		case $rc in
-			124) note="VM timed out" ;;
-			125) note="VM died (panic?) without status" ;;
-			126) note="VM setup failed (module build?)" ;;
-			*) note="no test summary (exit $rc)" ;;
-		esac
-		f=$((f + 1))
-	elif [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-		note="runner exit $rc with no failed test"
-		f=1
+	local v=$1 group=$2 stage=$3 rc=0 log="$BUILD/test-$3.log" res p f s note=""
+	log=${log//:/-}
+	banner "$stage"
+	scripts/vm-tests.sh "$v" --group "$group" --timeout "${SAKER_VM_TIMEOUT:-1500}" --log "$log" || rc=$?
+	res=$(grep -a '^VM-TESTS:' "$log" | tail -n1 || true)
+	if [[ $res =~ passed=([0-9]+)\ failed=([0-9]+)\ skipped=([0-9]+) ]]; then
+		p=${BASH_REMATCH[1]} f=${BASH_REMATCH[2]} s=${BASH_REMATCH[3]}
+		# The tests a fault or a timeout killed, for the table.
+		note=$(sed -n 's/^SAKER-TEST: FAIL \([^ ]*\) (VM \(died\|timed out\).*/\1/p' "$log" | tr '\n' ' ')
+		note=${note:+killed the VM: $note}
+	else
+		p=0 f=1 s=0 note="vm-tests.sh exit $rc without a result"
 	fi
-	record "vm:$v" "$p" "$f" "$s" "$note"
+	# Failure lines with their indented output or trace, for the summary.
+	if [ "$f" -gt 0 ]; then
+		VM_FAILS+=("== $stage ($log)")
+		VM_FAILS+=("$(awk '/^SAKER-TEST: FAIL /{on=1; n=0; print; next} on && /^  / && n++ < 40 {print; next} {on=0}' "$log")")
+	fi
+	record "$stage" "$p" "$f" "$s" "$note"
 }
 if [ "$MODE" != unit ]; then
 	if ! kernels=$(scripts/kernels.sh list) || [ -z "$kernels" ]; then
 		record vm 0 1 0 "no test kernels"
 	else
-		while read -r v; do run_vm "$v"; done <<<"$kernels"
+		while read -r v; do run_vm "$v" all "vm:$v"; done <<<"$kernels"
 	fi
+
+	# A kernel fault must cost one test, with its trace, and no timeout.
+	host_check harness-selftest scripts/harness-selftest.sh
 
 	# --- 5. DKMS -------------------------------------------------------------
 	host_check dkms scripts/dkms-test.sh
@@ -181,6 +180,11 @@ fi
 banner summary
 printf '%-34s %6s %6s %7s  %s\n' stage passed failed skipped note
 printf '%s\n' "${ROWS[@]}"
+if [ ${#VM_FAILS[@]} -gt 0 ]; then
+	echo
+	echo "failed VM tests:"
+	printf '%s\n' "${VM_FAILS[@]}"
+fi
 echo "total time $((SECONDS - T0))s"
 echo "$TOTAL_P passed, $TOTAL_F failed, $TOTAL_S skipped"
 [ "$TOTAL_F" -eq 0 ] && [ "$TOTAL_P" -gt 0 ]

@@ -1,34 +1,83 @@
 #!/usr/bin/env bash
-# vm.sh run VER 'COMMAND' [--timeout SEC] [--mem MB]
+# vm.sh run VER 'COMMAND' [--timeout SEC] [--mem MB] [--accel multi|single] [--smp N]
+# vm.sh trace LOG
 #
-# Boots Debian kernel VER in qemu (TCG: this host has no KVM and its own
+# run: boots Debian kernel VER in qemu (TCG: this host has no KVM and its own
 # kernel cannot load modules) with the saker initramfs, runs COMMAND with
 # busybox sh as root inside, streams the serial console to stdout and to
 # build/vm-VER.log, and exits with COMMAND's exit status.
 #   124  timed out (default 600 s)
 #   125  the VM ended without reporting a status (panic, init died, ...)
 #   126  could not set up the VM (kernel fetch, module build, initramfs)
+# Any kernel fault (oops, WARN, soft lockup, RCU stall, hung task) panics
+# the guest and ends the VM at once; the kernel's trace is then printed.
+# --accel multi (default): multi-threaded TCG, one host thread per vCPU.
+# --accel single: one host thread for all vCPUs (thread=single); needed
+#   to unregister probes while other vCPUs run the probed code (docs/testing.md).
+# --smp N: vCPUs (default 2).
 # SAKER_VM_APPEND adds kernel parameters (e.g. "loglevel=7"); SAKER_VM_LOG
 # sets the log file.
+#
+# trace: print the kernel's fault trace found in a console LOG (nothing if
+# none): from the first fault line after the last "SAKER-TEST: START", at
+# most ~30 lines, with the "Kernel panic" line.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD="$ROOT/build"
 
-usage() { echo "usage: $0 run VER 'COMMAND' [--timeout SEC] [--mem MB]" >&2; exit 2; }
+usage() {
+	echo "usage: $0 run VER 'COMMAND' [--timeout SEC] [--mem MB] [--accel multi|single] [--smp N]" >&2
+	echo "       $0 trace LOG" >&2
+	exit 2
+}
 setup_fail() { echo "vm.sh: $*" >&2; exit 126; }
 
-[ "${1:-}" = run ] || usage
-shift
-TIMEOUT=600 MEM=1024 pos=()
+# Lines that start a kernel fault report; the first one after the running
+# test's START line is where the trace begins.
+FAULT_RE='BUG:|WARNING:|Oops|Kernel panic|general protection|RCU|rcu_.*detected stall|soft lockup|hung_task|blocked for more than'
+TRACE_LINES=30
+
+# print_trace LOG: the fault trace in LOG (see the header).
+print_trace() {
+	awk -v re="$FAULT_RE" -v max="$TRACE_LINES" '
+		{ line[NR] = $0 }
+		/SAKER-TEST: START / { from = NR }
+		END {
+			for (i = from + 1; i <= NR; i++)
+				if (line[i] ~ re) { first = i; break }
+			if (!first) exit
+			for (i = first; i <= NR && i < first + max; i++) print line[i]
+			# The panic line says why the VM ended; keep it when the trace is longer.
+			for (j = i; j <= NR; j++)
+				if (line[j] ~ /Kernel panic/) { print "    [...]"; print line[j]; break }
+		}' "$1"
+}
+
+case "${1:-}" in
+	run) shift ;;
+	trace) [ $# -eq 2 ] || usage; print_trace "$2"; exit 0 ;;
+	*) usage ;;
+esac
+TIMEOUT=600 MEM=1024 ACCEL=multi SMP=2 pos=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 		--timeout) TIMEOUT=${2:?}; shift 2 ;;
 		--mem) MEM=${2:?}; shift 2 ;;
+		--accel) ACCEL=${2:?}; shift 2 ;;
+		--smp) SMP=${2:?}; shift 2 ;;
 		*) pos+=("$1"); shift ;;
 	esac
 done
 [ ${#pos[@]} -eq 2 ] || usage
+[[ $SMP =~ ^[1-9][0-9]*$ ]] || usage
+case $ACCEL in
+	# Multi-threaded TCG can run stale translated code on one vCPU while
+	# another patches kernel text (kprobe (un)registration): see docs/testing.md.
+	multi) accel=tcg,thread=multi ;;
+	single) accel=tcg,thread=single ;;
+	*) usage ;;
+esac
 VER=${pos[0]} CMD=${pos[1]}
 
 KERNEL="$ROOT/.cache/kernels/$VER/vmlinuz"
@@ -42,6 +91,7 @@ if [ -f "$KSRC/Kbuild" ] || [ -f "$KSRC/Makefile" ]; then
 else
 	echo "vm.sh: note: $KSRC has no Kbuild yet; booting without the module" >&2
 fi
+"$ROOT/scripts/kernels.sh" build-testmods "$VER" || setup_fail "test module build for $VER failed"
 
 mkdir -p "$BUILD"
 WORK=$(mktemp -d "$BUILD/.vm-$VER.XXXXXX")
@@ -63,16 +113,21 @@ cat "$BASE" "$WORK/cmd.cpio.gz" >"$WORK/initrd"
 # (another terminal, another developer) rewrite the shared log meanwhile.
 LOG=${SAKER_VM_LOG:-$BUILD/vm-$VER.log}
 CONSOLE="$WORK/console.log"
-# panic=-1 + -no-reboot: a kernel panic ends qemu at once instead of hanging
-# until the timeout. -nic none: no network device, saves the NIC ROM.
+# Every fault panics (oops, WARN, soft lockup here; hung task and RCU stall
+# by sysctl in the initramfs' init, which checks all of them), and panic=-1
+# + -no-reboot turn a panic into the end of qemu at once instead of a hang
+# until the timeout. The soft-lockup (20 s) and RCU-stall (21 s) thresholds
+# are the kernels' defaults (docs/testing.md). -nic none: no network
+# device, saves the NIC ROM.
 # stdin from /dev/null keeps qemu from putting a terminal into raw mode.
-qemu=(qemu-system-x86_64 -accel tcg -smp 2 -m "$MEM" -nographic -no-reboot -nic none
+FAULTS="oops=panic panic_on_warn=1 softlockup_panic=1 panic=-1"
+qemu=(qemu-system-x86_64 -accel "$accel" -smp "$SMP" -m "$MEM" -nographic -no-reboot -nic none
 	-kernel "$KERNEL" -initrd "$WORK/initrd"
-	-append "console=ttyS0 panic=-1 quiet ${SAKER_VM_APPEND:-}")
+	-append "console=ttyS0 quiet $FAULTS ${SAKER_VM_APPEND:-}")
 
 start=$EPOCHREALTIME
-boot_wall="" boot_guest=""
-echo "vm.sh: booting $VER (timeout ${TIMEOUT}s)" >&2
+boot_wall="" boot_guest="" panic_at=""
+echo "vm.sh: booting $VER ($ACCEL-threaded TCG, $SMP vCPUs, timeout ${TIMEOUT}s)" >&2
 set +e
 # The serial console ends lines with CRLF; strip the CR so logs grep cleanly.
 timeout -k 10 "$TIMEOUT" "${qemu[@]}" </dev/null 2>&1 | {
@@ -85,7 +140,13 @@ timeout -k 10 "$TIMEOUT" "${qemu[@]}" </dev/null 2>&1 | {
 			boot_guest=$(sed -n 's/.*SAKER-BOOT.*uptime=\([0-9.]*\).*/\1/p' <<<"$line")
 			echo "vm.sh: $VER booted in ${boot_wall}s wall (guest uptime ${boot_guest}s)" >&2
 		fi
+		[ -n "$panic_at" ] || [[ $line != *"Kernel panic"* ]] || panic_at=$EPOCHREALTIME
 	done
+	# How long a fault costs after the panic (harness-selftest.sh checks it).
+	if [ -n "$panic_at" ]; then
+		awk -v a="$panic_at" -v b="$EPOCHREALTIME" \
+			'BEGIN { printf "vm.sh: qemu ended %.1fs after the kernel panic\n", b - a }' >&2
+	fi
 } 3>"$CONSOLE"
 st=("${PIPESTATUS[@]}")
 set -e
@@ -102,6 +163,14 @@ elif [ "${st[0]}" -eq 124 ] || [ "${st[0]}" -eq 137 ]; then
 else
 	echo "vm.sh: the VM ended without SAKER-EXIT (qemu status ${st[0]}; panic?)" >&2
 	rc=125
+fi
+# SAKER_VM_NO_TRACE=1: the caller prints the trace itself (vm-tests.sh).
+if { [ "$rc" -eq 124 ] || [ "$rc" -eq 125 ]; } && [ -z "${SAKER_VM_NO_TRACE:-}" ]; then
+	trace=$(print_trace "$CONSOLE")
+	if [ -n "$trace" ]; then
+		echo "vm.sh: kernel trace:" >&2
+		printf '%s\n' "$trace" | sed 's/^/    /' >&2
+	fi
 fi
 echo "vm.sh: $VER exit $rc after ${total}s; log $LOG" >&2
 exit "$rc"

@@ -2,13 +2,23 @@
 # In-VM test runner (busybox sh, POSIX only): runs every
 # /saker/tests/t[0-9]*.sh in order, each in a fresh directory under /tmp,
 # with a timeout, and judges each by its exit status (0 pass, 77 skip, else
-# fail) and by the kernel log it caused. See docs/conventions.md.
+# fail) and by the kernel log it caused. See docs/conventions.md and
+# docs/testing.md.
 #   SAKER_TEST_TIMEOUT  seconds per test (300)
 #   SAKER_ONLY          space-separated test names to run instead of all
+#                       (in this order, whatever their group)
+#   SAKER_GROUP         multi: only the tests without the tag line
+#                       "# saker-vm: tcg-single"; single: only the tagged ones;
+#                       all (default): every test
+#   SAKER_SUITE         directory of the tests (default: this one; lib.sh stays here)
 #   SAKER_VERBOSE=1     print every test's output, not only failures'
+# Prints "SAKER-TEST: PLAN names..." first and "SAKER-TEST: START name" before
+# each test, so that the host knows which test a kernel fault killed and
+# which ones are left to run in a new VM (scripts/vm-tests.sh).
 set -u
 
 TESTDIR=$(cd "$(dirname "$0")" && pwd)
+SUITE=${SAKER_SUITE:-$TESTDIR}
 # lib.sh finds itself through SAKER_TESTS.
 SAKER_TESTS=$TESTDIR
 export SAKER_TESTS
@@ -29,6 +39,7 @@ run_one() {
 	sidfile=$dir.sid
 	note=""
 	dmesg -c >/dev/null 2>&1
+	echo "SAKER-TEST: START $name"
 	start=$(date +%s)
 	# setsid: the test and everything it starts share one session we can
 	# clean up. busybox timeout runs the test in this same process.
@@ -97,23 +108,47 @@ kill_session_id() {
 	done
 }
 
+# in_group FILE: FILE belongs to SAKER_GROUP.
+in_group() {
+	if grep -q '^# saker-vm: tcg-single$' "$1"; then
+		tagged=single
+	else
+		tagged=multi
+	fi
+	case ${SAKER_GROUP:-all} in
+		all) return 0 ;;
+		multi | single) [ "$tagged" = "$SAKER_GROUP" ] ;;
+		*) return 1 ;;
+	esac
+}
+
+case ${SAKER_GROUP:-all} in
+	all | multi | single) ;;
+	*)
+		echo "SAKER-TEST: FAIL run.sh (SAKER_GROUP=$SAKER_GROUP: want all, multi or single)"
+		echo "SAKER-TEST-SUMMARY: passed=0 failed=1 skipped=0"
+		exit 1
+		;;
+esac
+plan=
 if [ -n "${SAKER_ONLY:-}" ]; then
 	# shellcheck disable=SC2086 # a list of names
-	set -- $SAKER_ONLY
-	for n in "$@"; do
-		t="$TESTDIR/${n%.sh}.sh"
-		if [ -f "$t" ]; then
-			run_one "$t"
-		else
-			echo "SAKER-TEST: FAIL ${n%.sh} (no such test)"
-			failed=$((failed + 1))
-		fi
-	done
+	for n in $SAKER_ONLY; do plan="$plan ${n%.sh}"; done
 else
-	for t in "$TESTDIR"/t[0-9]*.sh; do
-		[ -f "$t" ] && run_one "$t"
+	for t in "$SUITE"/t[0-9]*.sh; do
+		[ -f "$t" ] && in_group "$t" && plan="$plan $(basename "$t" .sh)"
 	done
 fi
+echo "SAKER-TEST: PLAN${plan}"
+for n in $plan; do
+	t="$SUITE/$n.sh"
+	if [ -f "$t" ]; then
+		run_one "$t"
+	else
+		echo "SAKER-TEST: FAIL $n (no such test)"
+		failed=$((failed + 1))
+	fi
+done
 
 echo "SAKER-TEST-SUMMARY: passed=$passed failed=$failed skipped=$skipped"
 [ "$failed" -eq 0 ]
