@@ -12,6 +12,7 @@
 #include <linux/poll.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 
@@ -39,6 +40,7 @@ static int saker_open(struct inode *inode, struct file *f)
 	/* No producer runs while inactive (see saker_release). */
 	saker_rings_reset(d);
 	d->reader_tgid = current->tgid;
+	d->open_missed_base = saker_open_missed();
 	/* Hooks that see active also see the reset rings and reader_tgid. */
 	smp_store_release(&d->active, true);
 	return nonseekable_open(inode, f);
@@ -57,6 +59,13 @@ static int saker_release(struct inode *inode, struct file *f)
 	return 0;
 }
 
+/* Input bytes this ABI does not define must be zero: they may mean something later. */
+static bool saker_info_input_clean(const struct saker_info *in)
+{
+	return !memchr_inv((const u8 *)in + sizeof(in->abi_version), 0,
+			   sizeof(*in) - sizeof(in->abi_version));
+}
+
 static long saker_ioctl_info(struct saker_reader *rd, void __user *arg)
 {
 	struct saker_dev *d = &saker_dev;
@@ -70,6 +79,8 @@ static long saker_ioctl_info(struct saker_reader *rd, void __user *arg)
 			return -EFAULT;
 		return -EPROTO;
 	}
+	if (!saker_info_input_clean(&info))
+		return -EINVAL;
 
 	memset(&info, 0, sizeof(info));
 	info.abi_version = SAKER_ABI_VERSION;
@@ -77,9 +88,12 @@ static long saker_ioctl_info(struct saker_reader *rd, void __user *arg)
 	info.ring_size = d->ring_size;
 	info.hdr_size = PAGE_SIZE;
 	info.map_size = PAGE_SIZE + d->ring_size;
-	info.open_missed = saker_open_missed();
+	info.open_missed = saker_open_missed() - d->open_missed_base;
 	info.wakeup_bytes = d->wakeup_bytes;
 	info.latency_ms = d->latency_ms;
+	info.share_pct = d->share_pct;
+	info.features = saker_features();
+	info.open_maxactive = saker_open_active();
 	strscpy(info.open_probe, saker_open_probe_name(),
 		sizeof(info.open_probe));
 	if (copy_to_user(arg, &info, sizeof(info)))
@@ -102,6 +116,8 @@ static long saker_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 			return -EPROTO;
 		if (copy_from_user(&c, uarg, sizeof(c)))
 			return -EFAULT;
+		if (c.reserved)
+			return -EINVAL;
 		return saker_ring_consume(&saker_dev, c.ring, c.tail);
 	default:
 		return -ENOTTY;
@@ -118,7 +134,7 @@ static int saker_mmap(struct file *f, struct vm_area_struct *vma)
 
 	if (!rd->handshake)
 		return -EPROTO;
-	if (vma->vm_flags & VM_WRITE)
+	if (vma->vm_flags & (VM_WRITE | VM_EXEC))
 		return -EPERM;
 	if (vma->vm_end - vma->vm_start != map_size ||
 	    vma->vm_pgoff % ring_pages)
@@ -127,8 +143,8 @@ static int saker_mmap(struct file *f, struct vm_area_struct *vma)
 	if (ring >= d->nr_rings)
 		return -EINVAL;
 
-	/* The reader may never write: no mprotect(PROT_WRITE) later either. */
-	saker_vma_clear_flags(vma, VM_MAYWRITE);
+	/* Never writable nor executable: no mprotect() later either. */
+	saker_vma_clear_flags(vma, VM_MAYWRITE | VM_MAYEXEC);
 	return remap_vmalloc_range(vma, d->rings[ring].base, 0);
 }
 

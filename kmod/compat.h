@@ -12,6 +12,25 @@
 #include <linux/ns_common.h>
 #include <linux/nsproxy.h>
 
+/*
+ * On PREEMPT_RT, spinlocks sleep, and the hooks run with preemption off
+ * and read state that only such locks protect (a task's controlling tty
+ * under siglock, the cgroup path under kernfs_rename_lock, d_path()'s
+ * fallback under rename_lock). Refuse to build rather than sleep in
+ * atomic context; dkms.conf excludes these kernels (BUILD_EXCLUSIVE_CONFIG).
+ */
+#ifdef CONFIG_PREEMPT_RT
+#error "saker does not support PREEMPT_RT kernels: its probes would take sleeping locks (see docs/architecture.md)"
+#endif
+
+#ifndef CONFIG_X86_64
+#error "saker supports x86_64 only: its syscall tables and the open probe's arguments are checked there"
+#endif
+
+#if !defined(CONFIG_KPROBES) || !defined(CONFIG_KRETPROBES) || !defined(CONFIG_TRACEPOINTS)
+#error "saker needs CONFIG_KPROBES, CONFIG_KRETPROBES and CONFIG_TRACEPOINTS"
+#endif
+
 /* vm_flags became read-only behind accessors in 6.3. */
 #ifdef SAKER_HAVE_VM_FLAGS_CLEAR
 #define saker_vma_clear_flags(vma, f)	vm_flags_clear(vma, f)

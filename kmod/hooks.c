@@ -1,10 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Where saker attaches: the sched_process_{exec,fork,exit} tracepoints and
- * a kretprobe on the kernel's one open path (see compat.h for its names).
- * Probing that function rather than the open syscalls is what makes
- * io_uring's IORING_OP_OPENAT and exec's image open visible, and it gives
- * the struct file whose d_path is the absolute, resolved name.
+ * Where saker attaches (docs/architecture.md says why each):
+ *   sched_process_exec, sched_process_fork   tracepoints
+ *   exit: sched_process_exit when it passes group_dead (6.16+), else a
+ *     kprobe on taskstats_exit(), which gets it from do_exit(); else the
+ *     tracepoint alone, where group_dead can only be estimated
+ *   fd_install(), kprobe: every successful open syscall, with its exact fd;
+ *     a plain kprobe holds no state across the open, so opens that sleep
+ *     (a FIFO, a slow filesystem) cannot exhaust it
+ *   the kernel's one open function (compat.h names it), kretprobe: failed
+ *     opens with their errno, and the opens that never reach fd_install()
+ *     (io_uring, exec's image open). Its pool of in-flight opens can be
+ *     exhausted by sleeping opens; misses are counted per reader.
+ * Every callback's type is checked against the kernel's prototype at
+ * compile time: a mismatch would trap on a CFI kernel.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -12,9 +21,12 @@
 #include <linux/tracepoint.h>
 #include <linux/sched.h>
 #include <linux/err.h>
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/namei.h>
 #include <linux/cpumask.h>
+#include <linux/taskstats_kern.h>
+#include <trace/events/sched.h>
 
 #include "saker.h"
 #include "compat.h"
@@ -33,22 +45,38 @@ static void saker_on_fork(void *data, struct task_struct *parent,
 	saker_record_fork(parent, child);
 }
 
+#ifdef SAKER_HAVE_TP_EXIT_GROUP_DEAD
+static void saker_on_exit(void *data, struct task_struct *p, bool group_dead)
+{
+	saker_record_exit(p, group_dead);
+}
+#else
 static void saker_on_exit(void *data, struct task_struct *p)
 {
-	saker_record_exit(p);
+	saker_record_exit(p, -1);
 }
+#endif
+
+/* Type checks only: sizeof() does not evaluate the call. */
+static_assert(sizeof(register_trace_sched_process_exec(saker_on_exec, NULL)));
+static_assert(sizeof(register_trace_sched_process_fork(saker_on_fork, NULL)));
+static_assert(sizeof(register_trace_sched_process_exit(saker_on_exit, NULL)));
+static_assert(__same_type(&fd_install, void (*)(unsigned int, struct file *)));
 
 struct saker_tracepoint {
 	const char *name;
 	void *probe;
 	struct tracepoint *tp;
+	bool wanted;
 	bool registered;
 };
 
-static struct saker_tracepoint saker_tps[] = {
-	{ .name = "sched_process_exec", .probe = saker_on_exec },
-	{ .name = "sched_process_fork", .probe = saker_on_fork },
-	{ .name = "sched_process_exit", .probe = saker_on_exit },
+enum { SAKER_TP_EXEC, SAKER_TP_FORK, SAKER_TP_EXIT, SAKER_TP_COUNT };
+
+static struct saker_tracepoint saker_tps[SAKER_TP_COUNT] = {
+	[SAKER_TP_EXEC] = { .name = "sched_process_exec", .probe = saker_on_exec },
+	[SAKER_TP_FORK] = { .name = "sched_process_fork", .probe = saker_on_fork },
+	[SAKER_TP_EXIT] = { .name = "sched_process_exit", .probe = saker_on_exit },
 };
 
 static void saker_find_tracepoint(struct tracepoint *tp, void *priv)
@@ -81,6 +109,8 @@ static int saker_tracepoints_add(void)
 
 	for_each_kernel_tracepoint(saker_find_tracepoint, NULL);
 	for (i = 0; i < ARRAY_SIZE(saker_tps); i++) {
+		if (!saker_tps[i].wanted)
+			continue;
 		if (!saker_tps[i].tp) {
 			pr_err("tracepoint %s not found in this kernel\n",
 			       saker_tps[i].name);
@@ -103,6 +133,67 @@ remove_tracepoints:
 	return err;
 }
 
+/* do_exit() passes group_dead here; the tracepoint gets it only on 6.16+. */
+static int saker_taskstats_exit_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct task_struct *p =
+		(struct task_struct *)regs_get_kernel_argument(regs, 0);
+
+	saker_record_exit(p, !!(int)regs_get_kernel_argument(regs, 1));
+	return 0;
+}
+
+static struct kprobe saker_exit_probe = {
+	.symbol_name = "taskstats_exit",
+	.pre_handler = saker_taskstats_exit_pre,
+};
+
+static bool saker_exit_probed;
+
+#if defined(CONFIG_TASKSTATS) && !defined(SAKER_HAVE_TP_EXIT_GROUP_DEAD)
+static_assert(__same_type(&taskstats_exit, void (*)(struct task_struct *, int)));
+
+static void saker_exit_probe_add(void)
+{
+	int err = register_kprobe(&saker_exit_probe);
+
+	if (err) {
+		pr_warn("cannot probe taskstats_exit (%d): exits through the tracepoint, group_dead estimated\n",
+			err);
+		return;
+	}
+	saker_exit_probed = true;
+}
+#else
+static void saker_exit_probe_add(void)
+{
+}
+#endif
+
+static void saker_exit_probe_remove(void)
+{
+	if (saker_exit_probed)
+		unregister_kprobe(&saker_exit_probe);
+	saker_exit_probed = false;
+}
+
+/* Successful open syscalls: fd and file are the ones the task gets. */
+static int saker_fd_install_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	if (!saker_should_record(current))
+		return 0;
+	saker_record_open_fd((unsigned int)regs_get_kernel_argument(regs, 0),
+			     (struct file *)regs_get_kernel_argument(regs, 1));
+	return 0;
+}
+
+static struct kprobe saker_fd_probe = {
+	.symbol_name = "fd_install",
+	.pre_handler = saker_fd_install_pre,
+};
+
+static bool saker_fd_probed;
+
 /*
  * Entry: note what the return side cannot see any more. Returning non-zero
  * skips the return handler, so tasks saker ignores cost one check only.
@@ -120,7 +211,8 @@ static int saker_open_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	ctx->open_flag = op->open_flag;
 	ctx->mode = op->mode;
 	ctx->lookup_flags = op->lookup_flags;
-	saker_open_ctx_fill(ctx);
+	ctx->syscall_nr = saker_current_syscall();
+	ctx->call = saker_call_of(ctx->syscall_nr, in_compat_syscall());
 	return 0;
 }
 
@@ -130,12 +222,16 @@ static int saker_open_return(struct kretprobe_instance *ri,
 	struct saker_open_ctx *ctx = (struct saker_open_ctx *)ri->data;
 	struct file *ret = (struct file *)regs_return_value(regs);
 
-	/* io_uring retries a cached-only lookup that failed: not an event. */
-	if (IS_ERR(ret) && PTR_ERR(ret) == -EAGAIN &&
-	    (ctx->lookup_flags & LOOKUP_CACHED))
+	if (!saker_should_record(current))
 		return 0;
-	if (saker_should_record(current))
-		saker_record_open(ctx, ret);
+	if (IS_ERR(ret)) {
+		/* io_uring retries a cached-only lookup that failed: not an event. */
+		if (PTR_ERR(ret) == -EAGAIN && (ctx->lookup_flags & LOOKUP_CACHED))
+			return 0;
+	} else if (saker_is_open_call(ctx->call)) {
+		return 0;	/* fd_install() records it, with its fd */
+	}
+	saker_record_open(ctx, ret);
 	return 0;
 }
 
@@ -156,7 +252,7 @@ static int saker_open_probe_add(void)
 
 	/* Opens sleep inside the probed function: many can be in flight. */
 	saker_open_probe.maxactive = saker_open_maxactive ?:
-		max_t(unsigned int, 128, 16 * num_possible_cpus());
+		max_t(unsigned int, 1024, 64 * num_possible_cpus());
 	for (i = 0; i < ARRAY_SIZE(saker_open_names); i++) {
 		saker_open_probe.kp.symbol_name = saker_open_names[i];
 		saker_open_probe.kp.addr = NULL;
@@ -176,9 +272,30 @@ const char *saker_open_probe_name(void)
 	return saker_open_name ?: "";
 }
 
+/* Since load; chardev.c subtracts what was missed before the reader. */
 u64 saker_open_missed(void)
 {
-	return (u64)saker_open_probe.nmissed + saker_open_probe.kp.nmissed;
+	return (u64)(unsigned int)READ_ONCE(saker_open_probe.nmissed) +
+	       READ_ONCE(saker_open_probe.kp.nmissed);
+}
+
+unsigned int saker_open_active(void)
+{
+	return saker_open_probe.maxactive;
+}
+
+u64 saker_features(void)
+{
+	u64 f = 0;
+
+#ifdef SAKER_HAVE_TP_EXIT_GROUP_DEAD
+	f |= SAKER_FEAT_EXIT_GROUP_DEAD;
+#endif
+	if (saker_exit_probed)
+		f |= SAKER_FEAT_EXIT_GROUP_DEAD;
+	if (saker_fd_probed)
+		f |= SAKER_FEAT_OPEN_FD;
+	return f;
 }
 
 int saker_hooks_init(void)
@@ -188,11 +305,26 @@ int saker_hooks_init(void)
 	err = saker_open_probe_add();
 	if (err)
 		return err;
+	err = register_kprobe(&saker_fd_probe);
+	if (err) {
+		pr_err("cannot probe fd_install: %d\n", err);
+		goto remove_open_probe;
+	}
+	saker_fd_probed = true;
+	saker_exit_probe_add();
+
+	saker_tps[SAKER_TP_EXEC].wanted = true;
+	saker_tps[SAKER_TP_FORK].wanted = true;
+	saker_tps[SAKER_TP_EXIT].wanted = !saker_exit_probed;
 	err = saker_tracepoints_add();
 	if (err)
-		goto remove_open_probe;
+		goto remove_exit_probe;
 	return 0;
 
+remove_exit_probe:
+	saker_exit_probe_remove();
+	unregister_kprobe(&saker_fd_probe);
+	saker_fd_probed = false;
 remove_open_probe:
 	unregister_kretprobe(&saker_open_probe);
 	saker_open_name = NULL;
@@ -202,6 +334,9 @@ remove_open_probe:
 void saker_hooks_exit(void)
 {
 	saker_tracepoints_remove();
+	saker_exit_probe_remove();
+	unregister_kprobe(&saker_fd_probe);
+	saker_fd_probed = false;
 	unregister_kretprobe(&saker_open_probe);
 	saker_open_name = NULL;
 }

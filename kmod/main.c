@@ -10,8 +10,10 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/log2.h>
+#include <linux/math64.h>
 
 #include "saker.h"
+#include "compat.h"
 
 static unsigned int ring_kb = 4096;
 module_param(ring_kb, uint, 0444);
@@ -25,8 +27,12 @@ static unsigned int latency_ms = 10;
 module_param(latency_ms, uint, 0444);
 MODULE_PARM_DESC(latency_ms, "Wake the reader at most this many ms after an event (default 10)");
 
+static unsigned int share_pct = 75;
+module_param(share_pct, uint, 0444);
+MODULE_PARM_DESC(share_pct, "Percent of a ring that records of tasks other than host root may fill (default 75; 100: no limit)");
+
 module_param_named(open_maxactive, saker_open_maxactive, uint, 0444);
-MODULE_PARM_DESC(open_maxactive, "Opens tracked at once by the kretprobe (default: 16 per CPU, at least 128)");
+MODULE_PARM_DESC(open_maxactive, "Opens the open kretprobe follows at once, for failed and io_uring opens (default: 64 per CPU, at least 1024)");
 
 struct saker_dev saker_dev;
 
@@ -55,7 +61,13 @@ static int __init saker_check_params(void)
 		       latency_ms);
 		return -EINVAL;
 	}
+	if (share_pct < 25 || share_pct > 100) {
+		pr_err("share_pct=%u: must be between 25 and 100\n", share_pct);
+		return -EINVAL;
+	}
 	saker_dev.ring_size = size;
+	saker_dev.share_pct = share_pct;
+	saker_dev.share_bytes = div_u64(size * share_pct, 100);
 	saker_dev.wakeup_bytes = wakeup_kb ? (u64)wakeup_kb * 1024 : size / 4;
 	saker_dev.latency_ms = latency_ms;
 	return 0;

@@ -1,40 +1,38 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Building records in probe context: preemption is off, nothing may sleep,
- * user memory is read only with the _nofault copies and no reference that
- * could need a sleeping put is taken (paths are resolved under RCU).
- * Each record is built in this CPU's scratch area, then copied into the
- * CPU's ring in one piece, so a ring never holds a torn record.
+ * user memory is read only with the _nofault copies, and the only
+ * reference taken (a dirfd's file) is dropped with fput(), which defers
+ * the release. Each record is built in this CPU's scratch area, then
+ * copied into the CPU's ring in one piece, so a ring never holds a torn
+ * record.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/binfmts.h>
 #include <linux/cgroup.h>
 #include <linux/compat.h>
-#include <linux/cred.h>
 #include <linux/dcache.h>
 #include <linux/err.h>
+#include <linux/fcntl.h>
 #include <linux/fdtable.h>
+#include <linux/file.h>
 #include <linux/fs.h>
-#include <linux/fs_struct.h>
-#include <linux/ipc_namespace.h>
 #include <linux/kdev_t.h>
 #include <linux/kernfs.h>
 #include <linux/major.h>
-#include <linux/net.h>
 #include <linux/mm.h>
+#include <linux/mount.h>
+#include <linux/net.h>
 #include <linux/percpu.h>
 #include <linux/pid_namespace.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
-#include <linux/slab.h>
-#include <linux/tty.h>
-#include <linux/tty_driver.h>
+#include <linux/sched/task_stack.h>
 #include <linux/uaccess.h>
-#include <linux/utsname.h>
 #include <linux/vmalloc.h>
-#include <net/net_namespace.h>
 #include <net/sock.h>
+#include <linux/openat2.h>
 #include <asm/syscall.h>
 
 #include "saker.h"
@@ -79,27 +77,17 @@ bool saker_should_record(struct task_struct *t)
 	       t->tgid != READ_ONCE(saker_dev.reader_tgid);
 }
 
-static void saker_drop_fault(void)
-{
-	struct saker_ring_hdr *h = saker_dev.rings[smp_processor_id()].hdr;
-
-	WRITE_ONCE(h->drops_fault, h->drops_fault + 1);
-}
-
 /* Claim this CPU's scratch area, or count a re-entry and give up. */
 static struct saker_cpu *saker_enter(void)
 {
 	struct saker_cpu *c = this_cpu_read(saker_cpus);
 
 	if (unlikely(!c)) {
-		saker_drop_fault();
+		saker_ring_count(SAKER_CNT(drops_fault));
 		return NULL;
 	}
 	if (unlikely(c->busy)) {
-		struct saker_ring_hdr *h =
-			saker_dev.rings[smp_processor_id()].hdr;
-
-		WRITE_ONCE(h->reentries, h->reentries + 1);
+		saker_ring_count(SAKER_CNT(reentries));
 		return NULL;
 	}
 	c->busy = 1;
@@ -117,7 +105,7 @@ static void saker_leave(struct saker_cpu *c)
 struct saker_rec {
 	u8 *buf;
 	u32 len;
-	bool truncated;
+	bool truncated;		/* the last string put was cut */
 };
 
 static void *saker_rec_start(struct saker_rec *r, struct saker_cpu *c,
@@ -127,22 +115,29 @@ static void *saker_rec_start(struct saker_rec *r, struct saker_cpu *c,
 
 	memset(c->rec, 0, sizeof(*h) + fixed);
 	h->type = type;
+	h->body_len = fixed;
 	r->buf = c->rec;
 	r->len = sizeof(*h) + fixed;
 	r->truncated = false;
 	return h + 1;
 }
 
-/* Append up to max bytes of s; returns how many were written. */
+/*
+ * Append up to max bytes of s (its last ones if tail); returns how many
+ * were written and sets r->truncated when s was cut.
+ */
 static u16 saker_rec_put(struct saker_rec *r, const void *s, size_t n,
-			 size_t max)
+			 size_t max, bool tail)
 {
+	size_t room = SAKER_REC_MAX - SAKER_REC_ALIGN - r->len;
+
+	r->truncated = false;
+	if (max > room)
+		max = room;
 	if (n > max) {
+		if (tail)
+			s = (const u8 *)s + (n - max);
 		n = max;
-		r->truncated = true;
-	}
-	if (n > SAKER_REC_MAX - SAKER_REC_ALIGN - r->len) {
-		n = SAKER_REC_MAX - SAKER_REC_ALIGN - r->len;
 		r->truncated = true;
 	}
 	memcpy(r->buf + r->len, s, n);
@@ -153,51 +148,32 @@ static u16 saker_rec_put(struct saker_rec *r, const void *s, size_t n,
 static void saker_rec_emit(struct saker_rec *r)
 {
 	struct saker_rec_hdr *h = (struct saker_rec_hdr *)r->buf;
+	const struct saker_task *t = (const struct saker_task *)(h + 1);
 	u32 len = ALIGN(r->len, SAKER_REC_ALIGN);
 
 	memset(r->buf + r->len, 0, len - r->len);
 	h->len = len;
-	saker_ring_write(&saker_dev.rings[smp_processor_id()], r->buf, len);
+	saker_ring_write(&saker_dev.rings[smp_processor_id()], r->buf, len,
+			 saker_task_privileged(t));
 }
 
-/* Absolute path of a struct path, into the CPU's d_path workspace. */
-static const char *saker_path(struct saker_cpu *c, const struct path *p,
-			      size_t *len)
-{
-	char *s = d_path(p, c->path, sizeof(c->path));
-
-	if (IS_ERR(s))
-		return NULL;
-	*len = c->path + sizeof(c->path) - 1 - s;
-	return s;
-}
-
+/* A path string, or its tail; *cut is set if it is not the whole path. */
 static u16 saker_rec_put_path(struct saker_rec *r, struct saker_cpu *c,
-			      const struct path *p)
+			      const struct path *p, bool *cut)
 {
+	bool truncated = false;
+	const char *s;
 	size_t len;
-	const char *s = saker_path(c, p, &len);
+	u16 n;
 
+	s = saker_path(c->path, sizeof(c->path), p, &len, &truncated);
 	if (!s) {
-		r->truncated = true;
+		*cut = true;
 		return 0;
 	}
-	return saker_rec_put(r, s, len, SAKER_PATH_MAX);
-}
-
-/* The cwd without taking references: the caller holds rcu_read_lock(). */
-static bool saker_task_pwd(struct task_struct *p, struct path *pwd)
-{
-	struct fs_struct *fs = p->fs;
-	unsigned int seq;
-
-	if (!fs)
-		return false;
-	do {
-		seq = saker_fs_seq_begin(fs);
-		*pwd = fs->pwd;
-	} while (saker_fs_seq_retry(fs, seq));
-	return pwd->dentry && pwd->mnt;
+	n = saker_rec_put(r, s, len, SAKER_PATH_MAX, true);
+	*cut = truncated || r->truncated;
+	return n;
 }
 
 static bool saker_is_tty_major(unsigned int major)
@@ -206,137 +182,6 @@ static bool saker_is_tty_major(unsigned int major)
 	       major == PTY_SLAVE_MAJOR ||
 	       (major >= UNIX98_PTY_SLAVE_MAJOR &&
 		major < UNIX98_PTY_SLAVE_MAJOR + UNIX98_PTY_MAJOR_COUNT);
-}
-
-static void saker_fill_tty(struct saker_task *t, struct task_struct *p)
-{
-	struct sighand_struct *sighand = p->sighand;
-	struct tty_struct *tty;
-	unsigned long flags;
-
-	if (!sighand)
-		return;
-	/* signal->tty changes under siglock (see get_current_tty()). */
-	spin_lock_irqsave(&sighand->siglock, flags);
-	tty = p->signal->tty;
-	if (tty && tty->driver) {
-		unsigned int major = tty->driver->major;
-
-		t->tty_dev = new_encode_dev(MKDEV(major, tty->driver->minor_start) +
-					    tty->index);
-		t->flags |= SAKER_TASK_HAS_TTY;
-		/* The pts driver calls its lines "ptsN"; users know pts/N. */
-		if (major >= UNIX98_PTY_SLAVE_MAJOR &&
-		    major < UNIX98_PTY_SLAVE_MAJOR + UNIX98_PTY_MAJOR_COUNT)
-			snprintf(t->tty_name, sizeof(t->tty_name), "pts/%d",
-				 tty->index);
-		else
-			strscpy(t->tty_name, tty->name, sizeof(t->tty_name));
-	}
-	spin_unlock_irqrestore(&sighand->siglock, flags);
-}
-
-static void saker_fill_ns(struct saker_task *t, struct task_struct *p,
-			  const struct cred *cred)
-{
-	struct pid_namespace *pidns = task_active_pid_ns(p);
-	struct nsproxy *nsp = p->nsproxy;
-
-	t->ns[SAKER_NS_USER] = cred->user_ns->ns.inum;
-	t->ns[SAKER_NS_PID] = pidns ? pidns->ns.inum : 0;
-	if (!nsp)
-		return;
-	t->ns[SAKER_NS_MNT] = saker_mnt_ns_inum(nsp);
-	t->ns[SAKER_NS_NET] = nsp->net_ns ? nsp->net_ns->ns.inum : 0;
-	t->ns[SAKER_NS_UTS] = nsp->uts_ns ? nsp->uts_ns->ns.inum : 0;
-	t->ns[SAKER_NS_IPC] = nsp->ipc_ns ? nsp->ipc_ns->ns.inum : 0;
-	t->ns[SAKER_NS_CGROUP] = nsp->cgroup_ns ? nsp->cgroup_ns->ns.inum : 0;
-}
-
-static void saker_fill_task(struct saker_task *t, struct task_struct *p)
-{
-	struct pid_namespace *pidns;
-	struct task_struct *parent;
-	const struct cred *cred;
-
-	t->ts_ns = ktime_get_ns();
-	t->cpu = smp_processor_id();
-	t->tid = p->pid;
-	t->pid = p->tgid;
-
-	rcu_read_lock();
-	parent = rcu_dereference(p->real_parent);
-	t->ppid = parent ? parent->tgid : 0;
-	pidns = task_active_pid_ns(p);
-	if (pidns) {
-		t->vtid = task_pid_nr_ns(p, pidns);
-		t->vpid = task_tgid_nr_ns(p, pidns);
-	}
-	t->sid = task_session_nr_ns(p, &init_pid_ns);
-	if (p->signal && p->signal->leader)
-		t->flags |= SAKER_TASK_SESSION_LEADER;
-
-	cred = __task_cred(p);
-	t->uid = from_kuid_munged(&init_user_ns, cred->uid);
-	t->gid = from_kgid_munged(&init_user_ns, cred->gid);
-	t->euid = from_kuid_munged(&init_user_ns, cred->euid);
-	t->egid = from_kgid_munged(&init_user_ns, cred->egid);
-#ifdef CONFIG_AUDIT
-	t->loginuid = from_kuid(&init_user_ns, p->loginuid);
-#else
-	t->loginuid = (u32)-1;
-#endif
-	saker_fill_ns(t, p, cred);
-	t->cgroup_id = cgroup_id(task_dfl_cgroup(p));
-	rcu_read_unlock();
-
-	if (p->flags & PF_IO_WORKER)
-		t->flags |= SAKER_TASK_IO_WORKER;
-	if (p == current && in_compat_syscall())
-		t->flags |= SAKER_TASK_COMPAT;
-	strscpy_pad(t->comm, p->comm, sizeof(t->comm));
-	saker_fill_tty(t, p);
-}
-
-/* Map the current syscall to an architecture-neutral saker_call. */
-static u16 saker_call_of(int nr)
-{
-	if (nr < 0)
-		return SAKER_CALL_NONE;
-	if (in_compat_syscall())
-		return SAKER_CALL_OTHER;
-	switch (nr) {
-#ifdef __NR_open
-	case __NR_open:			return SAKER_CALL_OPEN;
-#endif
-#ifdef __NR_creat
-	case __NR_creat:		return SAKER_CALL_CREAT;
-#endif
-#ifdef __NR_uselib
-	case __NR_uselib:		return SAKER_CALL_USELIB;
-#endif
-	case __NR_openat:		return SAKER_CALL_OPENAT;
-	case __NR_openat2:		return SAKER_CALL_OPENAT2;
-	case __NR_open_by_handle_at:	return SAKER_CALL_OPEN_BY_HANDLE_AT;
-	case __NR_execve:		return SAKER_CALL_EXECVE;
-	case __NR_execveat:		return SAKER_CALL_EXECVEAT;
-	case __NR_io_uring_enter:	return SAKER_CALL_IO_URING;
-	default:			return SAKER_CALL_OTHER;
-	}
-}
-
-static int saker_current_syscall(void)
-{
-	/* An io_uring worker's registers are its creator's, not a syscall. */
-	if (current->flags & PF_IO_WORKER)
-		return -1;
-	return syscall_get_nr(current, task_pt_regs(current));
-}
-
-void saker_open_ctx_fill(struct saker_open_ctx *ctx)
-{
-	ctx->syscall_nr = saker_current_syscall();
-	ctx->call = saker_call_of(ctx->syscall_nr);
 }
 
 static u8 saker_fd_kind(struct file *f)
@@ -363,6 +208,7 @@ static u8 saker_fd_kind(struct file *f)
 	return SAKER_FD_OTHER;
 }
 
+/* The exec'ing task is alone in its files after de_thread(): no race. */
 static void saker_fill_fd_kinds(u8 kind[3], struct task_struct *p)
 {
 	struct files_struct *files = p->files;
@@ -414,23 +260,49 @@ static u16 saker_rec_put_args(struct saker_rec *r, struct saker_exec *e,
 	return n;
 }
 
+/*
+ * The cgroup v2 path. kernfs_path() returns the full length on some
+ * kernels and the truncated one on others (6.8+), so a result that fills
+ * the buffer is taken as cut.
+ */
 static u16 saker_rec_put_cgroup(struct saker_rec *r, struct saker_cpu *c,
-				struct task_struct *p)
+				struct task_struct *p, bool *cut)
 {
 	struct cgroup *cgrp;
 	int len;
+	u16 n;
 
 	rcu_read_lock();
 	cgrp = task_dfl_cgroup(p);
 	len = kernfs_path(cgrp->kn, c->path, sizeof(c->path));
 	rcu_read_unlock();
-	if (len < 0)
+	if (len < 0) {
+		*cut = true;
 		return 0;
-	if (len >= sizeof(c->path)) {
-		r->truncated = true;
-		len = strnlen(c->path, sizeof(c->path));
 	}
-	return saker_rec_put(r, c->path, len, SAKER_PATH_MAX);
+	*cut = len >= sizeof(c->path) - 1;
+	if (*cut)
+		len = strnlen(c->path, sizeof(c->path));
+	n = saker_rec_put(r, c->path, len, SAKER_PATH_MAX, false);
+	*cut |= r->truncated;
+	return n;
+}
+
+/* Identity of the binary, and what its name cannot be trusted to say. */
+static void saker_fill_exe(struct saker_exec *e, struct file *exe)
+{
+	struct dentry *d = exe->f_path.dentry;
+	struct inode *inode = file_inode(exe);
+
+	e->exe_ino = inode->i_ino;
+	e->exe_dev = new_encode_dev(inode->i_sb->s_dev);
+	e->exe_nlink = READ_ONCE(inode->i_nlink);
+	if (d_unlinked(d) || !e->exe_nlink)
+		e->flags |= SAKER_EXEC_EXE_DELETED;
+	/* memfd_create() files live on an internal shmem/hugetlbfs mount. */
+	if ((inode->i_sb->s_flags & SB_KERNMOUNT) &&
+	    !strncmp(READ_ONCE(d->d_name.name), "memfd:", 6))
+		e->flags |= SAKER_EXEC_EXE_MEMFD;
 }
 
 void saker_record_exec(struct task_struct *p, struct linux_binprm *bprm)
@@ -439,8 +311,8 @@ void saker_record_exec(struct task_struct *p, struct linux_binprm *bprm)
 	struct saker_exec *e;
 	struct saker_cpu *c;
 	struct saker_rec r;
-	struct file *exe;
 	struct path pwd;
+	bool cut;
 
 	if (!saker_should_record(p))
 		return;
@@ -451,34 +323,43 @@ void saker_record_exec(struct task_struct *p, struct linux_binprm *bprm)
 	e = saker_rec_start(&r, c, SAKER_REC_EXEC, sizeof(*e));
 	saker_fill_task(&e->task, p);
 	e->syscall_nr = saker_current_syscall();
-	e->call = saker_call_of(e->syscall_nr);
+	e->call = saker_call_of(e->syscall_nr,
+				e->task.flags & SAKER_TASK_COMPAT);
 	saker_fill_fd_kinds(e->fd_kind, p);
 
 	rcu_read_lock();
 	parent = rcu_dereference(p->real_parent);
 	if (parent && task_active_pid_ns(parent) != task_active_pid_ns(p))
 		e->flags |= SAKER_EXEC_PARENT_OTHER_PIDNS;
+	rcu_read_unlock();
 
 	e->filename_len = saker_rec_put(&r, bprm->filename,
-					strlen(bprm->filename), SAKER_PATH_MAX);
-	/* The binary really run: for a #! script, its interpreter. */
-	exe = p->mm ? rcu_dereference(p->mm->exe_file) : NULL;
-	if (!exe)
-		exe = bprm->file;
-	if (exe)
-		e->exe_len = saker_rec_put_path(&r, c, &exe->f_path);
+					strlen(bprm->filename), SAKER_PATH_MAX,
+					true);
+	if (r.truncated)
+		e->flags |= SAKER_EXEC_FILENAME_TRUNCATED;
+
+	/* The binary really run (for a #! script, its interpreter): exec holds it. */
+	saker_fill_exe(e, bprm->file);
+	rcu_read_lock();
+	e->exe_len = saker_rec_put_path(&r, c, &bprm->file->f_path, &cut);
 	rcu_read_unlock();
+	if (cut)
+		e->flags |= SAKER_EXEC_EXE_TRUNCATED;
 
 	e->args_len = saker_rec_put_args(&r, e, p->mm);
 
 	rcu_read_lock();
+	cut = true;
 	if (saker_task_pwd(p, &pwd))
-		e->cwd_len = saker_rec_put_path(&r, c, &pwd);
+		e->cwd_len = saker_rec_put_path(&r, c, &pwd, &cut);
 	rcu_read_unlock();
+	if (cut)
+		e->flags |= SAKER_EXEC_CWD_TRUNCATED;
 
-	e->cgroup_len = saker_rec_put_cgroup(&r, c, p);
-	if (r.truncated)
-		e->flags |= SAKER_EXEC_PATH_TRUNCATED;
+	e->cgroup_len = saker_rec_put_cgroup(&r, c, p, &cut);
+	if (cut)
+		e->flags |= SAKER_EXEC_CGROUP_TRUNCATED;
 	saker_rec_emit(&r);
 	saker_leave(c);
 }
@@ -503,7 +384,13 @@ void saker_record_fork(struct task_struct *parent, struct task_struct *child)
 	saker_leave(c);
 }
 
-void saker_record_exit(struct task_struct *p)
+/*
+ * group_dead: 1 or 0 as do_exit() decided it, or -1 where the hook cannot
+ * see it; then signal->live is read, which another thread exiting at the
+ * same time may already have brought to zero (documented, and
+ * SAKER_FEAT_EXIT_GROUP_DEAD is not set).
+ */
+void saker_record_exit(struct task_struct *p, int group_dead)
 {
 	struct saker_exit *x;
 	struct saker_cpu *c;
@@ -517,82 +404,93 @@ void saker_record_exit(struct task_struct *p)
 	x = saker_rec_start(&r, c, SAKER_REC_EXIT, sizeof(*x));
 	saker_fill_task(&x->task, p);
 	x->exit_code = p->exit_code;
-	/* do_exit() has already dropped this thread from signal->live. */
-	if (p->signal && !atomic_read(&p->signal->live))
+	if (group_dead < 0)
+		group_dead = p->signal && !atomic_read(&p->signal->live);
+	if (group_dead)
 		x->flags |= SAKER_EXIT_GROUP_DEAD;
 	saker_rec_emit(&r);
 	saker_leave(c);
 }
 
-/*
- * The fd an open will be installed at: the syscall reserved it before the
- * probed function ran, as next_fd - 1. Only a single-threaded process is
- * sure not to have a sibling reserving one at the same time; otherwise the
- * fd is reported unknown rather than possibly wrong.
- */
-static int saker_reserved_fd(void)
+/* Absolute path of an open file into the record; flags set on o. */
+static void saker_rec_put_file(struct saker_rec *r, struct saker_cpu *c,
+			       struct saker_open *o, struct file *f)
 {
-	struct files_struct *files = current->files;
-	struct fdtable *fdt;
-	unsigned int fd;
-	int ret = -1;
+	struct inode *inode = file_inode(f);
+	bool cut;
 
-	if (!files || atomic_read(&current->signal->live) != 1)
-		return -1;
-	fd = READ_ONCE(files->next_fd);
-	if (!fd)
-		return -1;
-	fd--;
+	o->ino = inode->i_ino;
+	o->dev = new_encode_dev(inode->i_sb->s_dev);
+	if (f->f_mode & FMODE_CREATED)
+		o->flags |= SAKER_OPEN_CREATED;
 	rcu_read_lock();
-	fdt = files_fdtable(files);
-	if (fd < fdt->max_fds && test_bit(fd, fdt->open_fds) &&
-	    !rcu_access_pointer(fdt->fd[fd]))
-		ret = fd;
+	o->path_len = saker_rec_put_path(r, c, &f->f_path, &cut);
 	rcu_read_unlock();
-	return ret;
+	if (cut)
+		o->flags |= SAKER_OPEN_PATH_TRUNCATED;
 }
 
-/* A failed open's name, made absolute against the cwd or the dirfd. */
+/*
+ * A failed open's name, made absolute against the cwd or the dirfd. The
+ * dirfd's file is looked up with a reference: a sibling thread may close
+ * it meanwhile.
+ */
 static u16 saker_rec_put_failed_name(struct saker_rec *r, struct saker_cpu *c,
-				     const struct saker_open_ctx *ctx)
+				     const struct saker_open_ctx *ctx,
+				     bool *cut)
 {
 	const char *name = ctx->name ? ctx->name->name : NULL;
-	size_t n, len = 0;
+	struct file *dir = NULL;
 	const char *base = NULL;
-	struct path dir;
-	struct file *f;
+	bool base_cut = false;
+	struct path pwd;
+	size_t n, len = 0;
 	u16 total = 0;
 
+	*cut = false;
 	if (!name)
 		return 0;
 	n = strnlen(name, SAKER_PATH_MAX);
+	if (name[0] != '/' && ctx->dfd != AT_FDCWD && ctx->dfd >= 0)
+		dir = fget_raw(ctx->dfd);
 	rcu_read_lock();
-	if (name[0] != '/') {
-		if (ctx->dfd == AT_FDCWD) {
-			if (saker_task_pwd(current, &dir))
-				base = saker_path(c, &dir, &len);
-		} else if (current->files && ctx->dfd >= 0) {
-			f = files_lookup_fd_raw(current->files, ctx->dfd);
-			if (f)
-				base = saker_path(c, &f->f_path, &len);
-		}
+	if (name[0] != '/' && ctx->dfd == AT_FDCWD) {
+		if (saker_task_pwd(current, &pwd))
+			base = saker_path(c->path, sizeof(c->path), &pwd, &len,
+					  &base_cut);
+	} else if (dir) {
+		base = saker_path(c->path, sizeof(c->path), &dir->f_path,
+				  &len, &base_cut);
+	}
+	/* The name is the part that says what was asked for: it goes whole. */
+	if (base && len + 1 + n > SAKER_PATH_MAX) {
+		base = NULL;
+		base_cut = true;
 	}
 	if (base) {
-		total = saker_rec_put(r, base, len, SAKER_PATH_MAX);
+		total = saker_rec_put(r, base, len, SAKER_PATH_MAX, true);
 		if (len != 1)	/* the root dir "/" needs no separator */
-			total += saker_rec_put(r, "/", 1,
-					       SAKER_PATH_MAX - total);
+			total += saker_rec_put(r, "/", 1, 1, false);
 	}
 	rcu_read_unlock();
-	total += saker_rec_put(r, name, n, SAKER_PATH_MAX - total);
+	if (dir)
+		fput(dir);
+	total += saker_rec_put(r, name, n, SAKER_PATH_MAX - total, true);
+	*cut = base_cut || r->truncated;
 	return total;
 }
 
+/*
+ * From the open probe's return: failed opens, and successful ones that do
+ * not end in fd_install() (exec's image open, io_uring, kernel-internal
+ * opens on behalf of a task).
+ */
 void saker_record_open(const struct saker_open_ctx *ctx, struct file *ret)
 {
 	struct saker_open *o;
 	struct saker_cpu *c;
 	struct saker_rec r;
+	bool cut;
 
 	c = saker_enter();
 	if (!c)
@@ -603,36 +501,91 @@ void saker_record_open(const struct saker_open_ctx *ctx, struct file *ret)
 	o->call = ctx->call;
 	o->open_flags = ctx->open_flag & VALID_OPEN_FLAGS;
 	o->mode = ctx->mode & S_IALLUGO;	/* the kernel adds S_IFREG */
+	o->fd = -1;
 	if (ctx->open_flag & __FMODE_EXEC)
 		o->flags |= SAKER_OPEN_EXEC;
 
 	if (IS_ERR(ret)) {
-		o->fd = -1;
 		o->err = -PTR_ERR(ret);
 		o->flags |= SAKER_OPEN_PATH_NAME;
-		o->path_len = saker_rec_put_failed_name(&r, c, ctx);
+		o->path_len = saker_rec_put_failed_name(&r, c, ctx, &cut);
+		if (cut)
+			o->flags |= SAKER_OPEN_PATH_TRUNCATED;
 	} else {
-		struct inode *inode = file_inode(ret);
-
-		o->ino = inode->i_ino;
-		o->dev = new_encode_dev(inode->i_sb->s_dev);
-		o->fd = -1;
-		if (!(o->flags & SAKER_OPEN_EXEC)) {
-			o->fd = saker_reserved_fd();
-			if (o->fd < 0)
-				o->flags |= SAKER_OPEN_FD_UNKNOWN;
-		}
-		rcu_read_lock();
-		o->path_len = saker_rec_put_path(&r, c, &ret->f_path);
-		rcu_read_unlock();
-		if (!o->path_len) {
-			/* d_path failed (too long): keep the name as given. */
-			o->flags |= SAKER_OPEN_PATH_NAME;
-			o->path_len = saker_rec_put_failed_name(&r, c, ctx);
-		}
+		/* io_uring may install into its fixed table: fd not known. */
+		if (!(o->flags & SAKER_OPEN_EXEC))
+			o->flags |= SAKER_OPEN_FD_UNKNOWN;
+		saker_rec_put_file(&r, c, o, ret);
 	}
-	if (r.truncated)
-		o->flags |= SAKER_OPEN_PATH_TRUNCATED;
+	saker_rec_emit(&r);
+	saker_leave(c);
+}
+
+/* Flags and mode as the task passed them to its open syscall. */
+static void saker_open_args(struct saker_open *o)
+{
+	struct pt_regs *regs = task_pt_regs(current);
+	unsigned long a[6];
+	struct open_how how;
+
+	syscall_get_arguments(current, regs, a);
+	switch (o->call) {
+	case SAKER_CALL_OPEN:
+		o->open_flags = a[1];
+		o->mode = a[2];
+		break;
+	case SAKER_CALL_OPENAT:
+		o->open_flags = a[2];
+		o->mode = a[3];
+		break;
+	case SAKER_CALL_CREAT:
+		o->open_flags = O_CREAT | O_WRONLY | O_TRUNC;
+		o->mode = a[1];
+		break;
+	case SAKER_CALL_OPENAT2:
+		/* The syscall has just copied it: it is in memory. */
+		if (a[3] >= OPEN_HOW_SIZE_VER0 &&
+		    !copy_from_user_nofault(&how, (const void __user *)a[2],
+					    sizeof(how))) {
+			o->open_flags = how.flags;
+			o->mode = how.mode;
+		}
+		break;
+	case SAKER_CALL_OPEN_BY_HANDLE_AT:
+		o->open_flags = a[2];
+		break;
+	}
+	o->open_flags &= VALID_OPEN_FLAGS;
+	o->mode &= S_IALLUGO;
+}
+
+/*
+ * From fd_install() in an open syscall: the open succeeded and fd is the
+ * descriptor it gets, exactly (no guess, whoever shares the fd table).
+ * Needs no in-flight state, so sleeping opens cannot exhaust it.
+ */
+void saker_record_open_fd(unsigned int fd, struct file *file)
+{
+	struct saker_open *o;
+	struct saker_cpu *c;
+	struct saker_rec r;
+	int nr;
+	u16 call;
+
+	nr = saker_current_syscall();
+	call = saker_call_of(nr, in_compat_syscall());
+	if (!saker_is_open_call(call))
+		return;
+	c = saker_enter();
+	if (!c)
+		return;
+	o = saker_rec_start(&r, c, SAKER_REC_OPEN, sizeof(*o));
+	saker_fill_task(&o->task, current);
+	o->syscall_nr = nr;
+	o->call = call;
+	o->fd = fd;
+	saker_open_args(o);
+	saker_rec_put_file(&r, c, o, file);
 	saker_rec_emit(&r);
 	saker_leave(c);
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Per-CPU rings: allocation, the producer side and reader wakeups.
+ * Per-CPU rings: allocation, the producer side, the fair share of
+ * unprivileged records, and reader wakeups.
  *
  * The memory-ordering contract between this producer and the reader is
  * written once, in uapi/saker.h; the P1..P3 / C3 marks below refer to it.
@@ -64,25 +65,63 @@ void saker_rings_reset(struct saker_dev *d)
 		memset(d->rings[i].hdr, 0, sizeof(struct saker_ring_hdr));
 }
 
+/* 2: some ring is at the watermark, 1: some ring holds bytes, 0: empty. */
+static int saker_rings_fill(struct saker_dev *d)
+{
+	bool data = false;
+	unsigned int i;
+
+	for (i = 0; i < d->nr_rings; i++) {
+		struct saker_ring_hdr *h = d->rings[i].hdr;
+		u64 used = READ_ONCE(h->head) - READ_ONCE(h->tail);
+
+		if (used >= d->wakeup_bytes)
+			return 2;
+		data |= used != 0;
+	}
+	return data;
+}
+
 /*
- * Readable for poll(): a wakeup is owed (latency expired or watermark
- * crossed) or a ring is above the watermark. A ring with a few bytes
- * below it is not readable yet, so a busy reader drains in batches
- * instead of returning to the kernel for every record.
+ * Readable for poll(): a ring is above the watermark, or a wakeup is owed
+ * (latency expired or watermark crossed) and some ring still holds bytes.
+ * A wakeup owed for bytes the reader has already consumed is settled here,
+ * so a latency timer that fires after a drain cannot leave the device
+ * readable with nothing to read (an idle reader would spin). A ring with a
+ * few bytes below the watermark is not readable until the latency timer
+ * fires, so a busy reader drains in batches.
  */
 bool saker_rings_ready(struct saker_dev *d)
 {
-	unsigned int i;
+	int fill = saker_rings_fill(d);
 
-	if (test_bit(SAKER_F_READY, &d->flags))
+	if (fill == 2)
 		return true;
-	for (i = 0; i < d->nr_rings; i++) {
-		struct saker_ring_hdr *h = d->rings[i].hdr;
+	if (!test_bit(SAKER_F_READY, &d->flags))
+		return false;
+	if (fill)
+		return true;
+	/*
+	 * Owed, but nothing left to read: settle it. Looked at again after the
+	 * clear, so that a timer that set it for a record published meanwhile
+	 * is not lost.
+	 */
+	clear_bit(SAKER_F_READY, &d->flags);
+	/* Orders the clear before the second look at head (see above). */
+	smp_mb__after_atomic();
+	if (!saker_rings_fill(d))
+		return false;
+	set_bit(SAKER_F_READY, &d->flags);
+	return true;
+}
 
-		if (READ_ONCE(h->head) - READ_ONCE(h->tail) >= d->wakeup_bytes)
-			return true;
-	}
-	return false;
+/* Count one lost record in this CPU's ring header (producer-only field). */
+void saker_ring_count(size_t counter_offset)
+{
+	struct saker_ring_hdr *h = saker_dev.rings[smp_processor_id()].hdr;
+	u64 *c = (u64 *)((u8 *)h + counter_offset);
+
+	WRITE_ONCE(*c, *c + 1);
 }
 
 /* Wakeups never happen in the hook itself: it may hold scheduler locks. */
@@ -90,6 +129,8 @@ static void saker_wake_fn(struct irq_work *w)
 {
 	struct saker_dev *d = container_of(w, struct saker_dev, wake_work);
 
+	/* Records before the flag: pairs with saker_rings_ready()'s barrier. */
+	smp_mb__before_atomic();
 	set_bit(SAKER_F_READY, &d->flags);
 	wake_up_interruptible(&d->wq);
 }
@@ -109,6 +150,8 @@ static void saker_latency_fn(struct work_struct *w)
 
 	/* Cleared first, so an event after this point re-arms the timer. */
 	clear_bit(SAKER_F_LATENCY_ARMED, &d->flags);
+	/* Records before the flag: pairs with saker_rings_ready()'s barrier. */
+	smp_mb__before_atomic();
 	set_bit(SAKER_F_READY, &d->flags);
 	wake_up_interruptible(&d->wq);
 }
@@ -142,9 +185,12 @@ static void saker_ring_kick(struct saker_dev *d, u64 before, u64 after)
 
 /*
  * Copy one finished record (len a multiple of 8) into the ring, or drop it
- * and count the drop. Never blocks, never overwrites unread bytes.
+ * and count the drop. Never blocks, never overwrites unread bytes. Records
+ * of unprivileged tasks may only fill the ring up to share_bytes, so that
+ * a flood by one user leaves room for the host's root activity.
  */
-bool saker_ring_write(struct saker_ring *r, const void *rec, u32 len)
+bool saker_ring_write(struct saker_ring *r, const void *rec, u32 len,
+		      bool privileged)
 {
 	struct saker_ring_hdr *h = r->hdr;
 	u64 size = saker_dev.ring_size;
@@ -153,9 +199,14 @@ bool saker_ring_write(struct saker_ring *r, const void *rec, u32 len)
 	u64 tail = smp_load_acquire(&h->tail);
 	u64 off = head & (size - 1);
 	u64 pad = off + len > size ? size - off : 0;
+	u64 limit = privileged ? size : saker_dev.share_bytes;
 
 	if (size - (head - tail) < pad + len) {
 		WRITE_ONCE(h->drops_full, h->drops_full + 1);
+		return false;
+	}
+	if (head - tail + pad + len > limit) {
+		WRITE_ONCE(h->drops_share, h->drops_share + 1);
 		return false;
 	}
 	if (pad) {
@@ -163,7 +214,7 @@ bool saker_ring_write(struct saker_ring *r, const void *rec, u32 len)
 
 		p->len = pad;
 		p->type = SAKER_REC_PAD;
-		p->reserved = 0;
+		p->body_len = 0;
 		off = 0;
 	}
 	memcpy(r->data + off, rec, len);			/* P2 */
@@ -188,7 +239,7 @@ int saker_ring_consume(struct saker_dev *d, u32 ring, u64 tail)
 	    tail & (SAKER_REC_ALIGN - 1))
 		return -EINVAL;
 	h = d->rings[ring].hdr;
-	/* The reader is draining: the wakeup it was owed is paid. */
+	/* The reader is draining (or acknowledging): the wakeup is paid. */
 	clear_bit(SAKER_F_READY, &d->flags);
 	do {
 		old = READ_ONCE(h->tail);

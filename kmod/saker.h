@@ -2,10 +2,12 @@
 /*
  * saker: module-internal interfaces between the subsystems:
  *   main.c     parameters, load and unload order
- *   ring.c     per-CPU rings, the producer side, wakeups
+ *   ring.c     per-CPU rings, the producer side, fair share, wakeups
  *   chardev.c  /dev/saker: open, ioctl, mmap, poll
- *   hooks.c    tracepoints and the open kretprobe
- *   record.c   building records from a task in probe context
+ *   hooks.c    where saker attaches: tracepoints, kprobes, the kretprobe
+ *   task.c     the task block every record starts with
+ *   path.c     paths in probe context: d_path, or the tail that fits
+ *   record.c   building exec, fork, exit and open records
  */
 #ifndef SAKER_H
 #define SAKER_H
@@ -22,6 +24,7 @@ struct task_struct;
 struct linux_binprm;
 struct file;
 struct filename;
+struct path;
 
 /* Scratch for the largest record, plus its alignment padding. */
 #define SAKER_REC_MAX	(SAKER_REC_LEN_MAX + SAKER_REC_ALIGN)
@@ -44,11 +47,14 @@ struct saker_dev {
 	unsigned int nr_rings;
 	u64 ring_size;			/* power of two */
 	u64 wakeup_bytes;
+	u64 share_bytes;		/* fill limit for unprivileged records */
 	unsigned int latency_ms;
+	unsigned int share_pct;
 
 	bool active;			/* a reader is attached: record */
 	pid_t reader_tgid;		/* never record the reader itself */
 	atomic_t opened;		/* exclusive open */
+	u64 open_missed_base;		/* probe misses before this reader */
 
 	wait_queue_head_t wq;
 	struct irq_work wake_work;	/* wake the reader now */
@@ -69,8 +75,13 @@ void saker_rings_reset(struct saker_dev *d);
 void saker_wakeup_init(struct saker_dev *d);
 void saker_wakeup_stop(struct saker_dev *d);
 bool saker_rings_ready(struct saker_dev *d);
-bool saker_ring_write(struct saker_ring *r, const void *rec, u32 len);
+bool saker_ring_write(struct saker_ring *r, const void *rec, u32 len,
+		      bool privileged);
 int saker_ring_consume(struct saker_dev *d, u32 ring, u64 tail);
+void saker_ring_count(size_t counter_offset);
+
+/* Count a loss on this CPU's ring: saker_ring_count(SAKER_CNT(reentries)). */
+#define SAKER_CNT(field)	offsetof(struct saker_ring_hdr, field)
 
 /* chardev.c */
 int saker_chardev_init(void);
@@ -81,7 +92,22 @@ int saker_hooks_init(void);
 void saker_hooks_exit(void);
 const char *saker_open_probe_name(void);
 u64 saker_open_missed(void);
+u64 saker_features(void);
+unsigned int saker_open_active(void);
 extern unsigned int saker_open_maxactive;
+
+/* task.c: the task block, in probe context (preemption off). */
+struct saker_task;
+void saker_fill_task(struct saker_task *t, struct task_struct *p);
+bool saker_task_privileged(const struct saker_task *t);
+u16 saker_call_of(int nr, bool compat);
+int saker_current_syscall(void);
+bool saker_is_open_call(u16 call);
+
+/* path.c */
+const char *saker_path(char *buf, size_t size, const struct path *p,
+		       size_t *len, bool *truncated);
+bool saker_task_pwd(struct task_struct *p, struct path *pwd);
 
 /* record.c: called from the hooks in probe context (preemption off). */
 struct saker_open_ctx {
@@ -97,10 +123,10 @@ struct saker_open_ctx {
 int saker_records_init(void);
 void saker_records_exit(void);
 bool saker_should_record(struct task_struct *t);
-void saker_open_ctx_fill(struct saker_open_ctx *ctx);
 void saker_record_exec(struct task_struct *p, struct linux_binprm *bprm);
 void saker_record_fork(struct task_struct *parent, struct task_struct *child);
-void saker_record_exit(struct task_struct *p);
+void saker_record_exit(struct task_struct *p, int group_dead);
 void saker_record_open(const struct saker_open_ctx *ctx, struct file *ret);
+void saker_record_open_fd(unsigned int fd, struct file *file);
 
 #endif /* SAKER_H */

@@ -12,29 +12,11 @@
 
 #define REC_HDR_LEN sizeof(struct saker_rec_hdr)
 
-static size_t round_up8(size_t n)
-{
-	return (n + SAKER_REC_ALIGN - 1) & ~(size_t)(SAKER_REC_ALIGN - 1);
-}
-
-/* Largest record of each known type, from the ABI's string bounds. */
-static size_t max_rec_len(unsigned int type)
-{
-	switch (type) {
-	case SAKER_REC_EXEC:
-		return round_up8(REC_HDR_LEN + sizeof(struct saker_exec) +
-				 4 * SAKER_PATH_MAX + SAKER_ARGS_MAX);
-	case SAKER_REC_OPEN:
-		return round_up8(REC_HDR_LEN + sizeof(struct saker_open) +
-				 SAKER_PATH_MAX);
-	case SAKER_REC_FORK:
-		return round_up8(REC_HDR_LEN + sizeof(struct saker_fork));
-	case SAKER_REC_EXIT:
-		return round_up8(REC_HDR_LEN + sizeof(struct saker_exit));
-	}
-	return SIZE_MAX;
-}
-
+/*
+ * Fixed part of each known type as this reader knows it. A newer module
+ * may write a longer one (appended fields, body_len says how long); the
+ * strings follow body_len, not this size.
+ */
 static size_t fixed_len(unsigned int type)
 {
 	switch (type) {
@@ -49,6 +31,21 @@ static size_t fixed_len(unsigned int type)
 	}
 	return 0;
 }
+
+/* Most string bytes a record of each known type can carry. */
+static size_t strings_max(unsigned int type)
+{
+	switch (type) {
+	case SAKER_REC_EXEC:
+		return 4 * SAKER_PATH_MAX + SAKER_ARGS_MAX;
+	case SAKER_REC_OPEN:
+		return SAKER_PATH_MAX;
+	}
+	return 0;
+}
+
+/* A fixed part may grow, but never past a page: a sanity bound. */
+#define BODY_LEN_MAX 4096
 
 static int fail(const char **err, const char *why, int res)
 {
@@ -66,11 +63,11 @@ static struct saker_str take(const unsigned char **cur, size_t len)
 	return s;
 }
 
-static int decode_exec(const unsigned char *body, size_t room,
-		       struct saker_event *ev, const char **err)
+static int decode_exec(const unsigned char *body, size_t body_len,
+		       size_t room, struct saker_event *ev, const char **err)
 {
 	const struct saker_exec *x = (const void *)body;
-	const unsigned char *cur = body + sizeof(*x);
+	const unsigned char *cur = body + body_len;
 	/* Each length is read once: the checks hold for what is used. */
 	size_t filename_len = x->filename_len, exe_len = x->exe_len;
 	size_t args_len = x->args_len, cwd_len = x->cwd_len;
@@ -92,11 +89,11 @@ static int decode_exec(const unsigned char *body, size_t room,
 	return SAKER_DECODE_EVENT;
 }
 
-static int decode_open(const unsigned char *body, size_t room,
-		       struct saker_event *ev, const char **err)
+static int decode_open(const unsigned char *body, size_t body_len,
+		       size_t room, struct saker_event *ev, const char **err)
 {
 	const struct saker_open *o = (const void *)body;
-	const unsigned char *cur = body + sizeof(*o);
+	const unsigned char *cur = body + body_len;
 	size_t path_len = o->path_len;
 
 	if (path_len > room)
@@ -113,7 +110,7 @@ int saker_decode(const void *buf, size_t avail, struct saker_event *ev,
 	const struct saker_rec_hdr *h = buf;
 	const unsigned char *body = (const unsigned char *)buf + REC_HDR_LEN;
 	const struct saker_task *task;
-	size_t len, fixed, room;
+	size_t len, fixed, body_len, room;
 	unsigned int type;
 	int ret;
 
@@ -133,6 +130,7 @@ int saker_decode(const void *buf, size_t avail, struct saker_event *ev,
 		return fail(err, "record length not a multiple of 8",
 			    SAKER_DECODE_CORRUPT);
 
+	body_len = h->body_len;
 	fixed = fixed_len(type);
 	if (!fixed) {
 		/* PAD or a type from a newer ABI: skip it by its length. */
@@ -142,10 +140,16 @@ int saker_decode(const void *buf, size_t avail, struct saker_event *ev,
 		*consumed = len;
 		return SAKER_DECODE_SKIP;
 	}
-	if (len < REC_HDR_LEN + fixed)
+	if (body_len < fixed)
+		return fail(err, "fixed part shorter than this reader's",
+			    SAKER_DECODE_CORRUPT);
+	if (body_len > BODY_LEN_MAX || body_len % SAKER_REC_ALIGN)
+		return fail(err, "impossible fixed part length",
+			    SAKER_DECODE_CORRUPT);
+	if (len < REC_HDR_LEN + body_len)
 		return fail(err, "record shorter than its fixed part",
 			    SAKER_DECODE_CORRUPT);
-	if (len > max_rec_len(type))
+	if (len - REC_HDR_LEN - body_len > strings_max(type) + SAKER_REC_ALIGN)
 		return fail(err, "record longer than its type allows",
 			    SAKER_DECODE_CORRUPT);
 	if (len > avail)
@@ -164,13 +168,13 @@ int saker_decode(const void *buf, size_t avail, struct saker_event *ev,
 	ev->type = type;
 	ev->rec_len = len;
 	ev->task = task;
-	room = len - REC_HDR_LEN - fixed;
+	room = len - REC_HDR_LEN - body_len;
 	switch (type) {
 	case SAKER_REC_EXEC:
-		ret = decode_exec(body, room, ev, err);
+		ret = decode_exec(body, body_len, room, ev, err);
 		break;
 	case SAKER_REC_OPEN:
-		ret = decode_open(body, room, ev, err);
+		ret = decode_open(body, body_len, room, ev, err);
 		break;
 	case SAKER_REC_FORK:
 		ev->fork = (const void *)body;

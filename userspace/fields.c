@@ -481,8 +481,8 @@ static int extract_proc(struct saker_evctx *cx, unsigned int id, int arg,
 	case F_PROC_IS_EXE_FROM_MEMFD:
 		if (cx_image(cx, &iv))
 			return -ENOENT;
-		return num_out(v, (iv.exe.len >= 7 && !memcmp(iv.exe.p, "/memfd:", 7)) ||
-			       (iv.exe.len >= 6 && !memcmp(iv.exe.p, "memfd:", 6)));
+		/* The kernel tells; a name alone could be any file's. */
+		return num_out(v, !!(iv.exec_flags & SAKER_EXEC_EXE_MEMFD));
 	case F_PROC_PNAME:
 		p = ancestor(cx, 1);
 		return p ? cstr_out(v, p->comm) : -ENOENT;

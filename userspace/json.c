@@ -156,6 +156,7 @@ static void put_task(json_t *o, const struct saker_event *ev, bool *bad)
 	put(o, "tty", has_tty ? char_array(t->tty_name, sizeof(t->tty_name)) :
 				json_null(), bad);
 	put(o, "io_worker", json_boolean(t->flags & SAKER_TASK_IO_WORKER), bad);
+	put(o, "compat", json_boolean(t->flags & SAKER_TASK_COMPAT), bad);
 	put(o, "ns", ns_object(t), bad);
 	put(o, "cgroup_id", json_integer((json_int_t)t->cgroup_id), bad);
 	put(o, "comm", char_array(t->comm, sizeof(t->comm)), bad);
@@ -197,6 +198,19 @@ static void put_exec(json_t *o, const struct saker_event *ev, bool *bad)
 	    json_boolean(x->flags & SAKER_EXEC_ARGS_TRUNCATED), bad);
 	put(o, "cwd", str_view(ev->cwd), bad);
 	put(o, "cgroup", str_view(ev->cgroup), bad);
+	put(o, "filename_truncated",
+	    json_boolean(x->flags & SAKER_EXEC_FILENAME_TRUNCATED), bad);
+	put(o, "exe_truncated",
+	    json_boolean(x->flags & SAKER_EXEC_EXE_TRUNCATED), bad);
+	put(o, "cwd_truncated",
+	    json_boolean(x->flags & SAKER_EXEC_CWD_TRUNCATED), bad);
+	put(o, "cgroup_truncated",
+	    json_boolean(x->flags & SAKER_EXEC_CGROUP_TRUNCATED), bad);
+	put(o, "exe_deleted", json_boolean(x->flags & SAKER_EXEC_EXE_DELETED), bad);
+	put(o, "exe_memfd", json_boolean(x->flags & SAKER_EXEC_EXE_MEMFD), bad);
+	put(o, "exe_ino", json_integer((json_int_t)x->exe_ino), bad);
+	put(o, "exe_dev", json_integer(x->exe_dev), bad);
+	put(o, "exe_nlink", json_integer(x->exe_nlink), bad);
 	put(o, "parent_other_pidns",
 	    json_boolean(x->flags & SAKER_EXEC_PARENT_OTHER_PIDNS), bad);
 	put(o, "stdin", json_string(saker_fd_kind_name(x->fd_kind[0])), bad);
@@ -221,6 +235,7 @@ static void put_open(json_t *o, const struct saker_event *ev, bool *bad)
 	    json_boolean(op->flags & SAKER_OPEN_PATH_NAME), bad);
 	put(o, "path_truncated",
 	    json_boolean(op->flags & SAKER_OPEN_PATH_TRUNCATED), bad);
+	put(o, "created", json_boolean(op->flags & SAKER_OPEN_CREATED), bad);
 	put(o, "ino", json_integer((json_int_t)op->ino), bad);
 	put(o, "dev", json_integer(op->dev), bad);
 }
@@ -272,6 +287,7 @@ static json_t *ring_object(uint32_t i, const struct saker_ring_counters *c)
 	put(o, "drops_full", json_integer((json_int_t)c->drops_full), &bad);
 	put(o, "drops_fault", json_integer((json_int_t)c->drops_fault), &bad);
 	put(o, "reentries", json_integer((json_int_t)c->reentries), &bad);
+	put(o, "drops_share", json_integer((json_int_t)c->drops_share), &bad);
 	if (bad) {
 		json_decref(o);
 		return NULL;

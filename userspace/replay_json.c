@@ -273,6 +273,30 @@ static void store_meta(json_t *o, struct saker_meta_store *ms)
 	saker_meta_store_put(ms, id, &m);
 }
 
+/* The exec flags sakerctl trace writes as booleans (docs/conventions.md). */
+static uint32_t exec_flags(json_t *o)
+{
+	static const struct {
+		const char *key;
+		uint32_t flag;
+	} keys[] = {
+		{ "args_truncated", SAKER_EXEC_ARGS_TRUNCATED },
+		{ "filename_truncated", SAKER_EXEC_FILENAME_TRUNCATED },
+		{ "exe_truncated", SAKER_EXEC_EXE_TRUNCATED },
+		{ "cwd_truncated", SAKER_EXEC_CWD_TRUNCATED },
+		{ "cgroup_truncated", SAKER_EXEC_CGROUP_TRUNCATED },
+		{ "exe_deleted", SAKER_EXEC_EXE_DELETED },
+		{ "exe_memfd", SAKER_EXEC_EXE_MEMFD },
+	};
+	uint32_t f = 0;
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (json_is_true(json_object_get(o, keys[i].key)))
+			f |= keys[i].flag;
+	return f;
+}
+
 long saker_json_to_record(const char *line, size_t len, void *buf, size_t size,
 			  struct saker_meta_store *ms, const char **err)
 {
@@ -304,13 +328,16 @@ long saker_json_to_record(const char *line, size_t len, void *buf, size_t size,
 		struct saker_exec *x = (void *)(b.p + b.len);
 
 		h->type = SAKER_REC_EXEC;
+		h->body_len = sizeof(*x);
 		fill_task(o, &x->task);
 		x->syscall_nr = syscall_nr(jstr(o, "syscall"));
 		x->call = call_of(jstr(o, "syscall"));
 		if (json_is_true(json_object_get(o, "parent_other_pidns")))
 			x->flags |= SAKER_EXEC_PARENT_OTHER_PIDNS;
-		if (json_is_true(json_object_get(o, "args_truncated")))
-			x->flags |= SAKER_EXEC_ARGS_TRUNCATED;
+		x->flags |= exec_flags(o);
+		x->exe_ino = jnum(o, "exe_ino");
+		x->exe_dev = (uint32_t)jnum(o, "exe_dev");
+		x->exe_nlink = (uint32_t)jnum(o, "exe_nlink");
 		x->fd_kind[0] = fd_kind(jstr(o, "stdin"));
 		x->fd_kind[1] = fd_kind(jstr(o, "stdout"));
 		x->fd_kind[2] = fd_kind(jstr(o, "stderr"));
@@ -326,6 +353,7 @@ long saker_json_to_record(const char *line, size_t len, void *buf, size_t size,
 		json_t *fd = json_object_get(o, "fd");
 
 		h->type = SAKER_REC_OPEN;
+		h->body_len = sizeof(*op);
 		fill_task(o, &op->task);
 		op->syscall_nr = syscall_nr(jstr(o, "syscall"));
 		op->call = call_of(jstr(o, "syscall"));
@@ -341,12 +369,17 @@ long saker_json_to_record(const char *line, size_t len, void *buf, size_t size,
 			op->flags |= SAKER_OPEN_EXEC;
 		if (json_is_true(json_object_get(o, "path_from_name")))
 			op->flags |= SAKER_OPEN_PATH_NAME;
+		if (json_is_true(json_object_get(o, "path_truncated")))
+			op->flags |= SAKER_OPEN_PATH_TRUNCATED;
+		if (json_is_true(json_object_get(o, "created")))
+			op->flags |= SAKER_OPEN_CREATED;
 		b.len += sizeof(*op);
 		op->path_len = put_str(&b, jstr(o, "path"), SAKER_PATH_MAX);
 	} else if (!strcmp(type, "fork")) {
 		struct saker_fork *f = (void *)(b.p + b.len);
 
 		h->type = SAKER_REC_FORK;
+		h->body_len = sizeof(*f);
 		fill_task(o, &f->task);
 		f->parent_tid = (uint32_t)jnum(o, "parent_tid");
 		if (json_is_true(json_object_get(o, "thread")))
@@ -356,6 +389,7 @@ long saker_json_to_record(const char *line, size_t len, void *buf, size_t size,
 		struct saker_exit *x = (void *)(b.p + b.len);
 
 		h->type = SAKER_REC_EXIT;
+		h->body_len = sizeof(*x);
 		fill_task(o, &x->task);
 		x->exit_code = (int32_t)jnum(o, "exit_code");
 		if (json_is_true(json_object_get(o, "group_dead")))

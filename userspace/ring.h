@@ -24,12 +24,13 @@ struct saker_ring_counters {
 	uint64_t drops_full;
 	uint64_t drops_fault;
 	uint64_t reentries;
+	uint64_t drops_share;	/* unprivileged records over their fair share */
 };
 
 struct saker_stats {
 	uint32_t nr_rings;
 	const struct saker_ring_counters *rings; /* nr_rings entries */
-	uint64_t open_missed;
+	uint64_t open_missed;	/* opens the kernel probe missed, this reader */
 	uint64_t records;	/* events handed to the callback */
 	uint64_t corrupt;	/* corrupt records (each skips its ring to head) */
 };

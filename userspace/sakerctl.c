@@ -496,6 +496,11 @@ static int cmd_info(int argc, char *argv[])
 	printf("open_missed   %" PRIu64 "\n", (uint64_t)in.open_missed);
 	printf("wakeup_bytes  %" PRIu64 "\n", (uint64_t)in.wakeup_bytes);
 	printf("latency_ms    %u\n", in.latency_ms);
+	printf("share_pct     %u\n", in.share_pct);
+	printf("open_maxactive %u\n", in.open_maxactive);
+	printf("features      0x%" PRIx64 "%s%s\n", (uint64_t)in.features,
+	       in.features & SAKER_FEAT_EXIT_GROUP_DEAD ? " exit_group_dead" : "",
+	       in.features & SAKER_FEAT_OPEN_FD ? " open_fd" : "");
 	printf("open_probe    %.*s\n",
 	       (int)strnlen(in.open_probe, sizeof(in.open_probe)),
 	       in.open_probe);

@@ -5,16 +5,20 @@
  * Device
  *   /dev/saker (0600, root). One reader at a time: a second open() fails
  *   with EBUSY. The reader must first call SAKER_IOC_INFO with
- *   info.abi_version = SAKER_ABI_VERSION; a mismatch fails with EPROTO, and
- *   mmap() before a successful handshake fails with EPROTO too.
+ *   info.abi_version = SAKER_ABI_VERSION and every other input byte zero;
+ *   a version mismatch fails with EPROTO (info.abi_version then holds the
+ *   module's), non-zero input bytes with EINVAL. mmap() before a successful
+ *   handshake fails with EPROTO. SAKER_IOC_INFO may be repeated at any
+ *   time to read the per-reader counters.
  *
  * Rings
- *   One ring per possible CPU (info.nr_rings). Ring i is mapped read-only by
- *   mmap(NULL, info.map_size, PROT_READ, MAP_SHARED, fd, i * info.map_size).
- *   The first info.hdr_size bytes are a struct saker_ring_hdr; the
+ *   One ring per possible CPU (info.nr_rings). Ring i is mapped read-only
+ *   and non-executable by mmap(NULL, info.map_size, PROT_READ, MAP_SHARED,
+ *   fd, i * info.map_size); PROT_WRITE or PROT_EXEC fail with EPERM. The
+ *   first info.hdr_size bytes are a struct saker_ring_hdr; the
  *   info.ring_size data bytes follow (a power of two). hdr_size and
- *   map_size are multiples of the page size. Positions (head,
- *   tail) are byte counts that only grow; the byte at position p lives at
+ *   map_size are multiples of the page size. Positions (head, tail) are
+ *   byte counts that only grow; the byte at position p lives at
  *   data[p & (ring_size - 1)].
  *
  *   Records are 8-byte aligned and never straddle the end of the data area:
@@ -38,41 +42,53 @@
  *   The reader never writes to the mapping (it is read-only); handing
  *   bytes back through the kernel lets the kernel check every tail.
  *   The producer never blocks and never overwrites unread data: a record
- *   that does not fit is dropped and counted in drops_full. Counters are
- *   written only by the producer (WRITE_ONCE) and may be read at any time.
+ *   that does not fit is dropped and counted (see struct saker_ring_hdr).
+ *   Counters are written only by the producer (WRITE_ONCE) and may be read
+ *   at any time.
+ *
+ * Fair share
+ *   Records of tasks that are not root of the host (euid 0 in the initial
+ *   pid namespace) may fill a ring only up to info.share_pct percent;
+ *   beyond it they are dropped and counted in drops_share, so that an
+ *   unprivileged flood (failed opens with long names, say) cannot make the
+ *   host's own root activity go unrecorded. The module parameter
+ *   share_pct sets it (100 turns the fair share off).
  *
  * Wakeups
- *   poll()/epoll report EPOLLIN when a ring holds wakeup_bytes (module
- *   parameter) or when latency_ms (module parameter) has passed since the
- *   first record the reader has not been woken for, whichever comes first;
- *   the next SAKER_IOC_CONSUME settles that wakeup. A ring holding a few
- *   bytes below the watermark is therefore not yet readable: a reader
- *   drains in batches, and sees every record within about latency_ms.
- *   Wakeups are deferred through irq_work: never from the scheduler
- *   tracepoints directly.
+ *   poll()/epoll report EPOLLIN when a ring holds info.wakeup_bytes, or
+ *   when info.latency_ms have passed since a record the reader has not
+ *   been woken for and some ring still holds unread bytes. A wakeup owed
+ *   is settled by the next SAKER_IOC_CONSUME (even one that does not move
+ *   the tail: a reader that keeps records in the ring acknowledges with
+ *   its current tail) or by a poll that finds every ring empty, so an idle
+ *   reader never spins. Wakeups are deferred through irq_work: never from
+ *   the hooks directly.
  *
  * Records
- *   struct saker_rec_hdr { len, type } then a body whose fixed part is the
- *   struct named for the type, followed by the variable strings it
- *   announces, in the order of its *_len fields, not NUL-terminated. len
- *   counts the header, the fixed part, the strings and the padding to a
- *   multiple of 8. Readers must skip types they do not know (by len) and
- *   must reject a record whose announced lengths exceed len.
- *   Fields named reserved are zero today; growth appends fields to the fixed
- *   parts and bumps SAKER_ABI_VERSION.
+ *   struct saker_rec_hdr { len, type, body_len } then a body whose fixed
+ *   part is the struct named for the type, body_len bytes long, followed
+ *   by the variable strings it announces, in the order of its *_len
+ *   fields, not NUL-terminated. len counts the header, the fixed part, the
+ *   strings and the padding to a multiple of 8. Readers must skip types
+ *   they do not know (by len), must find the strings at body_len (not at
+ *   their own sizeof), and must reject a record whose announced lengths
+ *   exceed len. Fields are only ever appended to a fixed part: a newer
+ *   module writes a larger body_len, which an older reader skips over.
+ *   Fields named reserved are zero today.
+ *
+ * Strings
+ *   A path that does not fit SAKER_PATH_MAX keeps its last components
+ *   (the end of the path, which names the file) and sets the field's
+ *   *_TRUNCATED flag; a path that could not be resolved at all is empty
+ *   and flagged too. argv keeps its first SAKER_ARGS_MAX bytes.
  */
 #ifndef _UAPI_SAKER_H
 #define _UAPI_SAKER_H
 
-#ifdef __KERNEL__
 #include <linux/types.h>
 #include <linux/ioctl.h>
-#else
-#include <linux/types.h>
-#include <sys/ioctl.h>
-#endif
 
-#define SAKER_ABI_VERSION	1
+#define SAKER_ABI_VERSION	2
 #define SAKER_DEVICE		"/dev/saker"
 #define SAKER_REC_ALIGN		8
 
@@ -107,7 +123,9 @@ enum saker_ns_index {
 
 /*
  * The call that led to an exec or open, independent of the architecture's
- * syscall numbers (the raw number is in syscall_nr as well).
+ * syscall numbers and of the syscall ABI (native or 32-bit compat). The
+ * raw number is in syscall_nr as well, in the table of the ABI that
+ * SAKER_TASK_COMPAT names.
  */
 enum saker_call {
 	SAKER_CALL_NONE = 0,	/* not in a syscall: io_uring worker, kernel */
@@ -138,7 +156,7 @@ enum saker_fd_kind {
 struct saker_rec_hdr {
 	__u32 len;		/* whole record, multiple of SAKER_REC_ALIGN */
 	__u16 type;		/* enum saker_rec_type */
-	__u16 reserved;
+	__u16 body_len;		/* fixed part of the body; 0 for PAD */
 };
 
 /* saker_task.flags */
@@ -177,11 +195,16 @@ struct saker_task {
 #define SAKER_EXEC_PARENT_OTHER_PIDNS	(1U << 0) /* entered a container */
 #define SAKER_EXEC_ARGS_TRUNCATED	(1U << 1)
 #define SAKER_EXEC_ARGS_FAULT		(1U << 2) /* argv not readable */
-#define SAKER_EXEC_PATH_TRUNCATED	(1U << 3) /* a path was cut */
+#define SAKER_EXEC_FILENAME_TRUNCATED	(1U << 3)
+#define SAKER_EXEC_EXE_TRUNCATED	(1U << 4) /* exe is a tail, or empty */
+#define SAKER_EXEC_CWD_TRUNCATED	(1U << 5) /* cwd is a tail, or empty */
+#define SAKER_EXEC_CGROUP_TRUNCATED	(1U << 6)
+#define SAKER_EXEC_EXE_DELETED		(1U << 7) /* the binary has no name left */
+#define SAKER_EXEC_EXE_MEMFD		(1U << 8) /* run from a memfd: fileless */
 
 struct saker_exec {
 	struct saker_task task;
-	__s32 syscall_nr;	/* native number, -1 if not from a syscall */
+	__s32 syscall_nr;	/* -1 if not from a syscall */
 	__u32 flags;		/* SAKER_EXEC_* */
 	__u32 argc;		/* arguments present in args (after a cut) */
 	__u8 fd_kind[3];	/* enum saker_fd_kind of fds 0, 1, 2 */
@@ -192,7 +215,10 @@ struct saker_exec {
 	__u16 cwd_len;
 	__u16 cgroup_len;	/* cgroup v2 path, "/system.slice/..." */
 	__u16 call;		/* enum saker_call */
-	__u32 reserved2;
+	__u32 exe_dev;		/* the executable's identity: superblock dev */
+	__u64 exe_ino;		/* and inode, whatever its name */
+	__u32 exe_nlink;	/* its hard links (0: deleted or memfd) */
+	__u32 reserved1;
 	__u64 reserved[2];
 	/* then: filename, exe, args, cwd, cgroup */
 };
@@ -220,13 +246,14 @@ struct saker_exit {
 
 /* saker_open.flags */
 #define SAKER_OPEN_EXEC		(1U << 0) /* the image open of an execve */
-#define SAKER_OPEN_PATH_NAME	(1U << 1) /* failed: path built from name */
-#define SAKER_OPEN_PATH_TRUNCATED (1U << 2)
+#define SAKER_OPEN_PATH_NAME	(1U << 1) /* path built from the name given */
+#define SAKER_OPEN_PATH_TRUNCATED (1U << 2) /* path is a tail, or empty */
 #define SAKER_OPEN_FD_UNKNOWN	(1U << 3) /* success, but fd not known */
+#define SAKER_OPEN_CREATED	(1U << 4) /* this open created the file */
 
 struct saker_open {
 	struct saker_task task;
-	__s32 syscall_nr;	/* native number, -1 if none (io_uring worker) */
+	__s32 syscall_nr;	/* -1 if none (io_uring worker) */
 	__s32 fd;		/* new fd, -1 if failed or unknown */
 	__s32 err;		/* 0, or the positive errno of a failure */
 	__u32 open_flags;	/* O_* flags as requested */
@@ -240,7 +267,10 @@ struct saker_open {
 	/* then: path */
 };
 
-/* Ring header page. Counters cover the time since the reader opened. */
+/*
+ * Ring header page. Counters cover the time since the reader opened the
+ * device, and each cause of loss has its own.
+ */
 struct saker_ring_hdr {
 	__u64 head;		/* producer position */
 	__u64 reserved0[7];	/* head alone on its cache line */
@@ -250,31 +280,49 @@ struct saker_ring_hdr {
 	__u64 drops_full;	/* records dropped: ring full */
 	__u64 drops_fault;	/* records dropped: could not be built */
 	__u64 reentries;	/* hook re-entered on this CPU: dropped */
-	__u64 reserved2[4];
+	__u64 drops_share;	/* dropped: unprivileged over its fair share */
+	__u64 reserved2[3];
 };
 
-/* SAKER_IOC_INFO: in abi_version, out everything. */
+/* saker_info.features */
+#define SAKER_FEAT_EXIT_GROUP_DEAD	(1ULL << 0) /* group_dead is exact */
+#define SAKER_FEAT_OPEN_FD		(1ULL << 1) /* open fds are exact */
+
+/*
+ * SAKER_IOC_INFO: in abi_version (everything else zero), out everything.
+ * open_missed counts the opens the open probe could not follow since this
+ * reader attached: its pool of in-flight opens (open_maxactive) was
+ * exhausted by opens sleeping in the kernel. Successful opens from the
+ * open syscalls are recorded all the same; what is lost is failed opens,
+ * io_uring opens and exec image opens. The kernel counts these misses
+ * without atomics: with misses on several CPUs at once the figure is a
+ * lower bound, but it is never zero after a miss.
+ */
 struct saker_info {
 	__u32 abi_version;
 	__u32 nr_rings;		/* one per possible CPU */
 	__u64 ring_size;	/* data bytes per ring, power of two */
 	__u64 hdr_size;		/* header bytes before the data */
 	__u64 map_size;		/* hdr_size + ring_size: one mmap per ring */
-	__u64 open_missed;	/* opens missed by the probe (kretprobe) */
+	__u64 open_missed;	/* see above */
 	__u64 wakeup_bytes;
 	__u32 latency_ms;
-	__u32 reserved0;
+	__u32 share_pct;	/* fair share of unprivileged records, % */
 	char open_probe[32];	/* kernel function probed for opens */
-	__u64 reserved[8];
+	__u64 features;		/* SAKER_FEAT_* */
+	__u32 open_maxactive;	/* opens the probe follows at once */
+	__u32 reserved0;
+	__u64 reserved[6];
 };
 
 struct saker_consume {
 	__u32 ring;
-	__u32 reserved;
+	__u32 reserved;		/* must be zero */
 	__u64 tail;		/* new consumer position */
 };
 
-#define SAKER_IOC_MAGIC		0xb5
+/* 0xBC: no other driver's (Documentation/userspace-api/ioctl/ioctl-number.rst). */
+#define SAKER_IOC_MAGIC		0xBC
 #define SAKER_IOC_INFO		_IOWR(SAKER_IOC_MAGIC, 1, struct saker_info)
 #define SAKER_IOC_CONSUME	_IOW(SAKER_IOC_MAGIC, 2, struct saker_consume)
 

@@ -39,6 +39,21 @@ void saker_test_task(struct saker_task *t)
 	strcpy(t->tty_name, "pts/1");
 }
 
+static size_t body_len_of(unsigned int type)
+{
+	switch (type) {
+	case SAKER_REC_EXEC:
+		return sizeof(struct saker_exec);
+	case SAKER_REC_OPEN:
+		return sizeof(struct saker_open);
+	case SAKER_REC_FORK:
+		return sizeof(struct saker_fork);
+	case SAKER_REC_EXIT:
+		return sizeof(struct saker_exit);
+	}
+	return 0;
+}
+
 /* Header, then the fixed part already in place, then strings appended. */
 static size_t finish(void *out, size_t used, unsigned int type)
 {
@@ -48,7 +63,7 @@ static size_t finish(void *out, size_t used, unsigned int type)
 	memset((char *)out + used, 0, len - used);
 	h->len = (__u32)len;
 	h->type = (__u16)type;
-	h->reserved = 0;
+	h->body_len = (__u16)body_len_of(type);
 	return len;
 }
 

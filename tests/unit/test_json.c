@@ -17,7 +17,7 @@ static _Alignas(8) unsigned char rec[SAKER_TEST_REC_MAX];
 	"{\"type\":\"" type "\",\"ts\":123456789012,\"cpu\":3,\"tid\":1001," \
 	"\"pid\":1000,\"ppid\":1,\"vtid\":11,\"vpid\":10,\"sid\":1000," \
 	"\"session_leader\":" #tty ",\"uid\":1000,\"gid\":1001,\"euid\":0," \
-	"\"egid\":0,\"loginuid\":-1," TTY_##tty ",\"io_worker\":false," \
+	"\"egid\":0,\"loginuid\":-1," TTY_##tty ",\"io_worker\":false,\"compat\":false," \
 	"\"ns\":{\"mnt\":4026531835,\"pid\":4026531836,\"net\":4026531837," \
 	"\"uts\":4026531838,\"ipc\":4026531839,\"user\":4026531840," \
 	"\"cgroup\":4026531841},\"cgroup_id\":4242,\"comm\":\"" comm "\""
@@ -59,7 +59,10 @@ START_TEST(exec_line)
 		",\"syscall\":\"execve\",\"filename\":\"/bin/ls\","
 		"\"exe\":\"/usr/bin/ls\",\"args\":[\"ls\",\"-l\"],"
 		"\"args_truncated\":true,\"cwd\":\"/home/u\","
-		"\"cgroup\":\"/user.slice\",\"parent_other_pidns\":false,"
+		"\"cgroup\":\"/user.slice\",\"filename_truncated\":false,"
+		"\"exe_truncated\":false,\"cwd_truncated\":false,\"cgroup_truncated\":false,"
+		"\"exe_deleted\":false,\"exe_memfd\":false,\"exe_ino\":0,\"exe_dev\":0,"
+		"\"exe_nlink\":0,\"parent_other_pidns\":false,"
 		"\"stdin\":\"tty\",\"stdout\":\"pipe\",\"stderr\":\"file\"}");
 }
 END_TEST
@@ -93,13 +96,13 @@ START_TEST(open_lines)
 		",\"syscall\":\"openat\",\"path\":\"/etc/passwd\",\"fd\":3,"
 		"\"errno\":0,\"errname\":null,\"flags\":65,\"mode\":420,"
 		"\"is_exec\":false,\"path_from_name\":false,"
-		"\"path_truncated\":false,\"ino\":987654,\"dev\":8388609}");
+		"\"path_truncated\":false,\"created\":false,\"ino\":987654,\"dev\":8388609}");
 	len = saker_test_open(rec, sizeof(rec), "/nope", 5, -1, 2);
 	expect_line(len, TASK_JSON("open", "bash", true)
 		",\"syscall\":\"openat\",\"path\":\"/nope\",\"fd\":null,"
 		"\"errno\":2,\"errname\":\"ENOENT\",\"flags\":65,\"mode\":420,"
 		"\"is_exec\":false,\"path_from_name\":true,"
-		"\"path_truncated\":false,\"ino\":0,\"dev\":0}");
+		"\"path_truncated\":false,\"created\":false,\"ino\":0,\"dev\":0}");
 }
 END_TEST
 
@@ -206,8 +209,8 @@ START_TEST(stats_line)
 	ck_assert_ptr_nonnull(j);
 	s = json_dumps(j, SAKER_JSON_FLAGS);
 	ck_assert_str_eq(s, "{\"type\":\"stats\",\"rings\":["
-		"{\"ring\":0,\"events\":10,\"drops_full\":1,\"drops_fault\":2,\"reentries\":3},"
-		"{\"ring\":1,\"events\":20,\"drops_full\":0,\"drops_fault\":0,\"reentries\":0}],"
+		"{\"ring\":0,\"events\":10,\"drops_full\":1,\"drops_fault\":2,\"reentries\":3,\"drops_share\":0},"
+		"{\"ring\":1,\"events\":20,\"drops_full\":0,\"drops_fault\":0,\"reentries\":0,\"drops_share\":0}],"
 		"\"open_missed\":4,\"records\":29,\"corrupt\":1}");
 	free(s);
 	json_decref(j);

@@ -214,7 +214,10 @@ START_TEST(test_proc_fields)
 	ck_assert_int_eq(MATCH_EXEC("user.uid = 0 and user.name = root and user.loginuid = -1 and group.gid = 0", NULL), 1);
 	ck_assert_int_eq(MATCH_EXEC("user.loginname exists", NULL), 0);
 	ck_assert_int_eq(MATCH_EXEC("proc.is_exe_from_memfd = true",
-				    "{\"exe\":\"/memfd:x (deleted)\"}"), 1);
+				    "{\"exe\":\"/memfd:x (deleted)\",\"exe_memfd\":true}"), 1);
+	/* The name alone proves nothing: any file can be called that. */
+	ck_assert_int_eq(MATCH_EXEC("proc.is_exe_from_memfd = true",
+				    "{\"exe\":\"/memfd:x (deleted)\"}"), 0);
 }
 END_TEST
 
