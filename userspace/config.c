@@ -62,6 +62,7 @@ static const struct key keys[] = {
 	{ "containers.negative_ttl_s", K_UINT, OFF(containers_negative_ttl_s), 86400 },
 	{ "stats.interval_s", K_UINT, OFF(stats_interval_s), 86400 },
 	{ "stats.alert", K_BOOL, OFF(stats_alert), 0 },
+	{ "losses.alert_interval_s", K_UINT, OFF(loss_alert_interval_s), 86400 },
 };
 
 static const char *const facilities[24] = {
@@ -138,6 +139,7 @@ void saker_config_defaults(struct saker_config *c)
 	c->containers_ttl_s = 600;
 	c->containers_negative_ttl_s = 5;
 	c->stats_interval_s = 60;
+	c->loss_alert_interval_s = 30;
 }
 
 void saker_config_free(struct saker_config *c)

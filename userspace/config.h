@@ -57,6 +57,7 @@ struct saker_config {
 	unsigned int containers_negative_ttl_s;
 	unsigned int stats_interval_s;
 	bool stats_alert;
+	unsigned int loss_alert_interval_s;	/* between two loss alerts */
 };
 
 void saker_config_defaults(struct saker_config *c);

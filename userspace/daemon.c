@@ -21,7 +21,7 @@
 
 #define ANCESTRY_CHECK 4	/* depth of the "is it our own child" test */
 
-enum { TAG_RING = 1, TAG_SIGNAL, TAG_TIMER };
+enum { TAG_RING = 1, TAG_SIGNAL, TAG_TIMER, TAG_LOSSES };
 
 static uint64_t now_mono(void)
 {
@@ -220,6 +220,10 @@ static int loop(struct saker_daemon *d)
 				if (read(d->timerfd, &ticks, sizeof(ticks)) == sizeof(ticks))
 					saker_daemon_stats(d, "periodic");
 				break;
+			case TAG_LOSSES:
+				if (read(d->losstimerfd, &ticks, sizeof(ticks)) == sizeof(ticks))
+					saker_daemon_check_losses(d);
+				break;
 			}
 		}
 		if (!n)	/* merge window elapsed: hand out what is due */
@@ -228,6 +232,7 @@ static int loop(struct saker_daemon *d)
 	/* Last drain: everything published before the stop is handled. */
 	saker_ring_drain(d->ring, on_ring_event, d);
 	saker_merge_flush(&d->merge, UINT64_MAX, on_record, d);
+	saker_daemon_check_losses(d);
 	return 0;
 }
 
@@ -236,6 +241,21 @@ static int add_fd(int epfd, int fd, uint32_t tag)
 	struct epoll_event ee = { .events = EPOLLIN, .data.u32 = tag };
 
 	return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ee) ? -errno : 0;
+}
+
+/* A periodic CLOCK_MONOTONIC timer in the epoll set. */
+static int add_timer(struct saker_daemon *d, int *fd, unsigned int period_s,
+		     uint32_t tag)
+{
+	struct itimerspec its = {
+		.it_interval = { .tv_sec = period_s },
+		.it_value = { .tv_sec = period_s },
+	};
+
+	*fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (*fd < 0 || timerfd_settime(*fd, 0, &its, NULL))
+		return -errno;
+	return add_fd(d->epfd, *fd, tag);
 }
 
 static int setup_fds(struct saker_daemon *d, const sigset_t *mask)
@@ -254,17 +274,12 @@ static int setup_fds(struct saker_daemon *d, const sigset_t *mask)
 	ret = add_fd(d->epfd, saker_ring_fd(d->ring), TAG_RING);
 	if (ret)
 		return ret;
-	if (d->cfg->stats_interval_s) {
-		struct itimerspec its = {
-			.it_interval = { .tv_sec = d->cfg->stats_interval_s },
-			.it_value = { .tv_sec = d->cfg->stats_interval_s },
-		};
-
-		d->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-		if (d->timerfd < 0 || timerfd_settime(d->timerfd, 0, &its, NULL))
-			return -errno;
-		ret = add_fd(d->epfd, d->timerfd, TAG_TIMER);
-	}
+	/* Losses are looked at every second: an alert within a second. */
+	ret = add_timer(d, &d->losstimerfd, 1, TAG_LOSSES);
+	if (ret)
+		return ret;
+	if (d->cfg->stats_interval_s)
+		ret = add_timer(d, &d->timerfd, d->cfg->stats_interval_s, TAG_TIMER);
 	return ret;
 }
 
@@ -272,6 +287,8 @@ static void close_fds(struct saker_daemon *d)
 {
 	if (d->timerfd >= 0)
 		close(d->timerfd);
+	if (d->losstimerfd >= 0)
+		close(d->losstimerfd);
 	if (d->sigfd >= 0)
 		close(d->sigfd);
 	if (d->epfd >= 0)
@@ -280,7 +297,8 @@ static void close_fds(struct saker_daemon *d)
 
 int saker_daemon_run(struct saker_config *cfg)
 {
-	struct saker_daemon d = { .cfg = cfg, .epfd = -1, .sigfd = -1, .timerfd = -1 };
+	struct saker_daemon d = { .cfg = cfg, .epfd = -1, .sigfd = -1, .timerfd = -1,
+				  .losstimerfd = -1 };
 	struct saker_containers_config cc = {
 		.containerd_root = cfg->containerd_root, .docker_root = cfg->docker_root,
 		.crio_root = cfg->crio_root, .podman_root = cfg->podman_root,
@@ -316,6 +334,8 @@ int saker_daemon_run(struct saker_config *cfg)
 	saker_containers_provider(d.ctrs, &d.meta);
 	saker_engine_set_proctable(d.engine, d.pt);
 	saker_engine_set_meta(d.engine, &d.meta);
+	saker_loss_watch_init(&d.losses, (uint64_t)(cfg->loss_alert_interval_s ?: 1) *
+			      1000000000ull);
 	saker_merge_init(&d.merge, (uint64_t)cfg->merge_window_ms * 1000000ull,
 			 cfg->merge_max_pending);
 

@@ -15,6 +15,7 @@
 #include "alerts.h"
 #include "config.h"
 #include "containers.h"
+#include "losses.h"
 #include "merge.h"
 #include "proctable.h"
 #include "ring.h"
@@ -29,7 +30,8 @@ struct saker_daemon {
 	struct saker_meta_provider meta;
 	struct saker_alerts *alerts;
 	struct saker_merge merge;
-	int epfd, sigfd, timerfd;
+	int epfd, sigfd, timerfd, losstimerfd;
+	struct saker_loss_watch losses;
 	bool stop;
 	pid_t self;
 	uint64_t events[SAKER_REC_TYPE_MAX];	/* per record type, after merge */
@@ -53,5 +55,7 @@ int saker_daemon_run(struct saker_config *cfg);
  * internal alert when stats.alert is set); reason: "periodic", "signal",
  * "exit". */
 void saker_daemon_stats(struct saker_daemon *d, const char *reason);
+/* stats.c: raise the loss alert when the kernel lost events (each second). */
+void saker_daemon_check_losses(struct saker_daemon *d);
 
 #endif /* SAKER_DAEMON_H */

@@ -32,7 +32,7 @@ $(ENGINE_LIB): $(ENGINE_OBJS)
 
 # The daemon's own subsystems (docs/daemon.md); procfs/containers/config/merge
 # are in the library so the unit tests link them too.
-DAEMON_LIB_SRCS := config merge procfs containers latency
+DAEMON_LIB_SRCS := config merge procfs containers latency losses
 DAEMON_LIB_OBJS := $(patsubst %,$(ENGINE_DIR)/%.o,$(DAEMON_LIB_SRCS))
 DAEMON_LIB := $(ENGINE_DIR)/libsaker_daemon.a
 SAKERD_OBJS := $(patsubst %,$(ENGINE_DIR)/%.o,sakerd daemon stats alerts)
@@ -67,7 +67,7 @@ userspace: $(SAKERD)
 # ---- unit tests (Check): binaries in $(BUILD)/tests/unit
 ENGINE_CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -lpthread)
 ENGINE_TESTS := $(patsubst %,$(BUILD)/tests/unit/%,test_rules_ops test_rules_load test_rules_golden test_rules_compat test_container_id)
-DAEMON_TESTS := $(patsubst %,$(BUILD)/tests/unit/%,test_config test_proctable test_containers test_merge test_latency)
+DAEMON_TESTS := $(patsubst %,$(BUILD)/tests/unit/%,test_config test_proctable test_containers test_merge test_latency test_losses)
 
 $(ENGINE_TESTS): $(BUILD)/tests/unit/%: tests/unit/%.c tests/unit/rules_testlib.h $(ENGINE_LIB) $(ENGINE_DECODE)
 	@mkdir -p $(@D)

@@ -5,6 +5,7 @@
  * corrupt records, merge overflow, table evictions, output drops).
  */
 #include <string.h>
+#include <time.h>
 
 #include "daemon.h"
 #include "decode.h"
@@ -17,11 +18,12 @@ static json_t *kernel_stats(struct saker_daemon *d)
 
 	saker_ring_stats(d->ring, &st);
 	for (i = 0; i < st.nr_rings; i++)
-		json_array_append_new(rings, json_pack("{s:i,s:I,s:I,s:I,s:I}",
+		json_array_append_new(rings, json_pack("{s:i,s:I,s:I,s:I,s:I,s:I}",
 			"ring", (int)i, "events", (json_int_t)st.rings[i].events,
 			"drops_full", (json_int_t)st.rings[i].drops_full,
 			"drops_fault", (json_int_t)st.rings[i].drops_fault,
-			"reentries", (json_int_t)st.rings[i].reentries));
+			"reentries", (json_int_t)st.rings[i].reentries,
+			"drops_share", (json_int_t)st.rings[i].drops_share));
 	json_object_set_new(o, "rings", rings);
 	json_object_set_new(o, "open_missed", json_integer((json_int_t)st.open_missed));
 	json_object_set_new(o, "records", json_integer((json_int_t)st.records));
@@ -73,4 +75,54 @@ void saker_daemon_stats(struct saker_daemon *d, const char *reason)
 	}
 	free(line);
 	json_decref(o);
+}
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+void saker_daemon_check_losses(struct saker_daemon *d)
+{
+	struct saker_loss_counts now = { 0 }, since;
+	char what[256], msg[512];
+	struct saker_stats st;
+	json_t *cpus;
+	uint32_t i;
+
+	saker_ring_stats(d->ring, &st);
+	for (i = 0; i < st.nr_rings; i++) {
+		now.full += st.rings[i].drops_full;
+		now.share += st.rings[i].drops_share;
+		now.fault += st.rings[i].drops_fault;
+		now.reentries += st.rings[i].reentries;
+	}
+	now.missed = st.open_missed;
+	now.corrupt = st.corrupt;
+	if (!saker_loss_check(&d->losses, &now, mono_ns(), &since))
+		return;
+	cpus = json_array();
+	for (i = 0; i < st.nr_rings; i++) {
+		const struct saker_ring_counters *c = &st.rings[i];
+
+		if (c->drops_full || c->drops_share || c->drops_fault || c->reentries)
+			json_array_append_new(cpus, json_integer(i));
+	}
+	saker_loss_describe(&since, what, sizeof(what));
+	snprintf(msg, sizeof(msg),
+		 "saker: %llu kernel events lost since the last report (%s); rules did not see them",
+		 (unsigned long long)saker_loss_total(&since), what);
+	fprintf(stderr, "sakerd: %s\n", msg);
+	saker_alerts_internal(d->alerts, SAKER_PRIO_CRITICAL, "saker: kernel events lost", msg,
+		json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:o}",
+			  "saker.lost.ring_full", (json_int_t)since.full,
+			  "saker.lost.fair_share", (json_int_t)since.share,
+			  "saker.lost.build_fault", (json_int_t)since.fault,
+			  "saker.lost.reentry", (json_int_t)since.reentries,
+			  "saker.lost.open_missed", (json_int_t)since.missed,
+			  "saker.lost.corrupt", (json_int_t)since.corrupt,
+			  "saker.lost.cpus", cpus));
 }
