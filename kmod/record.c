@@ -208,18 +208,23 @@ static u8 saker_fd_kind(struct file *f)
 	return SAKER_FD_OTHER;
 }
 
-/* The exec'ing task is alone in its files after de_thread(): no race. */
+/*
+ * Looked up with a reference: a process sharing the fd table may close one
+ * meanwhile, and a struct file can be reused as soon as it is freed.
+ */
 static void saker_fill_fd_kinds(u8 kind[3], struct task_struct *p)
 {
-	struct files_struct *files = p->files;
 	unsigned int fd;
 
-	if (!files)
+	if (p != current || !p->files)
 		return;
-	rcu_read_lock();
-	for (fd = 0; fd < 3; fd++)
-		kind[fd] = saker_fd_kind(files_lookup_fd_raw(files, fd));
-	rcu_read_unlock();
+	for (fd = 0; fd < 3; fd++) {
+		struct file *f = fget_raw(fd);
+
+		kind[fd] = saker_fd_kind(f);
+		if (f)
+			fput(f);
+	}
 }
 
 /* argv as laid out by exec on the new stack: NUL-separated strings. */
