@@ -381,3 +381,38 @@ stats_line() {
 		grep '"type":"stats"' "$1" | sed -n "${2}p"
 	fi
 }
+
+# quiet_cpus: move every user process (this shell, pid 1, the runner) to CPU 0 so that the other CPUs
+# run only what a test pins there; kernel threads (no exe link) are left alone. Masks are restored when
+# the test ends. Processes started later from this shell inherit CPU 0.
+quiet_cpus() {
+	: >"$PWD/.masks"
+	for _saker_d in /proc/[0-9]*; do
+		_saker_p=${_saker_d#/proc/}
+		readlink "$_saker_d/exe" >/dev/null 2>&1 || continue
+		_saker_m=$(taskset -p "$_saker_p" 2>/dev/null) || continue
+		echo "$_saker_p ${_saker_m##*: }" >>"$PWD/.masks"
+		taskset -p 1 "$_saker_p" >/dev/null 2>&1
+	done
+	on_exit "while read -r p m; do taskset -p \"\$m\" \"\$p\" >/dev/null 2>&1; done <'$PWD/.masks'"
+	[ "$(taskset -p $$ | sed 's/.*: //')" = 1 ] || fail "could not pin the test shell to CPU 0"
+}
+
+# cpu_ticks PID: user + system clock ticks PID has used so far (fields 14 and 15 of /proc/PID/stat).
+cpu_ticks() {
+	_saker_s=$(cat "/proc/$1/stat") || fail "cpu_ticks: no process $1"
+	_saker_s=${_saker_s##*) }
+	# shellcheck disable=SC2086 # word splitting wanted
+	set -- $_saker_s
+	echo $((${12} + ${13}))
+}
+
+# blocked_in PID NR: how many threads of PID are inside syscall number NR right now.
+blocked_in() {
+	_saker_n=0
+	for _saker_t in /proc/"$1"/task/*/syscall; do
+		read -r _saker_nr _saker_rest <"$_saker_t" 2>/dev/null || continue
+		[ "$_saker_nr" = "$2" ] && _saker_n=$((_saker_n + 1))
+	done
+	echo "$_saker_n"
+}
