@@ -36,6 +36,15 @@ event_check "$ev" '.cgroup_truncated == false and .args_truncated == false' "oth
 ev=$(jq_first out.json '.type == "open" and .pid == $p and .comm == "cat" and .errno == 2' --argjson p "$(cat c.pid)")
 event_check "$ev" '.path == "missing-here" and .path_truncated == true' \
 	"failed relative open in a deep cwd: the name asked for, flagged"
-# Cleanup: rm -rf cannot walk a path longer than PATH_MAX in one name; busybox rm recurses by fd.
-rm -rf "$top/$SEG" 2>/dev/null
+# Cleanup from the bottom up: no single name reaches the deep end.
+i=0
+while [ $i -lt 60 ]; do
+	cd -P "$SEG" || fail "cleanup: cd level $i"
+	i=$((i + 1))
+done
+rm -rf leaf deepbin
+while [ $i -gt 0 ]; do
+	cd -P .. && rmdir "$SEG" || fail "cleanup: rmdir level $i"
+	i=$((i - 1))
+done
 unload_module

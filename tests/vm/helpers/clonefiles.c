@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * clonefiles N DIR: a process and a clone(CLONE_FILES) child (a second
- * process sharing the fd table, not a thread) each open N files of their
- * own under DIR at the same time, keeping them open, and print one line
- * "PID FD PATH" per open as the kernel returned it. A reader of the events
- * can then check that every reported fd is the one the opener got.
+ * process sharing the fd table, not a thread, and not the memory: glibc's
+ * allocator would not survive two processes in one heap) each open N files
+ * of their own under DIR at the same time, released together by a pipe,
+ * keeping them open, and print one line "PID FD PATH" per open as the
+ * kernel returned it. A reader of the events can then check that every
+ * reported fd is the one the opener got.
  */
 #include <fcntl.h>
 #include <sched.h>
@@ -16,15 +18,13 @@
 
 static long n;
 static const char *dir;
-static volatile int go;
+static int gate[2];
 
 static int opener(const char *who)
 {
 	char path[256];
 	long i;
 
-	while (!go)
-		;
 	for (i = 0; i < n; i++) {
 		int fd;
 
@@ -37,10 +37,13 @@ static int opener(const char *who)
 	return 0;
 }
 
-/* _exit: the child shares the parent's memory, stdio included. */
 static int child(void *arg)
 {
+	char c;
+
 	(void)arg;
+	if (read(gate[0], &c, 1) != 1)
+		_exit(1);
 	_exit(opener("child"));
 }
 
@@ -54,10 +57,11 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	dir = argv[2];
-	pid = clone(child, stack + sizeof(stack), CLONE_FILES | CLONE_VM | SIGCHLD, NULL);
-	if (pid < 0)
+	if (pipe(gate))
 		return 1;
-	go = 1;
+	pid = clone(child, stack + sizeof(stack), CLONE_FILES | SIGCHLD, NULL);
+	if (pid < 0 || write(gate[1], "g", 1) != 1)
+		return 1;
 	if (opener("parent"))
 		return 1;
 	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st))
