@@ -60,6 +60,17 @@ fi
 wanted() {
 	printf '%s\n' "${BASE[@]}"
 	sed -n 's/^./linux-headers-&/p' <<<"$1"
+	[ "$ONLY_FIRST" -eq 1 ] || rt_headers "$1"
+}
+# The PREEMPT_RT flavour of the first test kernel, where Debian has one:
+# the DKMS test shows the module is refused there cleanly (headers only).
+rt_headers() {
+	local v c
+	v=$(head -n1 <<<"$1")
+	[ -n "$v" ] || return 0
+	v="linux-headers-${v%-amd64}-rt-amd64"
+	c=$(apt-cache policy "$v" 2>/dev/null | awk '/Candidate:/ {print $2; exit}')
+	if [ -n "$c" ] && [ "$c" != "(none)" ]; then echo "$v"; fi
 }
 # kernels: the test kernels, or only the first with --first-kernel.
 kernels() {

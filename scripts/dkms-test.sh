@@ -2,7 +2,8 @@
 # Host test of the DKMS packaging: does dkms.conf really build and install
 # the module? For each test kernel whose headers are installed: dkms add,
 # build, install, check the installed module's vermagic, then remove
-# everything again so the machine is left as it was found.
+# everything again so the machine is left as it was found. Then the first
+# kernel's PREEMPT_RT flavour: DKMS must skip it and make must refuse it.
 # Prints "PASS dkms-VER", "FAIL dkms-VER" or "SKIP dkms-VER" per kernel.
 #   SAKER_DKMS_SRC  source tree to package instead of this checkout
 set -euo pipefail
@@ -136,4 +137,35 @@ for k in "${KERNELS[@]}"; do
 		failed=1
 	fi
 done
+# PREEMPT_RT: the module refuses to build there (its probes would take
+# sleeping locks), and DKMS must skip such a kernel, not fail its install.
+rt="${KERNELS[0]%-amd64}-rt-amd64"
+if [ -e "/lib/modules/$rt/build" ]; then
+	log="$LOGDIR/$rt.log"
+	why=""
+	dkms build -m "$NAME" -v "$VERSION" -k "$rt" >"$log" 2>&1 && why="dkms built it"
+	if [ -z "$why" ] && ! grep -q 'BUILD_EXCLUSIVE' "$log"; then
+		why="dkms failed for another reason than BUILD_EXCLUSIVE"
+	fi
+	if [ -z "$why" ]; then
+		# Built by hand, it must stop with the message that says why.
+		tmp=$(mktemp -d)
+		cp -R "$SRC/kmod/." "$tmp/"
+		if make -C "/lib/modules/$rt/build" M="$tmp" modules >>"$log" 2>&1; then
+			why="make built it against the RT headers"
+		elif ! grep -q 'does not support PREEMPT_RT' "$log"; then
+			why="make failed without saying PREEMPT_RT"
+		fi
+		rm -rf "$tmp"
+	fi
+	if [ -z "$why" ]; then
+		echo "PASS dkms-$rt (refused: excluded by dkms.conf, #error by make)"
+	else
+		echo "FAIL dkms-$rt ($why)"
+		tail -n 20 "$log" | sed 's/^/    /'
+		failed=1
+	fi
+else
+	echo "SKIP dkms-$rt (no RT headers)"
+fi
 exit "$failed"
