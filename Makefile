@@ -16,7 +16,8 @@ CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 $(WARN) -D_GNU_SOURCE -I. -Iuserspace
 LDFLAGS ?=
 
-.PHONY: all kmod userspace check check-unit check-vm demo bench-kmod deps clean
+.PHONY: all kmod userspace check check-unit check-vm demo bench-kmod stress-kmod harness-selftest \
+	deps clean
 
 all: kmod userspace
 
@@ -49,6 +50,15 @@ demo:
 
 bench-kmod:
 	scripts/bench-kmod.sh
+
+# Load/unload stress of the module under load, 1000 cycles per test kernel
+# (SAKER_STRESS_CYCLES); make check runs 100 (t81-stress). docs/testing.md.
+stress-kmod:
+	scripts/stress-kmod.sh
+
+# A kernel fault fails one VM test with its trace (a stage of make check).
+harness-selftest:
+	scripts/harness-selftest.sh
 
 deps:
 	scripts/deps.sh

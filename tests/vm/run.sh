@@ -4,7 +4,8 @@
 # with a timeout, and judges each by its exit status (0 pass, 77 skip, else
 # fail) and by the kernel log it caused. See docs/conventions.md and
 # docs/testing.md.
-#   SAKER_TEST_TIMEOUT  seconds per test (300)
+#   SAKER_TEST_TIMEOUT  seconds per test (300; a test's header line
+#                       "# saker-vm: timeout N" sets its own)
 #   SAKER_ONLY          space-separated test names to run instead of all
 #                       (in this order, whatever their group)
 #   SAKER_GROUP         multi: only the tests without the tag line
@@ -40,18 +41,20 @@ run_one() {
 	note=""
 	dmesg -c >/dev/null 2>&1
 	echo "SAKER-TEST: START $name"
+	tmo=$(sed -n 's/^# saker-vm: timeout \([0-9][0-9]*\)$/\1/p' "$t" | head -n 1)
+	tmo=${tmo:-$TIMEOUT}
 	start=$(date +%s)
 	# setsid: the test and everything it starts share one session we can
 	# clean up. busybox timeout runs the test in this same process.
 	# shellcheck disable=SC2016 # $$ is for the inner shell
 	(cd "$dir" && exec setsid sh -c 'echo $$ >"$1"; shift; exec timeout "$@"' \
-		_ "$sidfile" "$TIMEOUT" sh "$t") >"$out" 2>&1 </dev/null
+		_ "$sidfile" "$tmo" sh "$t") >"$out" 2>&1 </dev/null
 	rc=$?
 	end=$(date +%s)
 	sid=$(cat "$sidfile" 2>/dev/null)
 	[ -n "$sid" ] && kill_session_id "$sid"
-	if [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ] && [ $((end - start)) -ge "$TIMEOUT" ]; then
-		note="timed out after ${TIMEOUT}s"
+	if [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ] && [ $((end - start)) -ge "$tmo" ]; then
+		note="timed out after ${tmo}s"
 	fi
 	if module_loaded; then
 		if rmmod saker >>"$out" 2>&1; then
