@@ -89,10 +89,11 @@ for t in "${targets[@]}"; do build_target "$t"; done
 
 # --- 3. unit tests -----------------------------------------------------------
 # Check prints "NN%: Checks: N, Failures: F, Errors: E" per suite runner.
+# run_unit PROGRAM [STAGE-PREFIX]: one Check program, one row.
 run_unit() {
 	local f=$1 name log rc n fl er
-	name=$(basename "$f")
-	log="$BUILD/unit-$name.log"
+	name=${2:-unit}:$(basename "$f")
+	log="$BUILD/${name/:/-}.log"
 	rc=0
 	timeout 300 "$f" >"$log" 2>&1 || rc=$?
 	read -r n fl er < <(sed -n 's/.*Checks: \([0-9]*\), Failures: \([0-9]*\), Errors: \([0-9]*\).*/\1 \2 \3/p' "$log" |
@@ -100,9 +101,9 @@ run_unit() {
 	if [ "$n" -eq 0 ]; then
 		# Not a Check program, or it died before its summary.
 		if [ "$rc" -eq 0 ]; then
-			record "unit:$name" 1 0 0 "no Check summary; exit 0"
+			record "$name" 1 0 0 "no Check summary; exit 0"
 		else
-			record "unit:$name" 0 1 0 "exit $rc, no Check summary"
+			record "$name" 0 1 0 "exit $rc, no Check summary"
 			sed 's/^/    /' "$log" | tail -n 40
 		fi
 		return
@@ -111,7 +112,7 @@ run_unit() {
 	if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
 		failed=1 note="exit $rc with no failed check"
 	fi
-	record "unit:$name" $((n - fl - er)) "$failed" 0 "$note"
+	record "$name" $((n - fl - er)) "$failed" 0 "$note"
 	if [ "$failed" -ne 0 ]; then
 		grep -vE '^Running suite|^[0-9]+%: Checks' "$log" | sed 's/^/    /' | tail -n 40
 	fi
@@ -131,6 +132,24 @@ if [ "$MODE" != vm ]; then
 		run_unit "$f"
 		echo "${ROWS[-1]}"
 	done
+
+	# The same programs built with AddressSanitizer (leaks included) and
+	# UBSan, into build/asan: a sanitizer report makes the program exit
+	# non-zero, which run_unit counts as a failure.
+	banner "unit tests under ASan and UBSan"
+	SAN="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all"
+	if make -j"$(nproc)" BUILD="$BUILD/asan" CFLAGS="$SAN" LDFLAGS="-fsanitize=address,undefined" \
+		unit-tests >"$BUILD/make-asan.log" 2>&1; then
+		for f in "${units[@]}"; do
+			f="$BUILD/asan/tests/unit/$(basename "$f")"
+			[ -x "$f" ] || continue
+			run_unit "$f" asan
+			echo "${ROWS[-1]}"
+		done
+	else
+		record "build:unit-tests-asan" 0 1 0 "sanitizer build failed"
+		tail -n 20 "$BUILD/make-asan.log"
+	fi
 fi
 
 # --- 4. VM tests --------------------------------------------------------------

@@ -160,7 +160,7 @@ static int seed_pid(struct saker_proctable *pt, int piddir, uint32_t pid,
 		s.vpid = pid;
 	s.pidns = ns_inode(piddir, "ns/pid");
 	for (i = 0; i < 3; i++) {
-		char name[8];
+		char name[16];
 		char target[256];
 
 		snprintf(name, sizeof(name), "fd/%d", i);

@@ -74,7 +74,7 @@ void saker_engine_free(struct saker_engine *e)
 		struct saker_rule_def *r = e->rules.v[i];
 
 		saker_vec_release(&r->tags);
-		saker_vec_release(&r->excs);
+		saker_rule_excs_release(r);
 	}
 	saker_vec_release(&e->regexes);
 	saker_vec_release(&e->files);

@@ -438,6 +438,8 @@ struct saker_engine {
 	uint64_t evnum;
 };
 
+/* Frees a rule's exceptions' value lists and empties its list (rules_load.c). */
+void saker_rule_excs_release(struct saker_rule_def *r);
 /* Loader entry for one file's contents (rules_load.c). */
 int saker_load_file_buf(struct saker_engine *e, int file);
 /* Finds or adds the slot for a field expression; -errno. */

@@ -391,6 +391,15 @@ static int load_exception(struct item_ctx *c, struct saker_rule_def *r,
 	return check_exc_values(c, x, values);
 }
 
+void saker_rule_excs_release(struct saker_rule_def *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->excs.n; i++)
+		saker_vec_release(&((struct saker_exc_def *)r->excs.v[i])->values);
+	saker_vec_release(&r->excs);
+}
+
 static int load_exceptions(struct item_ctx *c, struct saker_rule_def *r,
 			   const struct saker_ynode *xs, bool append)
 {
@@ -540,7 +549,7 @@ static int apply_rule_keys(struct item_ctx *c, struct saker_rule_def *r,
 	if ((n = saker_ymap_get(c->item, "exceptions"))) {
 		m = ov_mode(c, "exceptions", append, override);
 		if (m != OV_APPEND)
-			r->excs.n = 0;
+			saker_rule_excs_release(r);
 		ret = load_exceptions(c, r, n, m == OV_APPEND);
 		if (ret)
 			return ret;
@@ -607,7 +616,7 @@ static int load_rule(struct item_ctx *c, const struct saker_ynode *name)
 	} else {
 		/* Redefinition: same place in the order, fresh contents. */
 		saker_vec_release(&r->tags);
-		saker_vec_release(&r->excs);
+		saker_rule_excs_release(r);
 		memset(r, 0, sizeof(*r));
 	}
 	r->info.name = name->s;

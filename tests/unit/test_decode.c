@@ -347,6 +347,43 @@ START_TEST(misaligned_buffer)
 }
 END_TEST
 
+/*
+ * A newer module appends fields to a fixed part: body_len grows and the
+ * strings move after it. This reader must find them there, not at its own
+ * sizeof; a body shorter than this reader's is refused.
+ */
+START_TEST(longer_body_decodes)
+{
+	static _Alignas(8) unsigned char big[SAKER_TEST_REC_MAX + 64];
+	size_t len = saker_test_open(scratch, sizeof(scratch), "/etc/passwd", 11, 3, 0);
+	size_t fixed = sizeof(struct saker_open), extra = 16, used = 0;
+	struct saker_rec_hdr *h = (void *)big;
+	struct saker_event ev;
+	const char *why = NULL;
+	unsigned char *rec;
+
+	/* Header and fixed part, 16 bytes of "new fields", then the strings. */
+	memcpy(big, scratch, HDR + fixed);
+	memset(big + HDR + fixed, 0x5a, extra);
+	memcpy(big + HDR + fixed + extra, scratch + HDR + fixed, len - HDR - fixed);
+	h->len = (uint32_t)(len + extra);
+	h->body_len = (uint16_t)(fixed + extra);
+	rec = saker_test_exact(big, len + extra);
+	ck_assert_int_eq(saker_decode(rec, len + extra, &ev, &used, &why), SAKER_DECODE_EVENT);
+	ck_assert_uint_eq(used, len + extra);
+	check_str(ev.path, "/etc/passwd", 11);
+	ck_assert_int_eq(ev.open->fd, 3);
+	free(rec);
+
+	h->body_len = (uint16_t)(fixed - 8);
+	ck_assert_int_eq(decode_exact(big, len + extra, &why), SAKER_DECODE_CORRUPT);
+	h->body_len = (uint16_t)(fixed + 4);	/* not a multiple of 8 */
+	ck_assert_int_eq(decode_exact(big, len + extra, &why), SAKER_DECODE_CORRUPT);
+	h->body_len = (uint16_t)(len + extra);	/* past the record */
+	ck_assert_int_eq(decode_exact(big, len + extra, &why), SAKER_DECODE_CORRUPT);
+}
+END_TEST
+
 START_TEST(names)
 {
 	ck_assert_str_eq(saker_syscall_name(2), "open");
@@ -388,6 +425,7 @@ static Suite *decode_suite(void)
 	tcase_add_test(good, pad_and_unknown_skip);
 	tcase_add_test(good, sequence_walks);
 	tcase_add_test(good, names);
+	tcase_add_test(good, longer_body_decodes);
 	tcase_add_test(bad, len_zero_corrupt);
 	tcase_add_test(bad, len_unaligned_corrupt);
 	tcase_add_test(bad, len_beyond_buffer);

@@ -202,7 +202,9 @@ START_TEST(test_seed_from_fake_proc)
 	free(ev);
 	saker_engine_free(e);
 	saker_proctable_free(pt);
-	ck_assert_int_eq(saker_proctable_seed(saker_proctable_new(1), "/nonexistent-proc"), -ENOENT);
+	pt = saker_proctable_new(1);
+	ck_assert_int_eq(saker_proctable_seed(pt, "/nonexistent-proc"), -ENOENT);
+	saker_proctable_free(pt);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
 	ck_assert_int_eq(system(cmd), 0);
 }
