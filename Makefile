@@ -17,7 +17,7 @@ CFLAGS += -std=gnu11 $(WARN) -D_GNU_SOURCE -I. -Iuserspace
 LDFLAGS ?=
 
 .PHONY: all kmod userspace check check-unit check-vm demo bench-kmod stress-kmod harness-selftest \
-	deps clean
+	emu-check deps clean
 
 all: kmod userspace
 
@@ -59,6 +59,11 @@ stress-kmod:
 # A kernel fault fails one VM test with its trace (a stage of make check).
 harness-selftest:
 	scripts/harness-selftest.sh
+
+# Emulator check: a bare kprobe module loaded/unloaded under open storms,
+# multi- vs single-threaded TCG. Not in make check: multi is expected to oops.
+emu-check:
+	scripts/emu-check.sh
 
 deps:
 	scripts/deps.sh
