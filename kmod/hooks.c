@@ -33,27 +33,41 @@
 
 unsigned int saker_open_maxactive;
 
+/*
+ * Tracepoint callbacks disable preemption themselves: up to 6.x the
+ * tracepoint did, but 7.x calls them under SRCU only, preemptible, and the
+ * records rely on staying on one CPU (its scratch area, its ring) and on
+ * synchronize_rcu() in release waiting for them.
+ */
 static void saker_on_exec(void *data, struct task_struct *p, pid_t old_pid,
 			  struct linux_binprm *bprm)
 {
+	preempt_disable_notrace();
 	saker_record_exec(p, bprm);
+	preempt_enable_notrace();
 }
 
 static void saker_on_fork(void *data, struct task_struct *parent,
 			  struct task_struct *child)
 {
+	preempt_disable_notrace();
 	saker_record_fork(parent, child);
+	preempt_enable_notrace();
 }
 
 #ifdef SAKER_HAVE_TP_EXIT_GROUP_DEAD
 static void saker_on_exit(void *data, struct task_struct *p, bool group_dead)
 {
+	preempt_disable_notrace();
 	saker_record_exit(p, group_dead);
+	preempt_enable_notrace();
 }
 #else
 static void saker_on_exit(void *data, struct task_struct *p)
 {
+	preempt_disable_notrace();
 	saker_record_exit(p, -1);
+	preempt_enable_notrace();
 }
 #endif
 
@@ -177,10 +191,16 @@ static void saker_exit_probe_remove(void)
 	saker_exit_probed = false;
 }
 
-/* Successful open syscalls: fd and file are the ones the task gets. */
+/*
+ * Successful open syscalls: fd and file are the ones the task gets. Not
+ * io_uring work run from task_work as an open syscall returns: the
+ * kretprobe records that (see saker_open_entry()).
+ */
 static int saker_fd_install_pre(struct kprobe *kp, struct pt_regs *regs)
 {
 	if (!saker_should_record(current))
+		return 0;
+	if (!saker_in_syscall_body() && saker_has_io_uring(current))
 		return 0;
 	saker_record_open_fd((unsigned int)regs_get_kernel_argument(regs, 0),
 			     (struct file *)regs_get_kernel_argument(regs, 1));
@@ -207,12 +227,21 @@ static int saker_open_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 		return 1;
 	ctx->dfd = (int)regs_get_kernel_argument(regs, 0);
 	ctx->name = (struct filename *)regs_get_kernel_argument(regs, 1);
+	/* 7.x passes a failed getname() on: an ERR_PTR name. */
+	if (IS_ERR(ctx->name))
+		ctx->name = NULL;
 	op = (const struct saker_open_flags *)regs_get_kernel_argument(regs, 2);
 	ctx->open_flag = op->open_flag;
 	ctx->mode = op->mode;
 	ctx->lookup_flags = op->lookup_flags;
 	ctx->syscall_nr = saker_current_syscall();
 	ctx->call = saker_call_of(ctx->syscall_nr, in_compat_syscall());
+	/*
+	 * The open syscall's own open, whose success fd_install() records:
+	 * not io_uring work that task_work runs as the syscall returns (a
+	 * linked IORING_OP_OPENAT into a fixed slot would pass unseen).
+	 */
+	ctx->own = saker_is_open_call(ctx->call) && saker_in_syscall_body();
 	return 0;
 }
 
@@ -228,7 +257,7 @@ static int saker_open_return(struct kretprobe_instance *ri,
 		/* io_uring retries a cached-only lookup that failed: not an event. */
 		if (PTR_ERR(ret) == -EAGAIN && (ctx->lookup_flags & LOOKUP_CACHED))
 			return 0;
-	} else if (saker_is_open_call(ctx->call)) {
+	} else if (ctx->own) {
 		return 0;	/* fd_install() records it, with its fd */
 	}
 	saker_record_open(ctx, ret);
@@ -250,9 +279,13 @@ static int saker_open_probe_add(void)
 	unsigned int i;
 	int err = -ENOENT;
 
-	/* Opens sleep inside the probed function: many can be in flight. */
+	/*
+	 * Opens sleep inside the probed function: many can be in flight. Capped:
+	 * 6.12+ keeps a pool of this size per CPU (objpool), and successful open
+	 * syscalls do not depend on it.
+	 */
 	saker_open_probe.maxactive = saker_open_maxactive ?:
-		max_t(unsigned int, 1024, 64 * num_possible_cpus());
+		clamp_t(unsigned int, 16 * num_possible_cpus(), 1024, 4096);
 	for (i = 0; i < ARRAY_SIZE(saker_open_names); i++) {
 		saker_open_probe.kp.symbol_name = saker_open_names[i];
 		saker_open_probe.kp.addr = NULL;
@@ -276,7 +309,8 @@ const char *saker_open_probe_name(void)
 u64 saker_open_missed(void)
 {
 	return (u64)(unsigned int)READ_ONCE(saker_open_probe.nmissed) +
-	       READ_ONCE(saker_open_probe.kp.nmissed);
+	       READ_ONCE(saker_open_probe.kp.nmissed) +
+	       READ_ONCE(saker_fd_probe.nmissed);
 }
 
 unsigned int saker_open_active(void)

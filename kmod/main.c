@@ -32,7 +32,7 @@ module_param(share_pct, uint, 0444);
 MODULE_PARM_DESC(share_pct, "Percent of a ring that records of tasks other than host root may fill (default 75; 100: no limit)");
 
 module_param_named(open_maxactive, saker_open_maxactive, uint, 0444);
-MODULE_PARM_DESC(open_maxactive, "Opens the open kretprobe follows at once, for failed and io_uring opens (default: 64 per CPU, at least 1024)");
+MODULE_PARM_DESC(open_maxactive, "Opens the open kretprobe follows at once, for failed and io_uring opens (default: 16 per CPU, from 1024 to 4096)");
 
 struct saker_dev saker_dev;
 
@@ -68,6 +68,11 @@ static int __init saker_check_params(void)
 	saker_dev.ring_size = size;
 	saker_dev.share_pct = share_pct;
 	saker_dev.share_bytes = div_u64(size * share_pct, 100);
+	if (saker_dev.share_bytes < SAKER_REC_MAX) {
+		pr_err("share_pct=%u of a %u KiB ring cannot hold the largest record (%zu bytes): raise one of them\n",
+		       share_pct, ring_kb, SAKER_REC_MAX);
+		return -EINVAL;
+	}
 	saker_dev.wakeup_bytes = wakeup_kb ? (u64)wakeup_kb * 1024 : size / 4;
 	saker_dev.latency_ms = latency_ms;
 	return 0;

@@ -36,14 +36,20 @@ static bool saker_prepend_name(char *buf, char **pos, const struct qstr *q)
 	s = *pos - len - 1;
 	*pos = s;
 	*s++ = '/';
-	/* A racing rename may shorten the name: stop at its NUL. */
-	while (len--) {
-		char c = *name++;
+	/*
+	 * A racing rename can pair a new, shorter name with the old length:
+	 * never read past the name's NUL (it ends its allocation), fill in.
+	 */
+	while (len) {
+		char c = *name;
 
 		if (!c)
-			c = '?';
+			break;
 		*s++ = c;
+		name++;
+		len--;
 	}
+	memset(s, '?', len);
 	return true;
 }
 
@@ -56,14 +62,18 @@ static const char *saker_path_tail(char *buf, size_t size,
 	char *end = buf + size - 1;
 	char *pos = end;
 	unsigned int depth = 0;
+	unsigned int seq;
 
+	/* Lockless only: the retry under the lock d_path() does could spin here. */
+	seq = read_seqbegin(&rename_lock);
 	*end = '\0';
 	while (d != root && !IS_ROOT(d) && depth++ < SAKER_PATH_DEPTH_MAX) {
 		if (!saker_prepend_name(buf, &pos, &d->d_name))
 			break;
 		d = READ_ONCE(d->d_parent);
 	}
-	if (pos == end)
+	/* A rename ran meanwhile: the names may not be one path. */
+	if (pos == end || read_seqretry(&rename_lock, seq))
 		return NULL;
 	*len = end - pos;
 	return pos;

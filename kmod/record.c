@@ -330,6 +330,9 @@ void saker_record_exec(struct task_struct *p, struct linux_binprm *bprm)
 	e->syscall_nr = saker_current_syscall();
 	e->call = saker_call_of(e->syscall_nr,
 				e->task.flags & SAKER_TASK_COMPAT);
+	/* ELF loading rewrote the syscall number to execve's: fdpath tells. */
+	if (e->call == SAKER_CALL_EXECVE && bprm->fdpath)
+		e->call = SAKER_CALL_EXECVEAT;
 	saker_fill_fd_kinds(e->fd_kind, p);
 
 	rcu_read_lock();
@@ -345,8 +348,8 @@ void saker_record_exec(struct task_struct *p, struct linux_binprm *bprm)
 		e->flags |= SAKER_EXEC_FILENAME_TRUNCATED;
 
 	/* The binary really run (for a #! script, its interpreter): exec holds it. */
-	saker_fill_exe(e, bprm->file);
 	rcu_read_lock();
+	saker_fill_exe(e, bprm->file);
 	e->exe_len = saker_rec_put_path(&r, c, &bprm->file->f_path, &cut);
 	rcu_read_unlock();
 	if (cut)
@@ -467,6 +470,9 @@ static u16 saker_rec_put_failed_name(struct saker_rec *r, struct saker_cpu *c,
 		base = saker_path(c->path, sizeof(c->path), &dir->f_path,
 				  &len, &base_cut);
 	}
+	/* A relative name with nothing to resolve it against is not a path. */
+	if (name[0] != '/' && !base)
+		base_cut = true;
 	/* The name is the part that says what was asked for: it goes whole. */
 	if (base && len + 1 + n > SAKER_PATH_MAX) {
 		base = NULL;
@@ -527,7 +533,7 @@ void saker_record_open(const struct saker_open_ctx *ctx, struct file *ret)
 }
 
 /* Flags and mode as the task passed them to its open syscall. */
-static void saker_open_args(struct saker_open *o)
+static void saker_open_args(struct saker_open *o, const struct file *file)
 {
 	struct pt_regs *regs = task_pt_regs(current);
 	unsigned long a[6];
@@ -548,13 +554,21 @@ static void saker_open_args(struct saker_open *o)
 		o->mode = a[1];
 		break;
 	case SAKER_CALL_OPENAT2:
-		/* The syscall has just copied it: it is in memory. */
+		/*
+		 * A sibling thread may have rewritten it since the kernel copied
+		 * it: the access mode and creation come from the file itself.
+		 */
 		if (a[3] >= OPEN_HOW_SIZE_VER0 &&
 		    !copy_from_user_nofault(&how, (const void __user *)a[2],
 					    sizeof(how))) {
-			o->open_flags = how.flags;
+			o->open_flags = how.flags & ~(O_ACCMODE | O_CREAT);
 			o->mode = how.mode;
+		} else {
+			o->open_flags = file->f_flags & ~O_ACCMODE;
 		}
+		o->open_flags |= file->f_flags & O_ACCMODE;
+		if (file->f_mode & FMODE_CREATED)
+			o->open_flags |= O_CREAT;
 		break;
 	case SAKER_CALL_OPEN_BY_HANDLE_AT:
 		o->open_flags = a[2];
@@ -589,7 +603,7 @@ void saker_record_open_fd(unsigned int fd, struct file *file)
 	o->syscall_nr = nr;
 	o->call = call;
 	o->fd = fd;
-	saker_open_args(o);
+	saker_open_args(o, file);
 	saker_rec_put_file(&r, c, o, file);
 	saker_rec_emit(&r);
 	saker_leave(c);

@@ -178,6 +178,12 @@ static void saker_ring_kick(struct saker_dev *d, u64 before, u64 after)
 	/* Crossing the watermark wakes now; anything else within latency. */
 	if (before < d->wakeup_bytes && after >= d->wakeup_bytes)
 		irq_work_queue(&d->wake_work);
+	/*
+	 * head is published before ARMED is looked at: a timer that clears
+	 * ARMED after this load sees the record (pairs with the barrier in
+	 * saker_ring_consume()).
+	 */
+	smp_mb();
 	if (!test_bit(SAKER_F_LATENCY_ARMED, &d->flags) &&
 	    !test_and_set_bit(SAKER_F_LATENCY_ARMED, &d->flags))
 		irq_work_queue(&d->arm_work);
@@ -239,13 +245,22 @@ int saker_ring_consume(struct saker_dev *d, u32 ring, u64 tail)
 	    tail & (SAKER_REC_ALIGN - 1))
 		return -EINVAL;
 	h = d->rings[ring].hdr;
-	/* The reader is draining (or acknowledging): the wakeup is paid. */
-	clear_bit(SAKER_F_READY, &d->flags);
 	do {
 		old = READ_ONCE(h->tail);
 		/* Acquire: a tail up to head covers only published records. */
 		if (tail < old || tail > smp_load_acquire(&h->head))
 			return -EINVAL;
 	} while (cmpxchg64(&h->tail, old, tail) != old);
+	/*
+	 * The reader is draining (or acknowledging): the wakeup is paid. But
+	 * records it has not seen (published after its look at head, while a
+	 * timer was pending that has fired since) must not wait for the next
+	 * event: they get a latency timer of their own. test_and_clear_bit()
+	 * is fully ordered: the rings are looked at after the clear.
+	 */
+	if (test_and_clear_bit(SAKER_F_READY, &d->flags) && saker_rings_fill(d) &&
+	    !test_and_set_bit(SAKER_F_LATENCY_ARMED, &d->flags))
+		queue_delayed_work(system_wq, &d->latency_work,
+				   msecs_to_jiffies(d->latency_ms));
 	return 0;
 }

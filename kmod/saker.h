@@ -103,6 +103,8 @@ bool saker_task_privileged(const struct saker_task *t);
 u16 saker_call_of(int nr, bool compat);
 int saker_current_syscall(void);
 bool saker_is_open_call(u16 call);
+bool saker_in_syscall_body(void);
+bool saker_has_io_uring(struct task_struct *t);
 
 /* path.c */
 const char *saker_path(char *buf, size_t size, const struct path *p,
@@ -118,6 +120,7 @@ struct saker_open_ctx {
 	int lookup_flags;
 	int syscall_nr;
 	u16 call;
+	bool own;		/* the open syscall's own open */
 };
 
 int saker_records_init(void);

@@ -194,6 +194,25 @@ int saker_current_syscall(void)
 	return syscall_get_nr(current, task_pt_regs(current));
 }
 
+/*
+ * In the syscall itself, not in the work done as it returns to user space
+ * (task_work, signals): until the syscall returns, the entry code's
+ * -ENOSYS is still in the saved ax (x86).
+ */
+bool saker_in_syscall_body(void)
+{
+	return (long)task_pt_regs(current)->ax == -ENOSYS;
+}
+
+bool saker_has_io_uring(struct task_struct *t)
+{
+#ifdef CONFIG_IO_URING
+	return READ_ONCE(t->io_uring) != NULL;
+#else
+	return false;
+#endif
+}
+
 /* The open syscalls, whose successful opens end in fd_install(). */
 bool saker_is_open_call(u16 call)
 {

@@ -27,8 +27,10 @@ fetch() {
 [ -x "$CP" ] || fetch
 
 cd "$ROOT"
+# ENOSYS: kmod/task.c reads the -ENOSYS the syscall entry code leaves in the
+# saved ax (the check is for code that returns ENOSYS, not for this).
 out=$(perl "$CP" --no-tree --terse --show-types \
-	--ignore SPDX_LICENSE_TAG,FILE_PATH_CHANGES \
+	--ignore SPDX_LICENSE_TAG,FILE_PATH_CHANGES,ENOSYS \
 	-f kmod/*.c kmod/*.h kmod/uapi/*.h 2>&1) || true
 if printf '%s\n' "$out" | grep -qE ': (ERROR|WARNING|CHECK):'; then
 	printf '%s\n' "$out"

@@ -32,6 +32,8 @@ stop_trace
 ev=$(jq_first out.json '.type == "exec" and .pid == $p and .exe_memfd' --argjson p "$(cat m.pid)")
 event_check "$ev" '.exe_memfd == true and .exe_deleted == true and .exe_nlink == 0 and (.exe | startswith("/memfd:payload"))' \
 	"memfd exec"
+# fexecve is execveat(fd, "", AT_EMPTY_PATH); ELF loading rewrites the number to execve's.
+event_check "$ev" '.syscall == "execveat"' "memfd exec through fexecve: the call"
 ev=$(jq_first out.json '.type == "exec" and .pid == $p and .filename == "./tb"' --argjson p "$(cat t.pid)")
 event_check "$ev" '.exe_memfd == false and .exe_deleted == false and .exe_ino == $i and .exe_nlink == 2' \
 	"named binary: identity" --argjson i "$ino"
