@@ -5,14 +5,16 @@
 # Load, started once and running through every cycle, per CPU: an open storm on an existing file,
 # one on a missing path, a fork+exec storm and an io_uring open storm (io-wq on odd CPUs). Each
 # cycle: insmod with varied parameters (ring_kb at its minimum one cycle in three, so rings fill
-# and drop; wakeup_kb; latency_ms; open_maxactive down to 1), an open() of a FIFO left blocked in
+# and drop; wakeup_kb; latency_ms; open_maxactive down to 1; share_pct when the module has it, with
+# the missing-path storm running as alice, whom it limits), an open() of a FIFO left blocked in
 # flight, a reader attached and detached (sakerctl trace and sakerd in turn), rmmod under the load,
 # then the FIFO's writer side opened: the blocked open must return cleanly. Fails on a failed
 # insmod/rmmod, a load process or reader that died, a kernel log error; a kernel fault ends the VM
-# (scripts/vm.sh). One short line per cycle, then
+# (scripts/vm.sh). One short line per cycle (figures, seconds: total, then insmod, FIFO open,
+# reader, rmmod and checks), then
 #   SAKER-STRESS: cycles=N events=N drops=N missed=N faults=0 seconds=N
-# events: records the readers read; drops: the rings' drops_full + drops_fault at the reader's
-# exit; missed: opens the kretprobe missed (open_maxactive).
+# events: records the readers read; drops: the rings' drops_* counters (full, fault, share) at the
+# reader's exit; missed: opens the kretprobe missed (open_maxactive).
 #   SAKER_STRESS_HOLD  seconds the reader stays attached per cycle (0.5)
 # shellcheck source=tests/vm/lib.sh
 . "${SAKER_TESTS:-/saker/tests}/lib.sh"
@@ -22,7 +24,7 @@ HOLD=${SAKER_STRESS_HOLD:-0.5}
 RULES=${SAKER_RULES:-/saker/rules}/saker_rules.yaml
 NCPU=$(nproc)
 case $CYCLES in '' | *[!0-9]*) fail "SAKER_STRESS_CYCLES=$CYCLES is not a number" ;; esac
-for h in storm bench uring_storm sakerctl sakerd; do
+for h in storm bench uring_storm runas sakerctl sakerd; do
 	command -v "$h" >/dev/null 2>&1 || fail "$h not in the initramfs (make userspace vm-helpers)"
 done
 [ -e /etc/hostname ] || fail "no /etc/hostname to open"
@@ -40,6 +42,9 @@ while ! insmod "$SAKER_KO" ring_kb="$min_kb" 2>/dev/null; do
 done
 unload_module
 info "smallest ring: ring_kb=$min_kb; $NCPU CPUs, $CYCLES cycles"
+# Parameters newer modules have: varied when present.
+has_share=
+modinfo "$SAKER_KO" 2>/dev/null | grep -q 'share_pct' && has_share=1
 
 # The load, on every CPU, for the whole run (killed by the EXIT trap). Niced: it takes every cycle
 # the rest leaves, while insmod, rmmod, the readers and this script run at full speed (under
@@ -59,7 +64,8 @@ while [ "$c" -lt "$NCPU" ]; do
 	[ $((c % 2)) -eq 1 ] && async=-a
 	niced taskset -c "$c" storm $N /etc/hostname >/dev/null &
 	load_pids="$load_pids $!"
-	niced taskset -c "$c" storm $N /nonexistent/saker-stress >/dev/null &
+	# As alice: records of tasks other than host root are the ones a fair share (share_pct) limits.
+	niced taskset -c "$c" runas 1000 1000 storm $N /nonexistent/saker-stress >/dev/null &
 	load_pids="$load_pids $!"
 	niced taskset -c "$c" bench forkexec $N >/dev/null &
 	load_pids="$load_pids $!"
@@ -114,7 +120,7 @@ now() {
 }
 
 # figures STATSLINE: "events drops missed" of a sakerctl stats line (records) or a sakerd exit
-# statistics line (the events object), drops = drops_full + drops_fault of every ring. awk, not
+# statistics line (the events object), drops = every drops_* counter of every ring. awk, not
 # jq: jq takes seconds under single-threaded TCG.
 figures() {
 	printf '%s\n' "$1" | awk '
@@ -133,13 +139,14 @@ figures() {
 				ev = sum(":[0-9]+", substr($0, RSTART, RLENGTH))
 			else
 				ev = sum("\"records\":[0-9]+", $0)
-			print ev, sum("\"drops_(full|fault)\":[0-9]+", $0), sum("\"open_missed\":[0-9]+", $0)
+			print ev, sum("\"drops_[a-z]+\":[0-9]+", $0), sum("\"open_missed\":[0-9]+", $0)
 		}'
 }
 
 now
 T0=$UP
-events=0 drops=0 missed=0 i=0 ring='' wk='' lat='' mx=''
+events=0 drops=0 missed=0 i=0 ring='' wk='' lat='' mx='' sh_pct=''
+t_load='' t_fifo='' t_reader='' t_unload=''
 while [ "$i" -lt "$CYCLES" ]; do
 	now
 	cs=$UP
@@ -152,20 +159,28 @@ while [ "$i" -lt "$CYCLES" ]; do
 	params="$params latency_ms=$lat"
 	pick mx "1 2 8 0 3 64" "$i"
 	[ "$mx" -eq 0 ] || params="$params open_maxactive=$mx"
+	if [ -n "$has_share" ]; then
+		pick sh_pct "0 25 100 50 0 30" "$i"
+		[ "$sh_pct" -eq 0 ] || params="$params share_pct=$sh_pct"
+	fi
 	# shellcheck disable=SC2086 # the parameter list
 	load_module $params
+	now
+	t_load=$UP
 
 	# An open() in flight across the unload: no writer until after rmmod.
 	cat fifo >fifo.out 2>fifo.err &
 	fifo_pid=$!
 	wait_for 10 blocked_in_open "$fifo_pid" || fail "cycle $i: cat fifo is not blocked in open"
 
+	now
+	t_fifo=$UP
 	# Readers in turn: sakerctl trace, sakerd, sakerctl trace, sakerd... sakerctl writes JSON one
-	# cycle in eight and a raw capture otherwise: JSON doubles the cycle under TCG.
+	# cycle in sixteen and a raw capture otherwise: a JSON cycle takes 10-20 s under TCG.
 	case $((i % 2)) in
 	0)
 		reader="sakerctl trace"
-		if [ $((i % 8)) -eq 0 ]; then
+		if [ $((i % 16)) -eq 0 ]; then
 			start_trace /dev/null trace.err
 		else
 			reader="$reader -w"
@@ -196,11 +211,15 @@ while [ "$i" -lt "$CYCLES" ]; do
 	events=$((events + ev)) drops=$((drops + dr)) missed=$((missed + ms))
 
 	running "$fifo_pid" || fail "cycle $i: the blocked open returned before the unload"
+	now
+	t_reader=$UP
 	if ! rmmod saker 2>rmmod.err; then
 		fail "cycle $i: rmmod saker under load ($params): $(cat rmmod.err)
 $(dmesg | tail -n 20)"
 	fi
 	[ -e /sys/module/saker ] && fail "cycle $i: /sys/module/saker still there after rmmod"
+	now
+	t_unload=$UP
 	# Opened read-write the FIFO never blocks and counts as its writer: the blocked open returns,
 	# cat reads one line and ends at the close.
 	exec 3<>fifo
@@ -225,7 +244,9 @@ $log"
 	esac
 	i=$((i + 1))
 	now
-	echo "stress: $i/$CYCLES $params $reader ev=$ev dr=$dr ms=$ms $(echo "$cs $UP" | awk '{ printf "%.1f", $2 - $1 }')s"
+	# Seconds: the whole cycle (insmod, FIFO open, reader, rmmod, the rest).
+	echo "stress: $i/$CYCLES $params $reader ev=$ev dr=$dr ms=$ms $(echo "$cs $t_load $t_fifo $t_reader $t_unload $UP" |
+		awk '{ printf "%.1fs (%.1f %.1f %.1f %.1f %.1f)", $6 - $1, $2 - $1, $3 - $2, $4 - $3, $5 - $4, $6 - $5 }')"
 done
 now
 echo "SAKER-STRESS: cycles=$i events=$events drops=$drops missed=$missed faults=0 seconds=$(echo "$T0 $UP" | awk '{ printf "%d", $2 - $1 + 0.5 }')"
