@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# vm-tests.sh VER [--group all|multi|single] [--suite DIR] [--env 'K=V ...']
+# vm-tests.sh VER [--group all|main|unload] [--suite DIR] [--env 'K=V ...']
 #             [--timeout SEC] [--log FILE]
 #
 # Runs the in-VM test runner (tests/vm/run.sh) on kernel VER and survives
@@ -7,11 +7,12 @@
 # see scripts/vm.sh), the test that was running is recorded as FAILED with
 # the kernel's trace, and the same kernel boots again for the tests left
 # (SAKER_ONLY), so one fault costs one test, not the kernel's whole suite.
-#   --group  multi: the untagged tests, multi-threaded TCG, 2 vCPUs (default);
-#            single: the tests tagged "# saker-vm: tcg-single", thread=single
-#            with 4 vCPUs (more than this host's cores, so the vCPUs contend),
-#            because only single-threaded TCG unregisters probes under load
-#            without oopsing on its own (docs/testing.md); all: every test, multi.
+#   --group  main: the untagged tests, 2 vCPUs (default); unload: the tests
+#            tagged "# saker-vm: unload-under-load", 4 vCPUs (more than this
+#            host's cores, so the vCPUs interleave as contended CPUs do);
+#            all: every test, 2 vCPUs. Every boot is single-threaded TCG:
+#            multi-threaded TCG faults by itself on live kernel text
+#            patching (docs/testing.md, "The emulator finding").
 #   --suite  directory of the tests inside the VM (run.sh's SAKER_SUITE)
 #   --env    variables for run.sh and the tests ("K=V K2=V2", no quoting)
 #   --timeout  seconds per boot (1500); --log  the consoles of every boot
@@ -24,14 +25,14 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
 usage() {
-	echo "usage: $0 VER [--group all|multi|single] [--suite DIR] [--env 'K=V ...'] [--timeout SEC] [--log FILE]" >&2
+	echo "usage: $0 VER [--group all|main|unload] [--suite DIR] [--env 'K=V ...'] [--timeout SEC] [--log FILE]" >&2
 	exit 2
 }
 
 [ $# -ge 1 ] || usage
 VER=$1
 shift
-GROUP=multi SUITE="" ENVS="" TIMEOUT=1500 LOG="build/vm-tests-$VER.log"
+GROUP=main SUITE="" ENVS="" TIMEOUT=1500 LOG="build/vm-tests-$VER.log"
 while [ $# -gt 0 ]; do
 	case "$1" in
 		--group) GROUP=${2:?}; shift 2 ;;
@@ -43,8 +44,8 @@ while [ $# -gt 0 ]; do
 	esac
 done
 case $GROUP in
-	multi | all) vmopts=(--accel multi --smp 2) ;;
-	single) vmopts=(--accel single --smp 4) ;;
+	main | all) vmopts=(--accel single --smp 2) ;;
+	unload) vmopts=(--accel single --smp 4) ;;
 	*) usage ;;
 esac
 # Names and values end up in a shell command line inside the VM.

@@ -225,13 +225,19 @@ stop_trace() {
 	fi
 }
 
+# complete_lines FILE: FILE's lines up to its last newline. A trace still running may have written
+# half an event; jq would fail on it.
+complete_lines() {
+	head -n "$(tr -cd '\n' <"$1" | wc -c)" "$1"
+}
+
 # jq_count FILE FILTER [JQ-ARGS...]: print how many JSON lines of FILE satisfy FILTER (a jq boolean
 # expression on one event; JQ-ARGS such as --arg n v / --argjson n v are passed to jq). Fails on jq errors.
 jq_count() {
 	_saker_f=$1
 	_saker_flt=$2
 	shift 2
-	jq -n "$@" "[inputs | select($_saker_flt)] | length" "$_saker_f" ||
+	complete_lines "$_saker_f" | jq -n "$@" "[inputs | select($_saker_flt)] | length" ||
 		fail "jq_count: jq failed on $_saker_f with filter: $_saker_flt"
 }
 
@@ -240,7 +246,7 @@ jq_first() {
 	_saker_f=$1
 	_saker_flt=$2
 	shift 2
-	jq -cn "$@" "first(inputs | select($_saker_flt)) // empty" "$_saker_f" ||
+	complete_lines "$_saker_f" | jq -cn "$@" "first(inputs | select($_saker_flt)) // empty" ||
 		fail "jq_first: jq failed on $_saker_f with filter: $_saker_flt"
 }
 

@@ -8,9 +8,9 @@
 #                       "# saker-vm: timeout N" sets its own)
 #   SAKER_ONLY          space-separated test names to run instead of all
 #                       (in this order, whatever their group)
-#   SAKER_GROUP         multi: only the tests without the tag line
-#                       "# saker-vm: tcg-single"; single: only the tagged ones;
-#                       all (default): every test
+#   SAKER_GROUP         main: only the tests without the tag line
+#                       "# saker-vm: unload-under-load"; unload: only the
+#                       tagged ones; all (default): every test
 #   SAKER_SUITE         directory of the tests (default: this one; lib.sh stays here)
 #   SAKER_VERBOSE=1     print every test's output, not only failures'
 # Prints "SAKER-TEST: PLAN names..." first and "SAKER-TEST: START name" before
@@ -113,22 +113,22 @@ kill_session_id() {
 
 # in_group FILE: FILE belongs to SAKER_GROUP.
 in_group() {
-	if grep -q '^# saker-vm: tcg-single$' "$1"; then
-		tagged=single
+	if grep -q '^# saker-vm: unload-under-load$' "$1"; then
+		tagged=unload
 	else
-		tagged=multi
+		tagged=main
 	fi
 	case ${SAKER_GROUP:-all} in
 		all) return 0 ;;
-		multi | single) [ "$tagged" = "$SAKER_GROUP" ] ;;
+		main | unload) [ "$tagged" = "$SAKER_GROUP" ] ;;
 		*) return 1 ;;
 	esac
 }
 
 case ${SAKER_GROUP:-all} in
-	all | multi | single) ;;
+	all | main | unload) ;;
 	*)
-		echo "SAKER-TEST: FAIL run.sh (SAKER_GROUP=$SAKER_GROUP: want all, multi or single)"
+		echo "SAKER-TEST: FAIL run.sh (SAKER_GROUP=$SAKER_GROUP: want all, main or unload)"
 		echo "SAKER-TEST-SUMMARY: passed=0 failed=1 skipped=0"
 		exit 1
 		;;

@@ -23,6 +23,7 @@ host_cgid=$(stat -c %i "$SAKER_CGROOT$host_cg") || fail "stat $SAKER_CGROOT$host
 # 1. Host shell: host namespaces, no container entry.
 run_pid host.pid sh -c 'exit 0' || fail "host sh failed"
 hp=$(cat host.pid)
+trace_sync
 ev=$(jq_first out.json '.type == "exec" and .pid == $p and .args[0] == "sh"' --argjson p "$hp")
 [ -n "$ev" ] || fail "no exec event for host sh pid $hp"
 for n in $NS_ALL; do

@@ -1,7 +1,8 @@
 #!/bin/sh
 # t62-exit-group: of the exits of a process's threads, exactly one says the process ended
-# (group_dead), even when all threads leave at the same instant; and it is the last one. 40 runs of
-# 8 threads leaving together through a barrier.
+# (group_dead), even when all threads leave at the same instant. 40 runs of 8 threads leaving
+# together through a barrier. (Not "the last one by timestamp": another thread may reach the exit
+# probe after the one that saw the group's live count reach zero.)
 # shellcheck disable=SC2016,SC2119 # jq programs name $vars; load_module/stop_trace take optional args
 # shellcheck source=tests/vm/lib.sh
 . "${SAKER_TESTS:-/saker/tests}/lib.sh"
@@ -20,14 +21,14 @@ while [ $i -lt $RUNS ]; do
 done
 stop_trace
 jq -Rn '[inputs | tonumber]' pids >pids.json || fail "jq pids"
-# Per process: exits seen, how many say group_dead, whether the last exit is the one.
+# Per process: exits seen, how many say group_dead.
 jq -n --slurpfile ps pids.json '[inputs | select(.type == "exit")] as $x | [$ps[0][] as $p
-	| [$x[] | select(.pid == $p)] | {pid: $p, exits: length, dead: ([.[] | select(.group_dead)] | length),
-	  last: (sort_by(.ts) | last | .group_dead)}]' out.json >exits.json || fail "jq exits"
+	| [$x[] | select(.pid == $p)] | {pid: $p, exits: length,
+	  dead: ([.[] | select(.group_dead)] | length)}]' out.json >exits.json || fail "jq exits"
 assert_eq "$(jq --argjson n "$THREADS" '[.[] | select(.exits != ($n + 1))] | length' exits.json)" 0 "processes without $((THREADS + 1)) exits"
-wrong=$(jq -c '[.[] | select(.dead != 1 or .last != true)] | .[0:3]' exits.json)
+wrong=$(jq -c '[.[] | select(.dead != 1)] | .[0:3]' exits.json)
 if [ -n "$exact" ]; then
-	assert_eq "$wrong" "[]" "processes with other than one group_dead exit, or not the last"
+	assert_eq "$wrong" "[]" "processes with other than one group_dead exit"
 else
 	info "kernel reports group_dead as an estimate (no exit_group_dead feature): $wrong"
 	[ "$(jq '[.[] | select(.dead == 0)] | length' exits.json)" -eq 0 ] || fail "a process ended with no group_dead exit"

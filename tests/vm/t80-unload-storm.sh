@@ -2,8 +2,8 @@
 # t80-unload-storm: the module cannot be removed while a reader has /dev/saker open, and can be
 # removed while its hooks fire at full rate (an open storm) once the reader is gone -- three times
 # in a row. The runner then checks that dmesg holds no BUG/WARNING/Oops.
-# Unregisters the probes while other CPUs run the probed code: single-threaded TCG (docs/testing.md).
-# saker-vm: tcg-single
+# Unregisters the probes while other CPUs run the probed code: booted with 4 vCPUs (docs/testing.md).
+# saker-vm: unload-under-load
 # shellcheck disable=SC2016,SC2119 # jq programs name $vars; load_module/stop_trace take optional args
 # shellcheck source=tests/vm/lib.sh
 . "${SAKER_TESTS:-/saker/tests}/lib.sh"

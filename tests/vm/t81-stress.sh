@@ -2,9 +2,9 @@
 # t81-stress: tests/vm/stress.sh with SAKER_STRESS_CYCLES (100) cycles: the module loaded and unloaded
 # under mixed load on every CPU, varied parameters, an open blocked across the unload, sakerctl and
 # sakerd attaching and detaching (`make stress-kmod` runs 1000 cycles per kernel).
-# Unregisters the probes while other CPUs run the probed code: single-threaded TCG (docs/testing.md).
-# saker-vm: tcg-single
-# saker-vm: timeout 1500
+# Unregisters the probes while other CPUs run the probed code: booted with 4 vCPUs (docs/testing.md).
+# saker-vm: unload-under-load
+# saker-vm: timeout 3000
 # shellcheck source=tests/vm/lib.sh
 . "${SAKER_TESTS:-/saker/tests}/lib.sh"
 
