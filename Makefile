@@ -10,13 +10,23 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(KVER)/build) \
 
 BUILD ?= build
 CC ?= cc
-# -std=gnu11: C11 plus the GNU/POSIX interfaces a Linux daemon needs.
-WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+# The distribution's CPPFLAGS, CFLAGS and LDFLAGS are used as given (FORTIFY,
+# hardening, optimisation); the project's own flags come beside them, once
+# per compile. -Werror only in developer and CI builds: a git checkout, or
+# WERROR=1; `make WERROR=` turns it off there.
 CFLAGS ?= -O2 -g
-CFLAGS += -std=gnu11 $(WARN) -D_GNU_SOURCE -I. -Iuserspace
-LDFLAGS ?=
+WERROR ?= $(if $(wildcard .git),1)
+SAKER_WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	$(if $(filter 1,$(WERROR)),-Werror)
+# -std=gnu11: C11 plus the GNU/POSIX interfaces a Linux daemon needs.
+SAKER_CPPFLAGS := -D_GNU_SOURCE -I. -Iuserspace \
+	$(shell pkg-config --cflags yaml-0.1 jansson 2>/dev/null)
+SAKER_COMPILE = $(CC) -std=gnu11 $(SAKER_CPPFLAGS) $(CPPFLAGS) $(SAKER_WARN) \
+	$(CFLAGS) -pthread -MMD -MP
+# CFLAGS on the link line too: sanitizer builds need -fsanitize there.
+SAKER_LINK = $(CC) $(CFLAGS) $(LDFLAGS) -pthread
 
-.PHONY: all kmod userspace check check-unit check-vm demo bench-kmod stress-kmod harness-selftest \
+.PHONY: all kmod userspace analyze check check-unit check-vm demo bench-kmod stress-kmod harness-selftest \
 	emu-check deps clean
 
 all: kmod userspace
@@ -31,8 +41,6 @@ kmod:
 include userspace/build.mk
 include tests/unit/build.mk
 include tests/vm/build.mk
--include userspace/outputs.mk
--include userspace/engine.mk
 
 # The README's test command: installs what it needs, runs unit and VM tests,
 # ends with "N passed, N failed".
@@ -64,6 +72,16 @@ harness-selftest:
 # multi- vs single-threaded TCG. Not in make check: multi is expected to oops.
 emu-check:
 	scripts/emu-check.sh
+
+# Static analysis of the userspace tree and its tests: clang's analyzer
+# (scan-build, every checker it enables by default) and cppcheck; either one
+# finding anything fails. Reports in $(BUILD)/analyze/.
+analyze:
+	rm -rf $(BUILD)/analyze
+	scan-build -o $(BUILD)/analyze/report --status-bugs \
+		$(MAKE) BUILD=$(BUILD)/analyze CC=clang userspace unit-tests
+	cppcheck -q --language=c --std=c11 --enable=warning,portability,performance \
+		--inline-suppr --error-exitcode=1 -D_GNU_SOURCE -I. -Iuserspace userspace tests/unit
 
 deps:
 	scripts/deps.sh

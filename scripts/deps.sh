@@ -20,6 +20,7 @@ export DEBIAN_FRONTEND=noninteractive
 
 BASE=(
 	build-essential gcc make clang pkg-config       # userspace, module
+	clang-tools cppcheck                            # make analyze
 	libjansson-dev libmnl-dev libyaml-dev check     # userspace libraries, unit tests
 	qemu-system-x86 busybox-static jq cpio          # VM tests
 	dkms kmod                                       # DKMS packaging test, modinfo

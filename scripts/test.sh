@@ -2,7 +2,8 @@
 # scripts/test.sh [--unit-only|--vm-only]: the whole test suite (`make check`).
 #   1. deps.sh and the test kernels (headers + boot images)
 #   2. build: userspace, VM helpers, unit tests
-#   3. Check unit tests in build/tests/unit/ (natively)
+#   3. Check unit tests in build/tests/unit/ (natively, then under ASan and
+#      UBSan); make analyze (scan-build, cppcheck)
 #   4. per test kernel: boot it in qemu and run /saker/tests/run.sh, once
 #      for the untagged tests (2 vCPUs), once for the tests tagged
 #      "# saker-vm: unload-under-load" (4 vCPUs); every boot single-threaded
@@ -79,7 +80,7 @@ build_target() {
 		fi
 	fi
 	banner "make $t"
-	if make -j"$(nproc)" "$t"; then
+	if make -j"$(nproc)" WERROR=1 "$t"; then
 		record "build:$t" 0 0 0 "ok"
 	else
 		record "build:$t" 0 1 0 "make $t failed"
@@ -140,7 +141,7 @@ if [ "$MODE" != vm ]; then
 	# non-zero, which run_unit counts as a failure.
 	banner "unit tests under ASan and UBSan"
 	SAN="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all"
-	if make -j"$(nproc)" BUILD="$BUILD/asan" CFLAGS="$SAN" LDFLAGS="-fsanitize=address,undefined" \
+	if make -j"$(nproc)" WERROR=1 BUILD="$BUILD/asan" CFLAGS="$SAN" LDFLAGS="-fsanitize=address,undefined" \
 		unit-tests >"$BUILD/make-asan.log" 2>&1; then
 		for f in "${units[@]}"; do
 			f="$BUILD/asan/tests/unit/$(basename "$f")"
@@ -151,6 +152,17 @@ if [ "$MODE" != vm ]; then
 	else
 		record "build:unit-tests-asan" 0 1 0 "sanitizer build failed"
 		tail -n 20 "$BUILD/make-asan.log"
+	fi
+fi
+
+# Static analysis (scan-build, cppcheck): clean, or a failure.
+if [ "$MODE" != vm ]; then
+	banner "make analyze"
+	if make -j"$(nproc)" WERROR=1 analyze >"$BUILD/analyze.log" 2>&1; then
+		record analyze 1 0 0 "scan-build and cppcheck clean"
+	else
+		record analyze 0 1 0 "make analyze found something ($BUILD/analyze.log)"
+		grep -E 'warning:|error:|bugs? found' "$BUILD/analyze.log" | head -n 40
 	fi
 fi
 

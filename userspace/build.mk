@@ -1,33 +1,55 @@
-# userspace/build.mk: decoder, ring reader, capture files, JSON (libsaker.a)
-# and the sakerctl tool. Included by the top Makefile, which sets BUILD, CC,
-# CFLAGS and LDFLAGS. Other .mk files link against $(SAKER_LIB) $(SAKER_LIBS).
+# userspace/build.mk: the userspace libraries and programs. Included by the
+# top Makefile, which sets BUILD, CC and the compile/link commands
+# (SAKER_COMPILE, SAKER_LINK). docs/architecture.md draws the pipeline.
+#
+# One folder per library, each an archive; dependencies run one way:
+#   lib      ABI, decode, ring reader, merge, capture files, JSON
+#   track    process table, container ids and metadata      (uses lib)
+#   rules    Falco-format rule loader, compiler, evaluator  (uses track, lib)
+#   outputs  alert formatting and delivery                  (uses rules, lib)
+#   daemon   sakerd's loop, config, alerts, stats, replay   (uses all)
+# and the programs beside them: sakerd.c, sakerctl.c.
 
-# Repeated here so that `make CFLAGS=...` on the command line (which
-# overrides the top Makefile's +=) still builds with the project's rules.
-SAKER_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
-	-Wmissing-prototypes -D_GNU_SOURCE -I. -Iuserspace \
-	$(shell pkg-config --cflags jansson)
-SAKER_LIBS := $(shell pkg-config --libs jansson)
-SAKER_LIB := $(BUILD)/libsaker.a
+SAKER_LIBDIRS := lib track rules outputs daemon
+SAKER_LIB_lib := decode ring capture json errbuf merge
+SAKER_LIB_track := proctable procfs container_id containers
+SAKER_LIB_rules := rules_mem rules_diag rules_yaml rules_load rules_lex \
+	rules_parse rules_compile rules_eval rules_engine field_table fields output
+SAKER_LIB_outputs := alert_format outputs file_output syslog_local \
+	syslog_remote program_output
+SAKER_LIB_daemon := daemon config stats alerts latency losses replay replay_json
 
-SAKER_LIB_OBJS := $(patsubst %,$(BUILD)/obj/userspace/%.o,decode ring capture json errbuf)
-SAKERCTL_OBJS := $(BUILD)/obj/userspace/sakerctl.o
+# $(BUILD)/libsaker_NAME.a for each folder; SAKER_LINK_ALL: every archive in
+# link order (users before what they use) and the libraries they need.
+saker_archive = $(BUILD)/libsaker_$(1).a
+$(foreach d,$(SAKER_LIBDIRS),$(eval SAKER_OBJS_$(d) := \
+	$(patsubst %,$(BUILD)/obj/userspace/$(d)/%.o,$(SAKER_LIB_$(d)))))
+SAKER_ARCHIVES := $(foreach d,daemon outputs rules track lib,$(call saker_archive,$(d)))
+SAKER_LDLIBS := $(shell pkg-config --libs yaml-0.1 jansson 2>/dev/null || echo -lyaml -ljansson)
+SAKER_LINK_ALL := $(SAKER_ARCHIVES) $(SAKER_LDLIBS)
+
+SAKERD := $(BUILD)/sakerd
+SAKERCTL := $(BUILD)/sakerctl
 
 .PHONY: userspace
-userspace: $(BUILD)/sakerctl $(SAKER_LIB)
+userspace: $(SAKERD) $(SAKERCTL)
 
-# Static pattern: only our objects, so other .mk files keep their own rules.
-$(SAKER_LIB_OBJS) $(SAKERCTL_OBJS): $(BUILD)/obj/userspace/%.o: userspace/%.c
+# Every object of the tree, userspace and tests alike, compiles the same way.
+$(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(SAKER_CFLAGS) -MMD -MP -c -o $@ $<
+	$(SAKER_COMPILE) -c -o $@ $<
 
-$(SAKER_LIB): $(SAKER_LIB_OBJS)
-	@mkdir -p $(@D)
-	rm -f $@
+$(foreach d,$(SAKER_LIBDIRS),$(eval $(call saker_archive,$(d)): $(SAKER_OBJS_$(d))))
+$(BUILD)/libsaker_%.a:
+	@rm -f $@
 	$(AR) rcs $@ $^
 
-# CFLAGS on the link line too: sanitizer builds need -fsanitize there.
-$(BUILD)/sakerctl: $(SAKERCTL_OBJS) $(SAKER_LIB)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(SAKERCTL_OBJS) $(SAKER_LIB) $(SAKER_LIBS)
+$(SAKERD) $(SAKERCTL): $(BUILD)/%: $(BUILD)/obj/userspace/%.o $(SAKER_ARCHIVES)
+	$(SAKER_LINK) -o $@ $< $(SAKER_LINK_ALL)
 
--include $(SAKER_LIB_OBJS:.o=.d) $(SAKERCTL_OBJS:.o=.d)
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+# make install, make dkms-install
+include userspace/install.mk
+# make bench-daemon (sakerd's alert latency and sustained event rate in a VM)
+include userspace/bench.mk

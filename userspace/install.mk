@@ -1,4 +1,4 @@
-# `make install` and `make dkms-install` (included by userspace/engine.mk).
+# `make install` and `make dkms-install` (included by userspace/build.mk).
 # PREFIX=/usr/local by default; DESTDIR is honoured; configuration always
 # goes to $(SYSCONFDIR)/saker and is never overwritten (a changed default
 # is installed beside it as saker.yaml.new). docs/daemon.md, "Installing".

@@ -13,9 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "capture.h"
-#include "json.h"
-#include "ring.h"
+#include "lib/capture.h"
+#include "lib/json.h"
+#include "lib/ring.h"
 
 #define EXIT_USAGE 2
 

@@ -13,11 +13,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "alerts.h"
-#include "config.h"
-#include "daemon.h"
-#include "replay.h"
-#include "rules.h"
+#include "daemon/alerts.h"
+#include "daemon/config.h"
+#include "daemon/daemon.h"
+#include "daemon/replay.h"
+#include "rules/rules.h"
 
 static void usage(FILE *out)
 {
@@ -108,12 +108,6 @@ static int check(const struct saker_config *cfg, const char *cfg_name)
 		printf("%s: %s\n", cfg_name, why);
 		return 1;
 	}
-	if (!saker_alerts_full_outputs() &&
-	    (cfg->syslog_enabled || cfg->remote_enabled || cfg->program_enabled)) {
-		printf("%s: syslog, remote syslog and program outputs are not built into this sakerd\n",
-		       cfg_name);
-		return 1;
-	}
 	if (saker_daemon_engine(cfg, &e, stdout, true, why, sizeof(why))) {
 		printf("rules: %s\n", why);
 		return 1;
@@ -125,7 +119,7 @@ static int check(const struct saker_config *cfg, const char *cfg_name)
 
 static int replay(struct saker_config *cfg, const char *path, bool quiet, bool do_list)
 {
-	struct saker_replay_stats st;
+	struct saker_replay_stats st = { 0 };
 	struct saker_alerts *al;
 	struct saker_engine *e;
 	char why[512];

@@ -14,9 +14,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "proctable.h"
-#include "replay.h"
-#include "rules.h"
+#include "track/proctable.h"
+#include "daemon/replay.h"
+#include "rules/rules.h"
 
 static void count(void *arg, const struct saker_alert *a)
 {

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "capture.h"
+#include "lib/capture.h"
 
 #define NCONT 200
 #define MAXPROC 8192

@@ -9,8 +9,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "replay.h"
-#include "rules.h"
+#include "daemon/replay.h"
+#include "rules/rules.h"
 
 static const char base[] =
 	"- list: shells\n  items: [bash, sh, '\"quoted item\"']\n"

@@ -21,7 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "outputs.h"
+#include "outputs/outputs.h"
 
 #define T0 1795375896123456789ULL
 

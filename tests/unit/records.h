@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#include "event.h"
+#include "lib/event.h"
 
 /* Room for the largest record any test builds. */
 #define SAKER_TEST_REC_MAX 32768

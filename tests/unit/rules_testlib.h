@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "proctable.h"
-#include "replay.h"
-#include "rules.h"
+#include "track/proctable.h"
+#include "daemon/replay.h"
+#include "rules/rules.h"
 
 #ifndef SAKER_TOP
 #define SAKER_TOP "."

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "outputs.h"
+#include "outputs/outputs.h"
 
 /* 2026-11-22T19:31:36.123456789Z */
 #define T0 1795375896123456789ULL

@@ -12,9 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "capture.h"
+#include "lib/capture.h"
 #include "records.h"
-#include "ring.h"
+#include "lib/ring.h"
 
 static char path[64];
 

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "config.h"
+#include "daemon/config.h"
 
 #ifndef SAKER_TOP
 #define SAKER_TOP "."

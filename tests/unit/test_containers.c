@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "rules_testlib.h"
-#include "containers.h"
+#include "track/containers.h"
 
 #define ID1 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 #define ID2 "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210"

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "decode.h"
+#include "lib/decode.h"
 #include "records.h"
 
 #define HDR sizeof(struct saker_rec_hdr)

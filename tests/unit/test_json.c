@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "decode.h"
-#include "json.h"
+#include "lib/decode.h"
+#include "lib/json.h"
 #include "records.h"
 
 static _Alignas(8) unsigned char rec[SAKER_TEST_REC_MAX];

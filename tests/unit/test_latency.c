@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "latency.h"
+#include "daemon/latency.h"
 
 START_TEST(test_buckets_contiguous)
 {

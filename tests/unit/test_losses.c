@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "losses.h"
+#include "daemon/losses.h"
 
 #define S 1000000000ull
 

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "records.h"
-#include "ring.h"
+#include "lib/ring.h"
 
 #define RING_SIZE 512
 

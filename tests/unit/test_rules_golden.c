@@ -3,7 +3,7 @@
  * through rule sets must raise exactly the expected alerts, in order. */
 #include <unistd.h>
 
-#include "capture.h"
+#include "lib/capture.h"
 #include "rules_testlib.h"
 
 struct collect {
@@ -40,7 +40,7 @@ static bool have_shared(void)
 static void golden(const char *const *rules, bool all, const char *expected)
 {
 	struct saker_engine *e = saker_engine_new();
-	struct saker_replay_stats st;
+	struct saker_replay_stats st = { 0 };
 	struct collect *c = calloc(1, sizeof(*c));
 	char *want;
 
@@ -112,7 +112,7 @@ END_TEST
 START_TEST(test_output_text)
 {
 	struct saker_engine *e = saker_engine_new();
-	struct saker_replay_stats st;
+	struct saker_replay_stats st = { 0 };
 
 	ck_assert_int_eq(saker_engine_load_path(e, SAKER_TOP "/rules"), 0);
 	ck_assert_int_eq(saker_engine_compile(e), 0);
@@ -135,7 +135,7 @@ START_TEST(test_capture_replay)
 	char path[] = "/tmp/saker-golden-XXXXXX";
 	struct saker_capture_writer *w;
 	struct saker_engine *e = saker_engine_new();
-	struct saker_replay_stats st;
+	struct saker_replay_stats st = { 0 };
 	struct collect *c = calloc(1, sizeof(*c));
 	static uint64_t rec[8192];
 	char err[256], *line = NULL, *want;

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "rules.h"
+#include "rules/rules.h"
 
 #define SAKER_CAP_MAGIC "SAKERCAP"
 #define SAKER_CAP_HDR_LEN 16

@@ -13,9 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "container_id.h"
-#include "decode.h"
-#include "proctable.h"
+#include "track/container_id.h"
+#include "lib/decode.h"
+#include "track/proctable.h"
 #include "fields.h"
 #include "rules_int.h"
 

@@ -665,7 +665,7 @@ static struct saker_ast *exc_ast(struct cctx *c, struct saker_exc_def *x)
 
 static struct saker_ast *with_exceptions(struct cctx *c, struct saker_ast *cond)
 {
-	struct saker_ast *top, *not;
+	struct saker_ast *top, *neg;
 	size_t i, n = 0;
 
 	for (i = 0; i < c->r->excs.n; i++)
@@ -682,10 +682,10 @@ static struct saker_ast *with_exceptions(struct cctx *c, struct saker_ast *cond)
 
 		if (!x->values.n)
 			continue;
-		not = ast_new(c, SAKER_A_NOT, 1);
-		if (!not || !(not->kids[0] = exc_ast(c, x)))
+		neg = ast_new(c, SAKER_A_NOT, 1);
+		if (!neg || !(neg->kids[0] = exc_ast(c, x)))
 			return NULL;
-		top->kids[n++] = not;
+		top->kids[n++] = neg;
 	}
 	return top;
 }

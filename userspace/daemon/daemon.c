@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "daemon.h"
-#include "decode.h"
+#include "lib/decode.h"
 
 #define ANCESTRY_CHECK 4	/* depth of the "is it our own child" test */
 
@@ -97,9 +97,8 @@ static bool from_self(struct saker_daemon *d, const struct saker_task *t)
 	return false;
 }
 
-static void on_record(void *ctx, const void *rec, size_t len)
+static void on_record(struct saker_daemon *d, const void *rec, size_t len)
 {
-	struct saker_daemon *d = ctx;
 	struct saker_event ev;
 	const char *why;
 	size_t used;
@@ -130,6 +129,16 @@ static int on_ring_event(const struct saker_event *ev, void *ctx)
 	return 0;
 }
 
+/* Every merged record due at now, in timestamp order. */
+static void flush(struct saker_daemon *d, uint64_t now)
+{
+	const void *rec;
+	size_t len;
+
+	while (saker_merge_next(&d->merge, now, &rec, &len))
+		on_record(d, rec, len);
+}
+
 static int drain(struct saker_daemon *d)
 {
 	int ret = saker_ring_drain(d->ring, on_ring_event, d);
@@ -138,7 +147,7 @@ static int drain(struct saker_daemon *d)
 		fprintf(stderr, "sakerd: ring drain: %s\n", saker_ring_error(d->ring));
 		return ret;
 	}
-	saker_merge_flush(&d->merge, now_mono(), on_record, d);
+	flush(d, now_mono());
 	return 0;
 }
 
@@ -227,11 +236,11 @@ static int loop(struct saker_daemon *d)
 			}
 		}
 		if (!n)	/* merge window elapsed: hand out what is due */
-			saker_merge_flush(&d->merge, now_mono(), on_record, d);
+			flush(d, now_mono());
 	}
 	/* Last drain: everything published before the stop is handled. */
 	saker_ring_drain(d->ring, on_ring_event, d);
-	saker_merge_flush(&d->merge, UINT64_MAX, on_record, d);
+	flush(d, UINT64_MAX);
 	saker_daemon_check_losses(d);
 	return 0;
 }

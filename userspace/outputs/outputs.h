@@ -16,7 +16,7 @@
 
 #include <jansson.h>
 
-#include "rules.h"
+#include "rules/rules.h"
 
 enum saker_syslog_proto {
 	SAKER_SYSLOG_UDP = 0,

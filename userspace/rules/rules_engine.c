@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "proctable.h"
+#include "track/proctable.h"
 #include "rules_int.h"
 
 #define SCRATCH_SIZE (256 * 1024)

@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 #include "container_id.h"
-#include "event.h"
+#include "lib/event.h"
 
 /* What an exec establishes; shared by a process and its forked children. */
 struct saker_proc_image {

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "json.h"
+#include "lib/json.h"
 #include "outputs.h"
 
 #define NSEC_PER_SEC 1000000000ULL

@@ -305,7 +305,7 @@ free_payload:
 
 void saker_outputs_emit(struct saker_outputs *o, const struct saker_alert_msg *m)
 {
-	bool want[MAX_OUTPUTS];
+	bool want[MAX_OUTPUTS] = { false };
 	unsigned int need = 0;
 	struct saker_payload *p;
 	size_t i;

@@ -14,12 +14,12 @@
 
 #include "alerts.h"
 #include "config.h"
-#include "containers.h"
+#include "track/containers.h"
 #include "losses.h"
-#include "merge.h"
-#include "proctable.h"
-#include "ring.h"
-#include "rules.h"
+#include "lib/merge.h"
+#include "track/proctable.h"
+#include "lib/ring.h"
+#include "rules/rules.h"
 
 struct saker_daemon {
 	struct saker_config *cfg;

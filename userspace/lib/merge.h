@@ -30,10 +30,8 @@ struct saker_merge {
 	uint64_t late;		/* handed out after a newer one: window too small */
 	uint64_t forced;	/* handed out early because max_pending was hit */
 	uint64_t nomem;		/* records lost: no memory for the copy */
+	void *out;		/* the record last handed out, freed by the next call */
 };
-
-/* Called with one record (valid during the call) in timestamp order. */
-typedef void (*saker_merge_fn)(void *ctx, const void *rec, size_t len);
 
 void saker_merge_init(struct saker_merge *m, uint64_t window_ns,
 		      size_t max_pending);
@@ -42,11 +40,12 @@ void saker_merge_fini(struct saker_merge *m);
 int saker_merge_push(struct saker_merge *m, uint64_t ts, const void *rec,
 		     size_t len);
 /*
- * Hands out every record with ts + window <= now (now = UINT64_MAX: all),
- * plus the oldest ones while more than max_pending wait. Returns how many.
+ * The next record in timestamp order, if it is due: ts + window <= now
+ * (now = UINT64_MAX: any), or more than max_pending wait. 1 with *rec and
+ * *len (valid until the next call or saker_merge_fini), or 0.
  */
-size_t saker_merge_flush(struct saker_merge *m, uint64_t now, saker_merge_fn fn,
-			 void *ctx);
+int saker_merge_next(struct saker_merge *m, uint64_t now, const void **rec,
+		     size_t *len);
 /* Milliseconds until the oldest record is due (rounded up), -1 if empty. */
 int saker_merge_timeout_ms(const struct saker_merge *m, uint64_t now);
 

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../kmod/uapi/saker.h"
+#include "kmod/uapi/saker.h"
 
 /* A counted string inside a record: not NUL-terminated. */
 struct saker_str {

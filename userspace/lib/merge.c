@@ -24,6 +24,8 @@ void saker_merge_fini(struct saker_merge *m)
 
 	for (i = 0; i < m->n; i++)
 		free(m->heap[i].rec);
+	free(m->out);
+	m->out = NULL;
 	free(m->heap);
 	m->heap = NULL;
 	m->n = m->cap = 0;
@@ -97,39 +99,35 @@ count_nomem:
 	return -ENOMEM;
 }
 
-static void pop(struct saker_merge *m, saker_merge_fn fn, void *ctx)
+int saker_merge_next(struct saker_merge *m, uint64_t now, const void **rec,
+		     size_t *len)
 {
-	struct saker_merge_ent top = m->heap[0];
+	struct saker_merge_ent top;
+	int due;
 
-	m->heap[0] = m->heap[--m->n];
-	if (m->n)
+	free(m->out);
+	m->out = NULL;
+	if (!m->n)
+		return 0;
+	top = m->heap[0];
+	due = now == UINT64_MAX || top.ts + m->window_ns <= now ||
+	      top.ts > now;	/* from the future: never wait for it */
+	if (!due && m->n <= m->max_pending)
+		return 0;
+	if (!due)
+		m->forced++;
+	if (--m->n) {
+		m->heap[0] = m->heap[m->n];
 		sift_down(m->heap, m->n, 0);
+	}
 	if (top.ts < m->last_ts)
 		m->late++;
 	else
 		m->last_ts = top.ts;
-	fn(ctx, top.rec, top.len);
-	free(top.rec);
-}
-
-size_t saker_merge_flush(struct saker_merge *m, uint64_t now, saker_merge_fn fn,
-			 void *ctx)
-{
-	size_t out = 0;
-
-	while (m->n) {
-		const struct saker_merge_ent *top = &m->heap[0];
-		int due = now == UINT64_MAX || top->ts + m->window_ns <= now ||
-			  top->ts > now;	/* from the future: never wait for it */
-
-		if (!due && m->n <= m->max_pending)
-			break;
-		if (!due)
-			m->forced++;
-		pop(m, fn, ctx);
-		out++;
-	}
-	return out;
+	m->out = top.rec;
+	*rec = top.rec;
+	*len = top.len;
+	return 1;
 }
 
 int saker_merge_timeout_ms(const struct saker_merge *m, uint64_t now)

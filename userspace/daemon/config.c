@@ -15,7 +15,7 @@
 #include <yaml.h>
 
 #include "config.h"
-#include "errbuf.h"
+#include "lib/errbuf.h"
 
 enum key_type { K_BOOL, K_UINT, K_SIZE, K_STR, K_LIST, K_PRIO, K_MATCH, K_PROTO,
 		K_FACILITY };

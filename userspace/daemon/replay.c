@@ -13,8 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "event.h"
-#include "proctable.h"
+#include "lib/event.h"
+#include "track/proctable.h"
 #include "replay.h"
 
 struct run {
@@ -42,7 +42,7 @@ static int replay_capture(struct run *r, const unsigned char *p, size_t len)
 	memcpy(&hlen, p + 12, 4);
 	if (abi != SAKER_ABI_VERSION) {
 		fprintf(stderr, "sakerd: capture ABI %u, this build reads %u\n", abi,
-			SAKER_ABI_VERSION);
+			(unsigned int)SAKER_ABI_VERSION);
 		return -EPROTO;
 	}
 	if (hlen < SAKER_CAP_HDR_LEN || hlen > len || hlen % SAKER_REC_ALIGN)

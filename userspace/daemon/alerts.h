@@ -13,7 +13,7 @@
 #include <jansson.h>
 
 #include "config.h"
-#include "rules.h"
+#include "rules/rules.h"
 
 struct saker_alerts;
 
@@ -35,7 +35,5 @@ void saker_alerts_reopen(struct saker_alerts *al);
  * p50, p99, max} (rule alerts, event time to outputs) to a stats object. */
 void saker_alerts_stats(const struct saker_alerts *al, json_t *obj);
 uint64_t saker_alerts_total(const struct saker_alerts *al);
-/* Whether the full outputs library is linked in (syslog, program...). */
-bool saker_alerts_full_outputs(void);
 
 #endif /* SAKER_ALERTS_H */

@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Alert sink. Rule matches are formatted once into a struct
- * saker_alert_msg; the outputs library (built when userspace/outputs.mk
- * exists, SAKER_HAVE_OUTPUTS) queues it to each output without blocking.
- * Without it, alerts are written synchronously to stdout and/or the alert
- * file, which is enough for tests and keeps the build whole.
+ * saker_alert_msg, which the outputs library (outputs/) queues to each
+ * output without blocking.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -14,10 +12,8 @@
 
 #include "alerts.h"
 #include "latency.h"
-#ifdef SAKER_HAVE_OUTPUTS
-#include "json.h"
-#include "outputs.h"
-#endif
+#include "lib/json.h"
+#include "outputs/outputs.h"
 
 #define RULE_SLOTS 1024		/* power of two; rules beyond share "other" */
 
@@ -27,28 +23,12 @@ struct rule_count {
 };
 
 struct saker_alerts {
-#ifdef SAKER_HAVE_OUTPUTS
 	struct saker_outputs *out;
-#else
-	bool json, include_output, include_tags, to_stdout;
-	char *file_path;
-	FILE *file;
-	uint64_t write_errors;
-#endif
 	char hostname[256];
 	uint64_t total, other;
 	struct rule_count counts[RULE_SLOTS];
 	struct saker_latency latency;	/* rule alerts: event to outputs */
 };
-
-bool saker_alerts_full_outputs(void)
-{
-#ifdef SAKER_HAVE_OUTPUTS
-	return true;
-#else
-	return false;
-#endif
-}
 
 int saker_alerts_new(struct saker_alerts **out, const struct saker_config *cfg,
 		     char *err, size_t errlen)
@@ -62,7 +42,6 @@ int saker_alerts_new(struct saker_alerts **out, const struct saker_config *cfg,
 		snprintf(al->hostname, sizeof(al->hostname), "%s", cfg->hostname);
 	else if (gethostname(al->hostname, sizeof(al->hostname) - 1))
 		strcpy(al->hostname, "localhost");
-#ifdef SAKER_HAVE_OUTPUTS
 	{
 		struct saker_outputs_config oc = {
 			.json = cfg->json_output,
@@ -89,34 +68,8 @@ int saker_alerts_new(struct saker_alerts **out, const struct saker_config *cfg,
 		if (ret)
 			goto free_al;
 	}
-#else
-	if (cfg->syslog_enabled || cfg->remote_enabled || cfg->program_enabled) {
-		snprintf(err, errlen, "syslog, remote syslog and program outputs are "
-			 "not built into this sakerd (no userspace/outputs.mk)");
-		ret = -EOPNOTSUPP;
-		goto free_al;
-	}
-	al->json = cfg->json_output;
-	al->include_output = cfg->json_include_output;
-	al->include_tags = cfg->json_include_tags;
-	al->to_stdout = cfg->stdout_enabled;
-	if (cfg->file_enabled) {
-		al->file_path = strdup(cfg->file_path);
-		al->file = fopen(cfg->file_path, "ae");
-		if (!al->file_path || !al->file) {
-			ret = al->file_path ? -errno : -ENOMEM;
-			snprintf(err, errlen, "file output %s: %s", cfg->file_path,
-				 strerror(-ret));
-			goto free_path;
-		}
-	}
-#endif
 	*out = al;
 	return 0;
-#ifndef SAKER_HAVE_OUTPUTS
-free_path:
-	free(al->file_path);
-#endif
 free_al:
 	free(al);
 	return ret;
@@ -124,14 +77,7 @@ free_al:
 
 int saker_alerts_flush(struct saker_alerts *al, int timeout_ms)
 {
-#ifdef SAKER_HAVE_OUTPUTS
 	return saker_outputs_flush(al->out, timeout_ms);
-#else
-	(void)timeout_ms;
-	if (al->file && fflush(al->file))
-		al->write_errors++;
-	return fflush(stdout) ? -EIO : 0;
-#endif
 }
 
 void saker_alerts_free(struct saker_alerts *al)
@@ -140,14 +86,7 @@ void saker_alerts_free(struct saker_alerts *al)
 
 	if (!al)
 		return;
-#ifdef SAKER_HAVE_OUTPUTS
 	saker_outputs_free(al->out, 2000);
-#else
-	if (al->file)
-		fclose(al->file);
-	free(al->file_path);
-	fflush(stdout);
-#endif
 	for (i = 0; i < RULE_SLOTS; i++)
 		free(al->counts[i].name);
 	free(al);
@@ -197,65 +136,11 @@ static uint64_t to_realtime(uint64_t mono_ns)
 	return mono_ns && mono_ns <= m ? r - (m - mono_ns) : r;
 }
 
-#ifndef SAKER_HAVE_OUTPUTS
-static void fallback_time(uint64_t ns, char *buf, size_t size)
-{
-	time_t s = (time_t)(ns / 1000000000ull);
-	struct tm tm;
-	char base[32];
-
-	gmtime_r(&s, &tm);
-	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf, size, "%s.%09lluZ", base, (unsigned long long)(ns % 1000000000ull));
-}
-
-static void fallback_write(struct saker_alerts *al, uint64_t time_ns,
-			   const char *rule, enum saker_prio prio,
-			   const char *source, const char *output, json_t *fields,
-			   const char *const *tags, size_t ntags)
-{
-	char ts[48], *line = NULL;
-	size_t i;
-
-	fallback_time(time_ns, ts, sizeof(ts));
-	if (al->json) {
-		json_t *o = json_object(), *t = json_array();
-
-		json_object_set_new(o, "hostname", json_string(al->hostname));
-		if (al->include_output)
-			json_object_set_new(o, "output", json_string(output));
-		json_object_set(o, "output_fields", fields);
-		json_object_set_new(o, "priority", json_string(saker_prio_name(prio)));
-		json_object_set_new(o, "rule", json_string(rule));
-		json_object_set_new(o, "source", json_string(source));
-		for (i = 0; i < ntags; i++)
-			json_array_append_new(t, json_string(tags[i]));
-		if (al->include_tags)
-			json_object_set(o, "tags", t);
-		json_object_set_new(o, "time", json_string(ts));
-		json_decref(t);
-		line = json_dumps(o, JSON_COMPACT);
-		json_decref(o);
-	} else if (asprintf(&line, "%s: %s %s", ts, saker_prio_name(prio), output) < 0) {
-		line = NULL;
-	}
-	if (!line) {
-		al->write_errors++;
-		return;
-	}
-	if (al->to_stdout && (puts(line) == EOF || fflush(stdout)))
-		al->write_errors++;
-	if (al->file && (fprintf(al->file, "%s\n", line) < 0 || fflush(al->file)))
-		al->write_errors++;
-	free(line);
-}
-#endif
 
 static void emit(struct saker_alerts *al, uint64_t mono_ns, const char *rule,
 		 enum saker_prio prio, const char *source, const char *output,
 		 json_t *fields, const char *const *tags, size_t ntags)
 {
-#ifdef SAKER_HAVE_OUTPUTS
 	struct saker_alert_msg m = {
 		.time_ns = to_realtime(mono_ns), .rule = rule, .priority = prio,
 		.source = source, .output = output, .output_fields = fields,
@@ -263,10 +148,6 @@ static void emit(struct saker_alerts *al, uint64_t mono_ns, const char *rule,
 	};
 
 	saker_outputs_emit(al->out, &m);
-#else
-	fallback_write(al, to_realtime(mono_ns), rule, prio, source, output, fields,
-		       tags, ntags);
-#endif
 }
 
 void saker_alerts_rule(void *arg, const struct saker_alert *a)
@@ -314,21 +195,7 @@ void saker_alerts_internal(struct saker_alerts *al, enum saker_prio prio,
 
 void saker_alerts_reopen(struct saker_alerts *al)
 {
-#ifdef SAKER_HAVE_OUTPUTS
 	saker_outputs_reopen(al->out);
-#else
-	FILE *f;
-
-	if (!al->file_path)
-		return;
-	f = fopen(al->file_path, "ae");
-	if (!f) {
-		al->write_errors++;
-		return;
-	}
-	fclose(al->file);
-	al->file = f;
-#endif
 }
 
 void saker_alerts_stats(const struct saker_alerts *al, json_t *obj)
@@ -342,7 +209,6 @@ void saker_alerts_stats(const struct saker_alerts *al, json_t *obj)
 					    json_integer((json_int_t)al->counts[i].n));
 	if (al->other)
 		json_object_set_new(rules, "(other)", json_integer((json_int_t)al->other));
-#ifdef SAKER_HAVE_OUTPUTS
 	for (i = 0; i < saker_outputs_count(al->out); i++) {
 		struct saker_output_stats st;
 
@@ -354,10 +220,6 @@ void saker_alerts_stats(const struct saker_alerts *al, json_t *obj)
 			"queued", (json_int_t)st.queued,
 			"reconnects", (json_int_t)st.reconnects));
 	}
-#else
-	json_array_append_new(outs, json_pack("{s:s,s:I}", "name", "builtin",
-		"dropped_error", (json_int_t)al->write_errors));
-#endif
 	json_object_set_new(obj, "alerts_total", json_integer((json_int_t)al->total));
 	json_object_set_new(obj, "alerts", rules);
 	json_object_set_new(obj, "outputs", outs);

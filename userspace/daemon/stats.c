@@ -8,7 +8,7 @@
 #include <time.h>
 
 #include "daemon.h"
-#include "decode.h"
+#include "lib/decode.h"
 
 static json_t *kernel_stats(struct saker_daemon *d)
 {

@@ -12,7 +12,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "event.h"
+#include "lib/event.h"
+#include "track/meta.h"
 
 /* The Falco rules engine version whose rule files saker accepts. */
 #define SAKER_ENGINE_COMPAT_VERSION "0.57.0"
@@ -53,20 +54,6 @@ struct saker_rule_info {
 	const char *evttypes;	/* "execve,execveat" or "all" */
 	const char *const *tags;
 	size_t ntags;
-};
-
-/* A container's metadata, handed out by a provider (runtime state files). */
-struct saker_container_meta {
-	const char *name;
-	const char *image;
-	const char *k8s_ns;
-	const char *k8s_pod;
-};
-
-struct saker_meta_provider {
-	void *ctx;
-	/* 0 and *out filled, or -ENOENT; strings live as long as ctx says. */
-	int (*lookup)(void *ctx, const char *id, struct saker_container_meta *out);
 };
 
 struct saker_alert {

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "rules.h"
+#include "rules/rules.h"
 
 #define SAKER_CONFIG_DEFAULT "/etc/saker/saker.yaml"
 

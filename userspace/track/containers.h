@@ -11,9 +11,10 @@
 #ifndef SAKER_CONTAINERS_H
 #define SAKER_CONTAINERS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
-#include "rules.h"
+#include "meta.h"
 
 struct saker_containers_config {
 	const char *containerd_root;	/* .../io.containerd.runtime.v2.task */

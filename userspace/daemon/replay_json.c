@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "container_id.h"
-#include "decode.h"
+#include "track/container_id.h"
+#include "lib/decode.h"
 #include "replay.h"
 
 /* ---- container metadata store ---- */
@@ -217,6 +217,8 @@ static int put(struct rbuf *b, const void *s, size_t n)
 {
 	if (b->len + n > b->size)
 		return -ENOSPC;
+	if (!n)		/* s may be NULL then: memcpy wants a pointer anyway */
+		return 0;
 	memcpy(b->p + b->len, s, n);
 	b->len += n;
 	return 0;
