@@ -35,9 +35,7 @@ int saker_daemon_engine(const struct saker_config *cfg, struct saker_engine **ou
 			FILE *diag, bool quiet, char *why, size_t whylen)
 {
 	struct saker_engine *e = saker_engine_new();
-	char *text = NULL;
-	size_t len = 0, i;
-	FILE *mem;
+	size_t i;
 
 	*out = NULL;
 	if (!e) {
@@ -55,23 +53,10 @@ int saker_daemon_engine(const struct saker_config *cfg, struct saker_engine **ou
 		*out = e;
 		return 0;
 	}
-	/* The first error line is the reason given in the reload alert. */
-	snprintf(why, whylen, "%zu error(s) in the rules", saker_engine_error_count(e));
-	mem = open_memstream(&text, &len);
-	if (mem) {
-		saker_engine_print_diags(e, mem);
-		fclose(mem);
-		for (char *l = text, *nl; l && *l; l = nl ? nl + 1 : NULL) {
-			nl = strchr(l, '\n');
-			if (nl)
-				*nl = '\0';
-			if (strstr(l, "error") || strstr(l, "E-")) {
-				snprintf(why, whylen, "%s", l);
-				break;
-			}
-		}
-		free(text);
-	}
+	/* The first error is the reason given in the reload alert. */
+	if (!saker_engine_first_error(e, why, whylen))
+		snprintf(why, whylen, "%zu error(s) in the rules",
+			 saker_engine_error_count(e));
 	saker_engine_free(e);
 	return -EINVAL;
 }

@@ -83,6 +83,13 @@ int saker_engine_compile(struct saker_engine *e);
 size_t saker_engine_error_count(const struct saker_engine *e);
 size_t saker_engine_warning_count(const struct saker_engine *e);
 void saker_engine_print_diags(const struct saker_engine *e, FILE *out);
+/*
+ * The first error as saker_engine_print_diags() prints its first line,
+ * "file:line:col: error E-CODE: message", in buf (len bytes, truncated);
+ * buf, or NULL when there is no error.
+ */
+const char *saker_engine_first_error(const struct saker_engine *e, char *buf,
+				     size_t len);
 /* i-th diagnostic's code ("E-SYNTAX"...), NULL past the end; for tests. */
 const char *saker_engine_diag_code(const struct saker_engine *e, size_t i,
 				   bool *is_error, unsigned int *line,
