@@ -103,14 +103,12 @@ static void on_record(struct saker_daemon *d, const void *rec, size_t len)
 	saker_engine_process(d->engine, &ev, saker_alerts_rule, d->alerts);
 }
 
-/* Drain callback: the event points into the ring; copy it to the merge. */
-static int on_ring_event(const struct saker_event *ev, void *ctx)
+/* Drain callback: the raw record is in the ring; copy it to the merge. */
+static int on_ring_record(const void *rec, size_t len, void *ctx)
 {
 	struct saker_daemon *d = ctx;
-	const unsigned char *rec = (const unsigned char *)ev->task -
-				   sizeof(struct saker_rec_hdr);
 
-	saker_merge_push(&d->merge, ev->task->ts_ns, rec, ev->rec_len);
+	saker_merge_push(&d->merge, saker_record_ts(rec), rec, len);
 	return 0;
 }
 
@@ -126,7 +124,7 @@ static void flush(struct saker_daemon *d, uint64_t now)
 
 static int drain(struct saker_daemon *d)
 {
-	int ret = saker_ring_drain(d->ring, on_ring_event, d);
+	int ret = saker_ring_drain(d->ring, on_ring_record, d);
 
 	if (ret < 0) {
 		fprintf(stderr, "sakerd: ring drain: %s\n", saker_ring_error(d->ring));
@@ -224,7 +222,7 @@ static int loop(struct saker_daemon *d)
 			flush(d, now_mono());
 	}
 	/* Last drain: everything published before the stop is handled. */
-	saker_ring_drain(d->ring, on_ring_event, d);
+	saker_ring_drain(d->ring, on_ring_record, d);
 	flush(d, UINT64_MAX);
 	saker_daemon_check_losses(d);
 	return 0;

@@ -101,7 +101,8 @@ void saker_daemon_check_losses(struct saker_daemon *d)
 		now.reentries += st.rings[i].reentries;
 	}
 	now.missed = st.open_missed;
-	now.corrupt = st.corrupt;
+	/* The ring frames records, the decode checks the rest after the merge. */
+	now.corrupt = st.corrupt + d->decode_errors;
 	if (!saker_loss_check(&d->losses, &now, mono_ns(), &since))
 		return;
 	cpus = json_array();
