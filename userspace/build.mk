@@ -17,7 +17,8 @@ SAKER_LIB_rules := rules_mem rules_diag rules_yaml rules_load rules_lex \
 	rules_parse rules_compile rules_eval rules_engine field_table fields output
 SAKER_LIB_outputs := alert_format outputs file_output syslog_local \
 	syslog_remote program_output
-SAKER_LIB_daemon := daemon config stats alerts latency losses replay replay_json
+SAKER_LIB_daemon := daemon loop pipeline track config stats alerts latency losses \
+	replay replay_json
 
 # $(BUILD)/libsaker_NAME.a for each folder; SAKER_LINK_ALL: every archive in
 # link order (users before what they use) and the libraries they need.

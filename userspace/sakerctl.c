@@ -249,7 +249,7 @@ static void report_corrupt(struct trace *t, struct saker_ring *r)
 /* Drain once; 1 when the trace is over (--count), 0 to go on, <0 error. */
 static int drain_batch(struct trace *t, struct saker_ring *r)
 {
-	int ret = saker_ring_drain(r, on_event, t);
+	int ret = saker_ring_drain_events(r, on_event, t);
 
 	report_corrupt(t, r);
 	if (ret < 0 && t->error) {

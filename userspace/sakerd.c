@@ -17,6 +17,7 @@
 #include "daemon/config.h"
 #include "daemon/daemon.h"
 #include "daemon/replay.h"
+#include "lib/log.h"
 #include "rules/rules.h"
 
 static void usage(FILE *out)
@@ -130,7 +131,7 @@ static int replay(struct saker_config *cfg, const char *path, bool quiet, bool d
 	cfg->program_enabled = false;
 	cfg->stdout_enabled = true;
 	if (saker_daemon_engine(cfg, &e, stderr, quiet, why, sizeof(why))) {
-		fprintf(stderr, "sakerd: rules are invalid: %s\n", why);
+		saker_log_warnx("rules are invalid: %s", why);
 		return 1;
 	}
 	if (do_list)
@@ -141,16 +142,16 @@ static int replay(struct saker_config *cfg, const char *path, bool quiet, bool d
 	}
 	ret = saker_alerts_new(&al, cfg, why, sizeof(why));
 	if (ret) {
-		fprintf(stderr, "sakerd: %s\n", why);
+		saker_log_warnx("%s", why);
 		goto free_engine;
 	}
 	ret = saker_replay_file(e, path, saker_alerts_rule, al, &st);
 	if (ret)
-		fprintf(stderr, "sakerd: replay of %s failed: %s\n", path, strerror(-ret));
+		saker_log_warnx("replay of %s failed: %s", path, strerror(-ret));
 	else
-		fprintf(stderr, "sakerd: %llu events, %llu skipped, %llu alerts\n",
-			(unsigned long long)st.events, (unsigned long long)st.bad,
-			(unsigned long long)saker_alerts_total(al));
+		saker_log_info("%llu events, %llu skipped, %llu alerts",
+			       (unsigned long long)st.events, (unsigned long long)st.bad,
+			       (unsigned long long)saker_alerts_total(al));
 	saker_alerts_free(al);
 free_engine:
 	saker_engine_free(e);
@@ -208,7 +209,7 @@ static int parse_args(int argc, char **argv, struct saker_config *cfg, struct op
 			switch (c) {
 			case 'o':
 				if (saker_config_set(cfg, optarg, err, sizeof(err))) {
-					fprintf(stderr, "sakerd: %s\n", err);
+					saker_log_warnx("%s", err);
 					return 2;
 				}
 				break;
@@ -233,7 +234,7 @@ static int parse_args(int argc, char **argv, struct saker_config *cfg, struct op
 				break;
 			case 'p':
 				if (saker_prio_parse(optarg, &cfg->priority)) {
-					fprintf(stderr, "sakerd: unknown priority '%s'\n", optarg);
+					saker_log_warnx("unknown priority '%s'", optarg);
 					return 2;
 				}
 				break;
@@ -256,7 +257,7 @@ static int parse_args(int argc, char **argv, struct saker_config *cfg, struct op
 			else
 				o->config = "(defaults)";
 			if (ret) {
-				fprintf(stderr, "sakerd: %s\n", err);
+				saker_log_warnx("%s", err);
 				return 1;
 			}
 		}
@@ -271,6 +272,7 @@ int main(int argc, char **argv)
 	char err[512];
 	int ret, i;
 
+	saker_log_init("sakerd", SAKER_LOG_INFO);
 	for (i = 1; i < argc; i++)
 		if (!strcmp(argv[i], "-V") || !strcmp(argv[i], "--validate"))
 			o.do_validate = true;
@@ -280,7 +282,7 @@ int main(int argc, char **argv)
 		goto free_config;
 	if (o.do_validate) {
 		if (optind >= argc) {
-			fprintf(stderr, "sakerd: -V needs rule files\n");
+			saker_log_warnx("-V needs rule files");
 			ret = 2;
 		} else {
 			ret = validate(argc, argv, optind);
@@ -288,7 +290,7 @@ int main(int argc, char **argv)
 		goto free_config;
 	}
 	if (optind < argc) {
-		fprintf(stderr, "sakerd: unexpected argument '%s'\n", argv[optind]);
+		saker_log_warnx("unexpected argument '%s'", argv[optind]);
 		usage(stderr);
 		ret = 2;
 		goto free_config;
@@ -302,7 +304,7 @@ int main(int argc, char **argv)
 		goto free_config;
 	}
 	if (saker_config_check(&cfg, err, sizeof(err))) {
-		fprintf(stderr, "sakerd: %s: %s\n", o.config, err);
+		saker_log_warnx("%s: %s", o.config, err);
 		ret = 1;
 		goto free_config;
 	}

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "track/proctable.h"
+#include "daemon/pipeline.h"
 #include "daemon/replay.h"
 #include "rules/rules.h"
 
@@ -85,21 +86,26 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	for (pass = 0; pass < 3; pass++) {
-		struct saker_proctable *pt = saker_proctable_new(0);
+		struct saker_track track;
+		struct saker_pipeline p = { .track = &track, .alert = count,
+					    .alert_arg = &alerts };
 		size_t off = SAKER_CAP_HDR_LEN;
 		double t0, dt;
 
-		saker_engine_set_proctable(e, pt);
+		if (saker_track_init(&track, 0, NULL, 0))
+			return 1;
+		saker_pipeline_set_engine(&p, e);
 		events = alerts = 0;
 		t0 = cpu_secs();
+		/* sakerd's per-record step: decode, track, rules. */
 		while (off < len) {
-			struct saker_event ev;
 			const char *err;
 			size_t used = 0;
-			int r = saker_decode(cap + off, len - off, &ev, &used, &err);
+			int r = saker_record_frame(cap + off, len - off, &used, &err);
 
 			if (r == SAKER_DECODE_EVENT) {
-				saker_engine_process(e, &ev, count, &alerts);
+				if (saker_pipeline_record(&p, cap + off, used, &err) < 0)
+					break;
 				events++;
 			} else if (r != SAKER_DECODE_SKIP) {
 				break;
@@ -110,7 +116,7 @@ int main(int argc, char **argv)
 		if ((double)events / dt > best)
 			best = (double)events / dt;
 		saker_engine_set_proctable(e, NULL);
-		saker_proctable_free(pt);
+		saker_track_fini(&track);
 	}
 	free(cap);
 	getrusage(RUSAGE_SELF, &ru);

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "daemon/pipeline.h"
 #include "daemon/replay.h"
 #include "rules/rules.h"
 
@@ -28,9 +29,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static uint64_t rec[4096];
 	struct saker_engine *e = saker_engine_new();
-	struct saker_event ev;
+	struct saker_track track = { 0 };
+	struct saker_pipeline p = { .track = &track };
 	const char *err;
-	size_t used;
 	long len;
 
 	if (!e)
@@ -40,8 +41,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	saker_engine_set_match_mode(e, SAKER_MATCH_ALL);
 	saker_engine_compile(e);
 	len = saker_json_to_record(event, sizeof(event) - 1, rec, sizeof(rec), NULL, &err);
-	if (len > 0 && saker_decode(rec, (size_t)len, &ev, &used, &err) == SAKER_DECODE_EVENT)
-		saker_engine_process(e, &ev, NULL, NULL);
+	saker_pipeline_set_engine(&p, e);
+	if (len > 0)
+		saker_pipeline_record(&p, rec, (size_t)len, &err);
 	saker_engine_free(e);
 	return 0;
 }

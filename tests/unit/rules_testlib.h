@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "track/proctable.h"
+#include "daemon/pipeline.h"
 #include "daemon/replay.h"
 #include "rules/rules.h"
 
@@ -21,6 +22,9 @@
 #endif
 
 #define HOST_PIDNS 4026531836u
+
+/* The track step tl_run() drives: a test's process table, or none. */
+static struct saker_track tl_track;
 
 static char tl_last_rule[256];
 static char tl_last_output[4096];
@@ -38,11 +42,19 @@ static inline struct saker_engine *tl_engine(const char *yaml)
 	struct saker_engine *e = saker_engine_new();
 
 	ck_assert_ptr_nonnull(e);
+	tl_track.pt = NULL;
 	saker_engine_load_buffer(e, "test.yaml", yaml, strlen(yaml));
 	saker_engine_compile(e);
 	if (saker_engine_error_count(e))
 		saker_engine_print_diags(e, stderr);
 	return e;
+}
+
+/* e reads pt, which tl_run() keeps as sakerd does (fork/exec, exit). */
+static inline void tl_use_proctable(struct saker_engine *e, struct saker_proctable *pt)
+{
+	tl_track.pt = pt;
+	saker_engine_set_proctable(e, pt);
 }
 
 /* Base events: a host process (pid 100, parent 50) doing an exec or open. */
@@ -85,21 +97,26 @@ static inline char *tl_event(const char *base, const char *override)
 	return s;
 }
 
-/* Runs one JSON event through e; returns the number of alerts. */
+/*
+ * Runs one JSON event through sakerd's per-record step (decode, track,
+ * rules) with e; returns the number of alerts.
+ */
 static inline int tl_run(struct saker_engine *e, const char *json)
 {
 	static uint64_t rec[8192];
-	struct saker_event ev;
+	struct saker_pipeline p = {
+		.track = &tl_track, .engine = e, .alert = tl_on_alert,
+	};
 	const char *err = NULL;
-	size_t used;
 	long len;
+	int n;
 
 	len = saker_json_to_record(json, strlen(json), rec, sizeof(rec), NULL, &err);
 	ck_assert_msg(len > 0, "json_to_record: %s", err ? err : "?");
-	ck_assert_int_eq(saker_decode(rec, (size_t)len, &ev, &used, &err),
-			 SAKER_DECODE_EVENT);
 	tl_last_rule[0] = '\0';
-	return saker_engine_process(e, &ev, tl_on_alert, NULL);
+	n = saker_pipeline_record(&p, rec, (size_t)len, &err);
+	ck_assert_msg(n >= 0, "decode: %s", err ? err : "?");
+	return n;
 }
 
 /* Does condition cond match base+override? -1 when it does not compile. */

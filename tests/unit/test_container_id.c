@@ -86,7 +86,7 @@ START_TEST(test_proctable_lineage)
 		"  output: o\n  priority: INFO\n");
 	char *ev;
 
-	saker_engine_set_proctable(e, pt);
+	tl_use_proctable(e, pt);
 	ev = tl_event(tl_base_exec, "{\"pid\":1,\"ppid\":0,\"comm\":\"systemd\",\"args\":[\"/sbin/init\"]}");
 	tl_run(e, ev);
 	free(ev);
@@ -125,7 +125,7 @@ START_TEST(test_proctable_container_at_open)
 		" and proc.cmdline = \"cat -n\"\n  output: o\n  priority: INFO\n");
 	char *ev;
 
-	saker_engine_set_proctable(e, pt);
+	tl_use_proctable(e, pt);
 	ev = tl_event(tl_base_exec, "{\"pid\":100,\"comm\":\"cat\",\"args\":[\"cat\",\"-n\"],"
 		      "\"cgroup_id\":777,\"ns\":{\"pid\":5},"
 		      "\"cgroup\":\"/system.slice/docker-" HEX64 ".scope\"}");
@@ -141,7 +141,7 @@ START_TEST(test_proctable_container_at_open)
 	saker_engine_free(e);
 	e = tl_engine("- rule: r\n  desc: d\n  condition: evt.type = openat and container.id = 0123456789ab\n"
 		      "  output: o\n  priority: INFO\n");
-	saker_engine_set_proctable(e, pt);
+	tl_use_proctable(e, pt);
 	ev = tl_event(tl_base_open, "{\"pid\":999,\"cgroup_id\":777,\"ns\":{\"pid\":5}}");
 	ck_assert_int_eq(tl_run(e, ev), 1);
 	free(ev);

@@ -191,7 +191,7 @@ START_TEST(test_seed_from_fake_proc)
 	e = tl_engine("- rule: r\n  desc: d\n  condition: evt.type = openat and proc.pname = sshd"
 		      " and proc.aname[2] = systemd and proc.pcmdline startswith sshd"
 		      " and proc.cmdline = \"cat /etc/shadow\"\n  output: o\n  priority: INFO\n");
-	saker_engine_set_proctable(e, pt);
+	tl_use_proctable(e, pt);
 	apply(pt, tl_base_exec, "{\"pid\":500,\"ppid\":400,\"comm\":\"cat\",\"args\":[\"cat\",\"/etc/shadow\"]}");
 	ev = tl_event(tl_base_open, "{\"pid\":500,\"ppid\":400,\"comm\":\"cat\"}");
 	ck_assert_int_eq(tl_run(e, ev), 0);	/* parent is "my (odd) name" */
@@ -210,6 +210,36 @@ START_TEST(test_seed_from_fake_proc)
 }
 END_TEST
 
+#define RULE_ANY "- rule: r\n  desc: d\n  condition: evt.type = execve\n  output: o\n  priority: INFO\n"
+
+/* The rules only read the table; the track step is its one writer. */
+START_TEST(test_engine_reads_only)
+{
+	struct saker_proctable *pt = saker_proctable_new(0);
+	struct saker_engine *e = tl_engine(RULE_ANY);
+	char *ev = tl_event(tl_base_exec, "{\"pid\":321}");
+	static uint64_t rec[8192];
+	struct saker_event dec;
+	const char *err = NULL;
+	size_t used;
+	long len;
+
+	saker_engine_set_proctable(e, pt);
+	len = saker_json_to_record(ev, strlen(ev), rec, sizeof(rec), NULL, &err);
+	ck_assert_int_gt(len, 0);
+	ck_assert_int_eq(saker_decode(rec, (size_t)len, &dec, &used, &err), SAKER_DECODE_EVENT);
+	ck_assert_int_eq(saker_engine_process(e, &dec, NULL, NULL), 1);
+	ck_assert_uint_eq(saker_proctable_count(pt), 0);
+	/* through the pipeline's step, the exec enters the table */
+	tl_use_proctable(e, pt);
+	ck_assert_int_eq(tl_run(e, ev), 1);
+	ck_assert_ptr_nonnull(saker_proctable_get(pt, 321));
+	free(ev);
+	saker_engine_free(e);
+	saker_proctable_free(pt);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("proctable");
@@ -218,6 +248,7 @@ int main(void)
 	int failed;
 
 	tcase_add_test(tc, test_fork_exec_exit);
+	tcase_add_test(tc, test_engine_reads_only);
 	tcase_add_test(tc, test_bound_and_eviction);
 	tcase_add_test(tc, test_seed_from_fake_proc);
 	suite_add_tcase(s, tc);

@@ -90,14 +90,20 @@ static void publish(struct fake *f)
 	f->hdr.head = f->pos;
 }
 
-static int on_event(const struct saker_event *ev, void *ctx)
+/* The drain hands out raw records: decode them as the daemon does later. */
+static int on_event(const void *rec, size_t len, void *ctx)
 {
 	struct seen *s = ctx;
+	struct saker_event ev;
+	const char *why;
+	size_t used;
 
 	ck_assert_int_lt(s->n, 16);
-	s->types[s->n] = ev->type;
-	s->parent_tid[s->n] = ev->type == SAKER_REC_FORK ?
-			      ev->fork->parent_tid : 0;
+	ck_assert_int_eq(saker_decode(rec, len, &ev, &used, &why), SAKER_DECODE_EVENT);
+	ck_assert_uint_eq(used, len);
+	s->types[s->n] = ev.type;
+	s->parent_tid[s->n] = ev.type == SAKER_REC_FORK ?
+			      ev.fork->parent_tid : 0;
 	s->n++;
 	return s->stop_after && s->n >= s->stop_after;
 }
@@ -230,6 +236,65 @@ START_TEST(corrupt_skips_to_head)
 }
 END_TEST
 
+static int count_raw(const void *rec, size_t len, void *ctx)
+{
+	int *n = ctx;
+
+	ck_assert_uint_eq(((const struct saker_rec_hdr *)rec)->len, len);
+	(*n)++;
+	return 0;
+}
+
+/*
+ * The ring only frames: a record it can walk past is handed out as bytes,
+ * even one the decoder rejects later (comm not NUL-terminated here).
+ */
+START_TEST(raw_records_are_framed_only)
+{
+	struct fake f;
+	_Alignas(8) unsigned char rec[512];
+	size_t len = saker_test_fork(rec, sizeof(rec), 1, 0);
+	struct saker_task *t = (void *)(rec + sizeof(struct saker_rec_hdr));
+	struct saker_event ev;
+	const char *why;
+	size_t used;
+	int n = 0;
+
+	memset(t->comm, 'x', sizeof(t->comm));
+	fake_init(&f, 0);
+	produce(&f, rec, len);
+	produce_fork(&f, 2);
+	publish(&f);
+	ck_assert_int_eq(saker_ring_drain_view(&f.v, count_raw, &n), 0);
+	ck_assert_int_eq(n, 2);
+	ck_assert_uint_eq(f.v.records, 2);
+	ck_assert_uint_eq(f.v.corrupt, 0);
+	ck_assert_uint_eq(f.v.tail, f.pos);
+	ck_assert_int_eq(saker_decode(rec, len, &ev, &used, &why), SAKER_DECODE_CORRUPT);
+	fake_free(&f);
+}
+END_TEST
+
+/* A known type too short for the task block the merge reads its ts from. */
+START_TEST(record_without_task_is_corrupt)
+{
+	struct fake f;
+	struct saker_rec_hdr small = { .len = 16, .type = SAKER_REC_EXIT };
+	_Alignas(8) unsigned char rec[16] = { 0 };
+	int n = 0;
+
+	memcpy(rec, &small, sizeof(small));
+	fake_init(&f, 0);
+	produce(&f, rec, sizeof(rec));
+	publish(&f);
+	saker_ring_drain_view(&f.v, count_raw, &n);
+	ck_assert_int_eq(n, 0);
+	ck_assert_uint_eq(f.v.corrupt, 1);
+	ck_assert_ptr_nonnull(strstr(f.err, "task block"));
+	fake_free(&f);
+}
+END_TEST
+
 START_TEST(straddling_record_is_corrupt)
 {
 	struct fake f;
@@ -346,6 +411,8 @@ static Suite *ring_suite(void)
 	tcase_add_test(tc, wrap_exactly_at_end);
 	tcase_add_test(tc, drains_in_steps);
 	tcase_add_test(tc, corrupt_skips_to_head);
+	tcase_add_test(tc, raw_records_are_framed_only);
+	tcase_add_test(tc, record_without_task_is_corrupt);
 	tcase_add_test(tc, straddling_record_is_corrupt);
 	tcase_add_test(tc, record_crossing_head_is_corrupt);
 	tcase_add_test(tc, impossible_heads);

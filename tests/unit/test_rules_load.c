@@ -230,6 +230,26 @@ START_TEST(test_errors_positions)
 }
 END_TEST
 
+/* The reload alert's reason: the first error's diagnostic line, not a warning. */
+START_TEST(test_first_error)
+{
+	struct saker_engine *e;
+	char buf[256];
+
+	e = load2(RULE("r", "evt.type = execve and proc.name = bash"), NULL);
+	ck_assert_ptr_null(saker_engine_first_error(e, buf, sizeof(buf)));
+	saker_engine_free(e);
+	e = load2(RULE("r", "evt.type = execve and (proc.name = bash"),
+		  RULE("s", "nosuchmacro"));
+	ck_assert_ptr_eq(saker_engine_first_error(e, buf, sizeof(buf)), buf);
+	ck_assert_msg(!strncmp(buf, "a.yaml:3:36: error E-SYNTAX: ", 29), "got '%s'", buf);
+	/* truncated, still terminated */
+	ck_assert_ptr_eq(saker_engine_first_error(e, buf, 8), buf);
+	ck_assert_str_eq(buf, "a.yaml:");
+	saker_engine_free(e);
+}
+END_TEST
+
 START_TEST(test_warnings_and_skips)
 {
 	struct saker_engine *e;
@@ -328,6 +348,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_enabled_and_redefinition_order);
 	tcase_add_test(tc, test_exceptions);
 	tcase_add_test(tc, test_errors_positions);
+	tcase_add_test(tc, test_first_error);
 	tcase_add_test(tc, test_warnings_and_skips);
 	tcase_add_test(tc, test_priorities_case);
 	tcase_add_test(tc, test_directory_order);

@@ -1,12 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The live daemon: ring reader -> timestamp merge -> process table and
- * container metadata -> rule engine -> alert outputs, in one epoll loop
- * with signals read from a signalfd. docs/daemon.md.
+ * The live daemon, one straight pipeline that this struct owns:
+ *
+ *   ring (lib/ring.c) -> merge (lib/merge.c) -> decode (lib/decode.c)
+ *     -> track (track.c) -> rules (rules/rules_engine.c) -> alerts (alerts.c)
+ *     -> outputs (outputs/outputs.c)
+ *
+ * loop.c runs it in one epoll loop with signals read from a signalfd;
+ * pipeline.c is the per-record part from decode on. docs/daemon.md.
  */
 #ifndef SAKER_DAEMON_H
 #define SAKER_DAEMON_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -14,29 +20,24 @@
 
 #include "alerts.h"
 #include "config.h"
-#include "track/containers.h"
 #include "losses.h"
 #include "lib/merge.h"
-#include "track/proctable.h"
 #include "lib/ring.h"
+#include "pipeline.h"
 #include "rules/rules.h"
+#include "track.h"
 
 struct saker_daemon {
 	struct saker_config *cfg;
-	struct saker_ring *ring;
-	struct saker_engine *engine;
-	struct saker_proctable *pt;
-	struct saker_containers *ctrs;
-	struct saker_meta_provider meta;
-	struct saker_alerts *alerts;
-	struct saker_merge merge;
+	struct saker_ring *ring;	/* raw records from the kernel */
+	struct saker_merge merge;	/* ... put in timestamp order */
+	struct saker_pipeline pipe;	/* decode -> track -> rules -> alerts */
+	struct saker_track track;	/* process table, container metadata */
+	struct saker_engine *engine;	/* the rules; replaced on reload */
+	struct saker_alerts *alerts;	/* formats, hands to the outputs */
 	int epfd, sigfd, timerfd, losstimerfd;
 	struct saker_loss_watch losses;
 	bool stop;
-	pid_t self;
-	uint64_t events[SAKER_REC_TYPE_MAX];	/* per record type, after merge */
-	uint64_t own_events;	/* from sakerd's own children: rules skipped */
-	uint64_t decode_errors;
 	uint64_t reloads, reload_failures;
 	uint64_t seeded;	/* processes read from /proc at start */
 };
@@ -50,6 +51,14 @@ int saker_daemon_engine(const struct saker_config *cfg, struct saker_engine **ou
 			FILE *diag, bool quiet, char *why, size_t whylen);
 /* Runs until SIGINT/SIGTERM; returns the process exit status. */
 int saker_daemon_run(struct saker_config *cfg);
+/* SIGHUP: a new engine from the rule files, or the old one kept and alerted. */
+void saker_daemon_reload(struct saker_daemon *d);
+
+/* loop.c: the epoll set (ring, signalfd, timers) for the signals in mask. */
+int saker_daemon_loop_setup(struct saker_daemon *d, const sigset_t *mask);
+void saker_daemon_loop_close(struct saker_daemon *d);
+/* loop.c: runs until stopped, then hands out everything left; 0 or -errno. */
+int saker_daemon_loop(struct saker_daemon *d);
 
 /* stats.c: one {"type":"sakerd_stats",...} line on stderr (and an
  * internal alert when stats.alert is set); reason: "periodic", "signal",

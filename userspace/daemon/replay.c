@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Replay driver: recognizes a capture file by its "SAKERCAP" header and
- * walks its records with saker_decode(); anything else is read as JSON
- * lines. Each run gets a fresh process table and metadata store.
+ * walks its records (saker_record_frame()); anything else is read as JSON
+ * lines, each made a record. Every record then takes the daemon's own
+ * per-record step (pipeline.c: decode, track, rules). Each run gets a
+ * fresh process table and metadata store.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,23 +16,26 @@
 #include <unistd.h>
 
 #include "lib/event.h"
-#include "track/proctable.h"
+#include "lib/log.h"
+#include "pipeline.h"
 #include "replay.h"
 
 struct run {
-	struct saker_engine *e;
-	saker_alert_fn fn;
-	void *arg;
+	struct saker_pipeline pipe;
+	struct saker_track track;
 	struct saker_replay_stats *st;
 };
 
-static void run_event(struct run *r, const struct saker_event *ev)
+/* The record through decode, track and rules; false when it does not decode. */
+static bool run_record(struct run *r, const void *rec, size_t len, const char **why)
 {
-	int n = saker_engine_process(r->e, ev, r->fn, r->arg);
+	uint64_t before = r->pipe.alerts;
 
+	if (saker_pipeline_record(&r->pipe, rec, len, why) < 0)
+		return false;
 	r->st->events++;
-	if (n > 0)
-		r->st->alerts += (uint64_t)n;
+	r->st->alerts += r->pipe.alerts - before;
+	return true;
 }
 
 static int replay_capture(struct run *r, const unsigned char *p, size_t len)
@@ -41,25 +46,24 @@ static int replay_capture(struct run *r, const unsigned char *p, size_t len)
 	memcpy(&abi, p + 8, 4);
 	memcpy(&hlen, p + 12, 4);
 	if (abi != SAKER_ABI_VERSION) {
-		fprintf(stderr, "sakerd: capture ABI %u, this build reads %u\n", abi,
-			(unsigned int)SAKER_ABI_VERSION);
+		saker_log_warnx("capture ABI %u, this build reads %u", abi,
+				(unsigned int)SAKER_ABI_VERSION);
 		return -EPROTO;
 	}
 	if (hlen < SAKER_CAP_HDR_LEN || hlen > len || hlen % SAKER_REC_ALIGN)
 		return -EINVAL;
 	for (off = hlen; off < len;) {
-		struct saker_event ev;
 		const char *err = NULL;
 		size_t used = 0;
 		int ret;
 
-		ret = saker_decode(p + off, len - off, &ev, &used, &err);
-		if (ret == SAKER_DECODE_EVENT) {
-			run_event(r, &ev);
-		} else if (ret != SAKER_DECODE_SKIP) {
+		ret = saker_record_frame(p + off, len - off, &used, &err);
+		if (ret == SAKER_DECODE_EVENT && !run_record(r, p + off, used, &err))
+			ret = SAKER_DECODE_CORRUPT;
+		if (ret != SAKER_DECODE_EVENT && ret != SAKER_DECODE_SKIP) {
 			/* A torn tail (writer killed) ends the replay, not an error. */
-			fprintf(stderr, "sakerd: capture offset %zu: %s\n", off,
-				err ? err : "bad record");
+			saker_log_warnx("capture offset %zu: %s", off,
+					err ? err : "bad record");
 			r->st->bad++;
 			break;
 		}
@@ -91,11 +95,10 @@ static int replay_json(struct run *r, FILE *f)
 		goto free_all;
 	}
 	saker_meta_store_provider(ms, &mp);
-	saker_engine_set_meta(r->e, &mp);
+	saker_track_set_meta(&r->track, &mp);
+	saker_pipeline_set_engine(&r->pipe, r->pipe.engine);
 	while ((n = getline(&line, &cap, f)) >= 0) {
-		struct saker_event ev;
 		const char *err = NULL;
-		size_t used;
 		long len;
 
 		lineno++;
@@ -104,15 +107,14 @@ static int replay_json(struct run *r, FILE *f)
 		if (!n || line[0] == '#')
 			continue;
 		len = saker_json_to_record(line, (size_t)n, rec, bufsz, ms, &err);
-		if (len < 0 ||
-		    saker_decode(rec, (size_t)len, &ev, &used, &err) != SAKER_DECODE_EVENT) {
-			fprintf(stderr, "sakerd: line %lu: %s\n", lineno, err ? err : "bad event");
+		if (len < 0 || !run_record(r, rec, (size_t)len, &err)) {
+			saker_log_warnx("line %lu: %s", lineno, err ? err : "bad event");
 			r->st->bad++;
 			continue;
 		}
-		run_event(r, &ev);
 	}
-	saker_engine_set_meta(r->e, NULL);
+	saker_track_set_meta(&r->track, NULL);
+	saker_engine_set_meta(r->pipe.engine, NULL);
 free_all:
 	free(line);
 	free(rec);
@@ -123,21 +125,24 @@ free_all:
 int saker_replay_file(struct saker_engine *e, const char *path,
 		      saker_alert_fn fn, void *arg, struct saker_replay_stats *st)
 {
-	struct saker_proctable *pt = saker_proctable_new(0);
-	struct run r = { e, fn, arg, st };
+	struct run r = { .st = st };
 	unsigned char magic[8] = { 0 };
 	struct stat sb;
 	FILE *f;
 	int ret;
 
 	memset(st, 0, sizeof(*st));
-	if (!pt)
-		return -ENOMEM;
-	saker_engine_set_proctable(e, pt);
+	ret = saker_track_init(&r.track, 0, NULL, 0);
+	if (ret)
+		return ret;
+	r.pipe.track = &r.track;
+	r.pipe.alert = fn;
+	r.pipe.alert_arg = arg;
+	saker_pipeline_set_engine(&r.pipe, e);
 	f = fopen(path, "re");
 	if (!f) {
 		ret = -errno;
-		goto free_pt;
+		goto fini_track;
 	}
 	if (fread(magic, 1, sizeof(magic), f) == sizeof(magic) &&
 	    !memcmp(magic, SAKER_CAP_MAGIC, 8) && !fstat(fileno(f), &sb) &&
@@ -157,8 +162,8 @@ int saker_replay_file(struct saker_engine *e, const char *path,
 	}
 close_f:
 	fclose(f);
-free_pt:
+fini_track:
 	saker_engine_set_proctable(e, NULL);
-	saker_proctable_free(pt);
+	saker_track_fini(&r.track);
 	return ret;
 }

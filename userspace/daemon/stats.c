@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * sakerd statistics: one JSON line on stderr, periodically, on SIGUSR2 and
- * at exit; every loss the pipeline can have is counted here (kernel drops,
+ * at exit (a data line, written as it is, not a log message); every loss the pipeline can have is counted here (kernel drops,
  * corrupt records, merge overflow, table evictions, output drops).
  */
 #include <string.h>
@@ -9,6 +9,7 @@
 
 #include "daemon.h"
 #include "lib/decode.h"
+#include "lib/log.h"
 
 static json_t *kernel_stats(struct saker_daemon *d)
 {
@@ -42,21 +43,21 @@ void saker_daemon_stats(struct saker_daemon *d, const char *reason)
 	json_object_set_new(o, "reason", json_string(reason));
 	for (t = 1; t < SAKER_REC_TYPE_MAX; t++)
 		json_object_set_new(ev, saker_rec_type_name(t),
-				    json_integer((json_int_t)d->events[t]));
+				    json_integer((json_int_t)d->pipe.events[t]));
 	json_object_set_new(o, "events", ev);
-	json_object_set_new(o, "own_events", json_integer((json_int_t)d->own_events));
-	json_object_set_new(o, "decode_errors", json_integer((json_int_t)d->decode_errors));
+	json_object_set_new(o, "own_events", json_integer((json_int_t)d->pipe.own_events));
+	json_object_set_new(o, "decode_errors", json_integer((json_int_t)d->pipe.decode_errors));
 	json_object_set_new(o, "kernel", kernel_stats(d));
 	json_object_set_new(o, "merge", json_pack("{s:I,s:I,s:I,s:I}",
 		"pending", (json_int_t)d->merge.n, "late", (json_int_t)d->merge.late,
 		"forced", (json_int_t)d->merge.forced, "nomem", (json_int_t)d->merge.nomem));
 	json_object_set_new(o, "proctable", json_pack("{s:I,s:I,s:I,s:I,s:I}",
-		"size", (json_int_t)saker_proctable_count(d->pt),
-		"max", (json_int_t)saker_proctable_max(d->pt),
+		"size", (json_int_t)saker_proctable_count(d->track.pt),
+		"max", (json_int_t)saker_proctable_max(d->track.pt),
 		"seeded", (json_int_t)d->seeded,
-		"evicted", (json_int_t)saker_proctable_evicted(d->pt),
-		"dropped", (json_int_t)saker_proctable_dropped(d->pt)));
-	saker_containers_stats(d->ctrs, &cs);
+		"evicted", (json_int_t)saker_proctable_evicted(d->track.pt),
+		"dropped", (json_int_t)saker_proctable_dropped(d->track.pt)));
+	saker_containers_stats(d->track.ctrs, &cs);
 	json_object_set_new(o, "containers", json_pack("{s:I,s:I,s:I,s:I,s:I,s:I}",
 		"lookups", (json_int_t)cs.lookups, "cache_hits", (json_int_t)cs.cache_hits,
 		"found", (json_int_t)cs.found, "not_found", (json_int_t)cs.not_found,
@@ -101,7 +102,8 @@ void saker_daemon_check_losses(struct saker_daemon *d)
 		now.reentries += st.rings[i].reentries;
 	}
 	now.missed = st.open_missed;
-	now.corrupt = st.corrupt;
+	/* The ring frames records, the decode checks the rest after the merge. */
+	now.corrupt = st.corrupt + d->pipe.decode_errors;
 	if (!saker_loss_check(&d->losses, &now, mono_ns(), &since))
 		return;
 	cpus = json_array();
@@ -115,7 +117,7 @@ void saker_daemon_check_losses(struct saker_daemon *d)
 	snprintf(msg, sizeof(msg),
 		 "saker: %llu kernel events lost since the last report (%s); rules did not see them",
 		 (unsigned long long)saker_loss_total(&since), what);
-	fprintf(stderr, "sakerd: %s\n", msg);
+	saker_log_warnx("%s", msg);
 	saker_alerts_internal(d->alerts, SAKER_PRIO_CRITICAL, "saker: kernel events lost", msg,
 		json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:o}",
 			  "saker.lost.ring_full", (json_int_t)since.full,

@@ -190,6 +190,37 @@ int saker_decode(const void *buf, size_t avail, struct saker_event *ev,
 	return ret;
 }
 
+int saker_record_frame(const void *buf, size_t avail, size_t *consumed,
+		       const char **err)
+{
+	const struct saker_rec_hdr *h = buf;
+	size_t len;
+	unsigned int type;
+
+	if ((uintptr_t)buf % SAKER_REC_ALIGN)
+		return fail(err, "record not 8-byte aligned",
+			    SAKER_DECODE_CORRUPT);
+	if (avail < REC_HDR_LEN)
+		return fail(err, "record header incomplete", SAKER_DECODE_SHORT);
+	len = h->len;
+	type = h->type;
+	if (len < REC_HDR_LEN)
+		return fail(err, "record length below header size",
+			    SAKER_DECODE_CORRUPT);
+	if (len % SAKER_REC_ALIGN)
+		return fail(err, "record length not a multiple of 8",
+			    SAKER_DECODE_CORRUPT);
+	/* The merge reads the timestamp before anything is decoded. */
+	if (fixed_len(type) && len < REC_HDR_LEN + sizeof(struct saker_task))
+		return fail(err, "record shorter than its task block",
+			    SAKER_DECODE_CORRUPT);
+	if (len > avail)
+		return fail(err, "record extends past the buffer",
+			    SAKER_DECODE_SHORT);
+	*consumed = len;
+	return fixed_len(type) ? SAKER_DECODE_EVENT : SAKER_DECODE_SKIP;
+}
+
 const char *saker_syscall_name(int nr)
 {
 	/* x86_64 numbers: the module only supports x86_64 today. */

@@ -49,4 +49,24 @@ enum saker_decode_result {
 int saker_decode(const void *buf, size_t avail, struct saker_event *ev,
 		 size_t *consumed, const char **err);
 
+/*
+ * Framing only, for a reader walking a buffer of records (a ring, a capture
+ * file): the header is whole, the length is aligned, covers the task block
+ * every known type starts with and stays inside avail. EVENT for a record
+ * of a known type, to be handed on as bytes (saker_decode() checks the rest
+ * later); SKIP for a pad or a type from a newer ABI. On both, *consumed is
+ * the record length. CORRUPT and SHORT as for saker_decode().
+ */
+int saker_record_frame(const void *buf, size_t avail, size_t *consumed,
+		       const char **err);
+
+/* Kernel timestamp of a record saker_record_frame() accepted as EVENT. */
+static inline uint64_t saker_record_ts(const void *rec)
+{
+	const struct saker_task *t = (const void *)((const unsigned char *)rec +
+						   sizeof(struct saker_rec_hdr));
+
+	return t->ts_ns;
+}
+
 #endif /* SAKER_EVENT_H */

@@ -262,13 +262,12 @@ static void report_corrupt(struct saker_ring_view *v, uint64_t pos,
 		v->index, pos & (v->size - 1), pos, head, why);
 }
 
-int saker_ring_drain_view(struct saker_ring_view *v, saker_event_fn fn,
+int saker_ring_drain_view(struct saker_ring_view *v, saker_rec_fn fn,
 			  void *ctx)
 {
 	/* C1: pairs with the producer's release of head (P3). */
 	uint64_t head = __atomic_load_n(&v->hdr->head, __ATOMIC_ACQUIRE);
 	uint64_t mask = v->size - 1;
-	struct saker_event ev;
 	const char *why;
 	size_t used;
 	int ret;
@@ -289,11 +288,12 @@ int saker_ring_drain_view(struct saker_ring_view *v, saker_event_fn fn,
 	while (v->tail < head) {
 		uint64_t off = v->tail & mask;
 		uint64_t avail = head - v->tail;
+		const unsigned char *rec = v->data + off;
 
-		/* Records never straddle the end: decode up to it at most. */
+		/* Records never straddle the end: frame up to it at most. */
 		if (avail > v->size - off)
 			avail = v->size - off;
-		ret = saker_decode(v->data + off, avail, &ev, &used, &why);
+		ret = saker_record_frame(rec, avail, &used, &why);
 		if (ret == SAKER_DECODE_CORRUPT || ret == SAKER_DECODE_SHORT) {
 			/* In a ring, SHORT means a record crossing head or the end. */
 			report_corrupt(v, v->tail, head, why);
@@ -304,14 +304,22 @@ int saker_ring_drain_view(struct saker_ring_view *v, saker_event_fn fn,
 		if (ret == SAKER_DECODE_SKIP)
 			continue;
 		v->records++;
-		ret = fn(&ev, ctx);
+		ret = fn(rec, used, ctx);
 		if (ret)
 			return ret;
 	}
 	return 0;
 }
 
-int saker_ring_drain(struct saker_ring *r, saker_event_fn fn, void *ctx)
+/* Decoding for saker_ring_drain_events(): view is the ring being drained. */
+struct drain_events {
+	struct saker_ring_view *view;
+	saker_event_fn fn;
+	void *ctx;
+};
+
+static int drain_rings(struct saker_ring *r, saker_rec_fn fn, void *ctx,
+		       struct drain_events *de)
 {
 	uint64_t before_records = 0, after_records = 0;
 	uint32_t i;
@@ -322,6 +330,8 @@ int saker_ring_drain(struct saker_ring *r, saker_event_fn fn, void *ctx)
 		uint64_t old_tail = v->tail;
 		struct saker_consume c = { .ring = i };
 
+		if (de)
+			de->view = v;
 		before_records += v->records;
 		ret = saker_ring_drain_view(v, fn, ctx);
 		after_records += v->records;
@@ -342,6 +352,37 @@ int saker_ring_drain(struct saker_ring *r, saker_event_fn fn, void *ctx)
 	if (ret < 0)
 		return ret;
 	return (int)(after_records - before_records);
+}
+
+int saker_ring_drain(struct saker_ring *r, saker_rec_fn fn, void *ctx)
+{
+	return drain_rings(r, fn, ctx, NULL);
+}
+
+static int decode_rec(const void *rec, size_t len, void *ctx)
+{
+	struct drain_events *de = ctx;
+	struct saker_ring_view *v = de->view;
+	struct saker_event ev;
+	const char *why = "bad record";
+	size_t used;
+
+	if (saker_decode(rec, len, &ev, &used, &why) == SAKER_DECODE_EVENT)
+		return de->fn(&ev, de->ctx);
+	/* Framing held, so the next record is found: skip only this one. */
+	v->records--;
+	v->corrupt++;
+	saker_set_err(v->err, v->errlen,
+		"ring %u offset %" PRIu64 " (position %" PRIu64 "): %s; record skipped",
+		v->index, (v->tail - len) & (v->size - 1), v->tail - len, why);
+	return 0;
+}
+
+int saker_ring_drain_events(struct saker_ring *r, saker_event_fn fn, void *ctx)
+{
+	struct drain_events de = { .fn = fn, .ctx = ctx };
+
+	return drain_rings(r, decode_rec, &de, &de);
 }
 
 int saker_ring_stats(struct saker_ring *r, struct saker_stats *st)

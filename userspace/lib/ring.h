@@ -31,15 +31,19 @@ struct saker_stats {
 	uint32_t nr_rings;
 	const struct saker_ring_counters *rings; /* nr_rings entries */
 	uint64_t open_missed;	/* opens the kernel probe missed, this reader */
-	uint64_t records;	/* events handed to the callback */
+	uint64_t records;	/* records handed to the callback */
 	uint64_t corrupt;	/* corrupt records (each skips its ring to head) */
 };
 
 /*
- * Called once per event. Return 0 to go on; anything else stops the drain
- * after this event, which counts as consumed; a negative value is also
- * returned by the drain.
+ * Called once per record, with its bytes in the ring (8-byte aligned, len
+ * bytes, framed by saker_record_frame(): not yet decoded), valid until the
+ * drain returns. Return 0 to go on; anything else stops the drain after
+ * this record, which counts as consumed; a negative value is also returned
+ * by the drain.
  */
+typedef int (*saker_rec_fn)(const void *rec, size_t len, void *ctx);
+/* The same, for a record decoded by saker_ring_drain_events(). */
 typedef int (*saker_event_fn)(const struct saker_event *ev, void *ctx);
 
 /*
@@ -65,13 +69,21 @@ int saker_ring_wait(struct saker_ring *r, int timeout_ms,
 		    const sigset_t *sigmask);
 
 /*
- * Decode and hand out everything published in every ring, then consume it
- * (one SAKER_IOC_CONSUME per ring that moved). Returns the number of events
- * delivered, the callback's negative value, or -errno if CONSUME failed
- * (message in saker_ring_error()). Corrupt records are counted in the
- * stats; the latest one's description is in saker_ring_error().
+ * Hand out everything published in every ring as raw records, then consume
+ * it (one SAKER_IOC_CONSUME per ring that moved). Returns the number of
+ * records delivered, the callback's negative value, or -errno if CONSUME
+ * failed (message in saker_ring_error()). Records whose framing is broken
+ * are counted in the stats (the ring is skipped to its head); the latest
+ * one's description is in saker_ring_error().
  */
-int saker_ring_drain(struct saker_ring *r, saker_event_fn fn, void *ctx);
+int saker_ring_drain(struct saker_ring *r, saker_rec_fn fn, void *ctx);
+
+/*
+ * saker_ring_drain(), each record decoded before fn sees it, for readers
+ * that do not reorder (sakerctl). A record that does not decode is counted
+ * as corrupt like a framing error, and only it is skipped.
+ */
+int saker_ring_drain_events(struct saker_ring *r, saker_event_fn fn, void *ctx);
 
 /*
  * Fill st from the ring headers, the reader's counts and a fresh
@@ -100,7 +112,7 @@ struct saker_ring_view {
 	uint64_t size;			/* power of two */
 	uint64_t tail;			/* consumer position, in and out */
 	unsigned int index;		/* ring number, for messages */
-	uint64_t records;		/* events delivered */
+	uint64_t records;		/* records delivered */
 	uint64_t corrupt;		/* corruptions met */
 	char *err;			/* errlen bytes: latest corruption */
 	size_t errlen;
@@ -108,11 +120,11 @@ struct saker_ring_view {
 
 /*
  * Load head (acquire), hand out the records in [tail, head) and advance
- * v->tail; a corrupt record or impossible head counts once in v->corrupt
- * and skips to head. Does not consume: the caller tells the kernel.
- * Returns 0, or the callback's value when it stopped the drain.
+ * v->tail; a badly framed record or impossible head counts once in
+ * v->corrupt and skips to head. Does not consume: the caller tells the
+ * kernel. Returns 0, or the callback's value when it stopped the drain.
  */
-int saker_ring_drain_view(struct saker_ring_view *v, saker_event_fn fn,
+int saker_ring_drain_view(struct saker_ring_view *v, saker_rec_fn fn,
 			  void *ctx);
 
 /* What a user should check when saker_ring_open() failed with err (-errno). */

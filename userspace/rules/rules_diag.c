@@ -87,6 +87,32 @@ void saker_engine_print_diags(const struct saker_engine *e, FILE *out)
 	}
 }
 
+const char *saker_engine_first_error(const struct saker_engine *e, char *buf,
+				     size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < e->diags.n; i++) {
+		const struct saker_diag *d = e->diags.v[i];
+		const struct saker_srcfile *f = NULL;
+
+		if (!d->error)
+			continue;
+		if (d->loc.file >= 0 && (size_t)d->loc.file < e->files.n)
+			f = e->files.v[d->loc.file];
+		/* The line saker_engine_print_diags() prints for it. */
+		if (f && d->loc.line)
+			snprintf(buf, len, "%s:%u:%u: error %s: %s", f->name,
+				 d->loc.line, d->loc.col, d->code, d->msg);
+		else if (f)
+			snprintf(buf, len, "%s: error %s: %s", f->name, d->code, d->msg);
+		else
+			snprintf(buf, len, "error %s: %s", d->code, d->msg);
+		return buf;
+	}
+	return NULL;
+}
+
 const char *saker_engine_diag_code(const struct saker_engine *e, size_t i,
 				   bool *is_error, unsigned int *line,
 				   unsigned int *col)
