@@ -10,7 +10,7 @@ UNIT_TEST_NAMES := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_TESTS := $(patsubst %,$(BUILD)/tests/unit/%,$(UNIT_TEST_NAMES))
 # Shared by the tests: hand-made ring records, the Check runner.
 UNIT_TESTLIB := $(BUILD)/libsaker_testlib.a
-UNIT_TESTLIB_OBJS := $(patsubst %,$(BUILD)/obj/tests/unit/%.o,records)
+UNIT_TESTLIB_OBJS := $(patsubst %,$(BUILD)/obj/tests/unit/%.o,records check_main)
 
 # SAKER_TOP: tests read rules and configs of the source tree.
 $(BUILD)/obj/tests/%.o: SAKER_CPPFLAGS += $(CHECK_CFLAGS) -DSAKER_TOP='"$(CURDIR)"'

@@ -9,6 +9,7 @@
 
 #include "rules_testlib.h"
 #include "track/containers.h"
+#include "check_main.h"
 
 #define ID1 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 #define ID2 "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210"
@@ -249,12 +250,10 @@ START_TEST(test_engine_fields)
 }
 END_TEST
 
-int main(void)
+Suite *saker_test_suite(void)
 {
 	Suite *s = suite_create("containers");
 	TCase *ids = tcase_create("ids"), *meta = tcase_create("meta");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_loop_test(ids, test_cgroup_layouts, 0, sizeof(layouts) / sizeof(layouts[0]));
 	tcase_add_test(ids, test_not_containers);
@@ -266,9 +265,5 @@ int main(void)
 	tcase_add_test(meta, test_engine_fields);
 	suite_add_tcase(s, ids);
 	suite_add_tcase(s, meta);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
 }
