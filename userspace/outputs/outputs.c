@@ -34,14 +34,6 @@ struct saker_outputs {
 	struct saker_out out[MAX_OUTPUTS];
 };
 
-uint64_t saker_out_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
 static void wake(struct saker_out *out)
 {
 	uint64_t one = 1;
@@ -71,14 +63,14 @@ int saker_out_wait_fd(struct saker_out *out, int fd, short events, int timeout_m
 	nfds_t nfds = fd >= 0 ? 2 : 1;
 
 	if (timeout_ms >= 0)
-		end = saker_out_now_ns() + (uint64_t)timeout_ms * 1000000ULL;
+		end = saker_now_mono_ns() + (uint64_t)timeout_ms * 1000000ULL;
 	for (;;) {
 		int wait = -1, n;
 
 		if (atomic_load(&out->stop))
 			return -ECANCELED;
 		if (timeout_ms >= 0) {
-			uint64_t now = saker_out_now_ns();
+			uint64_t now = saker_now_mono_ns();
 
 			if (now >= end)
 				return 0;
@@ -420,7 +412,7 @@ static bool is_done(const struct saker_out *out)
 
 static uint64_t deadline_after(int timeout_ms)
 {
-	return saker_out_now_ns() + (uint64_t)(timeout_ms > 0 ? timeout_ms : 0) * 1000000ULL;
+	return saker_now_mono_ns() + (uint64_t)(timeout_ms > 0 ? timeout_ms : 0) * 1000000ULL;
 }
 
 int saker_outputs_flush(struct saker_outputs *o, int timeout_ms)
@@ -473,7 +465,7 @@ void saker_outputs_close(struct saker_outputs *o, int timeout_ms)
 		atomic_store(&o->out[i].stop, true);
 		wake(&o->out[i]);
 	}
-	grace = saker_out_now_ns() + STOP_GRACE_MS * 1000000ULL;
+	grace = saker_now_mono_ns() + STOP_GRACE_MS * 1000000ULL;
 	for (i = 0; i < o->n; i++) {
 		struct saker_out *out = &o->out[i];
 
@@ -504,7 +496,7 @@ void saker_outputs_close(struct saker_outputs *o, int timeout_ms)
 		pthread_mutex_unlock(&out->lock);
 	}
 	/* A program gets the rest of the budget, at least the grace, to exit. */
-	grace = saker_out_now_ns() + STOP_GRACE_MS * 1000000ULL;
+	grace = saker_now_mono_ns() + STOP_GRACE_MS * 1000000ULL;
 	for (i = 0; i < o->n; i++) {
 		if (o->out[i].ops->close && !o->out[i].abandoned)
 			o->out[i].ops->close(&o->out[i], deadline > grace ? deadline : grace);

@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "containers.h"
+#include "lib/clock.h"
 
 #define CACHE_MAX	4096
 #define ID_MAX		64
@@ -40,10 +41,7 @@ enum { ROOT_CONTAINERD, ROOT_DOCKER, ROOT_CRIO, ROOT_PODMAN };
 
 static uint64_t mono_s(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec;
+	return saker_now_mono_ns() / SAKER_NSEC_PER_SEC;
 }
 
 static char *dup_root(const char *s)
