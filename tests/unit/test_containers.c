@@ -228,6 +228,32 @@ START_TEST(test_cache_and_negative_expiry)
 }
 END_TEST
 
+/* A full cache evicts the entry expiring first; the kept ones still hit. */
+START_TEST(test_cache_bound)
+{
+	struct saker_containers *c = make();
+	struct saker_containers_stats st;
+	struct saker_container_meta m;
+	char id[16];
+	int i;
+
+	ck_assert_int_eq(saker_containers_lookup(c, "0123456789ab", &m), 0);
+	fake_now += 1;
+	for (i = 0; i < 5000; i++) {
+		snprintf(id, sizeof(id), "%012x", 0xa00000 + i);
+		ck_assert_int_eq(saker_containers_lookup(c, id, &m), -ENOENT);
+	}
+	saker_containers_stats(c, &st);
+	ck_assert_uint_eq(st.cached, 4096);
+	/* The last ids are kept (negative TTL not over): hits. */
+	snprintf(id, sizeof(id), "%012x", 0xa00000 + 4999);
+	ck_assert_int_eq(saker_containers_lookup(c, id, &m), -ENOENT);
+	saker_containers_stats(c, &st);
+	ck_assert_uint_eq(st.cache_hits, 1);
+	saker_containers_free(c);
+}
+END_TEST
+
 /* Through the engine: container.name and k8s fields of an exec. */
 START_TEST(test_engine_fields)
 {
@@ -262,6 +288,7 @@ Suite *saker_test_suite(void)
 	tcase_add_test(meta, test_containerd_cri);
 	tcase_add_test(meta, test_crio_and_podman);
 	tcase_add_test(meta, test_cache_and_negative_expiry);
+	tcase_add_test(meta, test_cache_bound);
 	tcase_add_test(meta, test_engine_fields);
 	suite_add_tcase(s, ids);
 	suite_add_tcase(s, meta);
