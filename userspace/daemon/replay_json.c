@@ -128,7 +128,7 @@ static int syscall_nr(const char *name)
 
 	if (!name)
 		return -1;
-	for (nr = 0; nr < 1024; nr++) {
+	for (nr = 0; nr < SAKER_SYSCALL_NR_LIMIT; nr++) {
 		const char *n = saker_syscall_name(nr);
 
 		if (n && !strcmp(n, name))

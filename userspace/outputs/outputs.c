@@ -658,8 +658,9 @@ int saker_outputs_new(struct saker_outputs **out,
 	}
 	c = &o->cfg;
 	ret = -EINVAL;
-	if (c->facility < 0 || c->facility > 23) {
-		snprintf(err, errlen, "syslog facility %d: not in 0..23", c->facility);
+	if (c->facility < 0 || c->facility > SAKER_SYSLOG_FACILITY_MAX) {
+		snprintf(err, errlen, "syslog facility %d: not in 0..%d", c->facility,
+			 SAKER_SYSLOG_FACILITY_MAX);
 		goto free_outputs;
 	}
 	if (c->stdout_enabled &&

@@ -7,6 +7,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -200,7 +201,8 @@ static int read_json(struct saker_containers *c, const char *path,
 
 static int resolve(struct saker_containers *c, const char *id, struct centry *e)
 {
-	char dir[4096], path[4200];
+	/* A state directory, and a file in it ("/userdata/config.json"). */
+	char dir[PATH_MAX], path[PATH_MAX + 32];
 	struct dirent *de;
 	DIR *d;
 	int r;
@@ -215,7 +217,7 @@ static int resolve(struct saker_containers *c, const char *id, struct centry *e)
 	if (c->roots[ROOT_CONTAINERD] && (d = opendir(c->roots[ROOT_CONTAINERD]))) {
 		r = 0;
 		while (!r && (de = readdir(d))) {
-			char nsdir[4096];
+			char nsdir[PATH_MAX];
 
 			if (de->d_name[0] == '.')
 				continue;
