@@ -10,6 +10,7 @@
 #include "daemon.h"
 #include "lib/clock.h"
 #include "lib/decode.h"
+#include "lib/log.h"
 
 static json_t *kernel_stats(struct saker_daemon *d)
 {
@@ -108,7 +109,7 @@ void saker_daemon_check_losses(struct saker_daemon *d)
 	snprintf(msg, sizeof(msg),
 		 "saker: %llu kernel events lost since the last report (%s); rules did not see them",
 		 (unsigned long long)saker_loss_total(&since), what);
-	fprintf(stderr, "sakerd: %s\n", msg);
+	saker_log_warnx("%s", msg);
 	saker_alerts_internal(d->alerts, SAKER_PRIO_CRITICAL, "saker: kernel events lost", msg,
 		json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:o}",
 			  "saker.lost.ring_full", (json_int_t)since.full,

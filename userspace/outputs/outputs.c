@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/log.h"
 #include "outputs_int.h"
 
 #define MAX_OUTPUTS 5
@@ -150,8 +151,9 @@ void saker_out_failed(struct saker_out *out, const char *what, int err)
 	if (out->failing)
 		return;
 	out->failing = true;
-	fprintf(stderr, "saker: %s output: %s: %s (reported once until it recovers)\n",
-		out->name, what, strerror_r(err, buf, sizeof(buf)));
+	/* From a writer thread: the log writes each line in one write(2). */
+	saker_log_warnx("%s output: %s: %s (reported once until it recovers)",
+			out->name, what, strerror_r(err, buf, sizeof(buf)));
 }
 
 void saker_out_recovered(struct saker_out *out)
@@ -159,7 +161,7 @@ void saker_out_recovered(struct saker_out *out)
 	if (!out->failing)
 		return;
 	out->failing = false;
-	fprintf(stderr, "saker: %s output: recovered\n", out->name);
+	saker_log_info("%s output: recovered", out->name);
 }
 
 /* ---- queue and writer ------------------------------------------------- */
