@@ -136,7 +136,7 @@ START_TEST(test_random_against_model)
 	char key[16];
 	int i, op;
 
-	for (op = 0; op < 200000; op++) {
+	for (op = 0; op < 50000; op++) {
 		int k;
 
 		seed = seed * 1103515245 + 12345;
@@ -151,7 +151,7 @@ START_TEST(test_random_against_model)
 			count -= present[k];
 			present[k] = false;
 		}
-		if (op % 1000)
+		if (op % 500)
 			continue;
 		ck_assert_uint_eq(saker_dict_count(m), count);
 		for (i = 0; i < MODEL_KEYS; i++) {
