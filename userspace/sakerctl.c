@@ -15,6 +15,7 @@
 
 #include "lib/capture.h"
 #include "lib/json.h"
+#include "lib/log.h"
 #include "lib/ring.h"
 
 #define EXIT_USAGE 2
@@ -125,6 +126,7 @@ struct trace {
 	int error;		/* first sink error, -errno */
 };
 
+/* Usage errors are command-line text like --help, not log lines. */
 static int usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -210,7 +212,7 @@ static int flush_sink(struct trace *t)
 		ret = saker_capture_flush(t->cap);
 		if (ret) {
 			t->error = ret;
-			fprintf(stderr, "sakerctl: %s\n",
+			saker_log_warnx("%s",
 				saker_capture_writer_error(t->cap));
 		}
 		return ret;
@@ -218,8 +220,7 @@ static int flush_sink(struct trace *t)
 	if (fflush(stdout)) {
 		ret = -errno;
 		t->error = ret;
-		fprintf(stderr, "sakerctl: standard output: %s\n",
-			strerror(errno));
+		saker_log_warn("standard output");
 		return ret;
 	}
 	return 0;
@@ -228,10 +229,10 @@ static int flush_sink(struct trace *t)
 static void report_sink_error(struct trace *t)
 {
 	if (t->cap)
-		fprintf(stderr, "sakerctl: %s\n",
+		saker_log_warnx("%s",
 			saker_capture_writer_error(t->cap));
 	else
-		fprintf(stderr, "sakerctl: writing an event: %s\n",
+		saker_log_warnx("writing an event: %s",
 			strerror(-t->error));
 }
 
@@ -242,7 +243,7 @@ static void report_corrupt(struct trace *t, struct saker_ring *r)
 	if (n == t->corrupt_seen)
 		return;
 	t->corrupt_seen = n;
-	fprintf(stderr, "sakerctl: corrupt record: %s (%" PRIu64 " so far)\n",
+	saker_log_warnx("corrupt record: %s (%" PRIu64 " so far)\n",
 		saker_ring_error(r), n);
 }
 
@@ -257,7 +258,7 @@ static int drain_batch(struct trace *t, struct saker_ring *r)
 		return ret;
 	}
 	if (ret < 0) {
-		fprintf(stderr, "sakerctl: %s\n", saker_ring_error(r));
+		saker_log_warnx("%s", saker_ring_error(r));
 		return ret;
 	}
 	ret = flush_sink(t);
@@ -284,7 +285,7 @@ static int trace_loop(struct trace *t, struct saker_ring *r,
 			break;
 		ret = saker_ring_wait(r, -1, waitmask);
 		if (ret < 0 && ret != -EINTR) {
-			fprintf(stderr, "sakerctl: epoll_wait: %s\n",
+			saker_log_warnx("epoll_wait: %s",
 				strerror(-ret));
 			return ret;
 		}
@@ -317,7 +318,7 @@ static int trace_live(struct trace *t)
 
 	ret = saker_ring_open(&r, t->device, err, sizeof(err));
 	if (ret) {
-		fprintf(stderr, "sakerctl: %s%s\n", err, saker_ring_open_hint(ret));
+		saker_log_warnx("%s%s", err, saker_ring_open_hint(ret));
 		return ret;
 	}
 	ring_stats(r);
@@ -337,7 +338,7 @@ static int trace_replay(struct trace *t)
 
 	ret = saker_capture_reader_open(&in, t->read_path, err, sizeof(err));
 	if (ret) {
-		fprintf(stderr, "sakerctl: %s\n", err);
+		saker_log_warnx("%s", err);
 		return ret;
 	}
 	while (!(t->limit && t->seen >= t->limit)) {
@@ -352,7 +353,7 @@ static int trace_replay(struct trace *t)
 		ret = 0;
 	}
 	if (ret < 0 && !t->error) {
-		fprintf(stderr, "sakerctl: %s\n", saker_capture_reader_error(in));
+		saker_log_warnx("%s", saker_capture_reader_error(in));
 		st.corrupt = ret == -EBADMSG;
 	}
 	if (!t->error && flush_sink(t) && !ret)
@@ -384,7 +385,7 @@ static int open_writer(struct trace *t)
 	ret = saker_capture_writer_open(&t->cap, t->write_path, err,
 					sizeof(err));
 	if (ret)
-		fprintf(stderr, "sakerctl: %s\n", err);
+		saker_log_warnx("%s", err);
 	return ret;
 }
 
@@ -397,7 +398,7 @@ static int close_writer(struct trace *t)
 	ret = saker_capture_writer_close(t->cap);
 	/* An error already reported stays reported once. */
 	if (ret && !t->error)
-		fprintf(stderr, "sakerctl: %s: %s\n", t->write_path,
+		saker_log_warnx("%s: %s", t->write_path,
 			strerror(-ret));
 	t->cap = NULL;
 	return ret;
@@ -485,7 +486,7 @@ static int cmd_info(int argc, char *argv[])
 				   argv[optind]);
 	ret = saker_ring_query_info(device, &in, err, sizeof(err));
 	if (ret) {
-		fprintf(stderr, "sakerctl: %s%s\n", err, saker_ring_open_hint(ret));
+		saker_log_warnx("%s%s", err, saker_ring_open_hint(ret));
 		return EXIT_FAILURE;
 	}
 	printf("abi_version   %u\n", in.abi_version);
@@ -511,6 +512,7 @@ int main(int argc, char *argv[])
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL;
 
+	saker_log_init("sakerctl", SAKER_LOG_INFO);
 	if (!cmd)
 		return usage_error(NULL, "missing command");
 	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {

@@ -10,7 +10,7 @@ UNIT_TEST_NAMES := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_TESTS := $(patsubst %,$(BUILD)/tests/unit/%,$(UNIT_TEST_NAMES))
 # Shared by the tests: hand-made ring records, the Check runner.
 UNIT_TESTLIB := $(BUILD)/libsaker_testlib.a
-UNIT_TESTLIB_OBJS := $(patsubst %,$(BUILD)/obj/tests/unit/%.o,records)
+UNIT_TESTLIB_OBJS := $(patsubst %,$(BUILD)/obj/tests/unit/%.o,records check_main)
 
 # SAKER_TOP: tests read rules and configs of the source tree.
 $(BUILD)/obj/tests/%.o: SAKER_CPPFLAGS += $(CHECK_CFLAGS) -DSAKER_TOP='"$(CURDIR)"'
@@ -33,7 +33,7 @@ FUZZ_CC ?= clang
 FUZZ_FLAGS := -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_SRCS_decode := $(patsubst %,userspace/lib/%.c,decode json)
 FUZZ_SRCS_rules := $(foreach d,rules track,$(patsubst %,userspace/$(d)/%.c,$(SAKER_LIB_$(d)))) \
-	$(patsubst %,userspace/lib/%.c,decode log) \
+	$(patsubst %,userspace/lib/%.c,decode log dict idname) \
 	$(patsubst %,userspace/daemon/%.c,replay replay_json pipeline track)
 fuzz-decode: $(BUILD)/fuzz/fuzz_decode
 fuzz-rules: $(BUILD)/fuzz/fuzz_rules

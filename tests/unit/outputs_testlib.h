@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/clock.h"
 #include "outputs/outputs.h"
 
 #define T0 1795375896123456789ULL
@@ -29,10 +30,7 @@
 
 static inline uint64_t now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	return saker_now_mono_ns() / SAKER_NSEC_PER_MSEC;
 }
 
 static inline void msleep(unsigned int ms)

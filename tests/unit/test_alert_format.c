@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "outputs/outputs.h"
+#include "check_main.h"
 
 /* 2026-11-22T19:31:36.123456789Z */
 #define T0 1795375896123456789ULL
@@ -344,7 +345,7 @@ START_TEST(rfc3164_exact)
 }
 END_TEST
 
-static Suite *format_suite(void)
+Suite *saker_test_suite(void)
 {
 	Suite *s = suite_create("alert_format");
 	TCase *tc = tcase_create("format");
@@ -363,15 +364,4 @@ static Suite *format_suite(void)
 	tcase_add_test(tc, rfc3164_exact);
 	suite_add_tcase(s, tc);
 	return s;
-}
-
-int main(void)
-{
-	SRunner *sr = srunner_create(format_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -15,6 +15,7 @@
 #include "lib/capture.h"
 #include "records.h"
 #include "lib/ring.h"
+#include "check_main.h"
 
 static char path[64];
 
@@ -316,7 +317,7 @@ START_TEST(write_rejects_bad_lengths)
 }
 END_TEST
 
-static Suite *capture_suite(void)
+Suite *saker_test_suite(void)
 {
 	Suite *s = suite_create("capture");
 	TCase *tc = tcase_create("capture");
@@ -332,15 +333,4 @@ static Suite *capture_suite(void)
 	tcase_add_test(tc, write_rejects_bad_lengths);
 	suite_add_tcase(s, tc);
 	return s;
-}
-
-int main(void)
-{
-	SRunner *sr = srunner_create(capture_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

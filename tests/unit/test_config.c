@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "daemon/config.h"
+#include "check_main.h"
 
 #ifndef SAKER_TOP
 #define SAKER_TOP "."
@@ -220,12 +221,10 @@ START_TEST(test_shipped_file)
 }
 END_TEST
 
-int main(void)
+Suite *saker_test_suite(void)
 {
 	Suite *s = suite_create("config");
 	TCase *tc = tcase_create("config");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_defaults);
 	tcase_add_test(tc, test_every_key);
@@ -235,9 +234,5 @@ int main(void)
 	tcase_add_test(tc, test_checks);
 	tcase_add_test(tc, test_shipped_file);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
 }

@@ -2,6 +2,7 @@
 /* cgroup path -> container id, runtime type; image reference splitting;
  * the process table's fork/exec/exit bookkeeping. */
 #include "rules_testlib.h"
+#include "check_main.h"
 
 #define HEX64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 
@@ -150,7 +151,7 @@ START_TEST(test_proctable_container_at_open)
 }
 END_TEST
 
-static Suite *suite(void)
+Suite *saker_test_suite(void)
 {
 	Suite *s = suite_create("container_id");
 	TCase *tc = tcase_create("container_id");
@@ -163,15 +164,4 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_proctable_container_at_open);
 	suite_add_tcase(s, tc);
 	return s;
-}
-
-int main(void)
-{
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
 }

@@ -9,6 +9,7 @@
 
 #include "rules_testlib.h"
 #include "track/containers.h"
+#include "check_main.h"
 
 #define ID1 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 #define ID2 "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210"
@@ -227,6 +228,34 @@ START_TEST(test_cache_and_negative_expiry)
 }
 END_TEST
 
+/* A full cache evicts the entry expiring first; the kept ones still hit.
+ * No roots: every miss is quick. */
+START_TEST(test_cache_bound)
+{
+	struct saker_containers_config cfg = { .ttl_s = 100, .negative_ttl_s = 5,
+					       .now_s = fake_clock };
+	struct saker_containers *c = saker_containers_new(&cfg);
+	struct saker_containers_stats st;
+	struct saker_container_meta m;
+	char id[16];
+	int i;
+
+	ck_assert_ptr_nonnull(c);
+	for (i = 0; i < 5000; i++) {
+		snprintf(id, sizeof(id), "%012x", 0xa00000 + i);
+		ck_assert_int_eq(saker_containers_lookup(c, id, &m), -ENOENT);
+	}
+	saker_containers_stats(c, &st);
+	ck_assert_uint_eq(st.cached, 4096);
+	/* The last ids are kept (negative TTL not over): hits. */
+	snprintf(id, sizeof(id), "%012x", 0xa00000 + 4999);
+	ck_assert_int_eq(saker_containers_lookup(c, id, &m), -ENOENT);
+	saker_containers_stats(c, &st);
+	ck_assert_uint_eq(st.cache_hits, 1);
+	saker_containers_free(c);
+}
+END_TEST
+
 /* Through the engine: container.name and k8s fields of an exec. */
 START_TEST(test_engine_fields)
 {
@@ -249,12 +278,10 @@ START_TEST(test_engine_fields)
 }
 END_TEST
 
-int main(void)
+Suite *saker_test_suite(void)
 {
 	Suite *s = suite_create("containers");
 	TCase *ids = tcase_create("ids"), *meta = tcase_create("meta");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_loop_test(ids, test_cgroup_layouts, 0, sizeof(layouts) / sizeof(layouts[0]));
 	tcase_add_test(ids, test_not_containers);
@@ -263,12 +290,9 @@ int main(void)
 	tcase_add_test(meta, test_containerd_cri);
 	tcase_add_test(meta, test_crio_and_podman);
 	tcase_add_test(meta, test_cache_and_negative_expiry);
+	tcase_add_test(meta, test_cache_bound);
 	tcase_add_test(meta, test_engine_fields);
 	suite_add_tcase(s, ids);
 	suite_add_tcase(s, meta);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
 }

@@ -11,6 +11,7 @@
 
 #include "lib/decode.h"
 #include "records.h"
+#include "check_main.h"
 
 #define HDR sizeof(struct saker_rec_hdr)
 #define ARGS "ls\0-l\0"
@@ -413,7 +414,7 @@ START_TEST(names)
 }
 END_TEST
 
-static Suite *decode_suite(void)
+Suite *saker_test_suite(void)
 {
 	Suite *s = suite_create("decode");
 	TCase *good = tcase_create("good"), *bad = tcase_create("malformed");
@@ -438,15 +439,4 @@ static Suite *decode_suite(void)
 	suite_add_tcase(s, good);
 	suite_add_tcase(s, bad);
 	return s;
-}
-
-int main(void)
-{
-	SRunner *sr = srunner_create(decode_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

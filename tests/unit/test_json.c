@@ -10,6 +10,7 @@
 #include "lib/decode.h"
 #include "lib/json.h"
 #include "records.h"
+#include "check_main.h"
 
 static _Alignas(8) unsigned char rec[SAKER_TEST_REC_MAX];
 
@@ -239,7 +240,7 @@ START_TEST(print_writes_one_line)
 }
 END_TEST
 
-static Suite *json_suite(void)
+Suite *saker_test_suite(void)
 {
 	Suite *s = suite_create("json");
 	TCase *tc = tcase_create("json");
@@ -256,15 +257,4 @@ static Suite *json_suite(void)
 	tcase_add_test(tc, print_writes_one_line);
 	suite_add_tcase(s, tc);
 	return s;
-}
-
-int main(void)
-{
-	SRunner *sr = srunner_create(json_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

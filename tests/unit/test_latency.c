@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "daemon/latency.h"
+#include "check_main.h"
 
 START_TEST(test_buckets_contiguous)
 {
@@ -87,7 +88,7 @@ START_TEST(test_add_ns)
 }
 END_TEST
 
-static Suite *suite(void)
+Suite *saker_test_suite(void)
 {
 	Suite *s = suite_create("latency");
 	TCase *tc = tcase_create("histogram");
@@ -99,15 +100,4 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_add_ns);
 	suite_add_tcase(s, tc);
 	return s;
-}
-
-int main(void)
-{
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
 }

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "lib/log.h"
+#include "check_main.h"
 
 static char out[8192];
 
@@ -93,7 +94,7 @@ START_TEST(test_long_message_cut_to_one_line)
 }
 END_TEST
 
-static Suite *suite(void)
+Suite *saker_test_suite(void)
 {
 	Suite *s = suite_create("log");
 	TCase *tc = tcase_create("lines");
@@ -102,18 +103,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_journal_priorities);
 	tcase_add_test(tc, test_long_message_cut_to_one_line);
 	suite_add_tcase(s, tc);
+	/* No fork: the tests redirect this process's stderr. */
+	saker_test_fork_status = CK_NOFORK;
 	return s;
-}
-
-int main(void)
-{
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	/* No fork: the test redirects this process's stderr. */
-	srunner_set_fork_status(sr, CK_NOFORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
 }

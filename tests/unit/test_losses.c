@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "daemon/losses.h"
+#include "check_main.h"
 
 #define S 1000000000ull
 
@@ -58,7 +59,7 @@ START_TEST(test_describe_names_causes)
 }
 END_TEST
 
-static Suite *suite(void)
+Suite *saker_test_suite(void)
 {
 	Suite *s = suite_create("losses");
 	TCase *tc = tcase_create("policy");
@@ -68,15 +69,4 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_describe_names_causes);
 	suite_add_tcase(s, tc);
 	return s;
-}
-
-int main(void)
-{
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
 }

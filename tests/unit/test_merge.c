@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "lib/merge.h"
+#include "check_main.h"
 
 struct out {
 	uint64_t ts[64];
@@ -115,21 +116,15 @@ START_TEST(test_equal_ts_keep_arrival)
 }
 END_TEST
 
-int main(void)
+Suite *saker_test_suite(void)
 {
 	Suite *s = suite_create("merge");
 	TCase *tc = tcase_create("merge");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_two_rings_sorted);
 	tcase_add_test(tc, test_window_holds_recent);
 	tcase_add_test(tc, test_max_pending_forces);
 	tcase_add_test(tc, test_equal_ts_keep_arrival);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
 }

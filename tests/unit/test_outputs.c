@@ -11,6 +11,7 @@
 #include <sys/un.h>
 
 #include "outputs_testlib.h"
+#include "check_main.h"
 
 /* ---- local syslog ------------------------------------------------------ */
 
@@ -463,7 +464,7 @@ START_TEST(concurrent_producers)
 }
 END_TEST
 
-static Suite *outputs_suite(void)
+Suite *saker_test_suite(void)
 {
 	Suite *s = suite_create("outputs");
 	TCase *tc = tcase_create("local");
@@ -481,15 +482,4 @@ static Suite *outputs_suite(void)
 	tcase_add_test(tc, concurrent_producers);
 	suite_add_tcase(s, tc);
 	return s;
-}
-
-int main(void)
-{
-	SRunner *sr = srunner_create(outputs_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

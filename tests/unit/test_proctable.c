@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "rules_testlib.h"
+#include "check_main.h"
 
 static void apply(struct saker_proctable *pt, const char *base, const char *override)
 {
@@ -240,21 +241,15 @@ START_TEST(test_engine_reads_only)
 }
 END_TEST
 
-int main(void)
+Suite *saker_test_suite(void)
 {
 	Suite *s = suite_create("proctable");
 	TCase *tc = tcase_create("proctable");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_fork_exec_exit);
 	tcase_add_test(tc, test_engine_reads_only);
 	tcase_add_test(tc, test_bound_and_eviction);
 	tcase_add_test(tc, test_seed_from_fake_proc);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
 }

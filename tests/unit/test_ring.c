@@ -10,6 +10,7 @@
 
 #include "records.h"
 #include "lib/ring.h"
+#include "check_main.h"
 
 #define RING_SIZE 512
 
@@ -400,7 +401,7 @@ START_TEST(full_ring_of_records)
 }
 END_TEST
 
-static Suite *ring_suite(void)
+Suite *saker_test_suite(void)
 {
 	Suite *s = suite_create("ring");
 	TCase *tc = tcase_create("drain_view");
@@ -420,15 +421,4 @@ static Suite *ring_suite(void)
 	tcase_add_test(tc, full_ring_of_records);
 	suite_add_tcase(s, tc);
 	return s;
-}
-
-int main(void)
-{
-	SRunner *sr = srunner_create(ring_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

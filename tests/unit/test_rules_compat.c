@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "rules_testlib.h"
+#include "check_main.h"
 
 #define FALCO SAKER_TOP "/../shared/compat/falco_rules.yaml"
 
@@ -103,7 +104,7 @@ START_TEST(test_saker_rules_ok_together)
 }
 END_TEST
 
-static Suite *suite(void)
+Suite *saker_test_suite(void)
 {
 	Suite *s = suite_create("rules_compat");
 	TCase *tc = tcase_create("compat");
@@ -113,15 +114,4 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_saker_rules_ok_together);
 	suite_add_tcase(s, tc);
 	return s;
-}
-
-int main(void)
-{
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
 }

@@ -5,6 +5,7 @@
 
 #include "lib/capture.h"
 #include "rules_testlib.h"
+#include "check_main.h"
 
 struct collect {
 	char buf[65536];
@@ -174,7 +175,7 @@ START_TEST(test_capture_replay)
 }
 END_TEST
 
-static Suite *suite(void)
+Suite *saker_test_suite(void)
 {
 	Suite *s = suite_create("rules_golden");
 	TCase *tc = tcase_create("golden");
@@ -187,15 +188,4 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_capture_replay);
 	suite_add_tcase(s, tc);
 	return s;
-}
-
-int main(void)
-{
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
 }

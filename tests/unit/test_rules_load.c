@@ -2,6 +2,7 @@
 /* Loader: lists, macros, rules, append/override per key, exceptions in
  * both forms, requirements, sources, and error/warning reporting. */
 #include "rules_testlib.h"
+#include "check_main.h"
 
 static struct saker_engine *load2(const char *a, const char *b)
 {
@@ -336,7 +337,7 @@ START_TEST(test_directory_order)
 }
 END_TEST
 
-static Suite *suite(void)
+Suite *saker_test_suite(void)
 {
 	Suite *s = suite_create("rules_load");
 	TCase *tc = tcase_create("load");
@@ -354,15 +355,4 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_directory_order);
 	suite_add_tcase(s, tc);
 	return s;
-}
-
-int main(void)
-{
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
 }

@@ -2,6 +2,7 @@
 /* Condition language: every operator, transformer, missing-value rule,
  * precedence and quoting, on crafted events. */
 #include "rules_testlib.h"
+#include "check_main.h"
 
 /* busybox runs applets through /proc/self/exe: the kernel's comm is "exe". */
 START_TEST(test_proc_name_through_proc_self_exe)
@@ -307,7 +308,7 @@ START_TEST(test_output_format)
 }
 END_TEST
 
-static Suite *suite(void)
+Suite *saker_test_suite(void)
 {
 	Suite *s = suite_create("rules_ops");
 	TCase *tc = tcase_create("ops");
@@ -331,15 +332,4 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_proc_name_through_proc_self_exe);
 	suite_add_tcase(s, tc);
 	return s;
-}
-
-int main(void)
-{
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
 }

@@ -7,6 +7,7 @@
  * receiver that reads nothing never stalls emit() or close().
  */
 #include "outputs_testlib.h"
+#include "check_main.h"
 
 /* ---- remote syslog ----------------------------------------------------- */
 
@@ -270,7 +271,7 @@ START_TEST(tcp_down_close_counts_leftovers)
 }
 END_TEST
 
-static Suite *remote_suite(void)
+Suite *saker_test_suite(void)
 {
 	Suite *s = suite_create("syslog_remote");
 	TCase *tc = tcase_create("remote_syslog");
@@ -284,15 +285,4 @@ static Suite *remote_suite(void)
 	tcase_add_test(tc, tcp_down_close_counts_leftovers);
 	suite_add_tcase(s, tc);
 	return s;
-}
-
-int main(void)
-{
-	SRunner *sr = srunner_create(remote_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -16,6 +16,7 @@
 
 #include "config.h"
 #include "lib/errbuf.h"
+#include "outputs/outputs.h"
 
 enum key_type { K_BOOL, K_UINT, K_SIZE, K_STR, K_LIST, K_PRIO, K_MATCH, K_PROTO,
 		K_FACILITY };
@@ -65,7 +66,7 @@ static const struct key keys[] = {
 	{ "losses.alert_interval_s", K_UINT, OFF(loss_alert_interval_s), 86400 },
 };
 
-static const char *const facilities[24] = {
+static const char *const facilities[SAKER_SYSLOG_FACILITY_MAX + 1] = {
 	"kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news",
 	"uucp", "cron", "authpriv", "ftp", "ntp", "audit", "alert", "clock",
 	"local0", "local1", "local2", "local3", "local4", "local5", "local6",
@@ -74,7 +75,7 @@ static const char *const facilities[24] = {
 
 const char *saker_facility_name(int facility)
 {
-	return facility >= 0 && facility < 24 ? facilities[facility] : "?";
+	return facility >= 0 && facility <= SAKER_SYSLOG_FACILITY_MAX ? facilities[facility] : "?";
 }
 
 static int set_str(char **dst, const char *v)
@@ -260,13 +261,13 @@ static int apply_scalar(struct saker_config *c, const struct key *k,
 			goto bad_value;
 		return 0;
 	case K_FACILITY:
-		for (i = 0; i < 24; i++)
+		for (i = 0; i <= SAKER_SYSLOG_FACILITY_MAX; i++)
 			if (!strcasecmp(v, facilities[i]) ||
 			    (!strncasecmp(v, "log_", 4) && !strcasecmp(v + 4, facilities[i])))
 				break;
-		if (i == 24 && !parse_num(v, 23, &n))
+		if (i > SAKER_SYSLOG_FACILITY_MAX && !parse_num(v, SAKER_SYSLOG_FACILITY_MAX, &n))
 			i = (int)n;
-		if (i == 24)
+		if (i > SAKER_SYSLOG_FACILITY_MAX)
 			goto bad_value;
 		c->facility = i;
 		return 0;

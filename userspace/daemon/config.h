@@ -38,7 +38,7 @@ struct saker_config {
 	char *remote_host;
 	char *remote_port;
 	enum saker_cfg_proto remote_proto;
-	int facility;			/* 0..23 (LOG_LOCAL0 >> 3 = 16) */
+	int facility;			/* 0..SAKER_SYSLOG_FACILITY_MAX (LOG_LOCAL0 >> 3 = 16) */
 	bool program_enabled;
 	char *program;
 	size_t queue_capacity;

@@ -19,17 +19,10 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "lib/clock.h"
 #include "lib/log.h"
 
 enum { TAG_RING = 1, TAG_SIGNAL, TAG_TIMER, TAG_LOSSES };
-
-static uint64_t now_mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 /* ring -> merge: the record's bytes are copied, its ring space goes back. */
 static int on_ring_record(const void *rec, size_t len, void *ctx)
@@ -58,7 +51,7 @@ static int drain(struct saker_daemon *d)
 		saker_log_warnx("ring drain: %s", saker_ring_error(d->ring));
 		return ret;
 	}
-	flush(d, now_mono());
+	flush(d, saker_now_mono_ns());
 	return 0;
 }
 
@@ -91,7 +84,7 @@ int saker_daemon_loop(struct saker_daemon *d)
 {
 	while (!d->stop) {
 		struct epoll_event ev[4];
-		int n, i, timeout = saker_merge_timeout_ms(&d->merge, now_mono());
+		int n, i, timeout = saker_merge_timeout_ms(&d->merge, saker_now_mono_ns());
 
 		n = epoll_wait(d->epfd, ev, 4, timeout);
 		if (n < 0) {
@@ -123,7 +116,7 @@ int saker_daemon_loop(struct saker_daemon *d)
 			}
 		}
 		if (!n)	/* merge window elapsed: hand out what is due */
-			flush(d, now_mono());
+			flush(d, saker_now_mono_ns());
 	}
 	/* Last drain: everything published before the stop is handled. */
 	saker_ring_drain(d->ring, on_ring_record, d);

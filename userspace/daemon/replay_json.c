@@ -12,27 +12,23 @@
 
 #include "track/container_id.h"
 #include "lib/decode.h"
+#include "lib/dict.h"
 #include "replay.h"
 
 /* ---- container metadata store ---- */
 
 struct meta_ent {
-	char id[SAKER_CONTAINER_ID_LEN + 1];
 	char *name, *image, *ns, *pod;
-	struct meta_ent *next;
 };
 
 struct saker_meta_store {
-	struct meta_ent *head;
+	struct saker_dict *by_id;	/* container id -> struct meta_ent */
 };
 
-struct saker_meta_store *saker_meta_store_new(void)
+static void ent_free(void *p)
 {
-	return calloc(1, sizeof(struct saker_meta_store));
-}
+	struct meta_ent *m = p;
 
-static void ent_free(struct meta_ent *m)
-{
 	free(m->name);
 	free(m->image);
 	free(m->ns);
@@ -40,16 +36,26 @@ static void ent_free(struct meta_ent *m)
 	free(m);
 }
 
-void saker_meta_store_free(struct saker_meta_store *ms)
+struct saker_meta_store *saker_meta_store_new(void)
 {
-	struct meta_ent *m, *next;
+	struct saker_meta_store *ms = calloc(1, sizeof(*ms));
 
 	if (!ms)
+		return NULL;
+	ms->by_id = saker_dict_new(ent_free);
+	if (!ms->by_id)
+		goto free_ms;
+	return ms;
+free_ms:
+	free(ms);
+	return NULL;
+}
+
+void saker_meta_store_free(struct saker_meta_store *ms)
+{
+	if (!ms)
 		return;
-	for (m = ms->head; m; m = next) {
-		next = m->next;
-		ent_free(m);
-	}
+	saker_dict_free(ms->by_id);
 	free(ms);
 }
 
@@ -61,40 +67,32 @@ static char *dup_or_null(const char *s)
 int saker_meta_store_put(struct saker_meta_store *ms, const char *id,
 			 const struct saker_container_meta *md)
 {
-	struct meta_ent *m, **pp;
+	size_t len = strnlen(id, SAKER_CONTAINER_ID_LEN);
+	struct meta_ent *m = calloc(1, sizeof(*m));
 
-	for (pp = &ms->head; (m = *pp); pp = &m->next) {
-		if (!strcmp(m->id, id)) {
-			*pp = m->next;
-			ent_free(m);
-			break;
-		}
-	}
-	m = calloc(1, sizeof(*m));
 	if (!m)
 		return -ENOMEM;
-	snprintf(m->id, sizeof(m->id), "%s", id);
 	m->name = dup_or_null(md->name);
 	m->image = dup_or_null(md->image);
 	m->ns = dup_or_null(md->k8s_ns);
 	m->pod = dup_or_null(md->k8s_pod);
-	m->next = ms->head;
-	ms->head = m;
+	/* Replaces (and frees) an older entry of the same id. */
+	if (saker_dict_putn(ms->by_id, id, len, m)) {
+		ent_free(m);
+		return -ENOMEM;
+	}
 	return 0;
 }
 
 static int store_lookup(void *ctx, const char *id, struct saker_container_meta *out)
 {
 	struct saker_meta_store *ms = ctx;
-	struct meta_ent *m;
+	const struct meta_ent *m = saker_dict_get(ms->by_id, id);
 
-	for (m = ms->head; m; m = m->next) {
-		if (!strcmp(m->id, id)) {
-			*out = (struct saker_container_meta){ m->name, m->image, m->ns, m->pod };
-			return 0;
-		}
-	}
-	return -ENOENT;
+	if (!m)
+		return -ENOENT;
+	*out = (struct saker_container_meta){ m->name, m->image, m->ns, m->pod };
+	return 0;
 }
 
 void saker_meta_store_provider(struct saker_meta_store *ms,
@@ -130,7 +128,7 @@ static int syscall_nr(const char *name)
 
 	if (!name)
 		return -1;
-	for (nr = 0; nr < 1024; nr++) {
+	for (nr = 0; nr < SAKER_SYSCALL_NR_LIMIT; nr++) {
 		const char *n = saker_syscall_name(nr);
 
 		if (n && !strcmp(n, name))

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "daemon.h"
+#include "lib/clock.h"
 #include "lib/decode.h"
 #include "lib/log.h"
 
@@ -78,14 +79,6 @@ void saker_daemon_stats(struct saker_daemon *d, const char *reason)
 	json_decref(o);
 }
 
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 void saker_daemon_check_losses(struct saker_daemon *d)
 {
 	struct saker_loss_counts now = { 0 }, since;
@@ -104,7 +97,7 @@ void saker_daemon_check_losses(struct saker_daemon *d)
 	now.missed = st.open_missed;
 	/* The ring frames records, the decode checks the rest after the merge. */
 	now.corrupt = st.corrupt + d->pipe.decode_errors;
-	if (!saker_loss_check(&d->losses, &now, mono_ns(), &since))
+	if (!saker_loss_check(&d->losses, &now, saker_now_mono_ns(), &since))
 		return;
 	cpus = json_array();
 	for (i = 0; i < st.nr_rings; i++) {

@@ -10,6 +10,8 @@
 
 /* x86_64 syscall name for the syscalls saker reports; NULL if unknown or -1. */
 const char *saker_syscall_name(int nr);
+/* Every number saker_syscall_name() knows is below this. */
+#define SAKER_SYSCALL_NR_LIMIT 1024
 /* Name of an enum saker_call (the kernel's arch-neutral call); NULL for none/other. */
 const char *saker_call_name(unsigned int call);
 

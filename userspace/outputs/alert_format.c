@@ -39,7 +39,7 @@ static int prio_severity(enum saker_prio p)
 static int syslog_pri(int facility, enum saker_prio p)
 {
 	/* Out-of-range facilities fall back to user (1), as syslog(3) does for 0. */
-	if (facility < 0 || facility > 23)
+	if (facility < 0 || facility > SAKER_SYSLOG_FACILITY_MAX)
 		facility = 1;
 	return facility * 8 + prio_severity(p);
 }

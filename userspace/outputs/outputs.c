@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/log.h"
 #include "outputs_int.h"
 
 #define MAX_OUTPUTS 5
@@ -33,14 +34,6 @@ struct saker_outputs {
 	size_t n;
 	struct saker_out out[MAX_OUTPUTS];
 };
-
-uint64_t saker_out_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
 
 static void wake(struct saker_out *out)
 {
@@ -71,14 +64,14 @@ int saker_out_wait_fd(struct saker_out *out, int fd, short events, int timeout_m
 	nfds_t nfds = fd >= 0 ? 2 : 1;
 
 	if (timeout_ms >= 0)
-		end = saker_out_now_ns() + (uint64_t)timeout_ms * 1000000ULL;
+		end = saker_now_mono_ns() + (uint64_t)timeout_ms * 1000000ULL;
 	for (;;) {
 		int wait = -1, n;
 
 		if (atomic_load(&out->stop))
 			return -ECANCELED;
 		if (timeout_ms >= 0) {
-			uint64_t now = saker_out_now_ns();
+			uint64_t now = saker_now_mono_ns();
 
 			if (now >= end)
 				return 0;
@@ -158,8 +151,9 @@ void saker_out_failed(struct saker_out *out, const char *what, int err)
 	if (out->failing)
 		return;
 	out->failing = true;
-	fprintf(stderr, "saker: %s output: %s: %s (reported once until it recovers)\n",
-		out->name, what, strerror_r(err, buf, sizeof(buf)));
+	/* From a writer thread: the log writes each line in one write(2). */
+	saker_log_warnx("%s output: %s: %s (reported once until it recovers)",
+			out->name, what, strerror_r(err, buf, sizeof(buf)));
 }
 
 void saker_out_recovered(struct saker_out *out)
@@ -167,7 +161,7 @@ void saker_out_recovered(struct saker_out *out)
 	if (!out->failing)
 		return;
 	out->failing = false;
-	fprintf(stderr, "saker: %s output: recovered\n", out->name);
+	saker_log_info("%s output: recovered", out->name);
 }
 
 /* ---- queue and writer ------------------------------------------------- */
@@ -420,7 +414,7 @@ static bool is_done(const struct saker_out *out)
 
 static uint64_t deadline_after(int timeout_ms)
 {
-	return saker_out_now_ns() + (uint64_t)(timeout_ms > 0 ? timeout_ms : 0) * 1000000ULL;
+	return saker_now_mono_ns() + (uint64_t)(timeout_ms > 0 ? timeout_ms : 0) * 1000000ULL;
 }
 
 int saker_outputs_flush(struct saker_outputs *o, int timeout_ms)
@@ -473,7 +467,7 @@ void saker_outputs_close(struct saker_outputs *o, int timeout_ms)
 		atomic_store(&o->out[i].stop, true);
 		wake(&o->out[i]);
 	}
-	grace = saker_out_now_ns() + STOP_GRACE_MS * 1000000ULL;
+	grace = saker_now_mono_ns() + STOP_GRACE_MS * 1000000ULL;
 	for (i = 0; i < o->n; i++) {
 		struct saker_out *out = &o->out[i];
 
@@ -504,7 +498,7 @@ void saker_outputs_close(struct saker_outputs *o, int timeout_ms)
 		pthread_mutex_unlock(&out->lock);
 	}
 	/* A program gets the rest of the budget, at least the grace, to exit. */
-	grace = saker_out_now_ns() + STOP_GRACE_MS * 1000000ULL;
+	grace = saker_now_mono_ns() + STOP_GRACE_MS * 1000000ULL;
 	for (i = 0; i < o->n; i++) {
 		if (o->out[i].ops->close && !o->out[i].abandoned)
 			o->out[i].ops->close(&o->out[i], deadline > grace ? deadline : grace);
@@ -666,8 +660,9 @@ int saker_outputs_new(struct saker_outputs **out,
 	}
 	c = &o->cfg;
 	ret = -EINVAL;
-	if (c->facility < 0 || c->facility > 23) {
-		snprintf(err, errlen, "syslog facility %d: not in 0..23", c->facility);
+	if (c->facility < 0 || c->facility > SAKER_SYSLOG_FACILITY_MAX) {
+		snprintf(err, errlen, "syslog facility %d: not in 0..%d", c->facility,
+			 SAKER_SYSLOG_FACILITY_MAX);
 		goto free_outputs;
 	}
 	if (c->stdout_enabled &&

@@ -39,13 +39,16 @@ struct saker_outputs_config {
 	const char *remote_host;	/* remote_syslog_output.host */
 	const char *remote_port;	/* remote_syslog_output.port */
 	enum saker_syslog_proto remote_proto;	/* .protocol: udp|tcp */
-	int facility;			/* .facility, LOG_LOCAL0 >> 3 style 0..23 */
+	int facility;			/* .facility, LOG_LOCAL0 >> 3 style, 0..SAKER_SYSLOG_FACILITY_MAX */
 	const char *app_name;		/* RFC 5424 APP-NAME, "saker" */
 	bool program_enabled;		/* program_output.enabled */
 	const char *program;		/* program_output.program (sh -c) */
 	/* Added with the outputs (zero = default): */
 	const char *syslog_path;	/* local syslog socket; NULL: /dev/log */
 };
+
+/* Syslog facilities are 0 (kern) .. 23 (local7), RFC 5424's range. */
+#define SAKER_SYSLOG_FACILITY_MAX 23
 
 /* queue_size 0 means this many alerts per output. */
 #define SAKER_OUTPUTS_QUEUE_DEFAULT 4096

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/clock.h"
 #include "outputs.h"
 
 /* An alert formatted once, shared by every queue it sits in. */
@@ -74,7 +75,6 @@ struct saker_out {
 #define SAKER_OUT_BACKOFF_MIN_MS 100
 #define SAKER_OUT_BACKOFF_MAX_MS 30000
 
-uint64_t saker_out_now_ns(void);
 /* poll(fd, events) that also wakes on stop: revents, 0 on timeout,
  * -ECANCELED when stopping. timeout_ms < 0 waits forever. */
 int saker_out_wait_fd(struct saker_out *out, int fd, short events, int timeout_ms);

@@ -113,7 +113,7 @@ static int prog_reap(struct prog_out *g, uint64_t deadline_ns)
 				status = -1;
 			break;
 		}
-		if (saker_out_now_ns() < end) {
+		if (saker_now_mono_ns() < end) {
 			sleep_ms(5);
 			continue;
 		}
@@ -124,7 +124,7 @@ static int prog_reap(struct prog_out *g, uint64_t deadline_ns)
 		}
 		sig = sig ? SIGKILL : SIGTERM;
 		kill(-g->pid, sig);
-		end = saker_out_now_ns() + TERM_GRACE_MS * 1000000ULL;
+		end = saker_now_mono_ns() + TERM_GRACE_MS * 1000000ULL;
 	}
 	g->pid = -1;
 	return status;
@@ -209,7 +209,7 @@ static int prog_deliver(struct saker_out *out, const struct saker_payload *p)
 			return ret;
 		close(g->fd);
 		g->fd = -1;
-		report_exit(out, prog_reap(g, saker_out_now_ns() +
+		report_exit(out, prog_reap(g, saker_now_mono_ns() +
 					   REAP_GRACE_MS * 1000000ULL));
 		if (retried)
 			return ret;

@@ -7,14 +7,13 @@
  * upstream rule file loads; docs/rules-engine.md lists both.
  */
 #include <errno.h>
-#include <grp.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "track/container_id.h"
 #include "lib/decode.h"
+#include "lib/idname.h"
 #include "track/proctable.h"
 #include "fields.h"
 #include "rules_int.h"
@@ -241,26 +240,16 @@ static const char *user_name(uint32_t uid, bool group)
 		char name[64];
 	} cache[256];
 	unsigned int h = (uid * 31 + group) & 255;
-	char buf[4096];
+	int r;
 
 	if (cache[h].valid && cache[h].id == uid && cache[h].group == group)
 		return cache[h].name[0] ? cache[h].name : NULL;
-	cache[h].valid = true;
 	cache[h].id = uid;
 	cache[h].group = group;
-	cache[h].name[0] = '\0';
-	if (group) {
-		struct group gr, *res = NULL;
-
-		if (!getgrgid_r(uid, &gr, buf, sizeof(buf), &res) && res)
-			snprintf(cache[h].name, sizeof(cache[h].name), "%s", gr.gr_name);
-	} else {
-		struct passwd pw, *res = NULL;
-
-		if (!getpwuid_r(uid, &pw, buf, sizeof(buf), &res) && res)
-			snprintf(cache[h].name, sizeof(cache[h].name), "%s", pw.pw_name);
-	}
-	return cache[h].name[0] ? cache[h].name : NULL;
+	r = saker_idname(uid, group, cache[h].name, sizeof(cache[h].name));
+	/* Only a real "no such id" is remembered; other errors may pass. */
+	cache[h].valid = !r || r == -ENOENT;
+	return r ? NULL : cache[h].name;
 }
 
 static int container_id(struct saker_evctx *cx, const char **cid,

@@ -7,6 +7,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,12 +17,14 @@
 #include <jansson.h>
 
 #include "containers.h"
+#include "lib/clock.h"
+#include "lib/dict.h"
 
-#define CACHE_MAX	4096
-#define ID_MAX		64
+#define CACHE_MAX	4096	/* entries; a miss when full evicts one */
+#define ID_MAX		64	/* a full container id, in hex */
 
+/* Cached answer for one id as looked up (short id), the dict's key. */
 struct centry {
-	char id[ID_MAX + 1];	/* as looked up (short id) */
 	uint64_t expires;
 	bool found;
 	char *name, *image, *k8s_ns, *k8s_pod;
@@ -31,8 +34,7 @@ struct saker_containers {
 	char *roots[4];		/* containerd, docker, crio, podman */
 	unsigned int ttl_s, negative_ttl_s;
 	uint64_t (*now_s)(void);
-	struct centry *cache;
-	size_t n;
+	struct saker_dict *cache;	/* id -> struct centry */
 	struct saker_containers_stats st;
 };
 
@@ -40,15 +42,27 @@ enum { ROOT_CONTAINERD, ROOT_DOCKER, ROOT_CRIO, ROOT_PODMAN };
 
 static uint64_t mono_s(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec;
+	return saker_now_mono_ns() / SAKER_NSEC_PER_SEC;
 }
 
 static char *dup_root(const char *s)
 {
 	return s && *s ? strdup(s) : NULL;
+}
+
+static void entry_clear(struct centry *e)
+{
+	free(e->name);
+	free(e->image);
+	free(e->k8s_ns);
+	free(e->k8s_pod);
+	memset(e, 0, sizeof(*e));
+}
+
+static void entry_free(void *p)
+{
+	entry_clear(p);
+	free(p);
 }
 
 struct saker_containers *saker_containers_new(const struct saker_containers_config *cfg)
@@ -64,7 +78,7 @@ struct saker_containers *saker_containers_new(const struct saker_containers_conf
 	c->ttl_s = cfg->ttl_s;
 	c->negative_ttl_s = cfg->negative_ttl_s;
 	c->now_s = cfg->now_s ? cfg->now_s : mono_s;
-	c->cache = calloc(CACHE_MAX, sizeof(*c->cache));
+	c->cache = saker_dict_new(entry_free);
 	if (!c->cache)
 		goto free_c;
 	return c;
@@ -73,24 +87,13 @@ free_c:
 	return NULL;
 }
 
-static void entry_clear(struct centry *e)
-{
-	free(e->name);
-	free(e->image);
-	free(e->k8s_ns);
-	free(e->k8s_pod);
-	memset(e, 0, sizeof(*e));
-}
-
 void saker_containers_free(struct saker_containers *c)
 {
 	size_t i;
 
 	if (!c)
 		return;
-	for (i = 0; c->cache && i < c->n; i++)
-		entry_clear(&c->cache[i]);
-	free(c->cache);
+	saker_dict_free(c->cache);
 	for (i = 0; i < 4; i++)
 		free(c->roots[i]);
 	free(c);
@@ -198,7 +201,8 @@ static int read_json(struct saker_containers *c, const char *path,
 
 static int resolve(struct saker_containers *c, const char *id, struct centry *e)
 {
-	char dir[4096], path[4200];
+	/* A state directory, and a file in it ("/userdata/config.json"). */
+	char dir[PATH_MAX], path[PATH_MAX + 32];
 	struct dirent *de;
 	DIR *d;
 	int r;
@@ -213,7 +217,7 @@ static int resolve(struct saker_containers *c, const char *id, struct centry *e)
 	if (c->roots[ROOT_CONTAINERD] && (d = opendir(c->roots[ROOT_CONTAINERD]))) {
 		r = 0;
 		while (!r && (de = readdir(d))) {
-			char nsdir[4096];
+			char nsdir[PATH_MAX];
 
 			if (de->d_name[0] == '.')
 				continue;
@@ -242,23 +246,35 @@ static int resolve(struct saker_containers *c, const char *id, struct centry *e)
 	return 0;
 }
 
-/* Slot for a new entry: an expired one, else the one expiring first. */
-static struct centry *slot(struct saker_containers *c, uint64_t now)
+struct victim {
+	uint64_t now;
+	const char *id;
+	uint64_t expires;
+};
+
+static int pick_victim(const char *id, void *val, void *ctx)
 {
-	struct centry *victim = NULL;
-	size_t i;
+	const struct centry *e = val;
+	struct victim *v = ctx;
 
-	if (c->n < CACHE_MAX)
-		return &c->cache[c->n++];
-	for (i = 0; i < c->n; i++) {
-		struct centry *e = &c->cache[i];
-
-		if (e->expires <= now)
-			return e;
-		if (!victim || e->expires < victim->expires)
-			victim = e;
+	if (!v->id || e->expires < v->expires) {
+		v->id = id;
+		v->expires = e->expires;
 	}
-	return victim;
+	return e->expires <= v->now;	/* an expired one will do */
+}
+
+/* Room for a new entry when full: evict an expired one, else the one
+ * expiring first. */
+static void make_room(struct saker_containers *c, uint64_t now)
+{
+	struct victim v = { .now = now };
+
+	if (saker_dict_count(c->cache) < CACHE_MAX)
+		return;
+	saker_dict_each(c->cache, pick_victim, &v);
+	if (v.id)
+		saker_dict_del(c->cache, v.id);
 }
 
 static void fill_out(const struct centry *e, struct saker_container_meta *out)
@@ -273,20 +289,14 @@ int saker_containers_lookup(struct saker_containers *c, const char *id,
 			    struct saker_container_meta *out)
 {
 	uint64_t now = c->now_s();
-	struct centry *e = NULL;
-	size_t i;
+	struct centry *e;
 	int r;
 
 	c->st.lookups++;
 	memset(out, 0, sizeof(*out));
 	if (!id || !*id || strlen(id) > ID_MAX || strchr(id, '/') || strchr(id, '.'))
 		return -ENOENT;
-	for (i = 0; i < c->n; i++) {
-		if (!strcmp(c->cache[i].id, id)) {
-			e = &c->cache[i];
-			break;
-		}
-	}
+	e = saker_dict_get(c->cache, id);
 	if (e && e->expires > now) {
 		c->st.cache_hits++;
 		if (!e->found)
@@ -294,10 +304,18 @@ int saker_containers_lookup(struct saker_containers *c, const char *id,
 		fill_out(e, out);
 		return 0;
 	}
-	if (!e)
-		e = slot(c, now);
-	entry_clear(e);
-	snprintf(e->id, sizeof(e->id), "%s", id);
+	if (e) {
+		entry_clear(e);
+	} else {
+		make_room(c, now);
+		e = calloc(1, sizeof(*e));
+		if (!e)
+			return -ENOMEM;
+		if (saker_dict_put(c->cache, id, e)) {
+			free(e);
+			return -ENOMEM;
+		}
+	}
 	r = resolve(c, id, e);
 	e->found = r > 0;
 	e->expires = now + (e->found ? c->ttl_s : c->negative_ttl_s);
@@ -326,5 +344,5 @@ void saker_containers_stats(const struct saker_containers *c,
 			    struct saker_containers_stats *st)
 {
 	*st = c->st;
-	st->cached = c->n;
+	st->cached = saker_dict_count(c->cache);
 }

@@ -14,7 +14,10 @@
 #include "proctable.h"
 
 #define DEFAULT_MAX_PROCS	(1u << 16)
-#define CGMAP_SIZE		4096	/* power of two */
+#define CGMAP_BITS		12	/* cgroup ids remembered: 1 << CGMAP_BITS */
+#define CGMAP_SIZE		(1u << CGMAP_BITS)
+/* Fibonacci hashing: the top CGMAP_BITS bits of id * 2^64 / phi. */
+#define CGMAP_GOLDEN		0x9e3779b97f4a7c15ULL
 
 struct cgmap_ent {
 	uint64_t cgroup_id;	/* 0 = free */
@@ -225,6 +228,11 @@ static char *dup_str(const struct saker_str *s, size_t *len)
 	return p;
 }
 
+static size_t cgmap_slot(uint64_t cgroup_id)
+{
+	return (size_t)((cgroup_id * CGMAP_GOLDEN) >> (64 - CGMAP_BITS));
+}
+
 static void cgmap_put(struct saker_proctable *pt, uint64_t id,
 		      const struct saker_proc_image *img)
 {
@@ -233,7 +241,7 @@ static void cgmap_put(struct saker_proctable *pt, uint64_t id,
 	if (!id)
 		return;
 	/* Direct-mapped: a collision replaces the older container. */
-	e = &pt->cgmap[(id * 0x9e3779b97f4a7c15ULL) >> 52 & (CGMAP_SIZE - 1)];
+	e = &pt->cgmap[cgmap_slot(id)];
 	e->cgroup_id = id;
 	memcpy(e->cid, img->cid, sizeof(e->cid));
 	e->type = img->ctype;
@@ -247,7 +255,7 @@ int saker_proctable_cgroup_container(const struct saker_proctable *pt,
 
 	if (!pt || !cgroup_id)
 		return -ENOENT;
-	e = &pt->cgmap[(cgroup_id * 0x9e3779b97f4a7c15ULL) >> 52 & (CGMAP_SIZE - 1)];
+	e = &pt->cgmap[cgmap_slot(cgroup_id)];
 	if (e->cgroup_id != cgroup_id)
 		return -ENOENT;
 	*cid = e->cid;
