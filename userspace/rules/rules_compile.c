@@ -758,8 +758,8 @@ static void compile_rule(struct saker_engine *e, struct saker_rule_def *r)
 	}
 	if (!r->compiled)
 		goto fail;
-	r->out = saker_output_compile(e, r);
-	if (!r->out)
+	r->tpl = saker_template_compile(e, r);
+	if (!r->tpl)
 		goto fail;
 	if (r->evmask == SAKER_ET_ALL && r->warn_evttypes)
 		saker_diag(e, false, "W-EVTTYPES", r->loc,

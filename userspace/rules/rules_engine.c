@@ -254,7 +254,7 @@ const struct saker_rule_info *saker_engine_rule(const struct saker_engine *e, si
 
 struct alert_priv {
 	struct saker_evctx *cx;
-	const struct saker_output *out;
+	const struct saker_template *tpl;
 };
 
 int saker_engine_process(struct saker_engine *e, const struct saker_event *ev,
@@ -288,10 +288,10 @@ int saker_engine_process(struct saker_engine *e, const struct saker_event *ev,
 			continue;
 		alerts++;
 		if (fn) {
-			struct alert_priv priv = { cx, r->out };
+			struct alert_priv priv = { cx, r->tpl };
 			struct saker_alert a = {
 				.rule = &r->info, .ev = ev,
-				.output = saker_output_format(cx, r->out), .fields = &priv,
+				.output = saker_template_format(cx, r->tpl), .fields = &priv,
 			};
 
 			fn(arg, &a);
@@ -307,7 +307,7 @@ size_t saker_alert_nfields(const struct saker_alert *a)
 {
 	const struct alert_priv *p = a->fields;
 
-	return saker_output_nfields(p->out);
+	return saker_template_nfields(p->tpl);
 }
 
 int saker_alert_field_at(const struct saker_alert *a, size_t i, const char **name,
@@ -318,7 +318,7 @@ int saker_alert_field_at(const struct saker_alert *a, size_t i, const char **nam
 	enum saker_ftype type;
 	int ret;
 
-	ret = saker_output_field(p->cx, p->out, i, name, &v, &type);
+	ret = saker_template_field(p->cx, p->tpl, i, name, &v, &type);
 	*kind = SAKER_FIELD_STR;
 	if (ret)
 		return ret;

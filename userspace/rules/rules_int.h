@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Rule engine internals shared by rules_*.c, fields.c and output.c. Not a
+ * Rule engine internals shared by rules_*.c, fields.c and template.c. Not a
  * public interface: rules.h is.
  */
 #ifndef SAKER_RULES_INT_H
@@ -248,7 +248,7 @@ struct saker_rule_def {
 	struct saker_vec tags;
 	struct saker_vec excs;	/* struct saker_exc_def * */
 	struct saker_cnode *compiled;
-	struct saker_output *out;
+	struct saker_template *tpl;	/* the output, split (template.c) */
 	uint32_t evmask;
 };
 
@@ -394,15 +394,15 @@ int saker_pmatch_add(struct saker_arena *a, struct saker_pnode **root,
 bool saker_pmatch_has(const struct saker_pnode *root, const char *s, size_t len);
 bool saker_glob_match(const char *pat, size_t plen, const char *s, size_t slen);
 
-/* ---- output ---- */
-struct saker_output;
-struct saker_output *saker_output_compile(struct saker_engine *e,
+/* ---- output template (template.c) ---- */
+struct saker_template;
+struct saker_template *saker_template_compile(struct saker_engine *e,
 					  struct saker_rule_def *r);
 /* Formats into the scratch of cx; returns the NUL-terminated text. */
-const char *saker_output_format(struct saker_evctx *cx,
-				const struct saker_output *o);
-size_t saker_output_nfields(const struct saker_output *o);
-int saker_output_field(struct saker_evctx *cx, const struct saker_output *o,
+const char *saker_template_format(struct saker_evctx *cx,
+				const struct saker_template *o);
+size_t saker_template_nfields(const struct saker_template *o);
+int saker_template_field(struct saker_evctx *cx, const struct saker_template *o,
 		       size_t i, const char **name, const struct saker_val **v,
 		       enum saker_ftype *type);
 /* Renders a value as Falco prints it; returns bytes written (<size). */
