@@ -19,15 +19,10 @@
 /* IANA's example enterprise number (RFC 5612): saker has none of its own. */
 #define SD_ID "saker@32473"
 
-/* Falco's spelling; kept here so the outputs link without the rule engine. */
-static const char *const prio_names[] = {
-	"Emergency", "Alert", "Critical", "Error", "Warning", "Notice",
-	"Informational", "Debug",
-};
-
+/* The rule engine's names; out of range reads as Debug, as its severity does. */
 static const char *prio_name(enum saker_prio p)
 {
-	return (unsigned int)p <= SAKER_PRIO_DEBUG ? prio_names[p] : "Debug";
+	return saker_prio_name((unsigned int)p <= SAKER_PRIO_DEBUG ? p : SAKER_PRIO_DEBUG);
 }
 
 /* Falco priorities are syslog severities: Emergency 0 ... Debug 7. */
