@@ -155,23 +155,15 @@ void saker_alerts_rule(void *arg, const struct saker_alert *a)
 	struct saker_alerts *al = arg;
 	json_t *fields = json_object();
 	size_t i, n = saker_alert_nfields(a);
-	char buf[4096];
 
 	count_rule(al, a->rule->name);
 	for (i = 0; fields && i < n; i++) {
-		enum saker_field_kind kind;
+		struct saker_value v;
 		const char *name;
-		json_t *v;
 
-		if (saker_alert_field_at(a, i, &name, buf, sizeof(buf), &kind))
-			v = json_null();
-		else if (kind == SAKER_FIELD_BOOL)
-			v = json_boolean(buf[0] == 't');
-		else if (kind == SAKER_FIELD_NUM)
-			v = json_integer(strtoll(buf, NULL, 10));
-		else	/* event bytes need not be UTF-8 */
-			v = saker_json_bytes(buf, strlen(buf));
-		json_object_set_new(fields, name, v);
+		if (saker_alert_field(a, i, &name, &v))
+			break;
+		json_object_set_new(fields, name, saker_value_json(&v));
 	}
 	emit(al, a->ev->task->ts_ns, a->rule->name, a->rule->priority,
 	     a->rule->source ? a->rule->source : "syscall", a->output, fields,

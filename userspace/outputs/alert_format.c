@@ -248,6 +248,20 @@ static char *escape_del(char *s)
 	return d;
 }
 
+json_t *saker_value_json(const struct saker_value *v)
+{
+	switch (v->kind) {
+	case SAKER_VALUE_STR:	/* event bytes need not be UTF-8 */
+		return saker_json_bytes(v->str, v->len);
+	case SAKER_VALUE_NUM:
+		return json_integer((json_int_t)v->num);
+	case SAKER_VALUE_BOOL:
+		return json_boolean(v->b);
+	default:
+		return json_null();
+	}
+}
+
 char *saker_format_json(const struct saker_alert_msg *m, const char *hostname,
 			bool include_output, bool include_tags)
 {

@@ -310,26 +310,48 @@ size_t saker_alert_nfields(const struct saker_alert *a)
 	return saker_template_nfields(p->tpl);
 }
 
-int saker_alert_field_at(const struct saker_alert *a, size_t i, const char **name,
-			 char *buf, size_t size, enum saker_field_kind *kind)
+/* A value the output would print differently is rendered as it prints. */
+static bool prints_as_is(const struct saker_val *v)
+{
+	uint32_t i;
+
+	if (v->len >= sizeof(((struct saker_evctx *)0)->valbuf))
+		return false;
+	for (i = 0; i < v->len; i++)
+		if ((unsigned char)v->s[i] < 0x20)
+			return false;
+	return true;
+}
+
+int saker_alert_field(const struct saker_alert *a, size_t i, const char **name,
+		      struct saker_value *out)
 {
 	const struct alert_priv *p = a->fields;
+	struct saker_evctx *cx = p->cx;
 	const struct saker_val *v;
 	enum saker_ftype type;
-	int ret;
 
-	ret = saker_template_field(p->cx, p->tpl, i, name, &v, &type);
-	*kind = SAKER_FIELD_STR;
-	if (ret)
-		return ret;
-	if (v->kind == SAKER_V_NUM && type == SAKER_FT_BOOL) {
-		*kind = SAKER_FIELD_BOOL;
-		snprintf(buf, size, "%s", v->n ? "true" : "false");
+	*out = (struct saker_value){ .kind = SAKER_VALUE_MISSING };
+	if (i >= saker_template_nfields(p->tpl))
+		return -ENOENT;
+	if (saker_template_field(cx, p->tpl, i, name, &v, &type))
 		return 0;
+	if (v->kind == SAKER_V_NUM && type == SAKER_FT_BOOL) {
+		out->kind = SAKER_VALUE_BOOL;
+		out->b = v->n != 0;
+	} else if (v->kind == SAKER_V_NUM) {
+		out->kind = SAKER_VALUE_NUM;
+		out->num = v->n;
+	} else if (v->kind == SAKER_V_STR && prints_as_is(v)) {
+		out->kind = SAKER_VALUE_STR;
+		out->str = v->s;
+		out->len = v->len;
+	} else {
+		/* Lists print joined by ','; long or control-laden strings bounded. */
+		out->kind = SAKER_VALUE_STR;
+		out->len = saker_val_render(v, SAKER_FT_STR, cx->valbuf,
+					    sizeof(cx->valbuf));
+		out->str = cx->valbuf;
 	}
-	if (v->kind == SAKER_V_NUM)
-		*kind = SAKER_FIELD_NUM;
-	saker_val_render(v, *kind == SAKER_FIELD_NUM ? SAKER_FT_NUM : SAKER_FT_STR,
-			 buf, size);
 	return 0;
 }

@@ -333,6 +333,7 @@ struct saker_evctx {
 	int cid_rc;		/* 1 unknown yet, 0 found, -ENOENT */
 	struct saker_container_meta meta;
 	int meta_rc;		/* 1 not looked up yet */
+	char valbuf[4096];	/* saker_alert_field()'s rendered string */
 };
 
 /* Scratch memory that lives for one event; NULL when full. */
