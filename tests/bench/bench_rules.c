@@ -99,7 +99,9 @@ int main(int argc, char **argv)
 			int r = saker_decode(cap + off, len - off, &ev, &used, &err);
 
 			if (r == SAKER_DECODE_EVENT) {
+				saker_proctable_pre(pt, &ev);
 				saker_engine_process(e, &ev, count, &alerts);
+				saker_proctable_post(pt, &ev);
 				events++;
 			} else if (r != SAKER_DECODE_SKIP) {
 				break;

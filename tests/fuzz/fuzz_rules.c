@@ -41,7 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	saker_engine_compile(e);
 	len = saker_json_to_record(event, sizeof(event) - 1, rec, sizeof(rec), NULL, &err);
 	if (len > 0 && saker_decode(rec, (size_t)len, &ev, &used, &err) == SAKER_DECODE_EVENT)
-		saker_engine_process(e, &ev, NULL, NULL);
+		saker_engine_process(e, &ev, NULL, NULL);	/* no table to apply */
 	saker_engine_free(e);
 	return 0;
 }

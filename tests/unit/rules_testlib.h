@@ -85,21 +85,35 @@ static inline char *tl_event(const char *base, const char *override)
 	return s;
 }
 
-/* Runs one JSON event through e; returns the number of alerts. */
-static inline int tl_run(struct saker_engine *e, const char *json)
+/*
+ * Runs one JSON event through e, applying it to pt (may be NULL) around
+ * the engine as sakerd does; returns the number of alerts.
+ */
+static inline int tl_run_pt(struct saker_engine *e, struct saker_proctable *pt,
+			    const char *json)
 {
 	static uint64_t rec[8192];
 	struct saker_event ev;
 	const char *err = NULL;
 	size_t used;
 	long len;
+	int n;
 
 	len = saker_json_to_record(json, strlen(json), rec, sizeof(rec), NULL, &err);
 	ck_assert_msg(len > 0, "json_to_record: %s", err ? err : "?");
 	ck_assert_int_eq(saker_decode(rec, (size_t)len, &ev, &used, &err),
 			 SAKER_DECODE_EVENT);
 	tl_last_rule[0] = '\0';
-	return saker_engine_process(e, &ev, tl_on_alert, NULL);
+	saker_proctable_pre(pt, &ev);
+	n = saker_engine_process(e, &ev, tl_on_alert, NULL);
+	saker_proctable_post(pt, &ev);
+	return n;
+}
+
+/* Runs one JSON event through e, without a process table. */
+static inline int tl_run(struct saker_engine *e, const char *json)
+{
+	return tl_run_pt(e, NULL, json);
 }
 
 /* Does condition cond match base+override? -1 when it does not compile. */

@@ -88,28 +88,28 @@ START_TEST(test_proctable_lineage)
 
 	saker_engine_set_proctable(e, pt);
 	ev = tl_event(tl_base_exec, "{\"pid\":1,\"ppid\":0,\"comm\":\"systemd\",\"args\":[\"/sbin/init\"]}");
-	tl_run(e, ev);
+	tl_run_pt(e, pt, ev);
 	free(ev);
 	ev = tl_event(tl_base_exec, "{\"pid\":50,\"ppid\":1,\"comm\":\"sshd\",\"args\":[\"sshd\",\"-D\"]}");
-	tl_run(e, ev);
+	tl_run_pt(e, pt, ev);
 	free(ev);
 	ev = tl_event(tl_base_open, "{\"type\":\"fork\",\"pid\":100,\"ppid\":50,\"comm\":\"sshd\","
 		      "\"parent_tid\":50,\"thread\":false,\"ts\":500}");
-	tl_run(e, ev);
+	tl_run_pt(e, pt, ev);
 	free(ev);
 	ck_assert_uint_eq(saker_proctable_count(pt), 3);
 	ev = tl_event(tl_base_exec, NULL);
-	ck_assert_int_eq(tl_run(e, ev), 1);
+	ck_assert_int_eq(tl_run_pt(e, pt, ev), 1);
 	free(ev);
 	/* parent exits: pname is gone */
 	ev = tl_event(tl_base_open, "{\"type\":\"exit\",\"pid\":50,\"ppid\":1,\"exit_code\":0,"
 		      "\"group_dead\":true}");
-	tl_run(e, ev);
+	tl_run_pt(e, pt, ev);
 	free(ev);
 	ck_assert_uint_eq(saker_proctable_count(pt), 2);
 	ck_assert_ptr_null(saker_proctable_get(pt, 50));
 	ev = tl_event(tl_base_exec, NULL);
-	ck_assert_int_eq(tl_run(e, ev), 0);
+	ck_assert_int_eq(tl_run_pt(e, pt, ev), 0);
 	free(ev);
 	saker_engine_free(e);
 	saker_proctable_free(pt);
@@ -129,21 +129,21 @@ START_TEST(test_proctable_container_at_open)
 	ev = tl_event(tl_base_exec, "{\"pid\":100,\"comm\":\"cat\",\"args\":[\"cat\",\"-n\"],"
 		      "\"cgroup_id\":777,\"ns\":{\"pid\":5},"
 		      "\"cgroup\":\"/system.slice/docker-" HEX64 ".scope\"}");
-	tl_run(e, ev);
+	tl_run_pt(e, pt, ev);
 	free(ev);
 	ev = tl_event(tl_base_open, "{\"ns\":{\"pid\":5}}");
-	ck_assert_int_eq(tl_run(e, ev), 1);
+	ck_assert_int_eq(tl_run_pt(e, pt, ev), 1);
 	free(ev);
 	/* a process never seen, in the same cgroup: the cgroup id tells */
 	ev = tl_event(tl_base_open, "{\"pid\":999,\"cgroup_id\":777,\"ns\":{\"pid\":5}}");
-	tl_run(e, ev);
+	tl_run_pt(e, pt, ev);
 	free(ev);
 	saker_engine_free(e);
 	e = tl_engine("- rule: r\n  desc: d\n  condition: evt.type = openat and container.id = 0123456789ab\n"
 		      "  output: o\n  priority: INFO\n");
 	saker_engine_set_proctable(e, pt);
 	ev = tl_event(tl_base_open, "{\"pid\":999,\"cgroup_id\":777,\"ns\":{\"pid\":5}}");
-	ck_assert_int_eq(tl_run(e, ev), 1);
+	ck_assert_int_eq(tl_run_pt(e, pt, ev), 1);
 	free(ev);
 	saker_engine_free(e);
 	saker_proctable_free(pt);

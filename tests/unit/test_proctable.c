@@ -194,11 +194,11 @@ START_TEST(test_seed_from_fake_proc)
 	saker_engine_set_proctable(e, pt);
 	apply(pt, tl_base_exec, "{\"pid\":500,\"ppid\":400,\"comm\":\"cat\",\"args\":[\"cat\",\"/etc/shadow\"]}");
 	ev = tl_event(tl_base_open, "{\"pid\":500,\"ppid\":400,\"comm\":\"cat\"}");
-	ck_assert_int_eq(tl_run(e, ev), 0);	/* parent is "my (odd) name" */
+	ck_assert_int_eq(tl_run_pt(e, pt, ev), 0);	/* parent is "my (odd) name" */
 	free(ev);
 	ev = tl_event(tl_base_open, "{\"pid\":400,\"ppid\":300,\"comm\":\"cat\"}");
 	apply(pt, tl_base_exec, "{\"pid\":400,\"ppid\":300,\"comm\":\"cat\",\"args\":[\"cat\",\"/etc/shadow\"]}");
-	ck_assert_int_eq(tl_run(e, ev), 1);
+	ck_assert_int_eq(tl_run_pt(e, pt, ev), 1);
 	free(ev);
 	saker_engine_free(e);
 	saker_proctable_free(pt);

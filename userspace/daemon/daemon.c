@@ -115,7 +115,10 @@ static void on_record(struct saker_daemon *d, const void *rec, size_t len)
 		saker_proctable_post(d->pt, &ev);
 		return;
 	}
+	/* The engine only reads the table: fork/exec before, exit after. */
+	saker_proctable_pre(d->pt, &ev);
 	saker_engine_process(d->engine, &ev, saker_alerts_rule, d->alerts);
+	saker_proctable_post(d->pt, &ev);
 }
 
 /* Drain callback: the event points into the ring; copy it to the merge. */

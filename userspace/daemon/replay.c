@@ -19,6 +19,7 @@
 
 struct run {
 	struct saker_engine *e;
+	struct saker_proctable *pt;
 	saker_alert_fn fn;
 	void *arg;
 	struct saker_replay_stats *st;
@@ -26,7 +27,12 @@ struct run {
 
 static void run_event(struct run *r, const struct saker_event *ev)
 {
-	int n = saker_engine_process(r->e, ev, r->fn, r->arg);
+	int n;
+
+	/* The engine only reads the table: fork/exec before, exit after. */
+	saker_proctable_pre(r->pt, ev);
+	n = saker_engine_process(r->e, ev, r->fn, r->arg);
+	saker_proctable_post(r->pt, ev);
 
 	r->st->events++;
 	if (n > 0)
@@ -124,7 +130,7 @@ int saker_replay_file(struct saker_engine *e, const char *path,
 		      saker_alert_fn fn, void *arg, struct saker_replay_stats *st)
 {
 	struct saker_proctable *pt = saker_proctable_new(0);
-	struct run r = { e, fn, arg, st };
+	struct run r = { e, pt, fn, arg, st };
 	unsigned char magic[8] = { 0 };
 	struct stat sb;
 	FILE *f;

@@ -92,14 +92,18 @@ size_t saker_engine_rule_count(const struct saker_engine *e);
 const struct saker_rule_info *saker_engine_rule(const struct saker_engine *e,
 						size_t i);
 
-/* Process context for proc.pname/aname..., container metadata: optional. */
-void saker_engine_set_proctable(struct saker_engine *e, struct saker_proctable *pt);
+/*
+ * Process context for proc.pname/aname..., container metadata: optional,
+ * read only. Whoever sets them keeps them up to date (daemon/track.c).
+ */
+void saker_engine_set_proctable(struct saker_engine *e, const struct saker_proctable *pt);
 void saker_engine_set_meta(struct saker_engine *e, const struct saker_meta_provider *m);
 
 /*
- * Evaluates one event; calls fn for each alert. Updates the process table
- * (when one is set) in the order the fields need: fork/exec before, exit
- * after. Returns the number of alerts.
+ * Evaluates one event against the process table and metadata as they are
+ * (the caller applies fork/exec before and exit after: daemon/track.c);
+ * calls fn for each alert. Changes nothing but the engine's own evaluation
+ * state. Returns the number of alerts.
  */
 int saker_engine_process(struct saker_engine *e, const struct saker_event *ev,
 			 saker_alert_fn fn, void *arg);

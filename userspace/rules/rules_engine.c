@@ -12,7 +12,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "track/proctable.h"
 #include "rules_int.h"
 
 #define SCRATCH_SIZE (256 * 1024)
@@ -211,7 +210,7 @@ void saker_engine_set_min_priority(struct saker_engine *e, enum saker_prio p)
 	e->min_prio = p;
 }
 
-void saker_engine_set_proctable(struct saker_engine *e, struct saker_proctable *pt)
+void saker_engine_set_proctable(struct saker_engine *e, const struct saker_proctable *pt)
 {
 	e->procs = pt;
 }
@@ -267,7 +266,6 @@ int saker_engine_process(struct saker_engine *e, const struct saker_event *ev,
 
 	if (!e->compiled || !cx->cache)
 		return -EINVAL;
-	saker_proctable_pre(e->procs, ev);
 	cx->ev = ev;
 	cx->evtype = saker_evtype_of(ev);
 	cx->evnum = ++e->evnum;
@@ -299,7 +297,6 @@ int saker_engine_process(struct saker_engine *e, const struct saker_event *ev,
 		if (e->mode == SAKER_MATCH_FIRST)
 			break;
 	}
-	saker_proctable_post(e->procs, ev);
 	return alerts;
 }
 

@@ -433,7 +433,7 @@ struct saker_engine {
 	size_t nindex[SAKER_ET_COUNT];
 
 	/* runtime */
-	struct saker_proctable *procs;
+	const struct saker_proctable *procs;
 	const struct saker_meta_provider *meta;
 	struct saker_evctx cx;
 	uint64_t evnum;
