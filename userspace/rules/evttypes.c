@@ -4,9 +4,10 @@
  * type of a decoded event (docs/rules-engine.md, "Events and event types").
  * The compiler turns names into bits; the evaluator indexes rules by type.
  */
+#include <stdio.h>
 #include <string.h>
 
-#include "rules_int.h"
+#include "program.h"
 
 static const char *const evtype_names[SAKER_ET_COUNT] = {
 	[SAKER_ET_EXECVE] = "execve", [SAKER_ET_EXECVEAT] = "execveat",
@@ -76,4 +77,20 @@ int saker_evtype_of(const struct saker_event *ev)
 	default:
 		return SAKER_ET_PROCEXIT;
 	}
+}
+
+const char *saker_evtype_mask_names(struct saker_arena *a, uint32_t m)
+{
+	char buf[256];
+	size_t n = 0;
+	int et;
+
+	if (m == SAKER_ET_ALL)
+		return "all";
+	buf[0] = '\0';
+	for (et = 0; et < SAKER_ET_COUNT; et++)
+		if (m & (1u << et))
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s",
+					      n ? "," : "", saker_evtype_name(et));
+	return saker_arena_strdup(a, buf);
 }

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rules_int.h"
+#include "eval.h"
 
 /* ---- slots and transformers ---- */
 
@@ -113,7 +113,7 @@ int saker_slot_get(struct saker_evctx *cx, int slot, const struct saker_val **ou
 		*out = &ce->v;
 		return ce->rc;
 	}
-	s = cx->e->slots.v[slot];
+	s = cx->prog->slots.v[slot];
 	ce->gen = cx->gen;
 	if (s->base < 0) {
 		ce->rc = saker_field_extract(cx, s->def, s->arg, &ce->v);

@@ -12,7 +12,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "rules_int.h"
+#include "compile.h"
+#include "eval.h"
 
 struct tpl_seg {
 	const char *lit;	/* literal text, or NULL for a field */
@@ -33,10 +34,10 @@ static bool name_char(char c)
 	return isalnum((unsigned char)c) || c == '_' || c == '.' || c == '[' || c == ']';
 }
 
-static int add_seg(struct saker_engine *e, struct saker_vec *v, const char *lit,
+static int add_seg(struct saker_arena *a, struct saker_vec *v, const char *lit,
 		   size_t len, int slot, uint8_t type, const char *name)
 {
-	struct tpl_seg *s = saker_arena_alloc(&e->arena, sizeof(*s));
+	struct tpl_seg *s = saker_arena_alloc(a, sizeof(*s));
 
 	if (!s)
 		return -ENOMEM;
@@ -44,12 +45,13 @@ static int add_seg(struct saker_engine *e, struct saker_vec *v, const char *lit,
 	return saker_vec_push(v, s);
 }
 
-struct saker_template *saker_template_compile(struct saker_engine *e,
-					  struct saker_rule_def *r)
+struct saker_template *saker_template_compile(struct saker_loader *ld,
+					      struct saker_program *pg,
+					      struct saker_rule_def *r)
 {
 	const char *t = r->output.s;
 	size_t len = r->output.len, i = 0, lit = 0, k;
-	struct saker_template *o = saker_arena_alloc(&e->arena, sizeof(*o));
+	struct saker_template *o = saker_arena_alloc(pg->arena, sizeof(*o));
 	struct saker_vec segs = { 0 };
 
 	if (!o)
@@ -69,7 +71,7 @@ struct saker_template *saker_template_compile(struct saker_engine *e,
 			continue;
 		}
 		if (i + 1 < len && t[i + 1] == '%') {
-			if (add_seg(e, &segs, t + lit, i + 1 - lit, -1, 0, NULL))
+			if (add_seg(pg->arena, &segs, t + lit, i + 1 - lit, -1, 0, NULL))
 				goto release_segs;
 			i += 2;
 			lit = i;
@@ -91,7 +93,7 @@ struct saker_template *saker_template_compile(struct saker_engine *e,
 				end++;
 			next = end;
 		}
-		name = saker_arena_strndup(&e->arena, t + start, end - start);
+		name = saker_arena_strndup(pg->arena, t + start, end - start);
 		if (!name)
 			goto release_segs;
 		def = saker_field_lookup(name, &arg);
@@ -108,30 +110,30 @@ struct saker_template *saker_template_compile(struct saker_engine *e,
 				continue;
 			}
 			/* Falco refuses these; printing <NA> keeps old rules usable. */
-			saker_diag(e, false, "W-OUTPUT-FIELD",
-				   saker_text_loc(e, &r->output, i),
+			saker_diag(ld, false, "W-OUTPUT-FIELD",
+				   saker_text_loc(ld, &r->output, i),
 				   "rule '%s': output names unknown field '%s': printed as <NA>",
 				   r->info.name, name);
-			if (add_seg(e, &segs, t + lit, i - lit, -1, 0, NULL) ||
-			    add_seg(e, &segs, "<NA>", 4, -1, 0, NULL))
+			if (add_seg(pg->arena, &segs, t + lit, i - lit, -1, 0, NULL) ||
+			    add_seg(pg->arena, &segs, "<NA>", 4, -1, 0, NULL))
 				goto release_segs;
 			i = lit = next;
 			continue;
 		}
 		fx.field = name;
-		slot = saker_slot_intern(e, &fx, def, arg);
+		slot = saker_slot_intern(pg, &fx, def, arg);
 		if (slot < 0)
 			goto release_segs;
-		if (add_seg(e, &segs, t + lit, i - lit, -1, 0, NULL) ||
-		    add_seg(e, &segs, NULL, 0, slot,
-			    ((struct saker_slot *)e->slots.v[slot])->rtype, name))
+		if (add_seg(pg->arena, &segs, t + lit, i - lit, -1, 0, NULL) ||
+		    add_seg(pg->arena, &segs, NULL, 0, slot,
+			    ((struct saker_slot *)pg->slots.v[slot])->rtype, name))
 			goto release_segs;
 		o->nfields++;
 		i = lit = next;
 	}
-	if (lit < len && add_seg(e, &segs, t + lit, len - lit, -1, 0, NULL))
+	if (lit < len && add_seg(pg->arena, &segs, t + lit, len - lit, -1, 0, NULL))
 		goto release_segs;
-	o->segs = saker_arena_alloc(&e->arena, (segs.n + 1) * sizeof(*o->segs));
+	o->segs = saker_arena_alloc(pg->arena, (segs.n + 1) * sizeof(*o->segs));
 	if (!o->segs)
 		goto release_segs;
 	for (k = 0; k < segs.n; k++)
@@ -226,7 +228,7 @@ int saker_template_field(struct saker_evctx *cx, const struct saker_template *o,
 		if (o->segs[k].lit)
 			continue;
 		if (seen++ == i) {
-			const struct saker_slot *s = cx->e->slots.v[o->segs[k].slot];
+			const struct saker_slot *s = cx->prog->slots.v[o->segs[k].slot];
 
 			*name = o->segs[k].name;
 			*type = s->rtype;
