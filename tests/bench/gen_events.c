@@ -133,6 +133,7 @@ static void do_exec(const struct proc *p)
 	memcpy(s, cg, x->cgroup_len);
 	s += x->cgroup_len;
 	h->type = SAKER_REC_EXEC;
+	h->body_len = sizeof(*x);
 	h->len = (__u32)pad8((size_t)(s - (char *)buf));
 	memset(s, 0, h->len - (size_t)(s - (char *)buf));
 	emit(buf, h->len);
@@ -149,6 +150,7 @@ static void do_fork(const struct proc *p)
 	task(&r.f.task, p);
 	r.f.parent_tid = p->ppid;
 	r.h.type = SAKER_REC_FORK;
+	r.h.body_len = sizeof(r.f);
 	r.h.len = sizeof(r);
 	emit(&r, sizeof(r));
 }
@@ -164,6 +166,7 @@ static void do_exit(const struct proc *p)
 	task(&r.x.task, p);
 	r.x.flags = SAKER_EXIT_GROUP_DEAD;
 	r.h.type = SAKER_REC_EXIT;
+	r.h.body_len = sizeof(r.x);
 	r.h.len = sizeof(r);
 	emit(&r, sizeof(r));
 }
@@ -199,6 +202,7 @@ static void do_open(const struct proc *p)
 	memcpy(s, path, o->path_len);
 	s += o->path_len;
 	h->type = SAKER_REC_OPEN;
+	h->body_len = sizeof(*o);
 	h->len = (__u32)pad8((size_t)(s - (char *)buf));
 	memset(s, 0, h->len - (size_t)(s - (char *)buf));
 	emit(buf, h->len);

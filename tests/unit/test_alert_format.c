@@ -263,6 +263,33 @@ START_TEST(rfc5424_exact)
 }
 END_TEST
 
+/* output_fields take the engine's typed values as they are: no text parsed. */
+START_TEST(json_typed_values)
+{
+	static const struct {
+		struct saker_value v;
+		const char *want;
+	} c[] = {
+		{ { .kind = SAKER_VALUE_MISSING }, "null" },
+		{ { .kind = SAKER_VALUE_NUM, .num = -1 }, "-1" },
+		{ { .kind = SAKER_VALUE_NUM, .num = INT64_MAX }, "9223372036854775807" },
+		{ { .kind = SAKER_VALUE_BOOL, .b = true }, "true" },
+		{ { .kind = SAKER_VALUE_BOOL, .b = false }, "false" },
+		{ { .kind = SAKER_VALUE_STR, .str = "/etc/shadowX", .len = 11 }, "\"/etc/shadow\"" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		json_t *j = saker_value_json(&c[i].v);
+		char *s = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
+
+		ck_assert_str_eq(s, c[i].want);
+		free(s);
+		json_decref(j);
+	}
+}
+END_TEST
+
 START_TEST(rfc5424_severity_map)
 {
 	struct saker_alert_msg m = base_msg();
@@ -358,6 +385,7 @@ Suite *saker_test_suite(void)
 	tcase_add_test(tc, json_optional_keys);
 	tcase_add_test(tc, json_del_and_bad_utf8);
 	tcase_add_test(tc, rfc5424_exact);
+	tcase_add_test(tc, json_typed_values);
 	tcase_add_test(tc, rfc5424_severity_map);
 	tcase_add_test(tc, rfc5424_no_forged_record);
 	tcase_add_test(tc, octet_frame_exact);

@@ -12,6 +12,7 @@
 
 #include "alerts.h"
 #include "latency.h"
+#include "lib/clock.h"
 #include "lib/json.h"
 #include "outputs/outputs.h"
 
@@ -115,27 +116,13 @@ static void count_rule(struct saker_alerts *al, const char *name)
 	al->other++;
 }
 
-static uint64_t mono_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /* Event timestamps are CLOCK_MONOTONIC; alerts carry wall-clock time. */
 static uint64_t to_realtime(uint64_t mono_ns)
 {
-	struct timespec rt, mt;
-	uint64_t r, m;
+	uint64_t r = saker_now_real_ns(), m = saker_now_mono_ns();
 
-	clock_gettime(CLOCK_REALTIME, &rt);
-	clock_gettime(CLOCK_MONOTONIC, &mt);
-	r = (uint64_t)rt.tv_sec * 1000000000ull + (uint64_t)rt.tv_nsec;
-	m = (uint64_t)mt.tv_sec * 1000000000ull + (uint64_t)mt.tv_nsec;
 	return mono_ns && mono_ns <= m ? r - (m - mono_ns) : r;
 }
-
 
 static void emit(struct saker_alerts *al, uint64_t mono_ns, const char *rule,
 		 enum saker_prio prio, const char *source, const char *output,
@@ -155,29 +142,21 @@ void saker_alerts_rule(void *arg, const struct saker_alert *a)
 	struct saker_alerts *al = arg;
 	json_t *fields = json_object();
 	size_t i, n = saker_alert_nfields(a);
-	char buf[4096];
 
 	count_rule(al, a->rule->name);
 	for (i = 0; fields && i < n; i++) {
-		enum saker_field_kind kind;
+		struct saker_value v;
 		const char *name;
-		json_t *v;
 
-		if (saker_alert_field_at(a, i, &name, buf, sizeof(buf), &kind))
-			v = json_null();
-		else if (kind == SAKER_FIELD_BOOL)
-			v = json_boolean(buf[0] == 't');
-		else if (kind == SAKER_FIELD_NUM)
-			v = json_integer(strtoll(buf, NULL, 10));
-		else	/* event bytes need not be UTF-8 */
-			v = saker_json_bytes(buf, strlen(buf));
-		json_object_set_new(fields, name, v);
+		if (saker_alert_field(a, i, &name, &v))
+			break;
+		json_object_set_new(fields, name, saker_value_json(&v));
 	}
 	emit(al, a->ev->task->ts_ns, a->rule->name, a->rule->priority,
 	     a->rule->source ? a->rule->source : "syscall", a->output, fields,
 	     a->rule->tags, a->rule->ntags);
 	/* Measured once the alert is queued: formatting is part of the cost. */
-	saker_latency_add_ns(&al->latency, a->ev->task->ts_ns, mono_now());
+	saker_latency_add_ns(&al->latency, a->ev->task->ts_ns, saker_now_mono_ns());
 	json_decref(fields);
 }
 

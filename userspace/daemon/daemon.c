@@ -43,14 +43,17 @@ int saker_daemon_engine(const struct saker_config *cfg, struct saker_engine **ou
 	return -EINVAL;
 }
 
+/* The reason of a failed reload: the first error line of the rules. */
+#define RELOAD_WHY_MAX 512
+
 void saker_daemon_reload(struct saker_daemon *d)
 {
 	struct saker_engine *e;
-	char why[512];
+	char why[RELOAD_WHY_MAX];
 
 	saker_log_info("SIGHUP: reloading rules");
 	if (saker_daemon_engine(d->cfg, &e, stderr, true, why, sizeof(why))) {
-		char msg[700];
+		char msg[RELOAD_WHY_MAX + 64];	/* the reason and the sentence around it */
 
 		d->reload_failures++;
 		saker_log_warnx("rule reload failed, keeping the old rules: %s", why);

@@ -19,15 +19,10 @@
 /* IANA's example enterprise number (RFC 5612): saker has none of its own. */
 #define SD_ID "saker@32473"
 
-/* Falco's spelling; kept here so the outputs link without the rule engine. */
-static const char *const prio_names[] = {
-	"Emergency", "Alert", "Critical", "Error", "Warning", "Notice",
-	"Informational", "Debug",
-};
-
+/* The rule engine's names; out of range reads as Debug, as its severity does. */
 static const char *prio_name(enum saker_prio p)
 {
-	return (unsigned int)p <= SAKER_PRIO_DEBUG ? prio_names[p] : "Debug";
+	return saker_prio_name((unsigned int)p <= SAKER_PRIO_DEBUG ? p : SAKER_PRIO_DEBUG);
 }
 
 /* Falco priorities are syslog severities: Emergency 0 ... Debug 7. */
@@ -251,6 +246,20 @@ static char *escape_del(char *s)
 	}
 	free(s);
 	return d;
+}
+
+json_t *saker_value_json(const struct saker_value *v)
+{
+	switch (v->kind) {
+	case SAKER_VALUE_STR:	/* event bytes need not be UTF-8 */
+		return saker_json_bytes(v->str, v->len);
+	case SAKER_VALUE_NUM:
+		return json_integer((json_int_t)v->num);
+	case SAKER_VALUE_BOOL:
+		return json_boolean(v->b);
+	default:
+		return json_null();
+	}
 }
 
 char *saker_format_json(const struct saker_alert_msg *m, const char *hostname,

@@ -119,5 +119,7 @@ char *saker_format_rfc3164(const struct saker_alert_msg *m, const char *app_name
 			   int facility, int pid, const char *payload);
 /* Added: RFC 6587 octet counting, "LEN SP MSG"; *outlen gets its length. */
 char *saker_format_octet_frame(const char *msg, size_t len, size_t *outlen);
+/* output_fields' value: a number, a bool, the string's bytes or null. */
+json_t *saker_value_json(const struct saker_value *v);
 
 #endif /* SAKER_OUTPUTS_H */

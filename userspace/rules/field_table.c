@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "fields.h"
-#include "rules_int.h"
+#include "program.h"
 
 #define MAX_ANCESTORS 64
 

@@ -16,7 +16,7 @@
 #include "lib/idname.h"
 #include "track/proctable.h"
 #include "fields.h"
-#include "rules_int.h"
+#include "eval.h"
 
 #define PROC_PID_INIT_INO 0xEFFFFFFCU	/* the initial pid namespace */
 #define MAX_ANCESTORS 64
@@ -59,7 +59,7 @@ static int num_out(struct saker_val *v, int64_t n)
 static const struct saker_proc *cx_proc(struct saker_evctx *cx)
 {
 	if (!cx->proc_done) {
-		cx->proc = saker_proctable_get(cx->e->procs, cx->ev->task->pid);
+		cx->proc = saker_proctable_get(cx->procs, cx->ev->task->pid);
 		cx->proc_done = true;
 	}
 	return cx->proc;
@@ -161,7 +161,7 @@ static const struct saker_proc *ancestor(struct saker_evctx *cx, int depth)
 	for (d = 1; d <= depth; d++) {
 		if (!pid)
 			return NULL;
-		p = saker_proctable_get(cx->e->procs, pid);
+		p = saker_proctable_get(cx->procs, pid);
 		if (!p)
 			return NULL;
 		pid = p->ppid;
@@ -269,7 +269,7 @@ static int container_id(struct saker_evctx *cx, const char **cid,
 		*cid = p->img->cid;
 		*type = p->img->ctype;
 		return 0;
-	} else if (!saker_proctable_cgroup_container(cx->e->procs,
+	} else if (!saker_proctable_cgroup_container(cx->procs,
 						     ev->task->cgroup_id, cid, type)) {
 		return 0;
 	}
@@ -288,8 +288,8 @@ static int meta(struct saker_evctx *cx, struct saker_container_meta **m)
 	if (cx->meta_rc == 1) {
 		memset(&cx->meta, 0, sizeof(cx->meta));
 		cx->meta_rc = -ENOENT;
-		if (cx->e->meta && !container_id(cx, &cid, &t) && strcmp(cid, "host"))
-			cx->meta_rc = cx->e->meta->lookup(cx->e->meta->ctx, cid, &cx->meta);
+		if (cx->provider && !container_id(cx, &cid, &t) && strcmp(cid, "host"))
+			cx->meta_rc = cx->provider->lookup(cx->provider->ctx, cid, &cx->meta);
 	}
 	*m = &cx->meta;
 	return cx->meta_rc;
@@ -495,7 +495,7 @@ static int extract_proc(struct saker_evctx *cx, unsigned int id, int arg,
 	case F_PROC_SNAME:
 		if (t->sid == t->pid)
 			return str_out(v, t->comm, comm_len(t->comm));
-		p = saker_proctable_get(cx->e->procs, t->sid);
+		p = saker_proctable_get(cx->procs, t->sid);
 		return p ? cstr_out(v, p->comm) : -ENOENT;
 	case F_PROC_DURATION:
 		p = cx_proc(cx);

@@ -115,16 +115,32 @@ void saker_engine_set_meta(struct saker_engine *e, const struct saker_meta_provi
 int saker_engine_process(struct saker_engine *e, const struct saker_event *ev,
 			 saker_alert_fn fn, void *arg);
 
-/* The fields the rule's output names, for JSON output_fields. */
-size_t saker_alert_nfields(const struct saker_alert *a);
-/* i-th output field rendered into buf: 0, or -ENOENT when missing. */
-enum saker_field_kind {
-	SAKER_FIELD_STR = 0,
-	SAKER_FIELD_NUM,
-	SAKER_FIELD_BOOL,	/* buf holds "true" or "false" */
+/* A typed value of an alert's output field, for JSON output_fields. */
+enum saker_value_kind {
+	SAKER_VALUE_MISSING = 0,	/* the event lacks the field */
+	SAKER_VALUE_STR,
+	SAKER_VALUE_NUM,
+	SAKER_VALUE_BOOL,
 };
-int saker_alert_field_at(const struct saker_alert *a, size_t i, const char **name,
-			 char *buf, size_t size, enum saker_field_kind *kind);
+
+struct saker_value {
+	enum saker_value_kind kind;
+	size_t len;		/* STR: bytes at str, not NUL-terminated */
+	union {
+		const char *str;	/* control bytes shown as '.', as in the output */
+		int64_t num;
+		bool b;
+	};
+};
+
+/* The fields the rule's output names. */
+size_t saker_alert_nfields(const struct saker_alert *a);
+/*
+ * i-th output field's name and value: 0, or -ENOENT past the end. A string
+ * is valid until the next call or the end of the alert callback.
+ */
+int saker_alert_field(const struct saker_alert *a, size_t i, const char **name,
+		      struct saker_value *v);
 
 const char *saker_prio_name(enum saker_prio p);
 int saker_prio_parse(const char *s, enum saker_prio *out);

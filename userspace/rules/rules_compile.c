@@ -13,10 +13,11 @@
 #include <strings.h>
 #include <yaml.h>
 
-#include "rules_int.h"
+#include "compile.h"
 
 struct cctx {
-	struct saker_engine *e;
+	struct saker_loader *ld;	/* macros, lists, messages */
+	struct saker_program *pg;	/* slots, regexes: what evaluation reads */
 	struct saker_rule_def *r;
 	const char *what;	/* "rule 'X'" for messages */
 	bool failed;
@@ -30,7 +31,7 @@ static struct saker_loc ast_loc(struct cctx *c, const struct saker_ast *a, size_
 {
 	if (!a->text)
 		return c->r ? c->r->loc : (struct saker_loc){ -1, 0, 0 };
-	return saker_text_loc(c->e, a->text, pos);
+	return saker_text_loc(c->ld, a->text, pos);
 }
 
 static struct saker_cnode *cfail(struct cctx *c, const struct saker_ast *a,
@@ -38,7 +39,7 @@ static struct saker_cnode *cfail(struct cctx *c, const struct saker_ast *a,
 				 const char *arg)
 {
 	if (!c->failed)
-		saker_diag(c->e, true, code, ast_loc(c, a, pos), "%s: %s%s%s%s", c->what,
+		saker_diag(c->ld, true, code, ast_loc(c, a, pos), "%s: %s%s%s%s", c->what,
 			   msg, arg ? " '" : "", arg ? arg : "", arg ? "'" : "");
 	c->failed = true;
 	return NULL;
@@ -46,14 +47,14 @@ static struct saker_cnode *cfail(struct cctx *c, const struct saker_ast *a,
 
 static struct saker_cnode *cnode_new(struct cctx *c, enum saker_cnode_kind k, size_t n)
 {
-	struct saker_cnode *cn = saker_arena_alloc(&c->e->arena, sizeof(*cn));
+	struct saker_cnode *cn = saker_arena_alloc(c->pg->arena, sizeof(*cn));
 
 	if (!cn)
 		return NULL;
 	cn->kind = (uint8_t)k;
 	cn->n = (uint32_t)n;
 	if (n) {
-		cn->kids = saker_arena_alloc(&c->e->arena, n * sizeof(*cn->kids));
+		cn->kids = saker_arena_alloc(c->pg->arena, n * sizeof(*cn->kids));
 		if (!cn->kids)
 			return NULL;
 	}
@@ -74,7 +75,7 @@ static int expand_items(struct cctx *c, const struct saker_litem *items, size_t 
 		struct saker_list_def *l = NULL;
 
 		if (!it->quoted)
-			l = saker_strmap_get(&c->e->lists, it->s, it->len);
+			l = saker_strmap_get(&c->ld->lists, it->s, it->len);
 		if (!l) {
 			if (saker_vec_push(out, (void *)it))
 				return -ENOMEM;
@@ -148,7 +149,7 @@ static uint32_t evmask(struct cctx *c, const struct saker_ast *a, bool neg, int 
 	case SAKER_A_NOT:
 		return evmask(c, a->kids[0], !neg, depth + 1);
 	case SAKER_A_MACRO:
-		m = saker_strmap_get(&c->e->macros, a->macro.name, strlen(a->macro.name));
+		m = saker_strmap_get(&c->ld->macros, a->macro.name, strlen(a->macro.name));
 		if (!m || !m->ast || m->state == 1)
 			return SAKER_ET_ALL;
 		{
@@ -193,7 +194,7 @@ static bool parse_macros(struct cctx *c, const struct saker_ast *a, int depth)
 				return false;
 		return true;
 	case SAKER_A_MACRO:
-		m = saker_strmap_get(&c->e->macros, a->macro.name, strlen(a->macro.name));
+		m = saker_strmap_get(&c->ld->macros, a->macro.name, strlen(a->macro.name));
 		if (!m) {
 			cfail(c, a, a->pos, "E-UNDEFINED", "undefined macro", a->macro.name);
 			return false;
@@ -204,9 +205,9 @@ static bool parse_macros(struct cctx *c, const struct saker_ast *a, int depth)
 			return false;
 		}
 		if (!m->ast) {
-			char *what = saker_arena_printf(&c->e->arena, "macro '%s'", m->name);
+			char *what = saker_arena_printf(c->pg->arena, "macro '%s'", m->name);
 
-			m->ast = saker_cond_parse(c->e, &m->cond, what);
+			m->ast = saker_cond_parse(c->ld, &m->cond, what);
 			if (!m->ast) {
 				m->state = -1;
 				c->failed = true;
@@ -229,7 +230,7 @@ static bool parse_macros(struct cctx *c, const struct saker_ast *a, int depth)
 
 /* ---- fields and slots ---- */
 
-int saker_slot_intern(struct saker_engine *e, const struct saker_fexpr *fx,
+int saker_slot_intern(struct saker_program *pg, const struct saker_fexpr *fx,
 		      const struct saker_field_def *def, int arg)
 {
 	static const char *const xn[] = { "", "tolower", "toupper", "basename",
@@ -247,10 +248,10 @@ int saker_slot_intern(struct saker_engine *e, const struct saker_fexpr *fx,
 		n += (size_t)snprintf(buf + n, sizeof(buf) - n, ")");
 	if (n >= sizeof(buf))
 		return -ENAMETOOLONG;
-	got = saker_strmap_get(&e->slot_by_text, buf, n);
+	got = saker_strmap_get(&pg->slot_by_text, buf, n);
 	if (got)
 		return (int)(intptr_t)got - 1;
-	s = saker_arena_alloc(&e->arena, sizeof(*s));
+	s = saker_arena_alloc(pg->arena, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
 	s->def = def;
@@ -262,18 +263,18 @@ int saker_slot_intern(struct saker_engine *e, const struct saker_fexpr *fx,
 	if (fx->nxf) {
 		struct saker_fexpr plain = { .field = fx->field };
 
-		s->base = saker_slot_intern(e, &plain, def, arg);
+		s->base = saker_slot_intern(pg, &plain, def, arg);
 		if (s->base < 0)
 			return s->base;
 		s->rtype = fx->xf[fx->nxf - 1] == SAKER_XF_LEN ? SAKER_FT_NUM : SAKER_FT_STR;
 	}
-	s->text = saker_arena_strndup(&e->arena, buf, n);
-	if (!s->text || saker_vec_push(&e->slots, s))
+	s->text = saker_arena_strndup(pg->arena, buf, n);
+	if (!s->text || saker_vec_push(&pg->slots, s))
 		return -ENOMEM;
-	if (saker_strmap_put(&e->slot_by_text, s->text, n,
-			     (void *)(intptr_t)e->slots.n))
+	if (saker_strmap_put(&pg->slot_by_text, s->text, n,
+			     (void *)(intptr_t)pg->slots.n))
 		return -ENOMEM;
-	return (int)e->slots.n - 1;
+	return (int)pg->slots.n - 1;
 }
 
 /* Resolves a field expression; -1 on failure (message given or skipped). */
@@ -287,7 +288,7 @@ static int resolve(struct cctx *c, const struct saker_ast *a,
 	if (!def) {
 		if (c->r && c->r->skip_unknown) {
 			c->skipped = true;
-			c->skip_reason = saker_arena_printf(&c->e->arena,
+			c->skip_reason = saker_arena_printf(c->pg->arena,
 				"unknown field '%s' (skip-if-unknown-filter)", fx->field);
 			return -1;
 		}
@@ -296,7 +297,7 @@ static int resolve(struct cctx *c, const struct saker_ast *a,
 	}
 	if (def->flags & SAKER_FF_UNAVAILABLE) {
 		if (c->r && c->r->info.state == SAKER_RULE_ACTIVE)
-			saker_diag(c->e, false, "W-FIELD-UNAVAILABLE", ast_loc(c, a, fx->pos),
+			saker_diag(c->ld, false, "W-FIELD-UNAVAILABLE", ast_loc(c, a, fx->pos),
 				   "%s: field '%s' is not captured by saker: it is always missing, so comparisons on it are false",
 				   c->what, fx->field);
 	}
@@ -308,12 +309,12 @@ static int resolve(struct cctx *c, const struct saker_ast *a,
 			return -1;
 		}
 	}
-	slot = saker_slot_intern(c->e, fx, def, arg);
+	slot = saker_slot_intern(c->pg, fx, def, arg);
 	if (slot < 0) {
 		cfail(c, a, fx->pos, "E-NOMEM", "cannot intern field", fx->field);
 		return -1;
 	}
-	*type = ((struct saker_slot *)c->e->slots.v[slot])->rtype;
+	*type = ((struct saker_slot *)c->pg->slots.v[slot])->rtype;
 	if (def->flags & SAKER_FF_LIST_NOIDX && arg < 0 && !fx->nxf)
 		*type = def->type;
 	return slot;
@@ -380,15 +381,15 @@ static struct saker_cnode *compile_rhs_list(struct cctx *c, const struct saker_a
 			const struct saker_litem *it = items.v[i];
 
 			ret = cm->op == SAKER_OP_PMATCH ?
-			      saker_pmatch_add(&c->e->arena, &cm->trie, it->s, it->len) :
-			      saker_strset_add(&c->e->arena, &cm->set, it->s, it->len);
+			      saker_pmatch_add(c->pg->arena, &cm->trie, it->s, it->len) :
+			      saker_strset_add(c->pg->arena, &cm->set, it->s, it->len);
 			if (ret) {
 				cfail(c, a, a->pos, "E-NOMEM", "out of memory", NULL);
 				goto release_items;
 			}
 		}
 	} else {
-		cm->nums = saker_arena_alloc(&c->e->arena, (items.n + 1) * sizeof(*cm->nums));
+		cm->nums = saker_arena_alloc(c->pg->arena, (items.n + 1) * sizeof(*cm->nums));
 		if (!cm->nums)
 			goto release_items;
 		for (i = 0; i < items.n; i++) {
@@ -397,7 +398,7 @@ static struct saker_cnode *compile_rhs_list(struct cctx *c, const struct saker_a
 			if (parse_num(it->s, it->len, cm->ltype == SAKER_FT_BOOL,
 				      &cm->nums[cm->nnums++])) {
 				cfail(c, a, it->pos ? it->pos : a->pos, "E-VALUE",
-				      "not a number:", saker_arena_strndup(&c->e->arena, it->s, it->len));
+				      "not a number:", saker_arena_strndup(c->pg->arena, it->s, it->len));
 				goto release_items;
 			}
 		}
@@ -412,7 +413,7 @@ release_items:
 
 static struct saker_cnode *compile_cmp(struct cctx *c, const struct saker_ast *a)
 {
-	struct saker_cmp *cm = saker_arena_alloc(&c->e->arena, sizeof(*cm));
+	struct saker_cmp *cm = saker_arena_alloc(c->pg->arena, sizeof(*cm));
 	const struct saker_litem *v;
 	struct saker_cnode *cn;
 	uint8_t rtype;
@@ -462,7 +463,7 @@ static struct saker_cnode *compile_cmp(struct cctx *c, const struct saker_ast *a
 					     "expected true or false, not" : "expected a number, not",
 					     v->s);
 		} else if (cm->op == SAKER_OP_ICONTAINS) {
-			char *low = saker_arena_strndup(&c->e->arena, v->s, v->len);
+			char *low = saker_arena_strndup(c->pg->arena, v->s, v->len);
 			size_t i;
 
 			if (!low)
@@ -471,9 +472,9 @@ static struct saker_cnode *compile_cmp(struct cctx *c, const struct saker_ast *a
 				low[i] = (char)tolower((unsigned char)low[i]);
 			cm->s = low;
 		} else if (cm->op == SAKER_OP_REGEX) {
-			char *pat = saker_arena_printf(&c->e->arena, "^(%s)$", v->s);
+			char *pat = saker_arena_printf(c->pg->arena, "^(%s)$", v->s);
 
-			cm->re = saker_arena_alloc(&c->e->arena, sizeof(*cm->re));
+			cm->re = saker_arena_alloc(c->pg->arena, sizeof(*cm->re));
 			if (!pat || !cm->re)
 				return cfail(c, a, a->pos, "E-NOMEM", "out of memory", NULL);
 			/* Compiled once; lives until the engine is freed (rules_engine.c). */
@@ -482,7 +483,7 @@ static struct saker_cnode *compile_cmp(struct cctx *c, const struct saker_ast *a
 				return cfail(c, a, v->pos, "E-VALUE", "invalid regular expression",
 					     v->s);
 			}
-			if (saker_vec_push(&c->e->regexes, cm->re))
+			if (saker_vec_push(&c->pg->regexes, cm->re))
 				return cfail(c, a, a->pos, "E-NOMEM", "out of memory", NULL);
 		}
 		break;
@@ -502,7 +503,7 @@ static struct saker_cnode *compile_macro(struct cctx *c, const struct saker_ast 
 	struct saker_cnode *cn;
 	const char *what = c->what;
 
-	m = saker_strmap_get(&c->e->macros, a->macro.name, strlen(a->macro.name));
+	m = saker_strmap_get(&c->ld->macros, a->macro.name, strlen(a->macro.name));
 	if (!m)
 		return cfail(c, a, a->pos, "E-UNDEFINED", "undefined macro", a->macro.name);
 	if (m->compiled)
@@ -513,7 +514,7 @@ static struct saker_cnode *compile_macro(struct cctx *c, const struct saker_ast 
 		return cfail(c, a, a->pos, "E-MACRO", "uses a macro that does not compile:",
 			     m->name);
 	m->state = 1;
-	c->what = saker_arena_printf(&c->e->arena, "%s (in macro '%s')", what, m->name);
+	c->what = saker_arena_printf(c->pg->arena, "%s (in macro '%s')", what, m->name);
 	cn = compile_ast(c, m->ast);
 	c->what = what;
 	m->state = cn ? 2 : 0;
@@ -572,13 +573,13 @@ static struct saker_cnode *compile_ast(struct cctx *c, const struct saker_ast *a
 
 static struct saker_ast *ast_new(struct cctx *c, enum saker_ast_kind k, size_t n)
 {
-	struct saker_ast *a = saker_arena_alloc(&c->e->arena, sizeof(*a));
+	struct saker_ast *a = saker_arena_alloc(c->pg->arena, sizeof(*a));
 
 	if (!a)
 		return NULL;
 	a->kind = k;
 	if (k == SAKER_A_AND || k == SAKER_A_OR || k == SAKER_A_NOT) {
-		a->kids = saker_arena_alloc(&c->e->arena, (n + 1) * sizeof(*a->kids));
+		a->kids = saker_arena_alloc(c->pg->arena, (n + 1) * sizeof(*a->kids));
 		if (!a->kids)
 			return NULL;
 		a->n = n;
@@ -591,7 +592,7 @@ static int exc_items(struct cctx *c, const struct saker_ynode *v,
 {
 	size_t i, n = v->type == SAKER_Y_SEQ ? v->n : 1;
 
-	cmp->cmp.items = saker_arena_alloc(&c->e->arena, (n + 1) * sizeof(*cmp->cmp.items));
+	cmp->cmp.items = saker_arena_alloc(c->pg->arena, (n + 1) * sizeof(*cmp->cmp.items));
 	if (!cmp->cmp.items)
 		return -ENOMEM;
 	for (i = 0; i < n; i++) {
@@ -635,22 +636,22 @@ static struct saker_ast *exc_ast(struct cctx *c, struct saker_exc_def *x)
 				return NULL;
 			cmp->pos = 0;
 			if (f->type != SAKER_Y_SCALAR ||
-			    saker_fexpr_parse(&c->e->arena, f->s, &cmp->cmp.lhs)) {
-				saker_diag(c->e, true, "E-EXCEPTION", f->loc,
+			    saker_fexpr_parse(c->pg->arena, f->s, &cmp->cmp.lhs)) {
+				saker_diag(c->ld, true, "E-EXCEPTION", f->loc,
 					   "%s: exception '%s': bad field", c->what, x->name);
 				c->failed = true;
 				return NULL;
 			}
 			cmp->cmp.op = op ? saker_op_from_word(op->s, op->len) : SAKER_OP_EQ;
 			if (!cmp->cmp.op || cmp->cmp.op == SAKER_OP_EXISTS) {
-				saker_diag(c->e, true, "E-EXCEPTION", op->loc,
+				saker_diag(c->ld, true, "E-EXCEPTION", op->loc,
 					   "%s: exception '%s': unknown operator '%s'",
 					   c->what, x->name, op->s);
 				c->failed = true;
 				return NULL;
 			}
 			if (exc_items(c, v, cmp)) {
-				saker_diag(c->e, true, "E-EXCEPTION", v->loc,
+				saker_diag(c->ld, true, "E-EXCEPTION", v->loc,
 					   "%s: exception '%s': values must be strings",
 					   c->what, x->name);
 				c->failed = true;
@@ -692,61 +693,46 @@ static struct saker_ast *with_exceptions(struct cctx *c, struct saker_ast *cond)
 
 /* ---- rules ---- */
 
-static const char *mask_names(struct saker_engine *e, uint32_t m)
-{
-	char buf[256];
-	size_t n = 0;
-	int et;
-
-	if (m == SAKER_ET_ALL)
-		return "all";
-	buf[0] = '\0';
-	for (et = 0; et < SAKER_ET_COUNT; et++)
-		if (m & (1u << et))
-			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s",
-					      n ? "," : "", saker_evtype_name(et));
-	return saker_arena_strdup(&e->arena, buf);
-}
-
 static void skip_rule(struct cctx *c, const char *reason)
 {
 	c->r->info.state = SAKER_RULE_SKIPPED;
 	c->r->info.reason = reason;
-	saker_diag(c->e, false, "W-SKIPPED", c->r->loc, "rule '%s' skipped: %s",
+	saker_diag(c->ld, false, "W-SKIPPED", c->r->loc, "rule '%s' skipped: %s",
 		   c->r->info.name, reason);
 }
 
-static void compile_rule(struct saker_engine *e, struct saker_rule_def *r)
+static void compile_rule(struct saker_loader *ld, struct saker_program *pg,
+			 struct saker_rule_def *r)
 {
-	struct cctx c = { .e = e, .r = r };
+	struct cctx c = { .ld = ld, .pg = pg, .r = r };
 	struct saker_ast *ast;
 	size_t i, n;
 
 	if (r->info.state == SAKER_RULE_ERROR)
 		return;
-	c.what = saker_arena_printf(&e->arena, "rule '%s'", r->info.name);
+	c.what = saker_arena_printf(pg->arena, "rule '%s'", r->info.name);
 	r->info.tags = (const char *const *)r->tags.v;
 	r->info.ntags = r->tags.n;
 	if (strcmp(r->info.source, "syscall")) {
-		skip_rule(&c, saker_arena_printf(&e->arena,
+		skip_rule(&c, saker_arena_printf(pg->arena,
 			  "source '%s' is not captured by saker", r->info.source));
 		return;
 	}
-	ast = saker_cond_parse(e, &r->cond, c.what);
+	ast = saker_cond_parse(ld, &r->cond, c.what);
 	if (!ast || !parse_macros(&c, ast, 0))
 		goto fail;
 	ast = with_exceptions(&c, ast);
 	if (!ast || c.failed)
 		goto fail;
 	r->evmask = evmask(&c, ast, false, 0);
-	r->info.evttypes = mask_names(e, r->evmask);
+	r->info.evttypes = saker_evtype_mask_names(pg->arena, r->evmask);
 	if (!r->evmask) {
 		char buf[256];
 
 		for (i = 0, n = 0; i < c.uncaptured.n && n < sizeof(buf); i++)
 			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s", i ? ", " : "",
 					      (const char *)c.uncaptured.v[i]);
-		skip_rule(&c, c.uncaptured.n ? saker_arena_printf(&e->arena,
+		skip_rule(&c, c.uncaptured.n ? saker_arena_printf(pg->arena,
 			  "needs events saker does not capture (%s)", buf) :
 			  "its condition matches no event type");
 		goto release;
@@ -758,14 +744,14 @@ static void compile_rule(struct saker_engine *e, struct saker_rule_def *r)
 	}
 	if (!r->compiled)
 		goto fail;
-	r->out = saker_output_compile(e, r);
-	if (!r->out)
+	r->tpl = saker_template_compile(ld, pg, r);
+	if (!r->tpl)
 		goto fail;
 	if (r->evmask == SAKER_ET_ALL && r->warn_evttypes)
-		saker_diag(e, false, "W-EVTTYPES", r->loc,
+		saker_diag(ld, false, "W-EVTTYPES", r->loc,
 			   "rule '%s' does not restrict evt.type: it is evaluated for every event",
 			   r->info.name);
-	if (r->info.state == SAKER_RULE_ACTIVE && r->info.priority > e->min_prio)
+	if (r->info.state == SAKER_RULE_ACTIVE && r->info.priority > pg->min_prio)
 		r->info.state = SAKER_RULE_BELOW_PRIO;
 	goto release;
 fail:
@@ -774,26 +760,29 @@ release:
 	saker_vec_release(&c.uncaptured);
 }
 
-int saker_compile_rules(struct saker_engine *e)
+int saker_compile_rules(struct saker_loader *ld, struct saker_program *pg)
 {
 	size_t i, et;
 
-	for (i = 0; i < e->rules.n; i++)
-		compile_rule(e, e->rules.v[i]);
+	for (i = 0; i < ld->rules.n; i++)
+		compile_rule(ld, pg, ld->rules.v[i]);
 	for (et = 0; et < SAKER_ET_COUNT; et++) {
 		size_t n = 0;
 
-		e->index[et] = saker_arena_alloc(&e->arena, (e->rules.n + 1) *
-						 sizeof(*e->index[et]));
-		if (!e->index[et])
+		pg->index[et] = saker_arena_alloc(pg->arena, (ld->rules.n + 1) *
+						  sizeof(*pg->index[et]));
+		if (!pg->index[et])
 			return -ENOMEM;
-		for (i = 0; i < e->rules.n; i++) {
-			struct saker_rule_def *r = e->rules.v[i];
+		for (i = 0; i < ld->rules.n; i++) {
+			const struct saker_rule_def *r = ld->rules.v[i];
 
-			if (r->info.state == SAKER_RULE_ACTIVE && (r->evmask & (1u << et)))
-				e->index[et][n++] = r;
+			if (r->info.state != SAKER_RULE_ACTIVE || !(r->evmask & (1u << et)))
+				continue;
+			pg->index[et][n++] = (struct saker_prog_rule){
+				.info = &r->info, .cond = r->compiled, .tpl = r->tpl,
+			};
 		}
-		e->nindex[et] = n;
+		pg->nindex[et] = n;
 	}
 	return 0;
 }

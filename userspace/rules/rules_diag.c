@@ -6,17 +6,18 @@
  * appended) YAML scalar back to its line and column in the file.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
 
-#include "rules_int.h"
+#include "engine.h"
 
-void saker_diag(struct saker_engine *e, bool error, const char *code,
+void saker_diag(struct saker_loader *ld, bool error, const char *code,
 		struct saker_loc loc, const char *fmt, ...)
 {
-	struct saker_diag *d = saker_arena_alloc(&e->arena, sizeof(*d));
+	struct saker_diag *d = saker_arena_alloc(ld->arena, sizeof(*d));
 	va_list ap;
 	char buf[1024];
 
@@ -28,15 +29,15 @@ void saker_diag(struct saker_engine *e, bool error, const char *code,
 	d->error = error;
 	d->code = code;
 	d->loc = loc;
-	d->msg = saker_arena_strdup(&e->arena, buf);
-	if (saker_vec_push(&e->diags, d))
+	d->msg = saker_arena_strdup(ld->arena, buf);
+	if (saker_vec_push(&ld->diags, d))
 		return;
 	if (error) {
-		e->nerrors++;
-		if (loc.file >= 0 && (size_t)loc.file < e->files.n)
-			((struct saker_srcfile *)e->files.v[loc.file])->failed = true;
+		ld->nerrors++;
+		if (loc.file >= 0 && (size_t)loc.file < ld->files.n)
+			((struct saker_srcfile *)ld->files.v[loc.file])->failed = true;
 	} else {
-		e->nwarnings++;
+		ld->nwarnings++;
 	}
 }
 
@@ -67,14 +68,15 @@ static void print_line(const struct saker_srcfile *f, unsigned int line,
 
 void saker_engine_print_diags(const struct saker_engine *e, FILE *out)
 {
+	const struct saker_loader *ld = &e->load;
 	size_t i;
 
-	for (i = 0; i < e->diags.n; i++) {
-		const struct saker_diag *d = e->diags.v[i];
+	for (i = 0; i < ld->diags.n; i++) {
+		const struct saker_diag *d = ld->diags.v[i];
 		const struct saker_srcfile *f = NULL;
 
-		if (d->loc.file >= 0 && (size_t)d->loc.file < e->files.n)
-			f = e->files.v[d->loc.file];
+		if (d->loc.file >= 0 && (size_t)d->loc.file < ld->files.n)
+			f = ld->files.v[d->loc.file];
 		if (f && d->loc.line)
 			fprintf(out, "%s:%u:%u: ", f->name, d->loc.line,
 				d->loc.col);
@@ -90,16 +92,17 @@ void saker_engine_print_diags(const struct saker_engine *e, FILE *out)
 const char *saker_engine_first_error(const struct saker_engine *e, char *buf,
 				     size_t len)
 {
+	const struct saker_loader *ld = &e->load;
 	size_t i;
 
-	for (i = 0; i < e->diags.n; i++) {
-		const struct saker_diag *d = e->diags.v[i];
+	for (i = 0; i < ld->diags.n; i++) {
+		const struct saker_diag *d = ld->diags.v[i];
 		const struct saker_srcfile *f = NULL;
 
 		if (!d->error)
 			continue;
-		if (d->loc.file >= 0 && (size_t)d->loc.file < e->files.n)
-			f = e->files.v[d->loc.file];
+		if (d->loc.file >= 0 && (size_t)d->loc.file < ld->files.n)
+			f = ld->files.v[d->loc.file];
 		/* The line saker_engine_print_diags() prints for it. */
 		if (f && d->loc.line)
 			snprintf(buf, len, "%s:%u:%u: error %s: %s", f->name,
@@ -117,11 +120,12 @@ const char *saker_engine_diag_code(const struct saker_engine *e, size_t i,
 				   bool *is_error, unsigned int *line,
 				   unsigned int *col)
 {
+	const struct saker_loader *ld = &e->load;
 	const struct saker_diag *d;
 
-	if (i >= e->diags.n)
+	if (i >= ld->diags.n)
 		return NULL;
-	d = e->diags.v[i];
+	d = ld->diags.v[i];
 	if (is_error)
 		*is_error = d->error;
 	if (line)
@@ -133,25 +137,25 @@ const char *saker_engine_diag_code(const struct saker_engine *e, size_t i,
 
 size_t saker_engine_error_count(const struct saker_engine *e)
 {
-	return e->nerrors;
+	return e->load.nerrors;
 }
 
 size_t saker_engine_warning_count(const struct saker_engine *e)
 {
-	return e->nwarnings;
+	return e->load.nwarnings;
 }
 
 /* ---- scalar text with source fragments ---- */
 
-static int add_frag(struct saker_engine *e, struct saker_text *t,
+static int add_frag(struct saker_loader *ld, struct saker_text *t,
 		    const struct saker_ynode *n, const char *sep)
 {
 	size_t seplen = strlen(sep), len = t->len + seplen + n->len;
 	struct saker_frag *fr;
 	char *s;
 
-	s = saker_arena_alloc(&e->arena, len + 1);
-	fr = saker_arena_alloc(&e->arena, (t->nfrags + 1) * sizeof(*fr));
+	s = saker_arena_alloc(ld->arena, len + 1);
+	fr = saker_arena_alloc(ld->arena, (t->nfrags + 1) * sizeof(*fr));
 	if (!s || !fr)
 		return -ENOMEM;
 	memcpy(s, t->s, t->len);
@@ -171,18 +175,18 @@ static int add_frag(struct saker_engine *e, struct saker_text *t,
 	return 0;
 }
 
-void saker_text_set(struct saker_engine *e, struct saker_text *t,
+void saker_text_set(struct saker_loader *ld, struct saker_text *t,
 		    const struct saker_ynode *n)
 {
 	memset(t, 0, sizeof(*t));
 	t->s = "";
-	add_frag(e, t, n, "");
+	add_frag(ld, t, n, "");
 }
 
-void saker_text_append(struct saker_engine *e, struct saker_text *t,
+void saker_text_append(struct saker_loader *ld, struct saker_text *t,
 		       const struct saker_ynode *n)
 {
-	add_frag(e, t, n, t->len ? " " : "");
+	add_frag(ld, t, n, t->len ? " " : "");
 }
 
 /*
@@ -242,7 +246,7 @@ static struct saker_loc map_block(const struct saker_srcfile *f,
 	return fr->loc;
 }
 
-struct saker_loc saker_text_loc(const struct saker_engine *e,
+struct saker_loc saker_text_loc(const struct saker_loader *ld,
 				const struct saker_text *t, size_t off)
 {
 	const struct saker_frag *fr = NULL;
@@ -259,9 +263,9 @@ struct saker_loc saker_text_loc(const struct saker_engine *e,
 	off -= fr->off;
 	if (off > fr->len)
 		off = fr->len;
-	if (fr->loc.file < 0 || (size_t)fr->loc.file >= e->files.n)
+	if (fr->loc.file < 0 || (size_t)fr->loc.file >= ld->files.n)
 		return fr->loc;
-	f = e->files.v[fr->loc.file];
+	f = ld->files.v[fr->loc.file];
 	switch (fr->style) {
 	case YAML_LITERAL_SCALAR_STYLE:
 	case YAML_FOLDED_SCALAR_STYLE:

@@ -12,7 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "rules_int.h"
+#include "compile.h"
+#include "engine.h"
 
 #define SCRATCH_SIZE (256 * 1024)
 
@@ -51,43 +52,58 @@ struct saker_engine *saker_engine_new(void)
 
 	if (!e)
 		return NULL;
-	e->min_prio = SAKER_PRIO_DEBUG;
-	e->mode = SAKER_MATCH_FIRST;
+	e->load.arena = &e->arena;
+	e->prog.arena = &e->arena;
+	e->prog.min_prio = SAKER_PRIO_DEBUG;
+	e->prog.mode = SAKER_MATCH_FIRST;
 	return e;
 }
 
-void saker_engine_free(struct saker_engine *e)
+static void loader_release(struct saker_loader *ld)
 {
 	size_t i;
 
-	if (!e)
-		return;
-	for (i = 0; i < e->regexes.n; i++)
-		regfree(e->regexes.v[i]);
-	for (i = 0; i < e->files.n; i++) {
-		struct saker_srcfile *f = e->files.v[i];
+	for (i = 0; i < ld->files.n; i++) {
+		struct saker_srcfile *f = ld->files.v[i];
 
 		free(f->buf);
 	}
-	for (i = 0; i < e->rules.n; i++) {
-		struct saker_rule_def *r = e->rules.v[i];
+	for (i = 0; i < ld->rules.n; i++) {
+		struct saker_rule_def *r = ld->rules.v[i];
 
 		saker_vec_release(&r->tags);
 		saker_rule_excs_release(r);
 	}
-	saker_vec_release(&e->regexes);
-	saker_vec_release(&e->files);
-	saker_vec_release(&e->diags);
-	saker_vec_release(&e->rules);
-	saker_vec_release(&e->list_defs);
-	saker_vec_release(&e->macro_defs);
-	saker_vec_release(&e->slots);
-	saker_strmap_release(&e->lists);
-	saker_strmap_release(&e->macros);
-	saker_strmap_release(&e->rules_by_name);
-	saker_strmap_release(&e->slot_by_text);
+	saker_vec_release(&ld->files);
+	saker_vec_release(&ld->diags);
+	saker_vec_release(&ld->rules);
+	saker_vec_release(&ld->list_defs);
+	saker_vec_release(&ld->macro_defs);
+	saker_strmap_release(&ld->lists);
+	saker_strmap_release(&ld->macros);
+	saker_strmap_release(&ld->rules_by_name);
+}
+
+static void program_release(struct saker_program *pg)
+{
+	size_t i;
+
+	for (i = 0; i < pg->regexes.n; i++)
+		regfree(pg->regexes.v[i]);
+	saker_vec_release(&pg->regexes);
+	saker_vec_release(&pg->slots);
+	saker_strmap_release(&pg->slot_by_text);
+}
+
+void saker_engine_free(struct saker_engine *e)
+{
+	if (!e)
+		return;
+	program_release(&e->prog);
+	loader_release(&e->load);
 	free(e->cx.cache);
 	free(e->cx.scratch);
+	free(e->cx.valbuf);
 	saker_arena_release(&e->arena);
 	free(e);
 }
@@ -110,10 +126,10 @@ int saker_engine_load_buffer(struct saker_engine *e, const char *name,
 	memcpy(f->buf, buf, len);
 	f->buf[len] = '\0';
 	f->len = len;
-	ret = saker_vec_push(&e->files, f);
+	ret = saker_vec_push(&e->load.files, f);
 	if (ret)
 		goto free_buf;
-	return saker_load_file_buf(e, (int)e->files.n - 1);
+	return saker_load_file_buf(&e->load, (int)e->load.files.n - 1);
 free_buf:
 	free(f->buf);
 	return -ENOMEM;
@@ -130,7 +146,7 @@ static int load_file(struct saker_engine *e, const char *path)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		ret = -errno;
-		saker_diag(e, true, "E-IO", none, "%s: %s", path, strerror(errno));
+		saker_diag(&e->load, true, "E-IO", none, "%s: %s", path, strerror(errno));
 		return ret;
 	}
 	for (;;) {
@@ -146,7 +162,7 @@ static int load_file(struct saker_engine *e, const char *path)
 		n = read(fd, buf + len, cap - len);
 		if (n < 0) {
 			ret = -errno;
-			saker_diag(e, true, "E-IO", none, "%s: %s", path, strerror(errno));
+			saker_diag(&e->load, true, "E-IO", none, "%s: %s", path, strerror(errno));
 			goto free_buf;
 		}
 		if (!n)
@@ -177,7 +193,7 @@ int saker_engine_load_path(struct saker_engine *e, const char *path)
 
 	if (stat(path, &st)) {
 		ret = -errno;
-		saker_diag(e, true, "E-IO", none, "%s: %s", path, strerror(errno));
+		saker_diag(&e->load, true, "E-IO", none, "%s: %s", path, strerror(errno));
 		return ret;
 	}
 	if (!S_ISDIR(st.st_mode))
@@ -185,7 +201,7 @@ int saker_engine_load_path(struct saker_engine *e, const char *path)
 	n = scandir(path, &names, yaml_name, alphasort);
 	if (n < 0) {
 		ret = -errno;
-		saker_diag(e, true, "E-IO", none, "%s: %s", path, strerror(errno));
+		saker_diag(&e->load, true, "E-IO", none, "%s: %s", path, strerror(errno));
 		return ret;
 	}
 	for (i = 0; i < n; i++) {
@@ -202,22 +218,22 @@ int saker_engine_load_path(struct saker_engine *e, const char *path)
 
 void saker_engine_set_match_mode(struct saker_engine *e, enum saker_match_mode m)
 {
-	e->mode = m;
+	e->prog.mode = m;
 }
 
 void saker_engine_set_min_priority(struct saker_engine *e, enum saker_prio p)
 {
-	e->min_prio = p;
+	e->prog.min_prio = p;
 }
 
 void saker_engine_set_proctable(struct saker_engine *e, const struct saker_proctable *pt)
 {
-	e->procs = pt;
+	e->cx.procs = pt;
 }
 
 void saker_engine_set_meta(struct saker_engine *e, const struct saker_meta_provider *m)
 {
-	e->meta = m;
+	e->cx.provider = m;
 }
 
 int saker_engine_compile(struct saker_engine *e)
@@ -226,107 +242,136 @@ int saker_engine_compile(struct saker_engine *e)
 
 	if (e->compiled)
 		return -EBUSY;
-	ret = saker_compile_rules(e);
+	ret = saker_compile_rules(&e->load, &e->prog);
 	if (ret)
 		return ret;
-	e->cx.e = e;
-	e->cx.cache = calloc(e->slots.n + 1, sizeof(*e->cx.cache));
+	e->cx.prog = &e->prog;
+	e->cx.cache = calloc(e->prog.slots.n + 1, sizeof(*e->cx.cache));
 	e->cx.scratch = malloc(SCRATCH_SIZE);
-	if (!e->cx.cache || !e->cx.scratch)
+	e->cx.valbuf = malloc(SAKER_VALBUF_SIZE);
+	if (!e->cx.cache || !e->cx.scratch || !e->cx.valbuf)
 		return -ENOMEM;
 	e->cx.scratch_cap = SCRATCH_SIZE;
 	e->compiled = true;
-	return e->nerrors ? -EINVAL : 0;
+	return e->load.nerrors ? -EINVAL : 0;
 }
 
 size_t saker_engine_rule_count(const struct saker_engine *e)
 {
-	return e->rules.n;
+	return e->load.rules.n;
 }
 
 const struct saker_rule_info *saker_engine_rule(const struct saker_engine *e, size_t i)
 {
-	if (i >= e->rules.n)
+	if (i >= e->load.rules.n)
 		return NULL;
-	return &((struct saker_rule_def *)e->rules.v[i])->info;
+	return &((const struct saker_rule_def *)e->load.rules.v[i])->info;
 }
 
 struct alert_priv {
 	struct saker_evctx *cx;
-	const struct saker_output *out;
+	const struct saker_template *tpl;
 };
 
-int saker_engine_process(struct saker_engine *e, const struct saker_event *ev,
-			 saker_alert_fn fn, void *arg)
+/* Runs the event through the program's rules for its type. */
+static int evaluate(struct saker_evctx *cx, const struct saker_program *pg,
+		    const struct saker_event *ev, saker_alert_fn fn, void *arg)
 {
-	struct saker_evctx *cx = &e->cx;
-	struct saker_rule_def **rules;
+	const struct saker_prog_rule *rules;
 	size_t i, n;
 	int alerts = 0;
 
-	if (!e->compiled || !cx->cache)
-		return -EINVAL;
 	cx->ev = ev;
 	cx->evtype = saker_evtype_of(ev);
-	cx->evnum = ++e->evnum;
+	cx->evnum++;
 	/* Bumping the generation empties the field cache in O(1). */
 	if (++cx->gen == 0) {
-		memset(cx->cache, 0, (e->slots.n + 1) * sizeof(*cx->cache));
+		memset(cx->cache, 0, (pg->slots.n + 1) * sizeof(*cx->cache));
 		cx->gen = 1;
 	}
 	cx->proc_done = false;
 	cx->meta_rc = 1;
 	cx->scratch_used = 0;
-	rules = e->index[cx->evtype];
-	n = e->nindex[cx->evtype];
+	rules = pg->index[cx->evtype];
+	n = pg->nindex[cx->evtype];
 	for (i = 0; i < n; i++) {
-		struct saker_rule_def *r = rules[i];
+		const struct saker_prog_rule *r = &rules[i];
 
-		if (!saker_cnode_eval(cx, r->compiled))
+		if (!saker_cnode_eval(cx, r->cond))
 			continue;
 		alerts++;
 		if (fn) {
-			struct alert_priv priv = { cx, r->out };
+			struct alert_priv priv = { cx, r->tpl };
 			struct saker_alert a = {
-				.rule = &r->info, .ev = ev,
-				.output = saker_output_format(cx, r->out), .fields = &priv,
+				.rule = r->info, .ev = ev,
+				.output = saker_template_format(cx, r->tpl), .fields = &priv,
 			};
 
 			fn(arg, &a);
 		}
-		if (e->mode == SAKER_MATCH_FIRST)
+		if (pg->mode == SAKER_MATCH_FIRST)
 			break;
 	}
 	return alerts;
+}
+
+int saker_engine_process(struct saker_engine *e, const struct saker_event *ev,
+			 saker_alert_fn fn, void *arg)
+{
+	if (!e->compiled || !e->cx.cache)
+		return -EINVAL;
+	return evaluate(&e->cx, &e->prog, ev, fn, arg);
 }
 
 size_t saker_alert_nfields(const struct saker_alert *a)
 {
 	const struct alert_priv *p = a->fields;
 
-	return saker_output_nfields(p->out);
+	return saker_template_nfields(p->tpl);
 }
 
-int saker_alert_field_at(const struct saker_alert *a, size_t i, const char **name,
-			 char *buf, size_t size, enum saker_field_kind *kind)
+/* A value the output would print differently is rendered as it prints. */
+static bool prints_as_is(const struct saker_val *v)
+{
+	uint32_t i;
+
+	if (v->len >= SAKER_VALBUF_SIZE)
+		return false;
+	for (i = 0; i < v->len; i++)
+		if ((unsigned char)v->s[i] < 0x20)
+			return false;
+	return true;
+}
+
+int saker_alert_field(const struct saker_alert *a, size_t i, const char **name,
+		      struct saker_value *out)
 {
 	const struct alert_priv *p = a->fields;
+	struct saker_evctx *cx = p->cx;
 	const struct saker_val *v;
 	enum saker_ftype type;
-	int ret;
 
-	ret = saker_output_field(p->cx, p->out, i, name, &v, &type);
-	*kind = SAKER_FIELD_STR;
-	if (ret)
-		return ret;
-	if (v->kind == SAKER_V_NUM && type == SAKER_FT_BOOL) {
-		*kind = SAKER_FIELD_BOOL;
-		snprintf(buf, size, "%s", v->n ? "true" : "false");
+	*out = (struct saker_value){ .kind = SAKER_VALUE_MISSING };
+	if (i >= saker_template_nfields(p->tpl))
+		return -ENOENT;
+	if (saker_template_field(cx, p->tpl, i, name, &v, &type))
 		return 0;
+	if (v->kind == SAKER_V_NUM && type == SAKER_FT_BOOL) {
+		out->kind = SAKER_VALUE_BOOL;
+		out->b = v->n != 0;
+	} else if (v->kind == SAKER_V_NUM) {
+		out->kind = SAKER_VALUE_NUM;
+		out->num = v->n;
+	} else if (v->kind == SAKER_V_STR && prints_as_is(v)) {
+		out->kind = SAKER_VALUE_STR;
+		out->str = v->s;
+		out->len = v->len;
+	} else {
+		/* Lists print joined by ','; long or control-laden strings bounded. */
+		out->kind = SAKER_VALUE_STR;
+		out->len = saker_val_render(v, SAKER_FT_STR, cx->valbuf,
+					    SAKER_VALBUF_SIZE);
+		out->str = cx->valbuf;
 	}
-	if (v->kind == SAKER_V_NUM)
-		*kind = SAKER_FIELD_NUM;
-	saker_val_render(v, *kind == SAKER_FIELD_NUM ? SAKER_FT_NUM : SAKER_FT_STR,
-			 buf, size);
 	return 0;
 }

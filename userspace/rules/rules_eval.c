@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Evaluator of the compiled rule table: event types, the per-event field
+ * Evaluator of the compiled rule table: the per-event field
  * cache, transformers, operators, hashed sets and the pmatch path trie.
  * A missing value makes every comparison false, != included.
  */
@@ -9,80 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/decode.h"
-#include "rules_int.h"
-
-/* ---- event types ---- */
-
-static const char *const evtype_names[SAKER_ET_COUNT] = {
-	[SAKER_ET_EXECVE] = "execve", [SAKER_ET_EXECVEAT] = "execveat",
-	[SAKER_ET_OPEN] = "open", [SAKER_ET_OPENAT] = "openat",
-	[SAKER_ET_OPENAT2] = "openat2", [SAKER_ET_CREAT] = "creat",
-	[SAKER_ET_OPEN_BY_HANDLE_AT] = "open_by_handle_at",
-	[SAKER_ET_OPEN_EXEC] = "open_exec", [SAKER_ET_USELIB] = "uselib",
-	[SAKER_ET_CLONE] = "clone", [SAKER_ET_PROCEXIT] = "procexit",
-};
-
-int saker_evtype_from_name(const char *s, size_t len)
-{
-	static const char *const fork_aliases[] = { "clone3", "fork", "vfork" };
-	int et;
-	size_t i;
-
-	for (et = 0; et < SAKER_ET_COUNT; et++)
-		if (strlen(evtype_names[et]) == len && !memcmp(evtype_names[et], s, len))
-			return et;
-	for (i = 0; i < 3; i++)
-		if (strlen(fork_aliases[i]) == len && !memcmp(fork_aliases[i], s, len))
-			return SAKER_ET_CLONE;
-	return -1;
-}
-
-const char *saker_evtype_name(int et)
-{
-	if (et < 0 || et >= SAKER_ET_COUNT)
-		return "unknown";
-	return evtype_names[et];
-}
-
-/* The kernel's arch-neutral call says which open syscall it was. */
-static int open_evtype(unsigned int call)
-{
-	switch (call) {
-	case SAKER_CALL_OPEN:
-		return SAKER_ET_OPEN;
-	case SAKER_CALL_CREAT:
-		return SAKER_ET_CREAT;
-	case SAKER_CALL_USELIB:
-		return SAKER_ET_USELIB;
-	case SAKER_CALL_OPEN_BY_HANDLE_AT:
-		return SAKER_ET_OPEN_BY_HANDLE_AT;
-	case SAKER_CALL_OPENAT2:
-		return SAKER_ET_OPENAT2;
-	case SAKER_CALL_EXECVE:
-	case SAKER_CALL_EXECVEAT:
-		return SAKER_ET_OPEN_EXEC;
-	default:
-		/* openat, io_uring_enter, none (io_uring worker: IORING_OP_OPENAT) */
-		return SAKER_ET_OPENAT;
-	}
-}
-
-int saker_evtype_of(const struct saker_event *ev)
-{
-	switch (ev->type) {
-	case SAKER_REC_EXEC:
-		return ev->exec->call == SAKER_CALL_EXECVEAT ? SAKER_ET_EXECVEAT : SAKER_ET_EXECVE;
-	case SAKER_REC_OPEN:
-		if (ev->open->flags & SAKER_OPEN_EXEC)
-			return SAKER_ET_OPEN_EXEC;
-		return open_evtype(ev->open->call);
-	case SAKER_REC_FORK:
-		return SAKER_ET_CLONE;
-	default:
-		return SAKER_ET_PROCEXIT;
-	}
-}
+#include "eval.h"
 
 /* ---- slots and transformers ---- */
 
@@ -186,7 +113,7 @@ int saker_slot_get(struct saker_evctx *cx, int slot, const struct saker_val **ou
 		*out = &ce->v;
 		return ce->rc;
 	}
-	s = cx->e->slots.v[slot];
+	s = cx->prog->slots.v[slot];
 	ce->gen = cx->gen;
 	if (s->base < 0) {
 		ce->rc = saker_field_extract(cx, s->def, s->arg, &ce->v);

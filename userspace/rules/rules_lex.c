@@ -8,7 +8,7 @@
 #include <ctype.h>
 #include <string.h>
 
-#include "rules_int.h"
+#include "loader.h"
 
 static const struct {
 	const char *name;

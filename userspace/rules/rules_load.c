@@ -13,10 +13,10 @@
 #include <strings.h>
 #include <yaml.h>
 
-#include "rules_int.h"
+#include "loader.h"
 
 struct item_ctx {
-	struct saker_engine *e;
+	struct saker_loader *ld;
 	int file;
 	const struct saker_ynode *item;
 };
@@ -29,14 +29,14 @@ static bool is_scalar(const struct saker_ynode *n)
 static int err_at(struct item_ctx *c, const struct saker_ynode *n,
 		  const char *code, const char *fmt, const char *a, const char *b)
 {
-	saker_diag(c->e, true, code, n ? n->loc : c->item->loc, fmt, a, b);
+	saker_diag(c->ld, true, code, n ? n->loc : c->item->loc, fmt, a, b);
 	return -EINVAL;
 }
 
 static void warn_at(struct item_ctx *c, const struct saker_ynode *n,
 		    const char *code, const char *fmt, const char *a, const char *b)
 {
-	saker_diag(c->e, false, code, n ? n->loc : c->item->loc, fmt, a, b);
+	saker_diag(c->ld, false, code, n ? n->loc : c->item->loc, fmt, a, b);
 }
 
 static int parse_bool(const struct saker_ynode *n, bool *out)
@@ -61,7 +61,7 @@ static int parse_bool(const struct saker_ynode *n, bool *out)
 }
 
 /* A list item: "..." or '...' around the whole item makes it a literal. */
-static int make_litem(struct saker_engine *e, const struct saker_ynode *n,
+static int make_litem(struct saker_loader *ld, const struct saker_ynode *n,
 		      struct saker_litem *it)
 {
 	const char *s = n->s;
@@ -70,7 +70,7 @@ static int make_litem(struct saker_engine *e, const struct saker_ynode *n,
 	it->pos = 0;
 	it->quoted = false;
 	if (len >= 2 && (s[0] == '"' || s[0] == '\'') && s[len - 1] == s[0]) {
-		struct saker_lexer lx = { .s = s, .len = len, .arena = &e->arena };
+		struct saker_lexer lx = { .s = s, .len = len, .arena = ld->arena };
 		struct saker_tok t;
 
 		saker_lex_next(&lx, &t);
@@ -207,7 +207,7 @@ static int load_items(struct item_ctx *c, const struct saker_ynode *items,
 	if (items->type != SAKER_Y_SEQ)
 		return err_at(c, items, "E-SCHEMA", "list items must be a sequence%s%s",
 			      "", "");
-	v = saker_arena_alloc(&c->e->arena, (keep + items->n + 1) * sizeof(*v));
+	v = saker_arena_alloc(c->ld->arena, (keep + items->n + 1) * sizeof(*v));
 	if (!v)
 		return -ENOMEM;
 	if (keep)
@@ -218,7 +218,7 @@ static int load_items(struct item_ctx *c, const struct saker_ynode *items,
 		if (!is_scalar(it))
 			return err_at(c, it, "E-SCHEMA",
 				      "list items must be scalars%s%s", "", "");
-		make_litem(c->e, it, &v[keep + i]);
+		make_litem(c->ld, it, &v[keep + i]);
 	}
 	*out = v;
 	*n = keep + items->n;
@@ -239,7 +239,7 @@ static int load_list(struct item_ctx *c, const struct saker_ynode *name)
 	if (!items)
 		return err_at(c, NULL, "E-MISSING-KEY",
 			      "list '%s' has no items%s", name->s, "");
-	l = saker_strmap_get(&c->e->lists, name->s, name->len);
+	l = saker_strmap_get(&c->ld->lists, name->s, name->len);
 	mode = ov_mode(c, "items", append, override);
 	if (mode == OV_APPEND) {
 		if (!l)
@@ -249,13 +249,13 @@ static int load_list(struct item_ctx *c, const struct saker_ynode *name)
 		return load_items(c, items, &l->items, &l->n, l->n);
 	}
 	if (!l) {
-		l = saker_arena_alloc(&c->e->arena, sizeof(*l));
+		l = saker_arena_alloc(c->ld->arena, sizeof(*l));
 		if (!l)
 			return -ENOMEM;
 		l->name = name->s;
-		ret = saker_strmap_put(&c->e->lists, name->s, name->len, l);
+		ret = saker_strmap_put(&c->ld->lists, name->s, name->len, l);
 		if (!ret)
-			ret = saker_vec_push(&c->e->list_defs, l);
+			ret = saker_vec_push(&c->ld->list_defs, l);
 		if (ret)
 			return ret;
 	} else if (override && mode != OV_REPLACE) {
@@ -282,29 +282,29 @@ static int load_macro(struct item_ctx *c, const struct saker_ynode *name)
 	if (!is_scalar(cond))
 		return err_at(c, cond, "E-MISSING-KEY",
 			      "macro '%s' needs a condition string%s", name->s, "");
-	m = saker_strmap_get(&c->e->macros, name->s, name->len);
+	m = saker_strmap_get(&c->ld->macros, name->s, name->len);
 	if (ov_mode(c, "condition", append, override) == OV_APPEND) {
 		if (!m)
 			return err_at(c, name, "E-NO-BASE",
 				      "macro '%s' appends to a macro that is not defined%s",
 				      name->s, "");
-		saker_text_append(c->e, &m->cond, cond);
+		saker_text_append(c->ld, &m->cond, cond);
 		return 0;
 	}
 	if (!m) {
-		m = saker_arena_alloc(&c->e->arena, sizeof(*m));
+		m = saker_arena_alloc(c->ld->arena, sizeof(*m));
 		if (!m)
 			return -ENOMEM;
 		m->name = name->s;
-		ret = saker_strmap_put(&c->e->macros, name->s, name->len, m);
+		ret = saker_strmap_put(&c->ld->macros, name->s, name->len, m);
 		if (!ret)
-			ret = saker_vec_push(&c->e->macro_defs, m);
+			ret = saker_vec_push(&c->ld->macro_defs, m);
 		if (ret)
 			return ret;
 	}
 	m->loc = c->item->loc;
 	m->file = c->file;
-	saker_text_set(c->e, &m->cond, cond);
+	saker_text_set(c->ld, &m->cond, cond);
 	return 0;
 }
 
@@ -379,7 +379,7 @@ static int load_exception(struct item_ctx *c, struct saker_rule_def *r,
 	if (comps && fields->type == SAKER_Y_SCALAR && comps->type != SAKER_Y_SCALAR)
 		return err_at(c, comps, "E-EXCEPTION",
 			      "exception '%s': one field takes one operator%s", name->s, "");
-	x = saker_arena_alloc(&c->e->arena, sizeof(*x));
+	x = saker_arena_alloc(c->ld->arena, sizeof(*x));
 	if (!x)
 		return -ENOMEM;
 	x->name = name->s;
@@ -458,9 +458,9 @@ static int set_text(struct item_ctx *c, struct saker_text *t,
 	if (!is_scalar(n))
 		return err_at(c, n, "E-SCHEMA", "%s must be a string%s", key, "");
 	if (mode == OV_APPEND)
-		saker_text_append(c->e, t, n);
+		saker_text_append(c->ld, t, n);
 	else
-		saker_text_set(c->e, t, n);
+		saker_text_set(c->ld, t, n);
 	return 0;
 }
 
@@ -490,7 +490,7 @@ static int apply_rule_keys(struct item_ctx *c, struct saker_rule_def *r,
 			return err_at(c, n, "E-SCHEMA", "desc must be a string%s%s", "", "");
 		m = ov_mode(c, "desc", append, override);
 		if (m == OV_APPEND && r->info.desc && n->type == SAKER_Y_SCALAR)
-			r->info.desc = saker_arena_printf(&c->e->arena, "%s %s",
+			r->info.desc = saker_arena_printf(c->ld->arena, "%s %s",
 							  r->info.desc, n->s);
 		else
 			r->info.desc = n->type == SAKER_Y_SCALAR ? n->s : "";
@@ -585,7 +585,7 @@ static int load_rule(struct item_ctx *c, const struct saker_ynode *name)
 		return ret;
 	if (src && !is_scalar(src))
 		return err_at(c, src, "E-SCHEMA", "source must be a string%s%s", "", "");
-	r = saker_strmap_get(&c->e->rules_by_name, name->s, name->len);
+	r = saker_strmap_get(&c->ld->rules_by_name, name->s, name->len);
 	if (append || override || (only_enabled && r)) {
 		if (!r)
 			return err_at(c, name, "E-NO-BASE",
@@ -605,12 +605,12 @@ static int load_rule(struct item_ctx *c, const struct saker_ynode *name)
 		return err_at(c, NULL, "E-MISSING-KEY", "rule '%s' has no desc%s",
 			      name->s, "");
 	if (!r) {
-		r = saker_arena_alloc(&c->e->arena, sizeof(*r));
+		r = saker_arena_alloc(c->ld->arena, sizeof(*r));
 		if (!r)
 			return -ENOMEM;
-		ret = saker_strmap_put(&c->e->rules_by_name, name->s, name->len, r);
+		ret = saker_strmap_put(&c->ld->rules_by_name, name->s, name->len, r);
 		if (!ret)
-			ret = saker_vec_push(&c->e->rules, r);
+			ret = saker_vec_push(&c->ld->rules, r);
 		if (ret)
 			return ret;
 	} else {
@@ -625,7 +625,7 @@ static int load_rule(struct item_ctx *c, const struct saker_ynode *name)
 	r->warn_evttypes = true;
 	r->loc = c->item->loc;
 	r->file = c->file;
-	r->info.file = ((struct saker_srcfile *)c->e->files.v[c->file])->name;
+	r->info.file = ((struct saker_srcfile *)c->ld->files.v[c->file])->name;
 	r->info.line = c->item->loc.line;
 	ret = apply_rule_keys(c, r, false, false);
 	/* A half-loaded rule must not run. */
@@ -729,14 +729,14 @@ static int load_item(struct item_ctx *c)
 	return load_list(c, name);
 }
 
-int saker_load_file_buf(struct saker_engine *e, int file)
+int saker_load_file_buf(struct saker_loader *ld, int file)
 {
 	struct saker_vec docs = { 0 };
-	struct item_ctx c = { .e = e, .file = file };
+	struct item_ctx c = { .ld = ld, .file = file };
 	size_t d, i;
 	int ret;
 
-	ret = saker_yaml_parse(e, file, &docs);
+	ret = saker_yaml_parse(ld, file, &docs);
 	if (ret)
 		goto release_docs;
 	for (d = 0; d < docs.n; d++) {

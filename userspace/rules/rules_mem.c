@@ -5,11 +5,12 @@
  * string map.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "rules_int.h"
+#include "mem.h"
 
 struct saker_arena_chunk {
 	struct saker_arena_chunk *next;

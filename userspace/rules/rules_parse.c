@@ -7,12 +7,12 @@
 #include <errno.h>
 #include <string.h>
 
-#include "rules_int.h"
+#include "loader.h"
 
 #define MAX_NEST 200
 
 struct parser {
-	struct saker_engine *e;
+	struct saker_loader *ld;
 	const struct saker_text *text;
 	const char *what;
 	struct saker_lexer lx;
@@ -43,10 +43,10 @@ static void *fail(struct parser *p, size_t pos, const char *msg, const char *arg
 	if (p->failed)
 		return NULL;
 	p->failed = true;
-	if (!p->e)
+	if (!p->ld)
 		return NULL;
-	loc = saker_text_loc(p->e, p->text, pos);
-	saker_diag(p->e, true, "E-SYNTAX", loc, "%s: %s%s%s%s", p->what, msg,
+	loc = saker_text_loc(p->ld, p->text, pos);
+	saker_diag(p->ld, true, "E-SYNTAX", loc, "%s: %s%s%s%s", p->what, msg,
 		   arg ? " '" : "", arg ? arg : "", arg ? "'" : "");
 	return NULL;
 }
@@ -362,12 +362,12 @@ static struct saker_ast *parse_or(struct parser *p)
 	return parse_chain(p, "or", SAKER_A_OR, parse_and);
 }
 
-struct saker_ast *saker_cond_parse(struct saker_engine *e,
+struct saker_ast *saker_cond_parse(struct saker_loader *ld,
 				   const struct saker_text *t, const char *what)
 {
 	struct parser p = {
-		.e = e, .text = t, .what = what,
-		.lx = { .s = t->s, .len = t->len, .arena = &e->arena },
+		.ld = ld, .text = t, .what = what,
+		.lx = { .s = t->s, .len = t->len, .arena = ld->arena },
 	};
 	struct saker_ast *a;
 

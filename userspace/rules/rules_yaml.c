@@ -8,12 +8,12 @@
 #include <string.h>
 #include <yaml.h>
 
-#include "rules_int.h"
+#include "loader.h"
 
 #define MAX_DEPTH 64
 
 struct ybuild {
-	struct saker_engine *e;
+	struct saker_loader *ld;
 	int file;
 	yaml_parser_t parser;
 };
@@ -54,7 +54,7 @@ static int parse_children(struct ybuild *b, struct saker_ynode *n,
 			goto release_tmp;
 	}
 	n->n = tmp.n;
-	n->kids = saker_arena_alloc(&b->e->arena, (tmp.n + 1) * sizeof(*n->kids));
+	n->kids = saker_arena_alloc(b->ld->arena, (tmp.n + 1) * sizeof(*n->kids));
 	if (!n->kids) {
 		ret = -ENOMEM;
 		goto release_tmp;
@@ -69,7 +69,7 @@ release_tmp:
 static int parse_node(struct ybuild *b, yaml_event_t *ev,
 		      struct saker_ynode **out, int depth)
 {
-	struct saker_ynode *n = saker_arena_alloc(&b->e->arena, sizeof(*n));
+	struct saker_ynode *n = saker_arena_alloc(b->ld->arena, sizeof(*n));
 
 	if (!n)
 		return -ENOMEM;
@@ -77,7 +77,7 @@ static int parse_node(struct ybuild *b, yaml_event_t *ev,
 	n->index = ev->start_mark.index;
 	*out = n;
 	if (depth > MAX_DEPTH) {
-		saker_diag(b->e, true, "E-YAML", n->loc, "YAML nesting too deep");
+		saker_diag(b->ld, true, "E-YAML", n->loc, "YAML nesting too deep");
 		return -EINVAL;
 	}
 	switch (ev->type) {
@@ -85,7 +85,7 @@ static int parse_node(struct ybuild *b, yaml_event_t *ev,
 		n->type = SAKER_Y_SCALAR;
 		n->style = ev->data.scalar.style;
 		n->len = ev->data.scalar.length;
-		n->s = saker_arena_strndup(&b->e->arena,
+		n->s = saker_arena_strndup(b->ld->arena,
 					   (const char *)ev->data.scalar.value,
 					   n->len);
 		if (!n->s)
@@ -102,11 +102,11 @@ static int parse_node(struct ybuild *b, yaml_event_t *ev,
 		n->type = SAKER_Y_MAP;
 		return parse_children(b, n, YAML_MAPPING_END_EVENT, depth);
 	case YAML_ALIAS_EVENT:
-		saker_diag(b->e, true, "E-YAML", n->loc,
+		saker_diag(b->ld, true, "E-YAML", n->loc,
 			   "YAML aliases are not supported in rule files");
 		return -EINVAL;
 	default:
-		saker_diag(b->e, true, "E-YAML", n->loc, "unexpected YAML event");
+		saker_diag(b->ld, true, "E-YAML", n->loc, "unexpected YAML event");
 		return -EINVAL;
 	}
 }
@@ -117,18 +117,18 @@ static void yaml_error(struct ybuild *b)
 	struct saker_loc loc = mark_loc(b->file, p->problem_mark);
 
 	if (p->error == YAML_MEMORY_ERROR) {
-		saker_diag(b->e, true, "E-YAML", loc, "out of memory");
+		saker_diag(b->ld, true, "E-YAML", loc, "out of memory");
 		return;
 	}
-	saker_diag(b->e, true, "E-YAML", loc, "YAML syntax: %s%s%s",
+	saker_diag(b->ld, true, "E-YAML", loc, "YAML syntax: %s%s%s",
 		   p->problem ? p->problem : "error",
 		   p->context ? " " : "", p->context ? p->context : "");
 }
 
-int saker_yaml_parse(struct saker_engine *e, int file, struct saker_vec *docs)
+int saker_yaml_parse(struct saker_loader *ld, int file, struct saker_vec *docs)
 {
-	struct saker_srcfile *f = e->files.v[file];
-	struct ybuild b = { .e = e, .file = file };
+	struct saker_srcfile *f = ld->files.v[file];
+	struct ybuild b = { .ld = ld, .file = file };
 	yaml_event_t ev;
 	int ret = 0;
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Falco output format: "%field" or "%(field)" in a rule's output is
- * replaced by the field's value, "<NA>" when the event lacks it. The
+ * A rule's output template (its Falco format string): "%field" or
+ * "%(field)" is replaced by the field's value, "<NA>" when the event lacks
+ * it. Delivering alerts is outputs/'s business, not this file's. The
  * template is split once at compile time into literals and field slots,
  * so formatting an alert reads the same per-event cache as the condition.
  */
@@ -11,9 +12,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "rules_int.h"
+#include "compile.h"
+#include "eval.h"
 
-struct out_seg {
+struct tpl_seg {
 	const char *lit;	/* literal text, or NULL for a field */
 	size_t len;
 	int slot;
@@ -21,8 +23,8 @@ struct out_seg {
 	const char *name;
 };
 
-struct saker_output {
-	struct out_seg *segs;
+struct saker_template {
+	struct tpl_seg *segs;
 	size_t nsegs;
 	size_t nfields;
 };
@@ -32,23 +34,24 @@ static bool name_char(char c)
 	return isalnum((unsigned char)c) || c == '_' || c == '.' || c == '[' || c == ']';
 }
 
-static int add_seg(struct saker_engine *e, struct saker_vec *v, const char *lit,
+static int add_seg(struct saker_arena *a, struct saker_vec *v, const char *lit,
 		   size_t len, int slot, uint8_t type, const char *name)
 {
-	struct out_seg *s = saker_arena_alloc(&e->arena, sizeof(*s));
+	struct tpl_seg *s = saker_arena_alloc(a, sizeof(*s));
 
 	if (!s)
 		return -ENOMEM;
-	*s = (struct out_seg){ lit, len, slot, type, name };
+	*s = (struct tpl_seg){ lit, len, slot, type, name };
 	return saker_vec_push(v, s);
 }
 
-struct saker_output *saker_output_compile(struct saker_engine *e,
-					  struct saker_rule_def *r)
+struct saker_template *saker_template_compile(struct saker_loader *ld,
+					      struct saker_program *pg,
+					      struct saker_rule_def *r)
 {
 	const char *t = r->output.s;
 	size_t len = r->output.len, i = 0, lit = 0, k;
-	struct saker_output *o = saker_arena_alloc(&e->arena, sizeof(*o));
+	struct saker_template *o = saker_arena_alloc(pg->arena, sizeof(*o));
 	struct saker_vec segs = { 0 };
 
 	if (!o)
@@ -68,7 +71,7 @@ struct saker_output *saker_output_compile(struct saker_engine *e,
 			continue;
 		}
 		if (i + 1 < len && t[i + 1] == '%') {
-			if (add_seg(e, &segs, t + lit, i + 1 - lit, -1, 0, NULL))
+			if (add_seg(pg->arena, &segs, t + lit, i + 1 - lit, -1, 0, NULL))
 				goto release_segs;
 			i += 2;
 			lit = i;
@@ -90,7 +93,7 @@ struct saker_output *saker_output_compile(struct saker_engine *e,
 				end++;
 			next = end;
 		}
-		name = saker_arena_strndup(&e->arena, t + start, end - start);
+		name = saker_arena_strndup(pg->arena, t + start, end - start);
 		if (!name)
 			goto release_segs;
 		def = saker_field_lookup(name, &arg);
@@ -107,34 +110,34 @@ struct saker_output *saker_output_compile(struct saker_engine *e,
 				continue;
 			}
 			/* Falco refuses these; printing <NA> keeps old rules usable. */
-			saker_diag(e, false, "W-OUTPUT-FIELD",
-				   saker_text_loc(e, &r->output, i),
+			saker_diag(ld, false, "W-OUTPUT-FIELD",
+				   saker_text_loc(ld, &r->output, i),
 				   "rule '%s': output names unknown field '%s': printed as <NA>",
 				   r->info.name, name);
-			if (add_seg(e, &segs, t + lit, i - lit, -1, 0, NULL) ||
-			    add_seg(e, &segs, "<NA>", 4, -1, 0, NULL))
+			if (add_seg(pg->arena, &segs, t + lit, i - lit, -1, 0, NULL) ||
+			    add_seg(pg->arena, &segs, "<NA>", 4, -1, 0, NULL))
 				goto release_segs;
 			i = lit = next;
 			continue;
 		}
 		fx.field = name;
-		slot = saker_slot_intern(e, &fx, def, arg);
+		slot = saker_slot_intern(pg, &fx, def, arg);
 		if (slot < 0)
 			goto release_segs;
-		if (add_seg(e, &segs, t + lit, i - lit, -1, 0, NULL) ||
-		    add_seg(e, &segs, NULL, 0, slot,
-			    ((struct saker_slot *)e->slots.v[slot])->rtype, name))
+		if (add_seg(pg->arena, &segs, t + lit, i - lit, -1, 0, NULL) ||
+		    add_seg(pg->arena, &segs, NULL, 0, slot,
+			    ((struct saker_slot *)pg->slots.v[slot])->rtype, name))
 			goto release_segs;
 		o->nfields++;
 		i = lit = next;
 	}
-	if (lit < len && add_seg(e, &segs, t + lit, len - lit, -1, 0, NULL))
+	if (lit < len && add_seg(pg->arena, &segs, t + lit, len - lit, -1, 0, NULL))
 		goto release_segs;
-	o->segs = saker_arena_alloc(&e->arena, (segs.n + 1) * sizeof(*o->segs));
+	o->segs = saker_arena_alloc(pg->arena, (segs.n + 1) * sizeof(*o->segs));
 	if (!o->segs)
 		goto release_segs;
 	for (k = 0; k < segs.n; k++)
-		o->segs[k] = *(struct out_seg *)segs.v[k];
+		o->segs[k] = *(struct tpl_seg *)segs.v[k];
 	o->nsegs = segs.n;
 	saker_vec_release(&segs);
 	return o;
@@ -183,7 +186,7 @@ size_t saker_val_render(const struct saker_val *v, uint8_t type, char *buf,
 	}
 }
 
-const char *saker_output_format(struct saker_evctx *cx, const struct saker_output *o)
+const char *saker_template_format(struct saker_evctx *cx, const struct saker_template *o)
 {
 	static const struct saker_val none = { .kind = SAKER_V_NONE };
 	size_t cap = 16384, n = 0, i;
@@ -192,7 +195,7 @@ const char *saker_output_format(struct saker_evctx *cx, const struct saker_outpu
 	if (!buf)
 		return "<output too long>";
 	for (i = 0; i < o->nsegs && n + 1 < cap; i++) {
-		const struct out_seg *s = &o->segs[i];
+		const struct tpl_seg *s = &o->segs[i];
 		const struct saker_val *v;
 
 		if (s->lit) {
@@ -210,12 +213,12 @@ const char *saker_output_format(struct saker_evctx *cx, const struct saker_outpu
 	return buf;
 }
 
-size_t saker_output_nfields(const struct saker_output *o)
+size_t saker_template_nfields(const struct saker_template *o)
 {
 	return o->nfields;
 }
 
-int saker_output_field(struct saker_evctx *cx, const struct saker_output *o,
+int saker_template_field(struct saker_evctx *cx, const struct saker_template *o,
 		       size_t i, const char **name, const struct saker_val **v,
 		       enum saker_ftype *type)
 {
@@ -225,7 +228,7 @@ int saker_output_field(struct saker_evctx *cx, const struct saker_output *o,
 		if (o->segs[k].lit)
 			continue;
 		if (seen++ == i) {
-			const struct saker_slot *s = cx->e->slots.v[o->segs[k].slot];
+			const struct saker_slot *s = cx->prog->slots.v[o->segs[k].slot];
 
 			*name = o->segs[k].name;
 			*type = s->rtype;

@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The loader's and the parser's types: source files and diagnostics, the
+ * YAML tree (rules_yaml.c), condition text with its source mapping
+ * (rules_diag.c), lists, macros and rules as loaded (rules_load.c), the
+ * lexer (rules_lex.c) and the condition AST (rules_parse.c). The loader
+ * state is struct saker_loader; nothing here evaluates an event.
+ */
+#ifndef SAKER_RULES_LOADER_H
+#define SAKER_RULES_LOADER_H
+
+#include "rules.h"
+#include "mem.h"
+#include "ops.h"
+
+/* ---- source files and diagnostics ---- */
+struct saker_srcfile {
+	char *name;
+	char *buf;		/* whole file, NUL-terminated */
+	size_t len;
+	bool failed;		/* an error stopped this file */
+};
+
+struct saker_loc {
+	int file;		/* index in loader->files, -1 if none */
+	unsigned int line;	/* 1-based */
+	unsigned int col;	/* 1-based */
+};
+
+struct saker_diag {
+	bool error;
+	const char *code;
+	struct saker_loc loc;
+	char *msg;
+};
+
+/* Everything loaded, as loaded: later files may still redefine it. */
+struct saker_loader {
+	struct saker_arena *arena;	/* the engine's */
+	struct saker_vec files;		/* struct saker_srcfile * */
+	struct saker_vec diags;		/* struct saker_diag * */
+	size_t nerrors, nwarnings;
+
+	struct saker_strmap lists, macros, rules_by_name;
+	struct saker_vec rules;		/* struct saker_rule_def *, in order */
+	struct saker_vec list_defs, macro_defs;
+	bool plugin_warned;
+};
+
+void saker_diag(struct saker_loader *ld, bool error, const char *code,
+		struct saker_loc loc, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+/* ---- YAML tree ---- */
+enum saker_ynode_type { SAKER_Y_SCALAR, SAKER_Y_SEQ, SAKER_Y_MAP, SAKER_Y_NULL };
+
+struct saker_ynode {
+	enum saker_ynode_type type;
+	int style;		/* yaml_scalar_style_t for scalars */
+	struct saker_loc loc;
+	size_t index;		/* byte offset of the node in the file */
+	char *s;		/* scalar value */
+	size_t len;
+	struct saker_ynode **kids;	/* map: key, value, key, value ... */
+	size_t n;
+};
+
+/* Parses every document of buf into *docs; 0 or -EINVAL with a diagnostic. */
+int saker_yaml_parse(struct saker_loader *ld, int file,
+		     struct saker_vec *docs);
+const struct saker_ynode *saker_ymap_get(const struct saker_ynode *map,
+					 const char *key);
+
+/* ---- condition text and its source mapping ---- */
+struct saker_frag {
+	size_t off, len;	/* in the joined text */
+	struct saker_loc loc;	/* where the scalar starts */
+	size_t index;		/* its byte offset in the file */
+	int style;
+};
+
+struct saker_text {
+	char *s;
+	size_t len;
+	struct saker_frag *frags;
+	size_t nfrags;
+};
+
+void saker_text_set(struct saker_loader *ld, struct saker_text *t,
+		    const struct saker_ynode *n);
+void saker_text_append(struct saker_loader *ld, struct saker_text *t,
+		       const struct saker_ynode *n);
+struct saker_loc saker_text_loc(const struct saker_loader *ld,
+				const struct saker_text *t, size_t off);
+
+/* ---- AST ---- */
+struct saker_fexpr {
+	const char *field;	/* "proc.aname[2]" */
+	size_t pos;		/* offset in the condition text */
+	uint8_t xf[SAKER_XF_MAX];	/* innermost first */
+	uint8_t nxf;
+};
+
+struct saker_litem {
+	const char *s;
+	size_t len;
+	bool quoted;
+	size_t pos;
+};
+
+enum saker_ast_kind {
+	SAKER_A_AND, SAKER_A_OR, SAKER_A_NOT, SAKER_A_CMP, SAKER_A_MACRO,
+	SAKER_A_BOOL,
+};
+
+enum saker_rhs_kind { SAKER_R_NONE, SAKER_R_VALUE, SAKER_R_LIST, SAKER_R_FIELD };
+
+struct saker_ast {
+	enum saker_ast_kind kind;
+	size_t pos;
+	const struct saker_text *text;	/* for error positions */
+	union {
+		struct {
+			struct saker_ast **kids;
+			size_t n;
+		};
+		struct {
+			struct saker_fexpr lhs;
+			enum saker_op op;
+			enum saker_rhs_kind rkind;
+			struct saker_litem *items;	/* VALUE: 1, LIST: n */
+			size_t nitems;
+			struct saker_fexpr rfield;
+		} cmp;
+		struct {
+			const char *name;
+		} macro;
+		bool value;
+	};
+};
+
+/* Parses a condition; NULL with a diagnostic on error. */
+struct saker_ast *saker_cond_parse(struct saker_loader *ld,
+				   const struct saker_text *t, const char *what);
+/* Parses "proc.aname[2]" or "tolower(fd.name)" for exceptions. */
+int saker_fexpr_parse(struct saker_arena *arena, const char *s,
+		      struct saker_fexpr *out);
+
+/* ---- lexer ---- */
+enum saker_tok_kind {
+	SAKER_T_END, SAKER_T_LPAREN, SAKER_T_RPAREN, SAKER_T_COMMA,
+	SAKER_T_OP, SAKER_T_WORD, SAKER_T_STRING, SAKER_T_ERROR,
+};
+
+struct saker_tok {
+	enum saker_tok_kind kind;
+	size_t pos, end;
+	enum saker_op op;	/* for T_OP */
+	const char *s;		/* WORD: in the text; STRING: unescaped copy */
+	size_t len;
+	const char *err;
+};
+
+struct saker_lexer {
+	const char *s;
+	size_t len, pos;
+	struct saker_arena *arena;
+};
+
+void saker_lex_next(struct saker_lexer *lx, struct saker_tok *t);
+
+/* ---- definitions, as loaded ---- */
+struct saker_cnode;
+struct saker_template;
+
+struct saker_list_def {
+	const char *name;
+	struct saker_loc loc;
+	struct saker_litem *items;
+	size_t n;
+	bool used;
+	int expanding;
+};
+
+struct saker_macro_def {
+	const char *name;
+	struct saker_loc loc;
+	struct saker_text cond;
+	struct saker_ast *ast;	/* parsed at compile time */
+	struct saker_cnode *compiled;
+	int state;		/* 0 new, 1 compiling, 2 done, -1 failed */
+	int file;
+};
+
+struct saker_exc_def {
+	const char *name;
+	struct saker_loc loc;
+	const struct saker_ynode *fields;	/* scalar or seq */
+	const struct saker_ynode *comps;	/* scalar, seq or NULL */
+	struct saker_vec values;		/* ynode tuples */
+};
+
+struct saker_rule_def {
+	struct saker_rule_info info;
+	struct saker_loc loc;
+	int file;
+	struct saker_text cond;
+	struct saker_text output;
+	bool has_cond;
+	bool skip_unknown;
+	bool warn_evttypes;
+	struct saker_vec tags;
+	struct saker_vec excs;	/* struct saker_exc_def * */
+	/* set by the compiler (rules_compile.c) */
+	struct saker_cnode *compiled;
+	struct saker_template *tpl;	/* the output, split (template.c) */
+	uint32_t evmask;
+};
+
+/* Loader entry for one file's contents (rules_load.c). */
+int saker_load_file_buf(struct saker_loader *ld, int file);
+/* Frees a rule's exceptions' value lists and empties its list (rules_load.c). */
+void saker_rule_excs_release(struct saker_rule_def *r);
+
+#endif /* SAKER_RULES_LOADER_H */
