@@ -118,7 +118,7 @@ for st in "${stages[@]}"; do
 	if [ "$g" = selftest ]; then
 		p=$(grep -c '^PASS' "$out" || true) f=$(grep -c '^FAIL' "$out" || true) s=0
 		[ "$rc" -eq 0 ] || [ "$f" -gt 0 ] || f=1
-		note="boot ${boot:-?}"
+		note=""
 		[ "$f" -eq 0 ] || FAILS+=("== $v selftest ($out)" "$(grep -a '^FAIL' "$out")")
 	else
 		res=$({ grep -a '^VM-TESTS:' "$log" 2>/dev/null || true; } | tail -n1)
