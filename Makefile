@@ -26,7 +26,7 @@ SAKER_COMPILE = $(CC) -std=gnu11 $(SAKER_CPPFLAGS) $(CPPFLAGS) $(SAKER_WARN) \
 # CFLAGS on the link line too: sanitizer builds need -fsanitize there.
 SAKER_LINK = $(CC) $(CFLAGS) $(LDFLAGS) -pthread
 
-.PHONY: all kmod userspace analyze check check-unit check-vm demo bench-kmod stress-kmod harness-selftest \
+.PHONY: all kmod userspace analyze check check-unit check-vm check-matrix demo bench-kmod stress-kmod harness-selftest \
 	emu-check deps clean
 
 all: kmod userspace
@@ -52,6 +52,11 @@ check-unit: $(UNIT_TESTS)
 
 check-vm: userspace vm-helpers
 	scripts/test.sh --vm-only
+
+# The VM tests booted on 5.10 (bullseye), 6.1, 6.12 and sid's newest kernel
+# (docs/testing.md, "Kernel matrix"). Not in make check: over an hour.
+check-matrix: userspace vm-helpers
+	scripts/matrix.sh
 
 demo:
 	scripts/demo.sh

@@ -3,7 +3,8 @@
  * Every difference between the kernels saker supports lives here, behind a
  * name that says what it provides. The SAKER_HAVE_* macros come from
  * probes of the kernel headers in Kbuild, not from version numbers, so
- * distribution backports are handled too. Checked on Debian's 6.1 and 6.12.
+ * distribution backports are handled too. Checked on Debian's 5.10, 6.1,
+ * 6.12 and 7.2 (make check-matrix).
  */
 #ifndef SAKER_COMPAT_H
 #define SAKER_COMPAT_H
@@ -39,13 +40,26 @@
 #endif
 
 /*
- * struct mnt_namespace is private to fs/; its first member has been its
- * struct ns_common since 3.19, which is all saker reads. The VM tests
- * compare the result with /proc/self/ns/mnt.
+ * struct mnt_namespace is private to fs/: saker reads only its struct
+ * ns_common, the first member since 5.11, the second after an atomic_t
+ * count before (5.10). The VM tests compare the result with
+ * /proc/self/ns/mnt. A randomized layout would make that a guess.
  */
+#if defined(CONFIG_RANDSTRUCT) || defined(CONFIG_GCC_PLUGIN_RANDSTRUCT)
+#error "saker does not support RANDSTRUCT kernels: it reads struct mnt_namespace, private to fs/, by its layout"
+#endif
+
+struct saker_mnt_ns_head {
+#ifndef SAKER_HAVE_NS_COMMON_REFCOUNT
+	atomic_t count;
+#endif
+	struct ns_common ns;
+};
+
 static inline unsigned int saker_mnt_ns_inum(struct nsproxy *nsp)
 {
-	return nsp->mnt_ns ? ((struct ns_common *)nsp->mnt_ns)->inum : 0;
+	return nsp->mnt_ns ?
+		((struct saker_mnt_ns_head *)nsp->mnt_ns)->ns.inum : 0;
 }
 
 /*

@@ -23,10 +23,13 @@ esac
 
 # The console line a fault kind must produce, and the detector it proves.
 declare -A SIGN=(
-	[warn]='WARNING: CPU: .* faultmod_init'
+	# "WARNING: CPU: 0 PID: 1 at FILE:LINE faultmod_init+..." up to 6.x,
+	# "WARNING: FILE:LINE at faultmod_init+..., CPU#0: insmod/1" in 7.x.
+	[warn]='WARNING: .*faultmod_init'
 	[oops]='BUG: kernel NULL pointer dereference'
 	[softlockup]='soft lockup - CPU#'
-	[rcu]='rcu_preempt (self-)?detected stall'
+	# rcu_sched on kernels without preemptible RCU (Debian's 5.10).
+	[rcu]='rcu_(preempt|sched) (self-)?detected stall'
 	[hung]='blocked for more than'
 )
 # Guest seconds from the insmod to the panic: the lowered thresholds (t20)

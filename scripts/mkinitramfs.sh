@@ -121,6 +121,12 @@ mkdir -p /dev/pts /dev/shm
 # ptmxmode=666 so unprivileged users (alice) can open pseudo-terminals.
 mount -t devpts -o ptmxmode=666,mode=620,gid=5 devpts /dev/pts
 [ -e /dev/ptmx ] || ln -s pts/ptmx /dev/ptmx
+# udev makes these on a real system; glibc's fexecve falls back to
+# /dev/fd/N when the kernel's execveat cannot run the fd (5.10, memexec).
+[ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
+for n in 0:stdin 1:stdout 2:stderr; do
+	[ -e "/dev/${n#*:}" ] || ln -s "/proc/self/fd/${n%%:*}" "/dev/${n#*:}"
+done
 mount -t tmpfs -o mode=1777 tmpfs /tmp
 mount -t tmpfs tmpfs /run
 mount -t tmpfs tmpfs /dev/shm
