@@ -13,21 +13,16 @@
 #include "alerts.h"
 #include "latency.h"
 #include "lib/clock.h"
+#include "lib/dict.h"
 #include "lib/json.h"
 #include "outputs/outputs.h"
-
-#define RULE_SLOTS 1024		/* power of two; rules beyond share "other" */
-
-struct rule_count {
-	char *name;
-	uint64_t n;
-};
 
 struct saker_alerts {
 	struct saker_outputs *out;
 	char hostname[256];
-	uint64_t total, other;
-	struct rule_count counts[RULE_SLOTS];
+	uint64_t total;
+	struct saker_dict *counts;	/* rule name -> uint64_t alerts */
+	uint64_t other;			/* not counted by rule: no memory */
 	struct saker_latency latency;	/* rule alerts: event to outputs */
 };
 
@@ -39,6 +34,11 @@ int saker_alerts_new(struct saker_alerts **out, const struct saker_config *cfg,
 
 	if (!al)
 		return -ENOMEM;
+	al->counts = saker_dict_new(free);
+	if (!al->counts) {
+		ret = -ENOMEM;
+		goto free_al;
+	}
 	if (cfg->hostname)
 		snprintf(al->hostname, sizeof(al->hostname), "%s", cfg->hostname);
 	else if (gethostname(al->hostname, sizeof(al->hostname) - 1))
@@ -67,10 +67,12 @@ int saker_alerts_new(struct saker_alerts **out, const struct saker_config *cfg,
 
 		ret = saker_outputs_new(&al->out, &oc, err, errlen);
 		if (ret)
-			goto free_al;
+			goto free_counts;
 	}
 	*out = al;
 	return 0;
+free_counts:
+	saker_dict_free(al->counts);
 free_al:
 	free(al);
 	return ret;
@@ -83,37 +85,27 @@ int saker_alerts_flush(struct saker_alerts *al, int timeout_ms)
 
 void saker_alerts_free(struct saker_alerts *al)
 {
-	size_t i;
-
 	if (!al)
 		return;
 	saker_outputs_free(al->out, 2000);
-	for (i = 0; i < RULE_SLOTS; i++)
-		free(al->counts[i].name);
+	saker_dict_free(al->counts);
 	free(al);
 }
 
 static void count_rule(struct saker_alerts *al, const char *name)
 {
-	size_t h = 5381, i, n;
+	uint64_t *n = saker_dict_get(al->counts, name);
 
-	for (i = 0; name[i]; i++)
-		h = h * 33 + (unsigned char)name[i];
 	al->total++;
-	for (n = 0; n < RULE_SLOTS; n++) {
-		struct rule_count *c = &al->counts[(h + n) & (RULE_SLOTS - 1)];
-
-		if (!c->name) {
-			c->name = strdup(name);
-			if (!c->name)
-				break;
-		}
-		if (!strcmp(c->name, name)) {
-			c->n++;
+	if (!n) {
+		n = calloc(1, sizeof(*n));
+		if (!n || saker_dict_put(al->counts, name, n)) {
+			free(n);
+			al->other++;
 			return;
 		}
 	}
-	al->other++;
+	(*n)++;
 }
 
 /* Event timestamps are CLOCK_MONOTONIC; alerts carry wall-clock time. */
@@ -177,15 +169,18 @@ void saker_alerts_reopen(struct saker_alerts *al)
 	saker_outputs_reopen(al->out);
 }
 
+static int add_count(const char *rule, void *n, void *rules)
+{
+	json_object_set_new(rules, rule, json_integer((json_int_t)*(uint64_t *)n));
+	return 0;
+}
+
 void saker_alerts_stats(const struct saker_alerts *al, json_t *obj)
 {
 	json_t *rules = json_object(), *outs = json_array();
 	size_t i;
 
-	for (i = 0; i < RULE_SLOTS; i++)
-		if (al->counts[i].name)
-			json_object_set_new(rules, al->counts[i].name,
-					    json_integer((json_int_t)al->counts[i].n));
+	saker_dict_each(al->counts, add_count, rules);
 	if (al->other)
 		json_object_set_new(rules, "(other)", json_integer((json_int_t)al->other));
 	for (i = 0; i < saker_outputs_count(al->out); i++) {
