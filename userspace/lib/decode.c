@@ -104,6 +104,33 @@ static int decode_open(const unsigned char *body, size_t body_len,
 	return SAKER_DECODE_EVENT;
 }
 
+/*
+ * What every record must pass before its length can be trusted, for the
+ * ring's framing and the decode alike: 0 with *len and *type read (once:
+ * a misbehaving producer must not change what was checked), or the result.
+ */
+static int check_header(const void *buf, size_t avail, size_t *len,
+			unsigned int *type, const char **err)
+{
+	const struct saker_rec_hdr *h = buf;
+
+	/* The view hands out struct pointers: they must be aligned. */
+	if ((uintptr_t)buf % SAKER_REC_ALIGN)
+		return fail(err, "record not 8-byte aligned",
+			    SAKER_DECODE_CORRUPT);
+	if (avail < REC_HDR_LEN)
+		return fail(err, "record header incomplete", SAKER_DECODE_SHORT);
+	*len = h->len;
+	*type = h->type;
+	if (*len < REC_HDR_LEN)
+		return fail(err, "record length below header size",
+			    SAKER_DECODE_CORRUPT);
+	if (*len % SAKER_REC_ALIGN)
+		return fail(err, "record length not a multiple of 8",
+			    SAKER_DECODE_CORRUPT);
+	return 0;
+}
+
 int saker_decode(const void *buf, size_t avail, struct saker_event *ev,
 		 size_t *consumed, const char **err)
 {
@@ -114,22 +141,9 @@ int saker_decode(const void *buf, size_t avail, struct saker_event *ev,
 	unsigned int type;
 	int ret;
 
-	/* The view hands out struct pointers: they must be aligned. */
-	if ((uintptr_t)buf % SAKER_REC_ALIGN)
-		return fail(err, "record not 8-byte aligned",
-			    SAKER_DECODE_CORRUPT);
-	if (avail < REC_HDR_LEN)
-		return fail(err, "record header incomplete", SAKER_DECODE_SHORT);
-	/* Read once: a misbehaving producer must not change what was checked. */
-	len = h->len;
-	type = h->type;
-	if (len < REC_HDR_LEN)
-		return fail(err, "record length below header size",
-			    SAKER_DECODE_CORRUPT);
-	if (len % SAKER_REC_ALIGN)
-		return fail(err, "record length not a multiple of 8",
-			    SAKER_DECODE_CORRUPT);
-
+	ret = check_header(buf, avail, &len, &type, err);
+	if (ret)
+		return ret;
 	body_len = h->body_len;
 	fixed = fixed_len(type);
 	if (!fixed) {
@@ -193,23 +207,12 @@ int saker_decode(const void *buf, size_t avail, struct saker_event *ev,
 int saker_record_frame(const void *buf, size_t avail, size_t *consumed,
 		       const char **err)
 {
-	const struct saker_rec_hdr *h = buf;
 	size_t len;
 	unsigned int type;
+	int ret = check_header(buf, avail, &len, &type, err);
 
-	if ((uintptr_t)buf % SAKER_REC_ALIGN)
-		return fail(err, "record not 8-byte aligned",
-			    SAKER_DECODE_CORRUPT);
-	if (avail < REC_HDR_LEN)
-		return fail(err, "record header incomplete", SAKER_DECODE_SHORT);
-	len = h->len;
-	type = h->type;
-	if (len < REC_HDR_LEN)
-		return fail(err, "record length below header size",
-			    SAKER_DECODE_CORRUPT);
-	if (len % SAKER_REC_ALIGN)
-		return fail(err, "record length not a multiple of 8",
-			    SAKER_DECODE_CORRUPT);
+	if (ret)
+		return ret;
 	/* The merge reads the timestamp before anything is decoded. */
 	if (fixed_len(type) && len < REC_HDR_LEN + sizeof(struct saker_task))
 		return fail(err, "record shorter than its task block",
