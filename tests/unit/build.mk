@@ -38,7 +38,7 @@ FUZZ_SRCS_rules := $(foreach d,rules track,$(patsubst %,userspace/$(d)/%.c,$(SAK
 fuzz-decode: $(BUILD)/fuzz/fuzz_decode
 fuzz-rules: $(BUILD)/fuzz/fuzz_rules
 
-$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard userspace/*/*.h) kmod/uapi/saker.h
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard userspace/*/*.[ch]) kmod/uapi/saker.h
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -std=gnu11 $(SAKER_CPPFLAGS) -o $@ $< $(FUZZ_SRCS_$*) $(SAKER_LDLIBS)
 

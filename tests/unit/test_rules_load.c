@@ -251,6 +251,24 @@ START_TEST(test_first_error)
 }
 END_TEST
 
+/* A transformed field whose text is longer than the slot name buffer:
+ * an error for that rule, not a write past the buffer (ASan checks). */
+START_TEST(test_long_transformed_field)
+{
+	char cond[1024], yaml[2048];
+	struct saker_engine *e;
+	int n;
+
+	n = snprintf(cond, sizeof(cond), "evt.type = execve and tolower(evt.arg.");
+	memset(cond + n, 'a', 497);
+	snprintf(cond + n + 497, sizeof(cond) - (size_t)n - 497, ") = x");
+	snprintf(yaml, sizeof(yaml), RULE("r", "%s"), cond);
+	e = load2(yaml, NULL);
+	ck_assert_uint_gt(saker_engine_error_count(e), 0);
+	saker_engine_free(e);
+}
+END_TEST
+
 START_TEST(test_warnings_and_skips)
 {
 	struct saker_engine *e;
@@ -350,6 +368,7 @@ Suite *saker_test_suite(void)
 	tcase_add_test(tc, test_exceptions);
 	tcase_add_test(tc, test_errors_positions);
 	tcase_add_test(tc, test_first_error);
+	tcase_add_test(tc, test_long_transformed_field);
 	tcase_add_test(tc, test_warnings_and_skips);
 	tcase_add_test(tc, test_priorities_case);
 	tcase_add_test(tc, test_directory_order);

@@ -230,6 +230,16 @@ static bool parse_macros(struct cctx *c, const struct saker_ast *a, int depth)
 
 /* ---- fields and slots ---- */
 
+/*
+ * Appends a and b at buf + *n, never past size: once the text no longer
+ * fits, *n is left at or past size and nothing more is written.
+ */
+static void cat2(char *buf, size_t size, size_t *n, const char *a, const char *b)
+{
+	if (*n < size)
+		*n += (size_t)snprintf(buf + *n, size - *n, "%s%s", a, b);
+}
+
 int saker_slot_intern(struct saker_program *pg, const struct saker_fexpr *fx,
 		      const struct saker_field_def *def, int arg)
 {
@@ -242,10 +252,10 @@ int saker_slot_intern(struct saker_program *pg, const struct saker_fexpr *fx,
 	void *got;
 
 	for (i = fx->nxf - 1; i >= 0; i--)
-		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s(", xn[fx->xf[i]]);
-	n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s", fx->field);
+		cat2(buf, sizeof(buf), &n, xn[fx->xf[i]], "(");
+	cat2(buf, sizeof(buf), &n, fx->field, "");
 	for (i = 0; i < fx->nxf; i++)
-		n += (size_t)snprintf(buf + n, sizeof(buf) - n, ")");
+		cat2(buf, sizeof(buf), &n, ")", "");
 	if (n >= sizeof(buf))
 		return -ENAMETOOLONG;
 	got = saker_strmap_get(&pg->slot_by_text, buf, n);
