@@ -169,8 +169,12 @@ START_TEST(test_val)
 				    "{\"comm\":\"shadow\"}"), 1);
 	ck_assert_int_eq(MATCH_OPEN("fd.filename = val(proc.name)", NULL), 0);
 	ck_assert_int_eq(MATCH_OPEN("fd.filename != val(proc.name)", NULL), 1);
-	ck_assert_int_eq(MATCH_OPEN("toupper(fd.filename) = toupper(val(proc.name))",
+	/* Falco's forms: a transformer on the right, or val(); not both. */
+	ck_assert_int_eq(MATCH_OPEN("toupper(fd.filename) = toupper(proc.name)",
 				    "{\"comm\":\"SHADOW\"}"), 1);
+	ck_assert_int_eq(MATCH_OPEN("toupper(fd.filename) = toupper(val(proc.name))",
+				    "{\"comm\":\"SHADOW\"}"), -1);
+	ck_assert_int_eq(MATCH_OPEN("fd.filename = val(toupper(proc.name))", NULL), -1);
 	ck_assert_int_eq(MATCH_OPEN("fd.name startswith val(fd.directory)", NULL), 1);
 	/* val of a missing field: false */
 	ck_assert_int_eq(MATCH_OPEN("fd.name != val(proc.pname)", NULL), 0);

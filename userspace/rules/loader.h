@@ -44,6 +44,7 @@ struct saker_loader {
 	struct saker_strmap lists, macros, rules_by_name;
 	struct saker_vec rules;		/* struct saker_rule_def *, in order */
 	struct saker_vec list_defs, macro_defs;
+	size_t ndefs;		/* lists, macros and rules defined or appended so far */
 	bool plugin_warned;
 };
 
@@ -84,6 +85,9 @@ struct saker_text {
 	size_t len;
 	struct saker_frag *frags;
 	size_t nfrags;
+	/* text made from base (rules_subst.c): map[i] is i's offset in base */
+	size_t *map;
+	const struct saker_text *base;
 };
 
 void saker_text_set(struct saker_loader *ld, struct saker_text *t,
@@ -99,6 +103,8 @@ struct saker_fexpr {
 	size_t pos;		/* offset in the condition text */
 	uint8_t xf[SAKER_XF_MAX];	/* innermost first */
 	uint8_t nxf;
+	const char *unsupported;	/* valid in Falco, not in saker: skip */
+	const char *bad;		/* parsed, but an error at compile time */
 };
 
 struct saker_litem {
@@ -127,6 +133,7 @@ struct saker_ast {
 		struct {
 			struct saker_fexpr lhs;
 			enum saker_op op;
+			enum saker_mod mod;
 			enum saker_rhs_kind rkind;
 			struct saker_litem *items;	/* VALUE: 1, LIST: n */
 			size_t nitems;
@@ -146,28 +153,29 @@ struct saker_ast *saker_cond_parse(struct saker_loader *ld,
 int saker_fexpr_parse(struct saker_arena *arena, const char *s,
 		      struct saker_fexpr *out);
 
-/* ---- lexer ---- */
-enum saker_tok_kind {
-	SAKER_T_END, SAKER_T_LPAREN, SAKER_T_RPAREN, SAKER_T_COMMA,
-	SAKER_T_OP, SAKER_T_WORD, SAKER_T_STRING, SAKER_T_ERROR,
-};
-
-struct saker_tok {
-	enum saker_tok_kind kind;
-	size_t pos, end;
-	enum saker_op op;	/* for T_OP */
-	const char *s;		/* WORD: in the text; STRING: unescaped copy */
+/* ---- lexer (rules_lex.c): each measures a token class at pos ---- */
+struct saker_qstr {
+	const char *s;		/* unescaped, NUL-terminated, in the arena */
 	size_t len;
-	const char *err;
+	size_t end;		/* past the closing quote */
+	const char *err;	/* why it is malformed */
+	size_t err_pos;
 };
 
-struct saker_lexer {
-	const char *s;
-	size_t len, pos;
-	struct saker_arena *arena;
-};
-
-void saker_lex_next(struct saker_lexer *lx, struct saker_tok *t);
+bool saker_lex_is_blank(char c);
+size_t saker_lex_blank(const char *s, size_t len, size_t pos);
+size_t saker_lex_ident(const char *s, size_t len, size_t pos);
+size_t saker_lex_fieldname(const char *s, size_t len, size_t pos);
+size_t saker_lex_barestr(const char *s, size_t len, size_t pos);
+size_t saker_lex_fieldarg(const char *s, size_t len, size_t pos);
+size_t saker_lex_number(const char *s, size_t len, size_t pos);
+/* A '- or "-quoted string at pos; 0, or -EINVAL with q->err, -ENOMEM. */
+int saker_lex_quoted(struct saker_arena *arena, const char *s, size_t len,
+		     size_t pos, struct saker_qstr *q);
+const struct saker_opdef *saker_lex_op(const char *s, size_t len, size_t pos,
+				       size_t *end);
+/* "name(" at pos: an enum saker_xform, SAKER_XF_VAL/UNSUPPORTED, or 0. */
+int saker_lex_xform(const char *s, size_t len, size_t pos, size_t *end);
 
 /* ---- definitions, as loaded ---- */
 struct saker_cnode;
@@ -176,10 +184,11 @@ struct saker_template;
 struct saker_list_def {
 	const char *name;
 	struct saker_loc loc;
-	struct saker_litem *items;
+	struct saker_litem *items;	/* as written: substituted as text */
 	size_t n;
 	bool used;
-	int expanding;
+	size_t index;		/* position among the lists */
+	size_t vis;		/* Falco's visibility: item count at its last definition */
 };
 
 struct saker_macro_def {
@@ -190,6 +199,8 @@ struct saker_macro_def {
 	struct saker_cnode *compiled;
 	int state;		/* 0 new, 1 compiling, 2 done, -1 failed */
 	int file;
+	bool used;
+	size_t index, vis;	/* as for lists: what it may refer to */
 };
 
 struct saker_exc_def {
@@ -216,6 +227,13 @@ struct saker_rule_def {
 	struct saker_template *tpl;	/* the output, split (template.c) */
 	uint32_t evmask;
 };
+
+/* Lists substituted into t, as Falco does; t itself if none; NULL: ENOMEM. */
+const struct saker_text *saker_subst_lists(struct saker_loader *ld,
+					   const struct saker_text *t);
+/* An exception as the condition text Falco builds; NULL with *err. */
+const char *saker_exc_text(struct saker_loader *ld, const struct saker_exc_def *x,
+			   const char **err);
 
 /* Loader entry for one file's contents (rules_load.c). */
 int saker_load_file_buf(struct saker_loader *ld, int file);

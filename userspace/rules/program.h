@@ -38,6 +38,8 @@ enum saker_ftype { SAKER_FT_STR, SAKER_FT_NUM, SAKER_FT_BOOL, SAKER_FT_STRLIST }
 #define SAKER_FF_INDEX		(1u << 0)	/* takes [N] */
 #define SAKER_FF_UNAVAILABLE	(1u << 1)	/* known Falco field saker lacks */
 #define SAKER_FF_LIST_NOIDX	(1u << 2)	/* without [N]: a list */
+#define SAKER_FF_ANYARG		(1u << 3)	/* takes [any text] */
+#define SAKER_FF_SKIP		(1u << 4)	/* unavailable: rules using it are skipped */
 
 struct saker_field_def {
 	const char *name;
@@ -111,7 +113,10 @@ int saker_strset_add(struct saker_arena *a, struct saker_strset *set,
 int saker_pmatch_add(struct saker_arena *a, struct saker_pnode **root,
 		     const char *s, size_t len);
 bool saker_pmatch_has(const struct saker_pnode *root, const char *s, size_t len);
-bool saker_glob_match(const char *pat, size_t plen, const char *s, size_t slen);
+struct saker_evctx;
+/* fnmatch(3) without flags, as libsinsp's glob; icase for iglob. */
+bool saker_glob_match(struct saker_evctx *cx, const char *pat, size_t plen,
+		      const char *s, size_t slen, bool icase);
 
 /* ---- the rule table ---- */
 struct saker_template;

@@ -61,53 +61,17 @@ static struct saker_cnode *cnode_new(struct cctx *c, enum saker_cnode_kind k, si
 	return cn;
 }
 
-/* ---- list expansion ---- */
-
-static int expand_items(struct cctx *c, const struct saker_litem *items, size_t n,
-			struct saker_vec *out, int depth)
-{
-	size_t i, j;
-
-	if (depth > 32)
-		return -ELOOP;
-	for (i = 0; i < n; i++) {
-		const struct saker_litem *it = &items[i];
-		struct saker_list_def *l = NULL;
-
-		if (!it->quoted)
-			l = saker_strmap_get(&c->ld->lists, it->s, it->len);
-		if (!l) {
-			if (saker_vec_push(out, (void *)it))
-				return -ENOMEM;
-			continue;
-		}
-		l->used = true;
-		if (l->expanding)
-			return -ELOOP;
-		l->expanding = 1;
-		j = (size_t)expand_items(c, l->items, l->n, out, depth + 1);
-		l->expanding = 0;
-		if ((int)j < 0)
-			return (int)j;
-	}
-	return 0;
-}
-
 /* ---- event types ---- */
 
 static uint32_t evmask_items(struct cctx *c, const struct saker_ast *a)
 {
-	struct saker_vec items = { 0 };
 	uint32_t m = 0;
 	size_t i;
 
-	if (a->cmp.rkind == SAKER_R_FIELD ||
-	    expand_items(c, a->cmp.items, a->cmp.nitems, &items, 0)) {
-		saker_vec_release(&items);
+	if (a->cmp.rkind == SAKER_R_FIELD)
 		return SAKER_ET_ALL;
-	}
-	for (i = 0; i < items.n; i++) {
-		const struct saker_litem *it = items.v[i];
+	for (i = 0; i < a->cmp.nitems; i++) {
+		const struct saker_litem *it = &a->cmp.items[i];
 		int et = saker_evtype_from_name(it->s, it->len);
 
 		if (et >= 0) {
@@ -123,7 +87,6 @@ static uint32_t evmask_items(struct cctx *c, const struct saker_ast *a)
 				saker_vec_push(&c->uncaptured, (void *)it->s);
 		}
 	}
-	saker_vec_release(&items);
 	return m;
 }
 
@@ -177,6 +140,20 @@ static uint32_t evmask(struct cctx *c, const struct saker_ast *a, bool neg, int 
 	}
 }
 
+/* Lists substituted, then parsed, as Falco reads a condition. */
+static struct saker_ast *parse_text(struct saker_loader *ld, const struct saker_text *t,
+				    const char *what)
+{
+	const struct saker_text *st = saker_subst_lists(ld, t);
+
+	if (!st) {
+		saker_diag(ld, true, "E-NOMEM", saker_text_loc(ld, t, 0),
+			   "%s: out of memory", what);
+		return NULL;
+	}
+	return saker_cond_parse(ld, st, what);
+}
+
 /* Parses each macro reachable from a, once; false on a syntax error. */
 static bool parse_macros(struct cctx *c, const struct saker_ast *a, int depth)
 {
@@ -207,7 +184,7 @@ static bool parse_macros(struct cctx *c, const struct saker_ast *a, int depth)
 		if (!m->ast) {
 			char *what = saker_arena_printf(c->pg->arena, "macro '%s'", m->name);
 
-			m->ast = saker_cond_parse(c->ld, &m->cond, what);
+			m->ast = parse_text(c->ld, &m->cond, what);
 			if (!m->ast) {
 				m->state = -1;
 				c->failed = true;
@@ -367,6 +344,8 @@ static bool op_allowed(enum saker_op op, uint8_t type)
 		return true;
 	case SAKER_OP_LT: case SAKER_OP_LE: case SAKER_OP_GT: case SAKER_OP_GE:
 		return type == SAKER_FT_NUM;
+	case SAKER_OP_PMATCH:
+		return false;
 	default:
 		return false;
 	}
@@ -375,20 +354,13 @@ static bool op_allowed(enum saker_op op, uint8_t type)
 static struct saker_cnode *compile_rhs_list(struct cctx *c, const struct saker_ast *a,
 					    struct saker_cmp *cm)
 {
-	struct saker_vec items = { 0 };
 	struct saker_cnode *cn = NULL;
 	size_t i;
 	int ret;
 
-	ret = expand_items(c, a->cmp.items, a->cmp.nitems, &items, 0);
-	if (ret) {
-		cfail(c, a, a->pos, "E-LIST", ret == -ELOOP ?
-		      "a list includes itself" : "out of memory", NULL);
-		goto release_items;
-	}
 	if (cm->ltype == SAKER_FT_STR || cm->ltype == SAKER_FT_STRLIST) {
-		for (i = 0; i < items.n; i++) {
-			const struct saker_litem *it = items.v[i];
+		for (i = 0; i < a->cmp.nitems; i++) {
+			const struct saker_litem *it = &a->cmp.items[i];
 
 			ret = cm->op == SAKER_OP_PMATCH ?
 			      saker_pmatch_add(c->pg->arena, &cm->trie, it->s, it->len) :
@@ -399,11 +371,11 @@ static struct saker_cnode *compile_rhs_list(struct cctx *c, const struct saker_a
 			}
 		}
 	} else {
-		cm->nums = saker_arena_alloc(c->pg->arena, (items.n + 1) * sizeof(*cm->nums));
+		cm->nums = saker_arena_alloc(c->pg->arena, (a->cmp.nitems + 1) * sizeof(*cm->nums));
 		if (!cm->nums)
 			goto release_items;
-		for (i = 0; i < items.n; i++) {
-			const struct saker_litem *it = items.v[i];
+		for (i = 0; i < a->cmp.nitems; i++) {
+			const struct saker_litem *it = &a->cmp.items[i];
 
 			if (parse_num(it->s, it->len, cm->ltype == SAKER_FT_BOOL,
 				      &cm->nums[cm->nnums++])) {
@@ -417,17 +389,81 @@ static struct saker_cnode *compile_rhs_list(struct cctx *c, const struct saker_a
 	if (cn)
 		cn->cmp = cm;
 release_items:
-	saker_vec_release(&items);
 	return cn;
+}
+
+static struct saker_cnode *compile_cmp(struct cctx *c, const struct saker_ast *a);
+
+/* "op oneof (a, b)" is "op a or op b"; "allof", "and". */
+static struct saker_cnode *compile_mod(struct cctx *c, const struct saker_ast *a)
+{
+	struct saker_cnode *cn = cnode_new(c, a->cmp.mod == SAKER_MOD_ALL ? SAKER_C_AND :
+					   SAKER_C_OR, a->cmp.nitems);
+	struct saker_ast one = *a;
+	size_t i;
+
+	if (!cn)
+		return cfail(c, a, a->pos, "E-NOMEM", "out of memory", NULL);
+	one.cmp.mod = SAKER_MOD_NONE;
+	one.cmp.rkind = SAKER_R_VALUE;
+	one.cmp.nitems = 1;
+	for (i = 0; i < a->cmp.nitems; i++) {
+		one.cmp.items = &a->cmp.items[i];
+		cn->kids[i] = compile_cmp(c, &one);
+		if (!cn->kids[i])
+			return NULL;
+	}
+	return cn;
+}
+
+/* A construct Falco has and saker cannot evaluate: the rule is skipped. */
+static struct saker_cnode *cskip(struct cctx *c, const char *what)
+{
+	if (!c->skipped) {
+		c->skipped = true;
+		c->skip_reason = saker_arena_printf(c->pg->arena,
+						    "uses %s, which saker does not support", what);
+	}
+	return NULL;
+}
+
+/* bcontains/bstartswith take hex digits: the bytes to look for. */
+static int unhex(struct cctx *c, struct saker_cmp *cm, const struct saker_litem *v)
+{
+	char *out = saker_arena_alloc(c->pg->arena, v->len / 2 + 1);
+	size_t i;
+
+	if (!out || v->len % 2)
+		return -EINVAL;
+	for (i = 0; i < v->len; i += 2) {
+		char h[3] = { v->s[i], v->s[i + 1], 0 }, *end;
+
+		if (!isxdigit((unsigned char)h[0]) || !isxdigit((unsigned char)h[1]))
+			return -EINVAL;
+		out[i / 2] = (char)strtoul(h, &end, 16);
+	}
+	cm->s = out;
+	cm->len = v->len / 2;
+	return 0;
 }
 
 static struct saker_cnode *compile_cmp(struct cctx *c, const struct saker_ast *a)
 {
-	struct saker_cmp *cm = saker_arena_alloc(c->pg->arena, sizeof(*cm));
+	struct saker_cmp *cm;
 	const struct saker_litem *v;
 	struct saker_cnode *cn;
 	uint8_t rtype;
 
+	if (a->cmp.lhs.unsupported)
+		return cskip(c, a->cmp.lhs.unsupported);
+	if (a->cmp.rkind == SAKER_R_FIELD && a->cmp.rfield.unsupported)
+		return cskip(c, a->cmp.rfield.unsupported);
+	if (a->cmp.lhs.bad || (a->cmp.rkind == SAKER_R_FIELD && a->cmp.rfield.bad))
+		return cfail(c, a, a->pos, "E-TRANSFORMER", a->cmp.lhs.bad ? a->cmp.lhs.bad :
+			     a->cmp.rfield.bad, NULL);
+	if (a->cmp.mod)
+		return compile_mod(c, a);
+	cm = saker_arena_alloc(c->pg->arena, sizeof(*cm));
 	if (!cm)
 		return cfail(c, a, a->pos, "E-NOMEM", "out of memory", NULL);
 	cm->op = a->cmp.op;
@@ -449,6 +485,9 @@ static struct saker_cnode *compile_cmp(struct cctx *c, const struct saker_ast *a
 	cm->slot = resolve(c, a, &a->cmp.lhs, &cm->ltype);
 	if (cm->slot < 0)
 		return NULL;
+	if (((const struct saker_slot *)c->pg->slots.v[cm->slot])->def->flags & SAKER_FF_SKIP)
+		return cskip(c, saker_arena_printf(c->pg->arena, "%s (not captured)",
+						   a->cmp.lhs.field));
 	if (!op_allowed(cm->op, cm->ltype))
 		return cfail(c, a, a->pos, "E-OPERATOR", "operator not valid for field",
 			     a->cmp.lhs.field);
@@ -472,6 +511,10 @@ static struct saker_cnode *compile_cmp(struct cctx *c, const struct saker_ast *a
 					     cm->ltype == SAKER_FT_BOOL ?
 					     "expected true or false, not" : "expected a number, not",
 					     v->s);
+		} else if (cm->op == SAKER_OP_BCONTAINS || cm->op == SAKER_OP_BSTARTSWITH) {
+			if (unhex(c, cm, v))
+				return cfail(c, a, v->pos, "E-VALUE",
+					     "expected an even number of hex digits, not", v->s);
 		} else if (cm->op == SAKER_OP_ICONTAINS) {
 			char *low = saker_arena_strndup(c->pg->arena, v->s, v->len);
 			size_t i;
@@ -581,97 +624,33 @@ static struct saker_cnode *compile_ast(struct cctx *c, const struct saker_ast *a
 
 /* ---- exceptions -> "and not (...)" ---- */
 
-static struct saker_ast *ast_new(struct cctx *c, enum saker_ast_kind k, size_t n)
-{
-	struct saker_ast *a = saker_arena_alloc(c->pg->arena, sizeof(*a));
-
-	if (!a)
-		return NULL;
-	a->kind = k;
-	if (k == SAKER_A_AND || k == SAKER_A_OR || k == SAKER_A_NOT) {
-		a->kids = saker_arena_alloc(c->pg->arena, (n + 1) * sizeof(*a->kids));
-		if (!a->kids)
-			return NULL;
-		a->n = n;
-	}
-	return a;
-}
-
-static int exc_items(struct cctx *c, const struct saker_ynode *v,
-		     struct saker_ast *cmp)
-{
-	size_t i, n = v->type == SAKER_Y_SEQ ? v->n : 1;
-
-	cmp->cmp.items = saker_arena_alloc(c->pg->arena, (n + 1) * sizeof(*cmp->cmp.items));
-	if (!cmp->cmp.items)
-		return -ENOMEM;
-	for (i = 0; i < n; i++) {
-		const struct saker_ynode *it = v->type == SAKER_Y_SEQ ? v->kids[i] : v;
-
-		if (it->type != SAKER_Y_SCALAR)
-			return -EINVAL;
-		/* A plain scalar may name a list; a quoted one is literal. */
-		cmp->cmp.items[i] = (struct saker_litem){ it->s, it->len,
-			it->style != YAML_PLAIN_SCALAR_STYLE, 0 };
-	}
-	cmp->cmp.nitems = n;
-	cmp->cmp.rkind = v->type == SAKER_Y_SEQ ||
-			 cmp->cmp.op == SAKER_OP_IN || cmp->cmp.op == SAKER_OP_INTERSECTS ||
-			 cmp->cmp.op == SAKER_OP_PMATCH ? SAKER_R_LIST : SAKER_R_VALUE;
-	return 0;
-}
-
+/* The exception as Falco's text, parsed; its errors point at the exception. */
 static struct saker_ast *exc_ast(struct cctx *c, struct saker_exc_def *x)
 {
-	bool tuple = x->fields->type == SAKER_Y_SEQ;
-	size_t nf = tuple ? x->fields->n : 1, i, j;
-	struct saker_ast *any = ast_new(c, SAKER_A_OR, x->values.n);
+	struct saker_text *t = saker_arena_alloc(c->pg->arena, sizeof(*t));
+	struct saker_frag *fr = saker_arena_alloc(c->pg->arena, sizeof(*fr));
+	const char *err, *s = saker_exc_text(c->ld, x, &err);
+	struct saker_ast *a;
 
-	if (!any)
+	if (!s) {
+		saker_diag(c->ld, true, "E-EXCEPTION", x->loc, "%s: exception '%s': %s",
+			   c->what, x->name, err);
+		c->failed = true;
 		return NULL;
-	for (i = 0; i < x->values.n; i++) {
-		const struct saker_ynode *val = x->values.v[i];
-		struct saker_ast *all = ast_new(c, SAKER_A_AND, nf);
-
-		if (!all)
-			return NULL;
-		for (j = 0; j < nf; j++) {
-			const struct saker_ynode *f = tuple ? x->fields->kids[j] : x->fields;
-			const struct saker_ynode *op = !x->comps ? NULL :
-				x->comps->type == SAKER_Y_SEQ ? x->comps->kids[j] : x->comps;
-			const struct saker_ynode *v = tuple ? val->kids[j] : val;
-			struct saker_ast *cmp = ast_new(c, SAKER_A_CMP, 0);
-
-			if (!cmp)
-				return NULL;
-			cmp->pos = 0;
-			if (f->type != SAKER_Y_SCALAR ||
-			    saker_fexpr_parse(c->pg->arena, f->s, &cmp->cmp.lhs)) {
-				saker_diag(c->ld, true, "E-EXCEPTION", f->loc,
-					   "%s: exception '%s': bad field", c->what, x->name);
-				c->failed = true;
-				return NULL;
-			}
-			cmp->cmp.op = op ? saker_op_from_word(op->s, op->len) : SAKER_OP_EQ;
-			if (!cmp->cmp.op || cmp->cmp.op == SAKER_OP_EXISTS) {
-				saker_diag(c->ld, true, "E-EXCEPTION", op->loc,
-					   "%s: exception '%s': unknown operator '%s'",
-					   c->what, x->name, op->s);
-				c->failed = true;
-				return NULL;
-			}
-			if (exc_items(c, v, cmp)) {
-				saker_diag(c->ld, true, "E-EXCEPTION", v->loc,
-					   "%s: exception '%s': values must be strings",
-					   c->what, x->name);
-				c->failed = true;
-				return NULL;
-			}
-			all->kids[j] = cmp;
-		}
-		any->kids[i] = all;
 	}
-	return any;
+	if (!t || !fr) {
+		c->failed = true;
+		return NULL;
+	}
+	*fr = (struct saker_frag){ .off = 0, .len = strlen(s), .loc = x->loc, .style = -1 };
+	*t = (struct saker_text){ .s = (char *)s, .len = fr->len, .frags = fr, .nfrags = 1 };
+	a = parse_text(c->ld, t, saker_arena_printf(c->pg->arena, "%s: exception '%s'",
+						     c->what, x->name));
+	if (!a || !parse_macros(c, a, 0)) {
+		c->failed = true;
+		return NULL;
+	}
+	return a;
 }
 
 static struct saker_ast *with_exceptions(struct cctx *c, struct saker_ast *cond)
@@ -683,20 +662,26 @@ static struct saker_ast *with_exceptions(struct cctx *c, struct saker_ast *cond)
 		n += ((struct saker_exc_def *)c->r->excs.v[i])->values.n ? 1 : 0;
 	if (!n)
 		return cond;
-	top = ast_new(c, SAKER_A_AND, n + 1);
-	if (!top)
+	top = saker_arena_alloc(c->pg->arena, sizeof(*top));
+	if (!top || !(top->kids = saker_arena_alloc(c->pg->arena, (n + 1) * sizeof(*top->kids))))
 		return NULL;
+	top->kind = SAKER_A_AND;
 	top->kids[0] = cond;
-	n = 1;
+	top->n = 1;
 	for (i = 0; i < c->r->excs.n; i++) {
 		struct saker_exc_def *x = c->r->excs.v[i];
 
 		if (!x->values.n)
 			continue;
-		neg = ast_new(c, SAKER_A_NOT, 1);
-		if (!neg || !(neg->kids[0] = exc_ast(c, x)))
+		neg = saker_arena_alloc(c->pg->arena, sizeof(*neg));
+		if (!neg || !(neg->kids = saker_arena_alloc(c->pg->arena, sizeof(*neg->kids))))
 			return NULL;
-		top->kids[n++] = neg;
+		neg->kind = SAKER_A_NOT;
+		neg->n = 1;
+		neg->kids[0] = exc_ast(c, x);
+		if (!neg->kids[0])
+			return NULL;
+		top->kids[top->n++] = neg;
 	}
 	return top;
 }
@@ -728,7 +713,7 @@ static void compile_rule(struct saker_loader *ld, struct saker_program *pg,
 			  "source '%s' is not captured by saker", r->info.source));
 		return;
 	}
-	ast = saker_cond_parse(ld, &r->cond, c.what);
+	ast = parse_text(ld, &r->cond, c.what);
 	if (!ast || !parse_macros(&c, ast, 0))
 		goto fail;
 	ast = with_exceptions(&c, ast);
@@ -773,6 +758,18 @@ release:
 int saker_compile_rules(struct saker_loader *ld, struct saker_program *pg)
 {
 	size_t i, et;
+
+	/* Falco parses every macro, used or not: a broken one is an error. */
+	for (i = 0; i < ld->macro_defs.n; i++) {
+		struct saker_macro_def *m = ld->macro_defs.v[i];
+
+		if (m->ast || m->state == -1)
+			continue;
+		m->ast = parse_text(ld, &m->cond, saker_arena_printf(pg->arena, "macro '%s'",
+								     m->name));
+		if (!m->ast)
+			m->state = -1;
+	}
 
 	for (i = 0; i < ld->rules.n; i++)
 		compile_rule(ld, pg, ld->rules.v[i]);

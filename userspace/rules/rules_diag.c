@@ -254,6 +254,10 @@ struct saker_loc saker_text_loc(const struct saker_loader *ld,
 	struct saker_loc loc = { -1, 0, 0 };
 	size_t i;
 
+	if (t->map && t->base) {
+		off = t->len ? t->map[off < t->len ? off : t->len - 1] : 0;
+		t = t->base;
+	}
 	for (i = 0; i < t->nfrags; i++) {
 		if (off >= t->frags[i].off)
 			fr = &t->frags[i];
@@ -263,7 +267,7 @@ struct saker_loc saker_text_loc(const struct saker_loader *ld,
 	off -= fr->off;
 	if (off > fr->len)
 		off = fr->len;
-	if (fr->loc.file < 0 || (size_t)fr->loc.file >= ld->files.n)
+	if (fr->loc.file < 0 || (size_t)fr->loc.file >= ld->files.n || fr->style < 0)
 		return fr->loc;
 	f = ld->files.v[fr->loc.file];
 	switch (fr->style) {

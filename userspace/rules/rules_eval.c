@@ -5,6 +5,7 @@
  * A missing value makes every comparison false, != included.
  */
 #include <ctype.h>
+#include <fnmatch.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -194,11 +195,17 @@ bool saker_strset_has_h(const struct saker_strset *set, const char *s, size_t le
 	return false;
 }
 
-/* pmatch: a trie of path components; a terminal node matches its subtree. */
+/*
+ * pmatch: libsinsp's path prefix map. A trie of path components, empty
+ * ones dropped; a component with * ? or [ is a glob matched by fnmatch.
+ * A node without children ends a pattern and matches its whole subtree;
+ * a shorter pattern replaces the longer ones below it.
+ */
 struct saker_pnode {
-	const char *name;
+	const char *name;	/* NUL-terminated */
 	size_t len;
 	bool terminal;
+	bool glob;
 	struct saker_pnode *kids, *next;
 };
 
@@ -227,13 +234,15 @@ int saker_pmatch_add(struct saker_arena *a, struct saker_pnode **root,
 		struct saker_pnode *k;
 
 		if (n) {
+			if (p->terminal)
+				return 0;	/* a shorter pattern covers it */
 			k = pchild(p, s, n);
 			if (!k) {
 				k = saker_arena_alloc(a, sizeof(*k));
-				if (!k)
+				if (!k || !(k->name = saker_arena_strndup(a, s, n)))
 					return -ENOMEM;
-				k->name = s;
 				k->len = n;
+				k->glob = strcspn(k->name, "*?[") < n;
 				k->next = p->kids;
 				p->kids = k;
 			}
@@ -242,75 +251,74 @@ int saker_pmatch_add(struct saker_arena *a, struct saker_pnode **root,
 		s += n + (slash ? 1 : 0);
 	}
 	p->terminal = true;
+	p->kids = NULL;
 	return 0;
+}
+
+static bool pmatch_from(const struct saker_pnode *p, const char *s, const char *end,
+			char *buf, size_t cap, int depth)
+{
+	const struct saker_pnode *k;
+	const char *slash;
+	size_t n;
+
+	while (s < end && *s == '/')
+		s++;
+	if (s >= end)
+		return false;	/* the path ends above the pattern */
+	slash = memchr(s, '/', (size_t)(end - s));
+	n = slash ? (size_t)(slash - s) : (size_t)(end - s);
+	for (k = p->kids; k; k = k->next) {
+		bool hit;
+
+		if (!k->glob) {
+			hit = k->len == n && !memcmp(k->name, s, n);
+		} else {
+			if (n >= cap || depth > 256)
+				continue;
+			memcpy(buf, s, n);
+			buf[n] = '\0';
+			hit = !fnmatch(k->name, buf, 0);
+		}
+		if (hit && (k->terminal ||
+			    pmatch_from(k, s + n, end, buf, cap, depth + 1)))
+			return true;
+	}
+	return false;
 }
 
 bool saker_pmatch_has(const struct saker_pnode *root, const char *s, size_t len)
 {
-	const char *end = s + len;
-	const struct saker_pnode *p = root;
+	char buf[4096];
 
-	if (!p)
+	if (!root)
 		return false;
-	while (!p->terminal && s < end) {
-		const char *slash = memchr(s, '/', (size_t)(end - s));
-		size_t n = slash ? (size_t)(slash - s) : (size_t)(end - s);
-
-		if (n) {
-			p = pchild((struct saker_pnode *)p, s, n);
-			if (!p)
-				return false;
-		}
-		s += n + (slash ? 1 : 0);
-	}
-	return p->terminal;
+	/* "/" alone: the root pattern matches every path. */
+	if (root->terminal)
+		return true;
+	return pmatch_from(root, s, s + len, buf, sizeof(buf), 0);
 }
 
-/* glob: * any run (including /), ? one char, [...] a class; no escapes. */
-bool saker_glob_match(const char *pat, size_t plen, const char *s, size_t slen)
+/* Is path s below (or at) the directory pattern r, component-wise? */
+static bool path_prefix(const char *r, size_t rl, const char *s, size_t sl)
 {
-	size_t p = 0, i = 0, star_p = (size_t)-1, star_i = 0;
+	while (rl && r[rl - 1] == '/')
+		rl--;
+	return sl >= rl && !memcmp(s, r, rl) && (sl == rl || s[rl] == '/' || !rl);
+}
 
-	while (i < slen) {
-		if (p < plen && pat[p] == '*') {
-			star_p = p++;
-			star_i = i;
-			continue;
-		}
-		if (p < plen && pat[p] == '[') {
-			size_t q = p + 1;
-			bool neg = false, hit = false;
+bool saker_glob_match(struct saker_evctx *cx, const char *pat, size_t plen,
+		      const char *s, size_t slen, bool icase)
+{
+	char *p = saker_scratch(cx, plen + 1), *z = saker_scratch(cx, slen + 1);
 
-			if (q < plen && (pat[q] == '!' || pat[q] == '^')) {
-				neg = true;
-				q++;
-			}
-			while (q < plen && (pat[q] != ']' || q == p + 1 + neg)) {
-				if (q + 2 < plen && pat[q + 1] == '-' && pat[q + 2] != ']') {
-					hit |= s[i] >= pat[q] && s[i] <= pat[q + 2];
-					q += 3;
-				} else {
-					hit |= s[i] == pat[q++];
-				}
-			}
-			if (q < plen && hit != neg) {
-				p = q + 1;
-				i++;
-				continue;
-			}
-		} else if (p < plen && (pat[p] == '?' || pat[p] == s[i])) {
-			p++;
-			i++;
-			continue;
-		}
-		if (star_p == (size_t)-1)
-			return false;
-		p = star_p + 1;
-		i = ++star_i;
-	}
-	while (p < plen && pat[p] == '*')
-		p++;
-	return p == plen;
+	if (!p || !z || memchr(pat, '\0', plen) || memchr(s, '\0', slen))
+		return false;
+	memcpy(p, pat, plen);
+	p[plen] = '\0';
+	memcpy(z, s, slen);
+	z[slen] = '\0';
+	return !fnmatch(p, z, icase ? FNM_CASEFOLD : 0);
 }
 
 /* ---- comparisons ---- */
@@ -389,11 +397,21 @@ static bool cmp_str(struct saker_evctx *cx, const struct saker_cmp *c,
 	case SAKER_OP_ENDSWITH:
 		return rl <= len && !memcmp(s + len - rl, r, rl);
 	case SAKER_OP_GLOB:
-		return saker_glob_match(r, rl, s, len);
+	case SAKER_OP_IGLOB:
+		return saker_glob_match(cx, r, rl, s, len, c->op == SAKER_OP_IGLOB);
+	case SAKER_OP_BCONTAINS:
+		return contains(s, len, r, rl);
+	case SAKER_OP_BSTARTSWITH:
+		return rl <= len && !memcmp(s, r, rl);
 	case SAKER_OP_IN:
 	case SAKER_OP_INTERSECTS:
+		/* "in val(f)": the other field's value is a one-item list. */
+		if (rv)
+			return len == rl && !memcmp(s, r, len);
 		return saker_strset_has(&c->set, s, len);
 	case SAKER_OP_PMATCH:
+		if (rv)
+			return path_prefix(r, rl, s, len);
 		return saker_pmatch_has(c->trie, s, len);
 	case SAKER_OP_REGEX: {
 		char *z = saker_scratch(cx, len + 1);
@@ -418,6 +436,15 @@ static bool cmp_num(const struct saker_cmp *c, int64_t n, const struct saker_val
 		if (rv->kind != SAKER_V_NUM)
 			return false;
 		r = rv->n;
+	}
+	switch (c->op) {
+	case SAKER_OP_IN:
+	case SAKER_OP_INTERSECTS:
+		if (rv)
+			return n == r;
+		break;
+	default:
+		break;
 	}
 	switch (c->op) {
 	case SAKER_OP_EQ: return n == r;

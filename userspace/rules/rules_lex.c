@@ -1,67 +1,139 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Lexer of the Falco condition language: parentheses, commas, symbolic
- * operators, quoted strings (single or double quotes, backslash escapes)
- * and bare words. Word operators (contains, in...) and keywords (and, or,
- * not) are bare words that the parser recognizes by position.
+ * Lexer of the Falco condition language: the token classes of libsinsp's
+ * grammar (docs/rules-engine.md, "Syntax"), each a function that measures
+ * the token at a position, so the parser can try one class after another
+ * as the grammar does. Also the operator and transformer tables and the
+ * unescaping of quoted strings.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <string.h>
 
 #include "loader.h"
 
-static const struct {
-	const char *name;
-	enum saker_op op;
-} word_ops[] = {
-	{ "contains", SAKER_OP_CONTAINS }, { "icontains", SAKER_OP_ICONTAINS },
-	{ "startswith", SAKER_OP_STARTSWITH }, { "endswith", SAKER_OP_ENDSWITH },
-	{ "glob", SAKER_OP_GLOB }, { "in", SAKER_OP_IN },
-	{ "intersects", SAKER_OP_INTERSECTS }, { "pmatch", SAKER_OP_PMATCH },
-	{ "exists", SAKER_OP_EXISTS }, { "regex", SAKER_OP_REGEX },
-	{ "=", SAKER_OP_EQ }, { "==", SAKER_OP_EQ }, { "!=", SAKER_OP_NE },
-	{ "<", SAKER_OP_LT }, { "<=", SAKER_OP_LE }, { ">", SAKER_OP_GT },
-	{ ">=", SAKER_OP_GE },
+/* needs_blank: a word operator must be followed by a blank ("contains "). */
+static const struct saker_opdef ops[] = {
+	{ "exists", SAKER_OP_EXISTS, SAKER_OPC_UNARY, false },
+	{ "<=", SAKER_OP_LE, SAKER_OPC_NUM, false },
+	{ "<", SAKER_OP_LT, SAKER_OPC_NUM, false },
+	{ ">=", SAKER_OP_GE, SAKER_OPC_NUM, false },
+	{ ">", SAKER_OP_GT, SAKER_OPC_NUM, false },
+	{ "==", SAKER_OP_EQ, SAKER_OPC_STR, false },
+	{ "=", SAKER_OP_EQ, SAKER_OPC_STR, false },
+	{ "!=", SAKER_OP_NE, SAKER_OPC_STR, false },
+	{ "glob", SAKER_OP_GLOB, SAKER_OPC_STR, true },
+	{ "iglob", SAKER_OP_IGLOB, SAKER_OPC_STR, true },
+	{ "contains", SAKER_OP_CONTAINS, SAKER_OPC_STR, true },
+	{ "icontains", SAKER_OP_ICONTAINS, SAKER_OPC_STR, true },
+	{ "bcontains", SAKER_OP_BCONTAINS, SAKER_OPC_STR, true },
+	{ "startswith", SAKER_OP_STARTSWITH, SAKER_OPC_STR, true },
+	{ "bstartswith", SAKER_OP_BSTARTSWITH, SAKER_OPC_STR, true },
+	{ "endswith", SAKER_OP_ENDSWITH, SAKER_OPC_STR, true },
+	{ "regex", SAKER_OP_REGEX, SAKER_OPC_STR, true },
+	{ "intersects", SAKER_OP_INTERSECTS, SAKER_OPC_LIST, false },
+	{ "in", SAKER_OP_IN, SAKER_OPC_LIST, false },
+	{ "pmatch", SAKER_OP_PMATCH, SAKER_OPC_LIST, false },
 };
 
-enum saker_op saker_op_from_word(const char *s, size_t len)
-{
-	size_t i;
+static const char *const xform_names[] = {
+	[SAKER_XF_TOLOWER] = "tolower", [SAKER_XF_TOUPPER] = "toupper",
+	[SAKER_XF_BASENAME] = "basename", [SAKER_XF_LEN] = "len",
+	[SAKER_XF_B64] = "b64",
+};
 
-	for (i = 0; i < sizeof(word_ops) / sizeof(word_ops[0]); i++)
-		if (strlen(word_ops[i].name) == len && !memcmp(word_ops[i].name, s, len))
-			return word_ops[i].op;
-	return SAKER_OP_NONE;
+/* Transformers libsinsp has and saker does not (parsed, then refused). */
+static const char *const xform_unsupported[] = { "join", "concat", "getopt" };
+
+bool saker_lex_is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\b' || c == '\r' || c == '\n';
 }
 
-const char *saker_op_name(enum saker_op op)
+size_t saker_lex_blank(const char *s, size_t len, size_t pos)
 {
-	size_t i;
-
-	for (i = 0; i < sizeof(word_ops) / sizeof(word_ops[0]); i++)
-		if (word_ops[i].op == op)
-			return word_ops[i].name;
-	return "?";
+	while (pos < len && saker_lex_is_blank(s[pos]))
+		pos++;
+	return pos;
 }
 
-enum saker_xform saker_xform_from_word(const char *s, size_t len)
+/* [a-zA-Z][a-zA-Z0-9_]* */
+size_t saker_lex_ident(const char *s, size_t len, size_t pos)
 {
-	static const char *const names[] = {
-		[SAKER_XF_TOLOWER] = "tolower", [SAKER_XF_TOUPPER] = "toupper",
-		[SAKER_XF_BASENAME] = "basename", [SAKER_XF_LEN] = "len",
-		[SAKER_XF_B64] = "b64",
-	};
-	size_t i;
+	size_t p = pos;
 
-	for (i = 1; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strlen(names[i]) == len && !memcmp(names[i], s, len))
-			return (enum saker_xform)i;
-	return SAKER_XF_NONE;
+	if (p >= len || !isalpha((unsigned char)s[p]))
+		return 0;
+	while (p < len && (isalnum((unsigned char)s[p]) || s[p] == '_'))
+		p++;
+	return p - pos;
 }
 
-static bool word_char(char c)
+/* An identifier, then one or more .identifier. */
+size_t saker_lex_fieldname(const char *s, size_t len, size_t pos)
 {
-	return c && !isspace((unsigned char)c) && !strchr("(),=<>!\"'", c);
+	size_t p = pos + saker_lex_ident(s, len, pos), n, parts = 0;
+
+	if (p == pos)
+		return 0;
+	while (p < len && s[p] == '.' && (n = saker_lex_ident(s, len, p + 1))) {
+		p += 1 + n;
+		parts++;
+	}
+	return parts ? p - pos : 0;
+}
+
+static size_t span_not(const char *s, size_t len, size_t pos, const char *stop)
+{
+	size_t p = pos;
+
+	while (p < len && !saker_lex_is_blank(s[p]) && s[p] != '\f' && s[p] != '\v' &&
+	       !strchr(stop, s[p]))
+		p++;
+	return p - pos;
+}
+
+/* A bare value: anything but blanks, ( ) , = and quotes. */
+size_t saker_lex_barestr(const char *s, size_t len, size_t pos)
+{
+	return span_not(s, len, pos, "()\"'=,");
+}
+
+/* A bare field argument: anything but blanks, [ ] and quotes. */
+size_t saker_lex_fieldarg(const char *s, size_t len, size_t pos)
+{
+	return span_not(s, len, pos, "[]\"'");
+}
+
+/* 0x1F, or [+-]digits[.digits][e[+-]digits] */
+size_t saker_lex_number(const char *s, size_t len, size_t pos)
+{
+	size_t p = pos, q;
+
+	if (p + 2 < len && s[p] == '0' && (s[p + 1] == 'x' || s[p + 1] == 'X') &&
+	    isxdigit((unsigned char)s[p + 2])) {
+		p += 2;
+		while (p < len && isxdigit((unsigned char)s[p]))
+			p++;
+		return p - pos;
+	}
+	if (p < len && (s[p] == '+' || s[p] == '-'))
+		p++;
+	if (p >= len || !isdigit((unsigned char)s[p]))
+		return 0;
+	while (p < len && isdigit((unsigned char)s[p]))
+		p++;
+	if (p < len && s[p] == '.')
+		for (p++; p < len && isdigit((unsigned char)s[p]); p++)
+			;
+	if (p + 1 < len && (s[p] == 'e' || s[p] == 'E') &&
+	    (s[p + 1] == '+' || s[p + 1] == '-')) {
+		for (q = p + 2; q < len && isdigit((unsigned char)s[q]); q++)
+			;
+		if (q > p + 2)
+			p = q;
+	}
+	return p - pos;
 }
 
 static int hexval(char c)
@@ -74,120 +146,143 @@ static int hexval(char c)
 	return -1;
 }
 
-static void lex_string(struct saker_lexer *lx, struct saker_tok *t)
+/*
+ * As libsinsp reads a quoted string: it ends at the first quote of its
+ * kind that no backslash precedes (so "a\\" does not end there), then
+ * the inside is unescaped.
+ */
+int saker_lex_quoted(struct saker_arena *arena, const char *s, size_t len,
+		     size_t pos, struct saker_qstr *q)
 {
-	char q = lx->s[lx->pos], *out;
-	size_t i = lx->pos + 1, n = 0;
+	char delim = s[pos], *out;
+	size_t i, end, n = 0;
 
-	out = saker_arena_alloc(lx->arena, lx->len - lx->pos + 1);
-	if (!out) {
-		t->kind = SAKER_T_ERROR;
-		t->err = "out of memory";
-		return;
+	memset(q, 0, sizeof(*q));
+	q->err_pos = pos;
+	for (end = pos + 1; end < len && s[end]; end++)
+		if (s[end] == delim && s[end - 1] != '\\')
+			break;
+	if (end >= len || !s[end]) {
+		q->err = end < len ? "NUL byte in a string" : "unterminated string";
+		q->err_pos = end < len ? end : pos;
+		return -EINVAL;
 	}
-	while (i < lx->len && lx->s[i] != q) {
-		char c = lx->s[i];
+	out = saker_arena_alloc(arena, end - pos);
+	if (!out) {
+		q->err = "out of memory";
+		return -ENOMEM;
+	}
+	for (i = pos + 1; i < end; i++) {
+		char c = s[i];
 
-		if (c == '\\' && i + 1 < lx->len) {
-			char d = lx->s[++i];
-
-			switch (d) {
-			case 'n': c = '\n'; break;
-			case 't': c = '\t'; break;
-			case 'r': c = '\r'; break;
+		if (c == '\\') {
+			q->err_pos = i++;
+			switch (s[i]) {
 			case 'b': c = '\b'; break;
 			case 'f': c = '\f'; break;
-			case 'x':
-				if (i + 2 < lx->len && hexval(lx->s[i + 1]) >= 0 &&
-				    hexval(lx->s[i + 2]) >= 0) {
-					c = (char)(hexval(lx->s[i + 1]) * 16 +
-						   hexval(lx->s[i + 2]));
-					i += 2;
-					break;
+			case 'n': c = '\n'; break;
+			case 'r': c = '\r'; break;
+			case 't': c = '\t'; break;
+			case '/': c = '/'; break;
+			/* "\ " is a backslash, as libsinsp reads it. */
+			case ' ': case '\\': c = '\\'; break;
+			case '"': case '\'':
+				if (s[i] != delim) {
+					q->err = delim == '"' ? "invalid \\' escape in a \"-quoted string" :
+						 "invalid \\\" escape in a '-quoted string";
+					return -EINVAL;
 				}
-				c = d;
+				c = s[i];
+				break;
+			case 'x':
+				if (i + 2 >= end || hexval(s[i + 1]) < 0 || hexval(s[i + 2]) < 0) {
+					q->err = "invalid \\x escape: two hex digits expected";
+					return -EINVAL;
+				}
+				c = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+				i += 2;
+				if (!c) {
+					q->err = "\\x00: a NUL byte cannot be part of a value";
+					return -EINVAL;
+				}
 				break;
 			default:
-				/* \" \' \\ and any other char stand for themselves. */
-				c = d;
-				break;
+				q->err = "unsupported escape sequence";
+				return -EINVAL;
 			}
 		}
 		out[n++] = c;
-		i++;
-	}
-	if (i >= lx->len) {
-		t->kind = SAKER_T_ERROR;
-		t->err = "unterminated string";
-		t->end = lx->len;
-		lx->pos = lx->len;
-		return;
 	}
 	out[n] = '\0';
-	t->kind = SAKER_T_STRING;
-	t->s = out;
-	t->len = n;
-	lx->pos = i + 1;
-	t->end = lx->pos;
+	q->s = out;
+	q->len = n;
+	q->end = end + 1;
+	return 0;
 }
 
-void saker_lex_next(struct saker_lexer *lx, struct saker_tok *t)
+const struct saker_opdef *saker_lex_op(const char *s, size_t len, size_t pos,
+				       size_t *end)
 {
-	const char *s = lx->s;
-	size_t p;
+	size_t i, n;
 
-	while (lx->pos < lx->len && isspace((unsigned char)s[lx->pos]))
-		lx->pos++;
-	memset(t, 0, sizeof(*t));
-	p = t->pos = lx->pos;
-	if (p >= lx->len) {
-		t->kind = SAKER_T_END;
-		t->end = p;
-		return;
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		n = strlen(ops[i].name);
+		if (pos + n > len || memcmp(s + pos, ops[i].name, n))
+			continue;
+		if (ops[i].needs_blank && (pos + n >= len || !saker_lex_is_blank(s[pos + n])))
+			continue;
+		*end = pos + n;
+		return &ops[i];
 	}
-	switch (s[p]) {
-	case '(':
-		t->kind = SAKER_T_LPAREN;
-		break;
-	case ')':
-		t->kind = SAKER_T_RPAREN;
-		break;
-	case ',':
-		t->kind = SAKER_T_COMMA;
-		break;
-	case '"':
-	case '\'':
-		lex_string(lx, t);
-		return;
-	case '=':
-	case '<':
-	case '>':
-	case '!': {
-		size_t n = (p + 1 < lx->len && s[p + 1] == '=') ? 2 : 1;
+	return NULL;
+}
 
-		t->op = saker_op_from_word(s + p, n);
-		if (!t->op) {
-			t->kind = SAKER_T_ERROR;
-			t->err = "'!' must be followed by '='";
-			lx->pos = t->end = p + 1;
-			return;
-		}
-		t->kind = SAKER_T_OP;
-		t->s = s + p;
-		t->len = n;
-		lx->pos = t->end = p + n;
-		return;
-	}
-	default:
-		while (p < lx->len && word_char(s[p]))
-			p++;
-		t->kind = SAKER_T_WORD;
-		t->s = s + t->pos;
-		t->len = p - t->pos;
-		lx->pos = t->end = p;
-		return;
-	}
-	t->s = s + p;
-	t->len = 1;
-	lx->pos = t->end = p + 1;
+enum saker_op saker_op_from_word(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (strlen(ops[i].name) == len && !memcmp(ops[i].name, s, len))
+			return ops[i].op;
+	return SAKER_OP_NONE;
+}
+
+const char *saker_op_name(enum saker_op op)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (ops[i].op == op)
+			return ops[i].name;
+	return "?";
+}
+
+bool saker_op_is_list(enum saker_op op)
+{
+	return op == SAKER_OP_IN || op == SAKER_OP_INTERSECTS || op == SAKER_OP_PMATCH;
+}
+
+const char *saker_xform_name(enum saker_xform xf)
+{
+	return xf > SAKER_XF_NONE && xf <= SAKER_XF_B64 ? xform_names[xf] : "";
+}
+
+int saker_lex_xform(const char *s, size_t len, size_t pos, size_t *end)
+{
+	size_t i, n = saker_lex_ident(s, len, pos);
+
+	/* The name and its '(' are one token: "tolower (x)" is no transformer. */
+	if (!n || pos + n >= len || s[pos + n] != '(')
+		return SAKER_XF_NONE;
+	*end = pos + n + 1;
+	for (i = 1; i < sizeof(xform_names) / sizeof(xform_names[0]); i++)
+		if (strlen(xform_names[i]) == n && !memcmp(xform_names[i], s + pos, n))
+			return (int)i;
+	for (i = 0; i < sizeof(xform_unsupported) / sizeof(xform_unsupported[0]); i++)
+		if (strlen(xform_unsupported[i]) == n &&
+		    !memcmp(xform_unsupported[i], s + pos, n))
+			return SAKER_XF_UNSUPPORTED;
+	if (n == 3 && !memcmp(s + pos, "val", 3))
+		return SAKER_XF_VAL;
+	return SAKER_XF_NONE;
 }

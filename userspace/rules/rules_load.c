@@ -60,30 +60,10 @@ static int parse_bool(const struct saker_ynode *n, bool *out)
 	return -EINVAL;
 }
 
-/* A list item: "..." or '...' around the whole item makes it a literal. */
-static int make_litem(struct saker_loader *ld, const struct saker_ynode *n,
-		      struct saker_litem *it)
+/* A list item, as written: lists are substituted as text (rules_subst.c). */
+static void make_litem(const struct saker_ynode *n, struct saker_litem *it)
 {
-	const char *s = n->s;
-	size_t len = n->len;
-
-	it->pos = 0;
-	it->quoted = false;
-	if (len >= 2 && (s[0] == '"' || s[0] == '\'') && s[len - 1] == s[0]) {
-		struct saker_lexer lx = { .s = s, .len = len, .arena = ld->arena };
-		struct saker_tok t;
-
-		saker_lex_next(&lx, &t);
-		if (t.kind == SAKER_T_STRING && t.end == len) {
-			it->s = t.s;
-			it->len = t.len;
-			it->quoted = true;
-			return 0;
-		}
-	}
-	it->s = s;
-	it->len = len;
-	return 0;
+	*it = (struct saker_litem){ n->s, n->len, false, 0 };
 }
 
 /* ---- override / append ---- */
@@ -218,7 +198,7 @@ static int load_items(struct item_ctx *c, const struct saker_ynode *items,
 		if (!is_scalar(it))
 			return err_at(c, it, "E-SCHEMA",
 				      "list items must be scalars%s%s", "", "");
-		make_litem(c->ld, it, &v[keep + i]);
+		make_litem(it, &v[keep + i]);
 	}
 	*out = v;
 	*n = keep + items->n;
@@ -246,6 +226,7 @@ static int load_list(struct item_ctx *c, const struct saker_ynode *name)
 			return err_at(c, name, "E-NO-BASE",
 				      "list '%s' appends to a list that is not defined%s",
 				      name->s, "");
+		l->vis = c->ld->ndefs++;
 		return load_items(c, items, &l->items, &l->n, l->n);
 	}
 	if (!l) {
@@ -253,6 +234,7 @@ static int load_list(struct item_ctx *c, const struct saker_ynode *name)
 		if (!l)
 			return -ENOMEM;
 		l->name = name->s;
+		l->index = c->ld->list_defs.n;
 		ret = saker_strmap_put(&c->ld->lists, name->s, name->len, l);
 		if (!ret)
 			ret = saker_vec_push(&c->ld->list_defs, l);
@@ -262,6 +244,7 @@ static int load_list(struct item_ctx *c, const struct saker_ynode *name)
 		return 0;
 	}
 	l->loc = c->item->loc;
+	l->vis = c->ld->ndefs++;
 	l->items = NULL;
 	l->n = 0;
 	return load_items(c, items, &l->items, &l->n, 0);
@@ -289,6 +272,7 @@ static int load_macro(struct item_ctx *c, const struct saker_ynode *name)
 				      "macro '%s' appends to a macro that is not defined%s",
 				      name->s, "");
 		saker_text_append(c->ld, &m->cond, cond);
+		m->vis = c->ld->ndefs++;
 		return 0;
 	}
 	if (!m) {
@@ -296,6 +280,7 @@ static int load_macro(struct item_ctx *c, const struct saker_ynode *name)
 		if (!m)
 			return -ENOMEM;
 		m->name = name->s;
+		m->index = c->ld->macro_defs.n;
 		ret = saker_strmap_put(&c->ld->macros, name->s, name->len, m);
 		if (!ret)
 			ret = saker_vec_push(&c->ld->macro_defs, m);
@@ -304,6 +289,7 @@ static int load_macro(struct item_ctx *c, const struct saker_ynode *name)
 	}
 	m->loc = c->item->loc;
 	m->file = c->file;
+	m->vis = c->ld->ndefs++;
 	saker_text_set(c->ld, &m->cond, cond);
 	return 0;
 }
@@ -585,6 +571,7 @@ static int load_rule(struct item_ctx *c, const struct saker_ynode *name)
 		return ret;
 	if (src && !is_scalar(src))
 		return err_at(c, src, "E-SCHEMA", "source must be a string%s%s", "", "");
+	c->ld->ndefs++;
 	r = saker_strmap_get(&c->ld->rules_by_name, name->s, name->len);
 	if (append || override || (only_enabled && r)) {
 		if (!r)

@@ -1,42 +1,32 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Recursive-descent parser of conditions, with Falco's precedence:
- * not binds tighter than and, and tighter than or. A bare word followed
- * by an operator is a field; a bare word alone is a macro reference.
+ * Recursive-descent parser of conditions, after libsinsp's grammar
+ * (docs/rules-engine.md, "Syntax"): a cursor that tries one token class
+ * after another, so what a token is depends on where it stands, as in
+ * Falco: "<" is an operator after a field and a plain value after "=".
+ * The nesting budget is counted as libsinsp counts it (one unit per
+ * grammar function entered, 1000 as Falco's rule loader sets it).
  */
+#include <ctype.h>
 #include <errno.h>
 #include <string.h>
 
 #include "loader.h"
 
-#define MAX_NEST 200
+#define MAX_DEPTH 1000
 
 struct parser {
 	struct saker_loader *ld;
 	const struct saker_text *text;
 	const char *what;
-	struct saker_lexer lx;
-	struct saker_tok tok;
-	int depth;
+	struct saker_arena *arena;
+	const char *s;
+	size_t len, pos;
+	unsigned int depth;
 	bool failed;
 };
 
-static void next(struct parser *p)
-{
-	saker_lex_next(&p->lx, &p->tok);
-}
-
-static struct saker_tok peek(struct parser *p)
-{
-	struct saker_lexer save = p->lx;
-	struct saker_tok t;
-
-	saker_lex_next(&p->lx, &t);
-	p->lx = save;
-	return t;
-}
-
-static void *fail(struct parser *p, size_t pos, const char *msg, const char *arg)
+static void *fail(struct parser *p, const char *msg, const char *arg)
 {
 	struct saker_loc loc;
 
@@ -45,355 +35,726 @@ static void *fail(struct parser *p, size_t pos, const char *msg, const char *arg
 	p->failed = true;
 	if (!p->ld)
 		return NULL;
-	loc = saker_text_loc(p->ld, p->text, pos);
+	loc = saker_text_loc(p->ld, p->text, p->pos);
 	saker_diag(p->ld, true, "E-SYNTAX", loc, "%s: %s%s%s%s", p->what, msg,
 		   arg ? " '" : "", arg ? arg : "", arg ? "'" : "");
 	return NULL;
 }
 
-static char *tokdup(struct parser *p, const struct saker_tok *t)
+/* The nesting guard: false (and a message) past the budget. */
+static bool enter(struct parser *p)
 {
-	return saker_arena_strndup(p->lx.arena, t->s, t->len);
+	if (++p->depth < MAX_DEPTH)
+		return true;
+	fail(p, "condition nested too deeply (libsinsp's limit of 1000)", NULL);
+	return false;
 }
 
-static bool is_word(const struct saker_tok *t, const char *w)
+static bool blank(struct parser *p)
 {
-	return t->kind == SAKER_T_WORD && t->len == strlen(w) && !memcmp(t->s, w, t->len);
+	size_t at = p->pos;
+
+	p->pos = saker_lex_blank(p->s, p->len, p->pos);
+	return p->pos > at;
+}
+
+static bool lit(struct parser *p, const char *w)
+{
+	size_t n = strlen(w);
+
+	if (p->pos + n > p->len || memcmp(p->s + p->pos, w, n))
+		return false;
+	p->pos += n;
+	return true;
+}
+
+static char *tokdup(struct parser *p, size_t at, size_t n)
+{
+	char *s = saker_arena_strndup(p->arena, p->s + at, n);
+
+	if (!s)
+		fail(p, "out of memory", NULL);
+	return s;
 }
 
 static struct saker_ast *node(struct parser *p, enum saker_ast_kind k, size_t pos)
 {
-	struct saker_ast *a = saker_arena_alloc(p->lx.arena, sizeof(*a));
+	struct saker_ast *a = saker_arena_alloc(p->arena, sizeof(*a));
 
 	if (!a)
-		return fail(p, pos, "out of memory", NULL);
+		return fail(p, "out of memory", NULL);
 	a->kind = k;
 	a->pos = pos;
 	a->text = p->text;
 	return a;
 }
 
-/* fexpr := WORD | XFORM '(' fexpr ')' ; tok is the first word. */
-static int parse_fexpr(struct parser *p, struct saker_fexpr *fx)
+/* A quoted string at the cursor into *q; false if none or malformed. */
+static bool quoted(struct parser *p, struct saker_qstr *q, bool *bad)
 {
-	enum saker_xform xf;
-	struct saker_tok t = p->tok;
+	*bad = false;
+	if (p->pos >= p->len || (p->s[p->pos] != '"' && p->s[p->pos] != '\''))
+		return false;
+	if (saker_lex_quoted(p->arena, p->s, p->len, p->pos, q)) {
+		p->pos = q->err_pos;
+		fail(p, q->err, NULL);
+		*bad = true;
+		return false;
+	}
+	p->pos = q->end;
+	return true;
+}
 
-	if (t.kind != SAKER_T_WORD) {
-		fail(p, t.pos, "expected a field name", NULL);
+/* [arg] after a field name: a quoted or a bare string. */
+static int field_arg(struct parser *p, const char **arg, size_t *alen)
+{
+	struct saker_qstr q;
+	size_t n;
+	bool bad;
+
+	*arg = NULL;
+	if (!lit(p, "["))
+		return 0;
+	if (quoted(p, &q, &bad)) {
+		*arg = q.s;
+		*alen = q.len;
+	} else if (!bad && (n = saker_lex_fieldarg(p->s, p->len, p->pos))) {
+		*arg = p->s + p->pos;
+		*alen = n;
+		p->pos += n;
+	} else {
+		if (!bad)
+			fail(p, "expected a field argument: a quoted or a bare string", NULL);
 		return -EINVAL;
 	}
-	xf = saker_xform_from_word(t.s, t.len);
-	if (xf && peek(p).kind == SAKER_T_LPAREN) {
-		next(p);
-		next(p);
-		if (parse_fexpr(p, fx))
-			return -EINVAL;
-		if (p->tok.kind != SAKER_T_RPAREN) {
-			fail(p, p->tok.pos, "expected ')' after the transformer argument", NULL);
-			return -EINVAL;
-		}
-		if (fx->nxf >= SAKER_XF_MAX) {
-			fail(p, t.pos, "too many nested transformers", NULL);
-			return -EINVAL;
-		}
-		fx->xf[fx->nxf++] = (uint8_t)xf;
-		fx->pos = t.pos;
-		next(p);
-		return 0;
+	if (!lit(p, "]")) {
+		fail(p, "expected ']' after the field argument", NULL);
+		return -EINVAL;
 	}
+	return 0;
+}
+
+/* The cursor is past a field name that started at 'at'. */
+static int field_rest(struct parser *p, size_t at, struct saker_fexpr *fx)
+{
+	size_t n = p->pos - at, alen = 0;
+	const char *arg;
+
+	if (!enter(p))
+		return -EINVAL;
 	memset(fx, 0, sizeof(*fx));
-	fx->field = tokdup(p, &t);
-	fx->pos = t.pos;
-	next(p);
+	fx->pos = at;
+	if (field_arg(p, &arg, &alen))
+		return -EINVAL;
+	fx->field = arg ? saker_arena_printf(p->arena, "%.*s[%.*s]", (int)n, p->s + at,
+					     (int)alen, arg) : tokdup(p, at, n);
+	p->depth--;
 	return fx->field ? 0 : -ENOMEM;
 }
 
-static int set_item(struct parser *p, struct saker_litem *it)
+static int xform_rest(struct parser *p, int xf, size_t at, struct saker_fexpr *fx);
+
+/*
+ * One argument of a transformer. saker's transformers take one field or
+ * one nested transformer; numbers, strings and (lists) are libsinsp's
+ * forms for join/concat/getopt, parsed so the rule is skipped, not refused.
+ */
+static int xform_arg(struct parser *p, struct saker_fexpr *fx)
 {
-	it->pos = p->tok.pos;
-	it->quoted = p->tok.kind == SAKER_T_STRING;
-	it->s = it->quoted ? p->tok.s : tokdup(p, &p->tok);
-	it->len = p->tok.len;
-	return it->s ? 0 : -ENOMEM;
+	size_t at, end, n;
+	struct saker_qstr q;
+	int xf, ret = -EINVAL;
+	bool bad;
+
+	if (!enter(p))
+		return -EINVAL;
+	blank(p);
+	at = p->pos;
+	n = saker_lex_number(p->s, p->len, p->pos);
+	if (n || quoted(p, &q, &bad)) {
+		p->pos = n ? at + n : p->pos;
+		memset(fx, 0, sizeof(*fx));
+		fx->pos = at;
+		fx->unsupported = "a constant as a transformer argument";
+		ret = 0;
+	} else if (!bad && lit(p, "(")) {
+		int depth = 1;
+
+		/* A transformer list: skipped whole, its syntax is join's. */
+		while (p->pos < p->len && depth) {
+			if (p->s[p->pos] == '(')
+				depth++;
+			else if (p->s[p->pos] == ')')
+				depth--;
+			p->pos++;
+		}
+		memset(fx, 0, sizeof(*fx));
+		fx->pos = at;
+		fx->unsupported = "a transformer list argument";
+		ret = depth ? (fail(p, "expected ')' closing the transformer list", NULL),
+			       -EINVAL) : 0;
+	} else if (!bad && (xf = saker_lex_xform(p->s, p->len, p->pos, &end)) &&
+		   xf != SAKER_XF_VAL) {
+		p->pos = end;
+		ret = xform_rest(p, xf, at, fx);
+	} else if (!bad && (n = saker_lex_fieldname(p->s, p->len, p->pos))) {
+		p->pos += n;
+		ret = field_rest(p, at, fx);
+	} else if (!bad) {
+		fail(p, "expected a transformer argument: a field, a transformer, a string, a number or a list", NULL);
+	}
+	p->depth--;
+	return ret;
 }
 
-static struct saker_ast *parse_list(struct parser *p, struct saker_ast *a)
+/* The cursor is past "xform(": arguments, ')' and an optional [arg]. */
+static int xform_rest(struct parser *p, int xf, size_t at, struct saker_fexpr *fx)
 {
-	struct saker_vec items = { 0 };
+	struct saker_fexpr extra;
+	const char *arg;
+	size_t alen, nargs = 0;
+	int ret = -EINVAL;
+
+	if (!enter(p))
+		return -EINVAL;
+	blank(p);
+	do {
+		if (xform_arg(p, nargs ? &extra : fx))
+			goto out;
+		nargs++;
+		blank(p);
+	} while (lit(p, ","));
+	blank(p);
+	if (!lit(p, ")")) {
+		fail(p, "expected ')' closing the transformer", NULL);
+		goto out;
+	}
+	if (field_arg(p, &arg, &alen))
+		goto out;
+	if (xf == SAKER_XF_UNSUPPORTED)
+		fx->unsupported = "the transformers join, concat and getopt";
+	else if (arg)
+		fx->unsupported = "an argument after a transformer";
+	else if (nargs > 1)
+		fx->bad = "a transformer takes one argument";
+	else if (!fx->unsupported && !fx->bad && fx->nxf >= SAKER_XF_MAX)
+		fx->bad = "too many nested transformers";
+	else if (!fx->unsupported && !fx->bad)
+		fx->xf[fx->nxf++] = (uint8_t)xf;
+	fx->pos = at;
+	ret = 0;
+out:
+	p->depth--;
+	return ret;
+}
+
+/*
+ * val(field) or xform(...) on the right of an operator; 1 if found, 0 if
+ * the cursor holds none, -EINVAL on a malformed one.
+ */
+static int rhs_xform(struct parser *p, struct saker_fexpr *fx)
+{
+	size_t at, end, n, alen;
+	const char *arg;
+	int xf, ret = -EINVAL;
+
+	if (!enter(p))
+		return -EINVAL;
+	blank(p);
+	at = p->pos;
+	xf = saker_lex_xform(p->s, p->len, p->pos, &end);
+	if (xf == SAKER_XF_VAL) {
+		p->pos = end;
+		blank(p);
+		n = saker_lex_fieldname(p->s, p->len, p->pos);
+		if (!n) {
+			fail(p, "expected a field within 'val'", NULL);
+			goto out;
+		}
+		p->pos += n;
+		if (field_rest(p, p->pos - n, fx))
+			goto out;
+		blank(p);
+		if (!lit(p, ")")) {
+			fail(p, "expected ')' closing 'val'", NULL);
+			goto out;
+		}
+		if (field_arg(p, &arg, &alen))
+			goto out;
+		if (arg)
+			fx->unsupported = "an argument after a transformer";
+		fx->pos = at;
+		ret = 1;
+	} else if (xf) {
+		p->pos = end;
+		ret = xform_rest(p, xf, at, fx) ? -EINVAL : 1;
+	} else {
+		ret = 0;
+	}
+out:
+	p->depth--;
+	return ret;
+}
+
+static int set_items(struct parser *p, struct saker_ast *a, struct saker_vec *v)
+{
 	size_t i;
 
-	if (p->tok.kind != SAKER_T_LPAREN) {
-		fail(p, p->tok.pos, "expected '(' and a list of values after",
-		     saker_op_name(a->cmp.op));
-		return NULL;
-	}
-	next(p);
-	while (p->tok.kind != SAKER_T_RPAREN) {
-		struct saker_litem *it;
-
-		if (p->tok.kind != SAKER_T_WORD && p->tok.kind != SAKER_T_STRING) {
-			fail(p, p->tok.pos, "expected a value or ')' in the list", NULL);
-			goto release_items;
-		}
-		it = saker_arena_alloc(p->lx.arena, sizeof(*it));
-		if (!it || set_item(p, it) || saker_vec_push(&items, it)) {
-			fail(p, p->tok.pos, "out of memory", NULL);
-			goto release_items;
-		}
-		next(p);
-		if (p->tok.kind == SAKER_T_COMMA) {
-			next(p);
-		} else if (p->tok.kind != SAKER_T_RPAREN) {
-			fail(p, p->tok.pos, "expected ',' or ')' in the list", NULL);
-			goto release_items;
-		}
-	}
-	next(p);
-	a->cmp.rkind = SAKER_R_LIST;
-	a->cmp.nitems = items.n;
-	a->cmp.items = saker_arena_alloc(p->lx.arena, (items.n + 1) * sizeof(*a->cmp.items));
+	a->cmp.items = saker_arena_alloc(p->arena, (v->n + 1) * sizeof(*a->cmp.items));
 	if (!a->cmp.items) {
-		fail(p, a->pos, "out of memory", NULL);
+		fail(p, "out of memory", NULL);
+		return -ENOMEM;
+	}
+	for (i = 0; i < v->n; i++)
+		a->cmp.items[i] = *(struct saker_litem *)v->v[i];
+	a->cmp.nitems = v->n;
+	return 0;
+}
+
+/* A quoted or a bare string value; 0 if there is none. */
+static int str_value(struct parser *p, struct saker_litem *it)
+{
+	struct saker_qstr q;
+	size_t n;
+	bool bad;
+
+	it->pos = p->pos;
+	if (quoted(p, &q, &bad)) {
+		*it = (struct saker_litem){ q.s, q.len, true, it->pos };
+		return 1;
+	}
+	if (bad)
+		return -EINVAL;
+	n = saker_lex_barestr(p->s, p->len, p->pos);
+	if (!n)
+		return 0;
+	*it = (struct saker_litem){ tokdup(p, p->pos, n), n, false, p->pos };
+	p->pos += n;
+	return it->s ? 1 : -ENOMEM;
+}
+
+/* "( v, v, ... )": 1 if parsed, 0 if no '(' is at the cursor. */
+static int list_expr(struct parser *p, struct saker_ast *a)
+{
+	struct saker_vec v = { 0 };
+	struct saker_litem *it;
+	int ret = -EINVAL, got;
+
+	if (!lit(p, "("))
+		return 0;
+	blank(p);
+	do {
+		if (v.n)
+			blank(p);
+		it = saker_arena_alloc(p->arena, sizeof(*it));
+		if (!it) {
+			fail(p, "out of memory", NULL);
+			goto release_items;
+		}
+		got = str_value(p, it);
+		if (got < 0)
+			goto release_items;
+		if (!got) {
+			/* "()" is an empty list; "(a, )" is an error. */
+			if (v.n) {
+				fail(p, "expected a value after ',' in the list", NULL);
+				goto release_items;
+			}
+			break;
+		}
+		if (saker_vec_push(&v, it)) {
+			fail(p, "out of memory", NULL);
+			goto release_items;
+		}
+		blank(p);
+	} while (lit(p, ","));
+	if (!lit(p, ")")) {
+		fail(p, "expected ',' or ')' in the list", NULL);
 		goto release_items;
 	}
-	for (i = 0; i < items.n; i++)
-		a->cmp.items[i] = *(struct saker_litem *)items.v[i];
-	saker_vec_release(&items);
-	return a;
+	a->cmp.rkind = SAKER_R_LIST;
+	ret = set_items(p, a, &v) ? -ENOMEM : 1;
 release_items:
-	saker_vec_release(&items);
-	return NULL;
+	saker_vec_release(&v);
+	return ret;
 }
 
-static struct saker_ast *parse_rhs(struct parser *p, struct saker_ast *a)
+/* An identifier standing for a one-value list ("in x" as libsinsp reads it). */
+static int ident_value(struct parser *p, struct saker_ast *a)
 {
-	struct saker_tok t = p->tok;
+	size_t n = saker_lex_ident(p->s, p->len, p->pos);
 
-	if (a->cmp.op == SAKER_OP_EXISTS) {
-		a->cmp.rkind = SAKER_R_NONE;
-		return a;
+	if (!n)
+		return 0;
+	a->cmp.items = saker_arena_alloc(p->arena, sizeof(*a->cmp.items));
+	if (!a->cmp.items) {
+		fail(p, "out of memory", NULL);
+		return -ENOMEM;
 	}
-	if (a->cmp.op == SAKER_OP_IN || a->cmp.op == SAKER_OP_INTERSECTS ||
-	    a->cmp.op == SAKER_OP_PMATCH)
-		return parse_list(p, a);
-	if (t.kind == SAKER_T_WORD && peek(p).kind == SAKER_T_LPAREN &&
-	    (is_word(&t, "val") || saker_xform_from_word(t.s, t.len))) {
-		struct saker_fexpr fx;
-		enum saker_xform outer[SAKER_XF_MAX];
-		size_t nouter = 0;
-
-		/* xform(...(val(field))...): transformers around val() apply last. */
-		while (!is_word(&p->tok, "val")) {
-			if (nouter >= SAKER_XF_MAX || p->tok.kind != SAKER_T_WORD ||
-			    !saker_xform_from_word(p->tok.s, p->tok.len))
-				return fail(p, p->tok.pos, "expected val(field)", NULL);
-			outer[nouter++] = saker_xform_from_word(p->tok.s, p->tok.len);
-			next(p);
-			if (p->tok.kind != SAKER_T_LPAREN)
-				return fail(p, p->tok.pos, "expected '('", NULL);
-			next(p);
-		}
-		next(p);
-		if (p->tok.kind != SAKER_T_LPAREN)
-			return fail(p, p->tok.pos, "expected '(' after val", NULL);
-		next(p);
-		if (parse_fexpr(p, &fx))
-			return NULL;
-		if (p->tok.kind != SAKER_T_RPAREN)
-			return fail(p, p->tok.pos, "expected ')' after val(field", NULL);
-		next(p);
-		while (nouter) {
-			if (p->tok.kind != SAKER_T_RPAREN)
-				return fail(p, p->tok.pos, "expected ')'", NULL);
-			if (fx.nxf >= SAKER_XF_MAX)
-				return fail(p, t.pos, "too many nested transformers", NULL);
-			fx.xf[fx.nxf++] = (uint8_t)outer[--nouter];
-			next(p);
-		}
-		a->cmp.rkind = SAKER_R_FIELD;
-		a->cmp.rfield = fx;
-		return a;
-	}
-	if (t.kind == SAKER_T_ERROR)
-		return fail(p, t.pos, t.err, NULL);
-	if (t.kind != SAKER_T_WORD && t.kind != SAKER_T_STRING)
-		return fail(p, t.pos, "expected a value after",
-			    saker_op_name(a->cmp.op));
-	a->cmp.items = saker_arena_alloc(p->lx.arena, sizeof(*a->cmp.items));
-	if (!a->cmp.items || set_item(p, a->cmp.items))
-		return fail(p, t.pos, "out of memory", NULL);
-	a->cmp.rkind = SAKER_R_VALUE;
+	a->cmp.items[0] = (struct saker_litem){ tokdup(p, p->pos, n), n, false, p->pos };
 	a->cmp.nitems = 1;
-	next(p);
-	return a;
+	a->cmp.rkind = SAKER_R_LIST;
+	p->pos += n;
+	return a->cmp.items[0].s ? 1 : -ENOMEM;
 }
 
-static struct saker_ast *parse_check(struct parser *p)
+static int rhs_field(struct parser *p, struct saker_ast *a)
 {
-	struct saker_tok t = p->tok, nx;
-	struct saker_ast *a;
-	enum saker_op op;
+	int ret = rhs_xform(p, &a->cmp.rfield);
 
-	if (t.kind != SAKER_T_WORD) {
-		if (t.kind == SAKER_T_ERROR)
-			return fail(p, t.pos, t.err, NULL);
-		if (t.kind == SAKER_T_END)
-			return fail(p, t.pos, "condition ends where a check was expected", NULL);
-		return fail(p, t.pos, "expected a field, a macro or '('", NULL);
+	if (ret > 0)
+		a->cmp.rkind = SAKER_R_FIELD;
+	return ret;
+}
+
+static int rhs_list(struct parser *p, struct saker_ast *a, bool xforms)
+{
+	int ret;
+
+	if (!enter(p))
+		return -EINVAL;
+	blank(p);
+	ret = list_expr(p, a);
+	if (!ret && xforms)
+		ret = rhs_field(p, a);
+	if (!ret)
+		ret = ident_value(p, a);
+	if (!ret)
+		fail(p, xforms ? "expected a list, an identifier, or a transformer" :
+		     "expected a list or an identifier", NULL);
+	p->depth--;
+	return ret > 0 ? 0 : -EINVAL;
+}
+
+static int rhs_str(struct parser *p, struct saker_ast *a)
+{
+	int ret;
+
+	if (!enter(p))
+		return -EINVAL;
+	blank(p);
+	ret = rhs_field(p, a);
+	if (!ret) {
+		a->cmp.items = saker_arena_alloc(p->arena, sizeof(*a->cmp.items));
+		ret = a->cmp.items ? str_value(p, a->cmp.items) : -ENOMEM;
+		a->cmp.rkind = SAKER_R_VALUE;
+		a->cmp.nitems = 1;
+		if (!ret)
+			fail(p, "expected a string value or a transformer", NULL);
 	}
-	if (is_word(&t, "and") || is_word(&t, "or"))
-		return fail(p, t.pos, "expected a field, a macro or '(' before", "and/or");
-	nx = peek(p);
-	op = nx.kind == SAKER_T_OP ? nx.op :
-	     nx.kind == SAKER_T_WORD ? saker_op_from_word(nx.s, nx.len) : SAKER_OP_NONE;
-	if (!op && !(saker_xform_from_word(t.s, t.len) && nx.kind == SAKER_T_LPAREN)) {
-		if (memchr(t.s, '.', t.len)) {
-			char *w = tokdup(p, &t);
+	p->depth--;
+	return ret > 0 ? 0 : -EINVAL;
+}
 
-			return fail(p, t.pos, "a field needs an operator:", w);
+static int rhs_num(struct parser *p, struct saker_ast *a)
+{
+	size_t n;
+	int ret;
+
+	if (!enter(p))
+		return -EINVAL;
+	blank(p);
+	ret = rhs_field(p, a);
+	if (!ret && (n = saker_lex_number(p->s, p->len, p->pos))) {
+		a->cmp.items = saker_arena_alloc(p->arena, sizeof(*a->cmp.items));
+		if (a->cmp.items) {
+			a->cmp.items[0] = (struct saker_litem){ tokdup(p, p->pos, n), n, false,
+								p->pos };
+			a->cmp.rkind = SAKER_R_VALUE;
+			a->cmp.nitems = 1;
+			p->pos += n;
+			ret = a->cmp.items[0].s ? 1 : -ENOMEM;
+		} else {
+			ret = -ENOMEM;
 		}
-		a = node(p, SAKER_A_MACRO, t.pos);
-		if (!a)
-			return NULL;
-		a->macro.name = tokdup(p, &t);
-		next(p);
-		return a;
+	} else if (!ret) {
+		fail(p, "expected a number or a transformer", NULL);
 	}
-	a = node(p, SAKER_A_CMP, t.pos);
-	if (!a || parse_fexpr(p, &a->cmp.lhs))
-		return NULL;
-	t = p->tok;
-	op = t.kind == SAKER_T_OP ? t.op :
-	     t.kind == SAKER_T_WORD ? saker_op_from_word(t.s, t.len) : SAKER_OP_NONE;
-	if (!op)
-		return fail(p, t.pos, "expected an operator after", a->cmp.lhs.field);
-	a->cmp.op = op;
-	next(p);
-	return parse_rhs(p, a);
+	p->depth--;
+	return ret > 0 ? 0 : -EINVAL;
+}
+
+/* "startswith oneof (...)": the modifier, if a list (not a keyword) follows. */
+static enum saker_mod modifier(struct parser *p)
+{
+	static const struct { const char *w; enum saker_mod m; } mods[] = {
+		{ "oneof", SAKER_MOD_ANY }, { "anyof", SAKER_MOD_ANY },
+		{ "allof", SAKER_MOD_ALL },
+	};
+	static const char *const kw[] = { "and", "or", "not" };
+	size_t i, k, at = p->pos, n;
+
+	for (i = 0; i < sizeof(mods) / sizeof(mods[0]); i++) {
+		p->pos = at;
+		if (!lit(p, mods[i].w) || !blank(p))
+			continue;
+		if (p->pos < p->len && p->s[p->pos] == '(')
+			return mods[i].m;
+		if (!saker_lex_ident(p->s, p->len, p->pos))
+			break;
+		/* libsinsp's test: the keyword, then no letter or digit. */
+		for (k = 0; k < sizeof(kw) / sizeof(kw[0]); k++) {
+			n = strlen(kw[k]);
+			if (p->pos + n <= p->len && !memcmp(p->s + p->pos, kw[k], n) &&
+			    (p->pos + n == p->len || !isalnum((unsigned char)p->s[p->pos + n])))
+				break;
+		}
+		if (k == sizeof(kw) / sizeof(kw[0]))
+			return mods[i].m;
+		break;
+	}
+	p->pos = at;
+	return SAKER_MOD_NONE;
+}
+
+static int condition(struct parser *p, struct saker_ast *a)
+{
+	const struct saker_opdef *op;
+	size_t end;
+	int ret = -EINVAL;
+
+	if (!enter(p))
+		return -EINVAL;
+	blank(p);
+	op = saker_lex_op(p->s, p->len, p->pos, &end);
+	if (!op) {
+		fail(p, "expected an operator: exists, <=, <, >=, >, ==, =, !=, glob, iglob, contains, icontains, bcontains, startswith, bstartswith, endswith, regex, intersects, in or pmatch", NULL);
+		goto out;
+	}
+	p->pos = end;
+	a->cmp.op = op->op;
+	switch (op->cls) {
+	case SAKER_OPC_UNARY:
+		a->cmp.rkind = SAKER_R_NONE;
+		ret = 0;
+		break;
+	case SAKER_OPC_NUM:
+		ret = rhs_num(p, a);
+		break;
+	case SAKER_OPC_STR:
+		/* Word operators consumed their blank; symbols need one first. */
+		if (op->needs_blank || blank(p)) {
+			a->cmp.mod = modifier(p);
+			if (a->cmp.mod) {
+				ret = rhs_list(p, a, false);
+				break;
+			}
+		}
+		ret = rhs_str(p, a);
+		break;
+	case SAKER_OPC_LIST:
+		ret = rhs_list(p, a, true);
+		break;
+	}
+out:
+	p->depth--;
+	return ret;
 }
 
 static struct saker_ast *parse_or(struct parser *p);
 
-static struct saker_ast *parse_not(struct parser *p)
+/* The cursor is past the '(' at 'open': an expression and its ')'. */
+static struct saker_ast *embedded(struct parser *p, size_t open)
 {
-	struct saker_ast *a;
+	struct saker_ast *a = NULL;
 
-	if (++p->depth > MAX_NEST)
-		return fail(p, p->tok.pos, "condition nested too deeply", NULL);
-	if (is_word(&p->tok, "not")) {
-		a = node(p, SAKER_A_NOT, p->tok.pos);
-		if (!a)
-			return NULL;
-		next(p);
-		a->kids = saker_arena_alloc(p->lx.arena, sizeof(*a->kids));
-		if (!a->kids)
-			return fail(p, a->pos, "out of memory", NULL);
-		a->n = 1;
-		a->kids[0] = parse_not(p);
-		p->depth--;
-		return a->kids[0] ? a : NULL;
+	if (!enter(p))
+		return NULL;
+	blank(p);
+	a = parse_or(p);
+	if (a) {
+		blank(p);
+		if (p->pos >= p->len) {
+			p->pos = open;
+			a = fail(p, "unbalanced '(': the condition ends before its ')'", NULL);
+		} else if (!lit(p, ")")) {
+			a = fail(p, "expected 'and', 'or' or ')'", NULL);
+		}
 	}
-	if (p->tok.kind == SAKER_T_LPAREN) {
-		size_t pos = p->tok.pos;
-
-		next(p);
-		a = parse_or(p);
-		if (!a)
-			return NULL;
-		if (p->tok.kind != SAKER_T_RPAREN)
-			return fail(p, p->tok.kind == SAKER_T_END ? pos : p->tok.pos,
-				    p->tok.kind == SAKER_T_END ? "unbalanced '('" :
-				    "expected 'and', 'or' or ')'", NULL);
-		next(p);
-		p->depth--;
-		return a;
-	}
-	a = parse_check(p);
 	p->depth--;
 	return a;
 }
 
-static struct saker_ast *parse_chain(struct parser *p, const char *kw,
-				     enum saker_ast_kind kind,
-				     struct saker_ast *(*sub)(struct parser *))
+static struct saker_ast *check(struct parser *p)
+{
+	struct saker_ast *a = NULL;
+	size_t at, n, end;
+	int xf;
+
+	if (!enter(p))
+		return NULL;
+	blank(p);
+	at = p->pos;
+	if (lit(p, "(")) {
+		a = embedded(p, at);
+	} else if ((n = saker_lex_fieldname(p->s, p->len, p->pos))) {
+		p->pos += n;
+		a = node(p, SAKER_A_CMP, at);
+		if (a && (field_rest(p, at, &a->cmp.lhs) || condition(p, a)))
+			a = NULL;
+	} else if ((xf = saker_lex_xform(p->s, p->len, p->pos, &end)) &&
+		   xf != SAKER_XF_VAL) {
+		p->pos = end;
+		a = node(p, SAKER_A_CMP, at);
+		if (a && (xform_rest(p, xf, at, &a->cmp.lhs) || condition(p, a)))
+			a = NULL;
+	} else if ((n = saker_lex_ident(p->s, p->len, p->pos))) {
+		a = node(p, SAKER_A_MACRO, at);
+		if (a && !(a->macro.name = tokdup(p, at, n)))
+			a = NULL;
+		p->pos += n;
+	} else {
+		fail(p, p->pos >= p->len ? "condition ends where a check was expected" :
+		     "expected '(', a field check or a macro name", NULL);
+	}
+	p->depth--;
+	return a;
+}
+
+static struct saker_ast *parse_not(struct parser *p)
+{
+	struct saker_ast *a = NULL, *kid;
+	bool neg = false;
+	size_t at;
+
+	if (!enter(p))
+		return NULL;
+	blank(p);
+	at = p->pos;
+	/* "not" then whitespace, any number of times, as libsinsp's (not\s+)* */
+	while (p->pos + 3 < p->len && !memcmp(p->s + p->pos, "not", 3) &&
+	       (saker_lex_is_blank(p->s[p->pos + 3]) || p->s[p->pos + 3] == '\f' ||
+		p->s[p->pos + 3] == '\v')) {
+		p->pos += 3;
+		while (p->pos < p->len && (saker_lex_is_blank(p->s[p->pos]) ||
+					   p->s[p->pos] == '\f' || p->s[p->pos] == '\v'))
+			p->pos++;
+		neg = !neg;
+	}
+	if (lit(p, "not(")) {
+		neg = !neg;
+		kid = embedded(p, p->pos - 1);
+	} else {
+		kid = check(p);
+	}
+	if (kid && neg) {
+		a = node(p, SAKER_A_NOT, at);
+		if (a) {
+			a->kids = saker_arena_alloc(p->arena, sizeof(*a->kids));
+			if (!a->kids)
+				a = fail(p, "out of memory", NULL);
+			else
+				a->kids[0] = kid, a->n = 1;
+		}
+	} else {
+		a = kid;
+	}
+	p->depth--;
+	return a;
+}
+
+/* kid (kw kid)*: "and"/"or" need a blank or a '(' after them. */
+static struct saker_ast *chain(struct parser *p, const char *kw, enum saker_ast_kind kind,
+			       struct saker_ast *(*sub)(struct parser *))
 {
 	struct saker_vec kids = { 0 };
-	struct saker_ast *a, *first;
-	size_t pos = p->tok.pos;
+	struct saker_ast *a = NULL, *k;
+	size_t at;
 
-	first = sub(p);
-	if (!first)
+	if (!enter(p))
 		return NULL;
-	if (!is_word(&p->tok, kw))
-		return first;
-	if (saker_vec_push(&kids, first))
+	blank(p);
+	at = p->pos;
+	k = sub(p);
+	if (!k || saker_vec_push(&kids, k))
 		goto release_kids;
-	while (is_word(&p->tok, kw)) {
-		struct saker_ast *k;
-
-		next(p);
-		k = sub(p);
+	blank(p);
+	while (lit(p, kw)) {
+		if (blank(p)) {
+			k = sub(p);
+		} else if (lit(p, "(")) {
+			k = embedded(p, p->pos - 1);
+		} else {
+			fail(p, kind == SAKER_A_AND ? "expected a blank or '(' after 'and'" :
+			     "expected a blank or '(' after 'or'", NULL);
+			goto release_kids;
+		}
 		if (!k || saker_vec_push(&kids, k))
 			goto release_kids;
+		blank(p);
 	}
-	a = node(p, kind, pos);
+	if (kids.n == 1) {
+		a = kids.v[0];
+		goto release_kids;
+	}
+	a = node(p, kind, at);
 	if (!a)
 		goto release_kids;
-	a->kids = saker_arena_alloc(p->lx.arena, kids.n * sizeof(*a->kids));
-	if (!a->kids)
+	a->kids = saker_arena_alloc(p->arena, kids.n * sizeof(*a->kids));
+	if (!a->kids) {
+		a = fail(p, "out of memory", NULL);
 		goto release_kids;
+	}
 	memcpy(a->kids, kids.v, kids.n * sizeof(*a->kids));
 	a->n = kids.n;
-	saker_vec_release(&kids);
-	return a;
 release_kids:
+	if (!a && !p->failed)
+		fail(p, "out of memory", NULL);
 	saker_vec_release(&kids);
-	return fail(p, pos, "out of memory", NULL);
+	p->depth--;
+	return a;
 }
 
 static struct saker_ast *parse_and(struct parser *p)
 {
-	return parse_chain(p, "and", SAKER_A_AND, parse_not);
+	return chain(p, "and", SAKER_A_AND, parse_not);
 }
 
 static struct saker_ast *parse_or(struct parser *p)
 {
-	return parse_chain(p, "or", SAKER_A_OR, parse_and);
+	return chain(p, "or", SAKER_A_OR, parse_and);
 }
 
 struct saker_ast *saker_cond_parse(struct saker_loader *ld,
 				   const struct saker_text *t, const char *what)
 {
 	struct parser p = {
-		.ld = ld, .text = t, .what = what,
-		.lx = { .s = t->s, .len = t->len, .arena = ld->arena },
+		.ld = ld, .text = t, .what = what, .arena = ld->arena,
+		.s = t->s, .len = t->len,
 	};
+	const char *nul = memchr(t->s, '\0', t->len);
 	struct saker_ast *a;
 
-	next(&p);
-	if (p.tok.kind == SAKER_T_END)
-		return fail(&p, 0, "empty condition", NULL);
+	if (!t->len)
+		return fail(&p, "empty condition", NULL);
+	if (nul) {
+		p.pos = (size_t)(nul - t->s);
+		return fail(&p, "NUL byte in the condition", NULL);
+	}
 	a = parse_or(&p);
-	if (!a)
-		return NULL;
-	if (p.tok.kind != SAKER_T_END)
-		return fail(&p, p.tok.pos,
-			    p.tok.kind == SAKER_T_RPAREN ? "unbalanced ')'" :
-			    "expected 'and' or 'or' before", p.tok.kind == SAKER_T_WORD ?
-			    tokdup(&p, &p.tok) : NULL);
+	if (a && p.pos != p.len)
+		return fail(&p, p.s[p.pos] == ')' ? "unbalanced ')'" :
+			    "unexpected text: expected 'and', 'or' or the end", NULL);
 	return a;
 }
 
 int saker_fexpr_parse(struct saker_arena *arena, const char *s,
 		      struct saker_fexpr *out)
 {
-	struct parser p = {
-		.what = "field", .lx = { .s = s, .len = strlen(s), .arena = arena },
-	};
+	struct parser p = { .what = "field", .arena = arena, .s = s, .len = strlen(s) };
+	size_t n, end;
+	int xf, ret;
 
-	next(&p);
-	if (parse_fexpr(&p, out) || p.tok.kind != SAKER_T_END)
+	blank(&p);
+	if ((n = saker_lex_fieldname(s, p.len, p.pos))) {
+		p.pos += n;
+		ret = field_rest(&p, p.pos - n, out);
+	} else if ((xf = saker_lex_xform(s, p.len, p.pos, &end)) && xf != SAKER_XF_VAL) {
+		p.pos = end;
+		ret = xform_rest(&p, xf, 0, out);
+	} else {
 		return -EINVAL;
-	return 0;
+	}
+	blank(&p);
+	return ret || p.pos != p.len ? -EINVAL : 0;
 }
