@@ -63,13 +63,25 @@ START_TEST(test_seed_rules)
 	saker_engine_load_path(e, SAKER_TOP "/tests/rules/seeds.yaml");
 	ck_assert_int_eq(saker_engine_compile(e), 0);
 	ck_assert(tl_has_code(e, "W-PRIORITY", NULL, NULL));
-	ck_assert(tl_has_code(e, "W-OUTPUT-FIELD", NULL, NULL));
 	for (i = 0; i < saker_engine_rule_count(e); i++) {
 		const struct saker_rule_info *r = saker_engine_rule(e, i);
 
 		if (!strcmp(r->name, "Shell Spawned in Container") ||
 		    !strcmp(r->name, "Terminal Access"))
 			ck_assert_int_eq(r->state, SAKER_RULE_ACTIVE);
+	}
+	saker_engine_free(e);
+	/* seed 001 verbatim: user.id/proc.id are unknown to Falco, so refused */
+	e = saker_engine_new();
+	saker_engine_load_path(e, FALCO);
+	saker_engine_load_path(e, SAKER_TOP "/tests/rules/seed001_output.yaml");
+	ck_assert_int_ne(saker_engine_compile(e), 0);
+	ck_assert(tl_has_code(e, "E-OUTPUT-FIELD", NULL, NULL));
+	{
+		char buf[512];
+
+		ck_assert_ptr_nonnull(saker_engine_first_error(e, buf, sizeof(buf)));
+		ck_assert_msg(strstr(buf, "'user.id' (did you mean 'user.uid'?)"), "%s", buf);
 	}
 	saker_engine_free(e);
 	/* seed 003's example is not valid YAML (": " in a plain scalar) */

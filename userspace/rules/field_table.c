@@ -20,6 +20,8 @@
 #define IDX SAKER_FF_INDEX
 #define LST SAKER_FF_LIST_NOIDX
 #define NA SAKER_FF_UNAVAILABLE
+#define SKIP SAKER_FF_SKIP
+#define ANY SAKER_FF_ANYARG
 
 static const struct saker_field_def fields[] = {
 	{ "evt.type", S, 0, F_EVT_TYPE, "event type: execve, execveat, open, openat, openat2, creat, open_by_handle_at, open_exec (image open of an exec), uselib, clone (fork), procexit (exit)" },
@@ -59,6 +61,7 @@ static const struct saker_field_def fields[] = {
 	{ "proc.aname", S, IDX | LST, F_PROC_ANAME, "ancestor name: [0] self, [1] parent...; no index: any ancestor" },
 	{ "proc.apid", N, IDX | LST, F_PROC_APID, "ancestor pid: [0] self, [1] parent...; no index: any ancestor" },
 	{ "proc.aexepath", S, IDX | LST, F_PROC_AEXEPATH, "ancestor executable path, indexed like proc.aname" },
+	{ "proc.aexe", S, IDX | LST, F_PROC_AEXE, "ancestor first argument (argv[0]), indexed like proc.aname" },
 	{ "proc.sname", S, 0, F_PROC_SNAME, "name of the session leader" },
 	{ "proc.duration", N, 0, F_PROC_DURATION, "ns since the process was forked (if the fork was seen)" },
 	{ "proc.stdin.type", S, 0, F_PROC_STDIN, "kind of fd 0 at exec: none, tty, pipe, socket (network), unix, file, other" },
@@ -135,8 +138,32 @@ static const struct saker_field_def fields[] = {
 	{ "fd.cnet", S, NA, F_UNAVAILABLE, "network: not captured" },
 	{ "fd.ip", S, NA, F_UNAVAILABLE, "network: not captured" },
 	{ "fd.connected", B, NA, F_UNAVAILABLE, "network: not captured" },
+	{ "fd.sockfamily", S, NA, F_UNAVAILABLE, "network: not captured" },
+	{ "fd.is_server", B, NA, F_UNAVAILABLE, "network: not captured" },
+	{ "fd.sproto", S, NA, F_UNAVAILABLE, "network: not captured" },
+	{ "fd.cproto", S, NA, F_UNAVAILABLE, "network: not captured" },
+	{ "fd.lproto", S, NA, F_UNAVAILABLE, "network: not captured" },
+	{ "fd.rproto", S, NA, F_UNAVAILABLE, "network: not captured" },
+	{ "fd.lip", S, NA, F_UNAVAILABLE, "network: not captured" },
+	{ "fd.rip", S, NA, F_UNAVAILABLE, "network: not captured" },
+	{ "fd.lnet", S, NA, F_UNAVAILABLE, "network: not captured" },
+	{ "fd.rnet", S, NA, F_UNAVAILABLE, "network: not captured" },
+	{ "fd.cip.name", S, NA, F_UNAVAILABLE, "network: not captured" },
+	{ "fd.lip.name", S, NA, F_UNAVAILABLE, "network: not captured" },
+	{ "fd.rip.name", S, NA, F_UNAVAILABLE, "network: not captured" },
 	{ "fd.name_changed", B, NA, F_UNAVAILABLE, "not captured" },
 	{ "evt.args", S, NA, F_UNAVAILABLE, "not captured" },
+	/* No data at all: a rule testing it could never fire, so it is skipped. */
+	{ "evt.buffer", S, NA | SKIP, F_UNAVAILABLE, "I/O buffers: not captured; rules using it are skipped" },
+	{ "evt.rawarg.data", S, NA | SKIP, F_UNAVAILABLE, "I/O buffers: not captured; rules using it are skipped" },
+	/* Mounts of a container: the runtime's config is not read yet. */
+	{ "container.mounts", S, NA, F_UNAVAILABLE, "not captured" },
+	{ "container.mount", S, NA | ANY, F_UNAVAILABLE, "not captured" },
+	{ "container.mount.source", S, NA | ANY, F_UNAVAILABLE, "not captured" },
+	{ "container.mount.dest", S, NA | ANY, F_UNAVAILABLE, "not captured" },
+	{ "container.mount.mode", S, NA | ANY, F_UNAVAILABLE, "not captured" },
+	{ "container.mount.rdwr", S, NA | ANY, F_UNAVAILABLE, "not captured" },
+	{ "container.mount.propagation", S, NA | ANY, F_UNAVAILABLE, "not captured" },
 	{ "evt.hostname", S, NA, F_UNAVAILABLE, "not captured" },
 };
 
@@ -146,12 +173,30 @@ static const struct saker_field_def fields[] = {
 #undef IDX
 #undef LST
 #undef NA
+#undef SKIP
+#undef ANY
 
 /* Other evt.arg.* / evt.arg[N] / evt.rawarg.*: per-syscall arguments. */
 static const struct saker_field_def evt_arg_any = {
 	"evt.arg.*", SAKER_FT_STR, SAKER_FF_UNAVAILABLE, F_UNAVAILABLE,
 	"syscall argument saker does not capture",
 };
+
+/* Names people write for a field Falco spells otherwise (seed 001's user.id). */
+const char *saker_field_hint(const char *name)
+{
+	static const char *const alias[][2] = {
+		{ "user.id", "user.uid" }, { "group.id", "group.gid" },
+		{ "proc.id", "proc.pid" }, { "thread.id", "thread.tid" },
+		{ "proc.uid", "user.uid" }, { "container.image.name", "container.image.repository" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(alias) / sizeof(alias[0]); i++)
+		if (!strcmp(name, alias[i][0]))
+			return alias[i][1];
+	return NULL;
+}
 
 const struct saker_field_def *saker_field_lookup(const char *name, int *arg)
 {
@@ -164,6 +209,8 @@ const struct saker_field_def *saker_field_lookup(const char *name, int *arg)
 
 		if (strlen(f->name) != len || memcmp(f->name, name, len))
 			continue;
+		if (br && (f->flags & SAKER_FF_ANYARG))
+			return f;
 		if (br) {
 			char *end;
 			long v;

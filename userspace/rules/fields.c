@@ -195,6 +195,8 @@ static int anc_value(struct saker_evctx *cx, unsigned int id, int d,
 			return num_out(v, t->pid);
 		if (cx_image(cx, &iv))
 			return -ENOENT;
+		if (id == F_PROC_AEXE)
+			return argv0(iv.args, v);
 		return str_out(v, iv.exe.p, iv.exe.len);
 	}
 	p = ancestor(cx, d);
@@ -204,7 +206,7 @@ static int anc_value(struct saker_evctx *cx, unsigned int id, int d,
 		return cstr_out(v, p->comm);
 	if (id == F_PROC_APID)
 		return num_out(v, p->pid);
-	return proc_image_str(p, 0, v);
+	return proc_image_str(p, id == F_PROC_AEXE, v);
 }
 
 static int ancestors_list(struct saker_evctx *cx, unsigned int id,
@@ -489,6 +491,7 @@ static int extract_proc(struct saker_evctx *cx, unsigned int id, int arg,
 	case F_PROC_ANAME:
 	case F_PROC_APID:
 	case F_PROC_AEXEPATH:
+	case F_PROC_AEXE:
 		if (arg < 0)
 			return ancestors_list(cx, id, v);
 		return anc_value(cx, id, arg, v);

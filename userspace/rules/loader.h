@@ -225,6 +225,7 @@ struct saker_rule_def {
 	/* set by the compiler (rules_compile.c) */
 	struct saker_cnode *compiled;
 	struct saker_template *tpl;	/* the output, split (template.c) */
+	const char *out_skip;		/* why the output skips the rule */
 	uint32_t evmask;
 };
 

@@ -51,6 +51,8 @@ struct saker_field_def {
 
 /* Resolves "proc.aname[2]": def and arg (-1 when no index). */
 const struct saker_field_def *saker_field_lookup(const char *name, int *arg);
+/* The Falco field an unknown name probably means, or NULL. */
+const char *saker_field_hint(const char *name);
 
 /* A field (maybe transformed) the program reads: one cache entry per event. */
 struct saker_slot {

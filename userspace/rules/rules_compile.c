@@ -269,6 +269,7 @@ static int resolve(struct cctx *c, const struct saker_ast *a,
 		   const struct saker_fexpr *fx, uint8_t *type)
 {
 	const struct saker_field_def *def;
+	const char *hint;
 	int arg, slot, i;
 
 	def = saker_field_lookup(fx->field, &arg);
@@ -279,7 +280,16 @@ static int resolve(struct cctx *c, const struct saker_ast *a,
 				"unknown field '%s' (skip-if-unknown-filter)", fx->field);
 			return -1;
 		}
-		cfail(c, a, fx->pos, "E-UNKNOWN-FIELD", "unknown field", fx->field);
+		hint = saker_field_hint(fx->field);
+		if (!hint) {
+			cfail(c, a, fx->pos, "E-UNKNOWN-FIELD", "unknown field", fx->field);
+			return -1;
+		}
+		if (!c->failed)
+			saker_diag(c->ld, true, "E-UNKNOWN-FIELD", ast_loc(c, a, fx->pos),
+				   "%s: unknown field '%s' (did you mean '%s'?)", c->what,
+				   fx->field, hint);
+		c->failed = true;
 		return -1;
 	}
 	if (def->flags & SAKER_FF_UNAVAILABLE) {
@@ -740,6 +750,10 @@ static void compile_rule(struct saker_loader *ld, struct saker_program *pg,
 	if (!r->compiled)
 		goto fail;
 	r->tpl = saker_template_compile(ld, pg, r);
+	if (!r->tpl && r->out_skip) {
+		skip_rule(&c, r->out_skip);
+		goto release;
+	}
 	if (!r->tpl)
 		goto fail;
 	if (r->evmask == SAKER_ET_ALL && r->warn_evttypes)

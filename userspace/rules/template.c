@@ -96,6 +96,16 @@ struct saker_template *saker_template_compile(struct saker_loader *ld,
 		name = saker_arena_strndup(pg->arena, t + start, end - start);
 		if (!name)
 			goto release_segs;
+		if (!strcmp(name, "container.info")) {
+			/* Falco drops it with a warning: it once expanded to id and name. */
+			saker_diag(ld, false, "W-DEPRECATED", saker_text_loc(ld, &r->output, i),
+				   "rule '%s': %%container.info is deprecated: it prints nothing",
+				   r->info.name);
+			if (add_seg(pg->arena, &segs, t + lit, i - lit, -1, 0, NULL))
+				goto release_segs;
+			i = lit = next;
+			continue;
+		}
 		def = saker_field_lookup(name, &arg);
 		/* "... %proc.name." ends a sentence: the dot is not the field's. */
 		while (!def && end > start && t[end - 1] == '.' && next == end) {
@@ -109,16 +119,21 @@ struct saker_template *saker_template_compile(struct saker_loader *ld,
 				i++;
 				continue;
 			}
-			/* Falco refuses these; printing <NA> keeps old rules usable. */
-			saker_diag(ld, false, "W-OUTPUT-FIELD",
-				   saker_text_loc(ld, &r->output, i),
-				   "rule '%s': output names unknown field '%s': printed as <NA>",
-				   r->info.name, name);
-			if (add_seg(pg->arena, &segs, t + lit, i - lit, -1, 0, NULL) ||
-			    add_seg(pg->arena, &segs, "<NA>", 4, -1, 0, NULL))
-				goto release_segs;
-			i = lit = next;
-			continue;
+			/* As in Falco: an error, or a skip with skip-if-unknown-filter. */
+			if (r->skip_unknown) {
+				r->out_skip = saker_arena_printf(pg->arena,
+					"output names unknown field '%s' (skip-if-unknown-filter)",
+					name);
+			} else {
+				const char *hint = saker_field_hint(name);
+
+				saker_diag(ld, true, "E-OUTPUT-FIELD",
+					   saker_text_loc(ld, &r->output, i),
+					   "rule '%s': output names unknown field '%s'%s%s%s",
+					   r->info.name, name, hint ? " (did you mean '" : "",
+					   hint ? hint : "", hint ? "'?)" : "");
+			}
+			goto release_segs;
 		}
 		fx.field = name;
 		slot = saker_slot_intern(pg, &fx, def, arg);
