@@ -227,40 +227,42 @@ static void saker_fill_fd_kinds(u8 kind[3], struct task_struct *p)
 	}
 }
 
-/* argv as laid out by exec on the new stack: NUL-separated strings. */
-static u16 saker_rec_put_args(struct saker_rec *r, struct saker_exec *e,
-			      struct mm_struct *mm)
+/*
+ * argv or envp as exec laid them out on the new stack: NUL-terminated
+ * strings between start and end. Keeps the first max bytes; returns the
+ * bytes written, counts the strings in *count and sets trunc or fault in
+ * *flags.
+ */
+static u16 saker_rec_put_strv(struct saker_rec *r, unsigned long start,
+			      unsigned long end, unsigned long max, u32 *count,
+			      u32 *flags, u32 trunc, u32 fault)
 {
-	unsigned long start, end, n;
+	unsigned long n;
 	u32 i, room;
 	u8 *dst;
 
-	if (!mm)
-		return 0;
-	start = mm->arg_start;
-	end = mm->arg_end;
 	if (end <= start)
 		return 0;
 	n = end - start;
 	room = SAKER_REC_MAX - SAKER_REC_ALIGN - r->len;
-	if (n > SAKER_ARGS_MAX || n > room) {
-		n = min_t(unsigned long, SAKER_ARGS_MAX, room);
-		e->flags |= SAKER_EXEC_ARGS_TRUNCATED;
+	if (n > max || n > room) {
+		n = min_t(unsigned long, max, room);
+		*flags |= trunc;
 	}
 	if (!n)
 		return 0;
 	dst = r->buf + r->len;
 	if (copy_from_user_nofault(dst, (const void __user *)start, n)) {
-		e->flags |= SAKER_EXEC_ARGS_FAULT;
+		*flags |= fault;
 		return 0;
 	}
-	/* A cut argument keeps what fits and is terminated. */
+	/* A cut string keeps what fits and is terminated. */
 	if (dst[n - 1] != '\0') {
 		dst[n - 1] = '\0';
-		e->flags |= SAKER_EXEC_ARGS_TRUNCATED;
+		*flags |= trunc;
 	}
 	for (i = 0; i < n; i++)
-		e->argc += dst[i] == '\0';
+		*count += dst[i] == '\0';
 	r->len += n;
 	return n;
 }
@@ -355,7 +357,13 @@ void saker_record_exec(struct task_struct *p, struct linux_binprm *bprm)
 	if (cut)
 		e->flags |= SAKER_EXEC_EXE_TRUNCATED;
 
-	e->args_len = saker_rec_put_args(&r, e, p->mm);
+	/* exec has just written both areas: the pages are present. */
+	if (p->mm)
+		e->args_len = saker_rec_put_strv(&r, p->mm->arg_start,
+						 p->mm->arg_end, SAKER_ARGS_MAX,
+						 &e->argc, &e->flags,
+						 SAKER_EXEC_ARGS_TRUNCATED,
+						 SAKER_EXEC_ARGS_FAULT);
 
 	rcu_read_lock();
 	cut = true;
@@ -368,6 +376,18 @@ void saker_record_exec(struct task_struct *p, struct linux_binprm *bprm)
 	e->cgroup_len = saker_rec_put_cgroup(&r, c, p, &cut);
 	if (cut)
 		e->flags |= SAKER_EXEC_CGROUP_TRUNCATED;
+
+	/* Last, so a cut here costs no other string (sakerd counts cuts). */
+	if (p->mm) {
+		u32 envc = 0;
+
+		e->env_len = saker_rec_put_strv(&r, p->mm->env_start,
+						p->mm->env_end, SAKER_ENV_MAX,
+						&envc, &e->flags,
+						SAKER_EXEC_ENV_TRUNCATED,
+						SAKER_EXEC_ENV_FAULT);
+		e->envc = envc;
+	}
 	saker_rec_emit(&r);
 	saker_leave(c);
 }

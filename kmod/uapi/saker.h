@@ -80,7 +80,9 @@
  *   A path that does not fit SAKER_PATH_MAX keeps its last components
  *   (the end of the path, which names the file) and sets the field's
  *   *_TRUNCATED flag; a path that could not be resolved at all is empty
- *   and flagged too. argv keeps its first SAKER_ARGS_MAX bytes.
+ *   and flagged too. argv keeps its first SAKER_ARGS_MAX bytes, the
+ *   environment its first SAKER_ENV_MAX (as Falco's driver: one page), so
+ *   a variable past that is not seen: the cut is flagged, and counted.
  */
 #ifndef _UAPI_SAKER_H
 #define _UAPI_SAKER_H
@@ -95,11 +97,13 @@
 /* Bounds of the variable parts; longer values are cut and flagged. */
 #define SAKER_PATH_MAX		4096
 #define SAKER_ARGS_MAX		4096
+#define SAKER_ENV_MAX		4096
 #define SAKER_TTY_NAME_MAX	32
 #define SAKER_COMM_LEN		16
 #define SAKER_REC_LEN_MAX	(sizeof(struct saker_rec_hdr) + \
 				 sizeof(struct saker_exec) + \
-				 4 * SAKER_PATH_MAX + SAKER_ARGS_MAX)
+				 4 * SAKER_PATH_MAX + SAKER_ARGS_MAX + \
+				 SAKER_ENV_MAX)
 
 enum saker_rec_type {
 	SAKER_REC_PAD = 0,	/* filler up to the end of the data area */
@@ -201,6 +205,8 @@ struct saker_task {
 #define SAKER_EXEC_CGROUP_TRUNCATED	(1U << 6)
 #define SAKER_EXEC_EXE_DELETED		(1U << 7) /* the binary has no name left */
 #define SAKER_EXEC_EXE_MEMFD		(1U << 8) /* run from a memfd: fileless */
+#define SAKER_EXEC_ENV_TRUNCATED	(1U << 9)
+#define SAKER_EXEC_ENV_FAULT		(1U << 10) /* envp not readable */
 
 struct saker_exec {
 	struct saker_task task;
@@ -218,9 +224,10 @@ struct saker_exec {
 	__u32 exe_dev;		/* the executable's identity: superblock dev */
 	__u64 exe_ino;		/* and inode, whatever its name */
 	__u32 exe_nlink;	/* its hard links (0: deleted or memfd) */
-	__u32 reserved1;
+	__u16 env_len;		/* envp, each entry NUL-terminated */
+	__u16 envc;		/* entries present in env (after a cut) */
 	__u64 reserved[2];
-	/* then: filename, exe, args, cwd, cgroup */
+	/* then: filename, exe, args, cwd, cgroup, env */
 };
 
 /* saker_fork.flags */

@@ -336,6 +336,29 @@ START_TEST(args_not_terminated)
 }
 END_TEST
 
+/* env follows cgroup and is NUL-terminated like argv */
+START_TEST(env_not_terminated)
+{
+	size_t len = saker_test_exec(scratch, sizeof(scratch), "/bin/ls", "",
+				     "ls\0", 3, "", "A=1");
+	struct saker_exec *x = (void *)(scratch + HDR);
+	struct saker_event ev;
+	const char *why;
+	size_t used;
+
+	/* the cgroup's bytes read as env: "A=1" then the record's zero padding */
+	x->cgroup_len = 0;
+	x->env_len = 3;
+	ck_assert_int_eq(decode_exact(scratch, len, NULL), SAKER_DECODE_CORRUPT);
+	x->env_len = 4;
+	ck_assert_int_eq(saker_decode(scratch, len, &ev, &used, &why), SAKER_DECODE_EVENT);
+	ck_assert_uint_eq(ev.env.len, 4);
+	ck_assert_mem_eq(ev.env.p, "A=1", 4);
+	x->env_len = 0x7fff;
+	ck_assert_int_eq(decode_exact(scratch, len, NULL), SAKER_DECODE_CORRUPT);
+}
+END_TEST
+
 START_TEST(misaligned_buffer)
 {
 	static _Alignas(8) unsigned char buf[512];
@@ -435,6 +458,7 @@ Suite *saker_test_suite(void)
 	tcase_add_test(bad, comm_not_terminated);
 	tcase_add_test(bad, tty_name_not_terminated);
 	tcase_add_test(bad, args_not_terminated);
+	tcase_add_test(bad, env_not_terminated);
 	tcase_add_test(bad, misaligned_buffer);
 	suite_add_tcase(s, good);
 	suite_add_tcase(s, bad);

@@ -60,7 +60,7 @@ START_TEST(exec_line)
 		",\"syscall\":\"execve\",\"filename\":\"/bin/ls\","
 		"\"exe\":\"/usr/bin/ls\",\"args\":[\"ls\",\"-l\"],"
 		"\"args_truncated\":true,\"cwd\":\"/home/u\","
-		"\"cgroup\":\"/user.slice\",\"filename_truncated\":false,"
+		"\"cgroup\":\"/user.slice\",\"env\":[],\"env_truncated\":false,\"filename_truncated\":false,"
 		"\"exe_truncated\":false,\"cwd_truncated\":false,\"cgroup_truncated\":false,"
 		"\"exe_deleted\":false,\"exe_memfd\":false,\"exe_ino\":0,\"exe_dev\":0,"
 		"\"exe_nlink\":0,\"parent_other_pidns\":false,"

@@ -162,6 +162,17 @@ START_TEST(test_seed_from_fake_proc)
 		 "/system.slice/docker-" "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef" ".scope", false);
 	snprintf(cmd, sizeof(cmd), "%s/self", root);
 	mkdir(cmd, 0755);	/* not a pid: ignored */
+	snprintf(cmd, sizeof(cmd), "%s/400", root);
+	put(cmd, "environ", "HOME=/root\0LD_PRELOAD=/x.so\0", 28);
+	{
+		/* longer than the module keeps: cut the same way, and flagged */
+		static char big[SAKER_ENV_MAX + 100];
+
+		memset(big, 'x', sizeof(big));
+		memcpy(big, "A=", 2);
+		snprintf(cmd, sizeof(cmd), "%s/300", root);
+		put(cmd, "environ", big, sizeof(big));
+	}
 
 	ck_assert_int_eq(saker_proctable_seed(pt, root), 3);
 	ck_assert_ptr_null(saker_proctable_get(pt, 2));	/* kernel thread */
@@ -178,12 +189,18 @@ START_TEST(test_seed_from_fake_proc)
 	ck_assert_str_eq(p->img->exe, "/usr/bin/my (odd) name");
 	ck_assert_str_eq(p->img->cwd, "/srv");
 	ck_assert_str_eq(p->img->cid, "0123456789ab");
+	ck_assert_uint_eq(p->img->env_len, 28);
+	ck_assert_mem_eq(p->img->env, "HOME=/root\0LD_PRELOAD=/x.so\0", 28);
+	ck_assert_uint_eq(p->img->exec_flags & SAKER_EXEC_ENV_TRUNCATED, 0);
 	ck_assert_uint_eq(p->img->fd_kind[0], SAKER_FD_TTY);
 	ck_assert_uint_eq(p->img->fd_kind[1], SAKER_FD_PIPE);
 	ck_assert_uint_eq(p->img->fd_kind[2], SAKER_FD_SOCKET);
 	/* cmdline without a final NUL (setproctitle) gets one */
 	p = saker_proctable_get(pt, 300);
 	ck_assert_uint_eq(p->img->args_len, 11);
+	ck_assert_uint_eq(p->img->env_len, SAKER_ENV_MAX);
+	ck_assert_int_eq(p->img->env[SAKER_ENV_MAX - 1], '\0');
+	ck_assert_uint_ne(p->img->exec_flags & SAKER_EXEC_ENV_TRUNCATED, 0);
 	ck_assert_uint_gt(p->start_ns, 0);
 	/* seeded entries are not overwritten by a second pass */
 	ck_assert_int_eq(saker_proctable_seed(pt, root), 0);

@@ -21,6 +21,11 @@ int saker_pipeline_event(struct saker_pipeline *p, const struct saker_event *ev)
 
 	if (ev->type < SAKER_REC_TYPE_MAX)
 		p->events[ev->type]++;
+	if (ev->type == SAKER_REC_EXEC) {
+		p->args_truncated += !!(ev->exec->flags & SAKER_EXEC_ARGS_TRUNCATED);
+		p->env_truncated += !!(ev->exec->flags & SAKER_EXEC_ENV_TRUNCATED);
+		p->env_unreadable += !!(ev->exec->flags & SAKER_EXEC_ENV_FAULT);
+	}
 	if (saker_track_own(p->track, ev)) {
 		p->own_events++;
 		saker_track_pre(p->track, ev);

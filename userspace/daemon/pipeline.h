@@ -27,6 +27,8 @@ struct saker_pipeline {
 	uint64_t events[SAKER_REC_TYPE_MAX];	/* decoded, per record type */
 	uint64_t own_events;	/* from sakerd's own children: rules skipped */
 	uint64_t decode_errors;
+	/* execs whose argv / environment the module cut (rules see a prefix) */
+	uint64_t args_truncated, env_truncated, env_unreadable;
 	uint64_t alerts;	/* matches the rules reported */
 };
 

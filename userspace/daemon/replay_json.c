@@ -233,7 +233,8 @@ static uint16_t put_str(struct rbuf *b, const char *s, size_t max)
 	return (uint16_t)n;
 }
 
-static uint16_t put_args(struct rbuf *b, json_t *args, uint32_t *argc)
+/* args or env: an array of strings, each stored NUL-terminated. */
+static uint16_t put_strv(struct rbuf *b, json_t *args, size_t max, uint32_t *argc)
 {
 	size_t i, start = b->len;
 
@@ -242,7 +243,7 @@ static uint16_t put_args(struct rbuf *b, json_t *args, uint32_t *argc)
 		const char *a = json_string_value(json_array_get(args, i));
 		size_t n = a ? strlen(a) : 0;
 
-		if (b->len - start + n + 1 > SAKER_ARGS_MAX)
+		if (b->len - start + n + 1 > max)
 			break;
 		if (put(b, a ? a : "", n) || put(b, "", 1))
 			break;
@@ -287,6 +288,7 @@ static uint32_t exec_flags(json_t *o)
 		{ "cgroup_truncated", SAKER_EXEC_CGROUP_TRUNCATED },
 		{ "exe_deleted", SAKER_EXEC_EXE_DELETED },
 		{ "exe_memfd", SAKER_EXEC_EXE_MEMFD },
+		{ "env_truncated", SAKER_EXEC_ENV_TRUNCATED },
 	};
 	uint32_t f = 0;
 	size_t i;
@@ -326,6 +328,7 @@ long saker_json_to_record(const char *line, size_t len, void *buf, size_t size,
 	b.len = sizeof(*h);
 	if (!strcmp(type, "exec")) {
 		struct saker_exec *x = (void *)(b.p + b.len);
+		uint32_t envc;
 
 		h->type = SAKER_REC_EXEC;
 		h->body_len = sizeof(*x);
@@ -344,9 +347,13 @@ long saker_json_to_record(const char *line, size_t len, void *buf, size_t size,
 		b.len += sizeof(*x);
 		x->filename_len = put_str(&b, jstr(o, "filename"), SAKER_PATH_MAX);
 		x->exe_len = put_str(&b, jstr(o, "exe"), SAKER_PATH_MAX);
-		x->args_len = put_args(&b, json_object_get(o, "args"), &x->argc);
+		x->args_len = put_strv(&b, json_object_get(o, "args"),
+				       SAKER_ARGS_MAX, &x->argc);
 		x->cwd_len = put_str(&b, jstr(o, "cwd"), SAKER_PATH_MAX);
 		x->cgroup_len = put_str(&b, jstr(o, "cgroup"), SAKER_PATH_MAX);
+		x->env_len = put_strv(&b, json_object_get(o, "env"),
+				      SAKER_ENV_MAX, &envc);
+		x->envc = (uint16_t)envc;
 		store_meta(o, ms);
 	} else if (!strcmp(type, "open")) {
 		struct saker_open *op = (void *)(b.p + b.len);

@@ -48,6 +48,10 @@ void saker_daemon_stats(struct saker_daemon *d, const char *reason)
 	json_object_set_new(o, "events", ev);
 	json_object_set_new(o, "own_events", json_integer((json_int_t)d->pipe.own_events));
 	json_object_set_new(o, "decode_errors", json_integer((json_int_t)d->pipe.decode_errors));
+	json_object_set_new(o, "exec_cut", json_pack("{s:I,s:I,s:I}",
+		"args", (json_int_t)d->pipe.args_truncated,
+		"env", (json_int_t)d->pipe.env_truncated,
+		"env_unreadable", (json_int_t)d->pipe.env_unreadable));
 	json_object_set_new(o, "kernel", kernel_stats(d));
 	json_object_set_new(o, "merge", json_pack("{s:I,s:I,s:I,s:I}",
 		"pending", (json_int_t)d->merge.n, "late", (json_int_t)d->merge.late,

@@ -71,14 +71,18 @@ static int decode_exec(const unsigned char *body, size_t body_len,
 	/* Each length is read once: the checks hold for what is used. */
 	size_t filename_len = x->filename_len, exe_len = x->exe_len;
 	size_t args_len = x->args_len, cwd_len = x->cwd_len;
-	size_t cgroup_len = x->cgroup_len;
+	size_t cgroup_len = x->cgroup_len, env_len = x->env_len;
+	size_t env_at = filename_len + exe_len + args_len + cwd_len + cgroup_len;
 
-	if (filename_len + exe_len + args_len + cwd_len + cgroup_len > room)
+	if (env_at + env_len > room)
 		return fail(err, "exec: string lengths exceed the record",
 			    SAKER_DECODE_CORRUPT);
 	/* argv entries are NUL-terminated, so the last byte must be one. */
 	if (args_len && cur[filename_len + exe_len + args_len - 1])
 		return fail(err, "exec: args not NUL-terminated",
+			    SAKER_DECODE_CORRUPT);
+	if (env_len && cur[env_at + env_len - 1])
+		return fail(err, "exec: env not NUL-terminated",
 			    SAKER_DECODE_CORRUPT);
 	ev->exec = x;
 	ev->filename = take(&cur, filename_len);
@@ -86,6 +90,7 @@ static int decode_exec(const unsigned char *body, size_t body_len,
 	ev->args = take(&cur, args_len);
 	ev->cwd = take(&cur, cwd_len);
 	ev->cgroup = take(&cur, cgroup_len);
+	ev->env = take(&cur, env_len);
 	return SAKER_DECODE_EVENT;
 }
 

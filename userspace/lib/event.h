@@ -30,7 +30,7 @@ struct saker_event {
 		const struct saker_open *open;
 	};
 	/* exec */
-	struct saker_str filename, exe, args, cwd, cgroup;
+	struct saker_str filename, exe, args, cwd, cgroup, env;
 	/* open */
 	struct saker_str path;
 };

@@ -162,7 +162,7 @@ static void put_task(json_t *o, const struct saker_event *ev, bool *bad)
 	put(o, "comm", char_array(t->comm, sizeof(t->comm)), bad);
 }
 
-/* argv as an array: each argument ends with a NUL (checked by decode). */
+/* argv or envp as an array: each item ends with a NUL (checked by decode). */
 static json_t *args_array(struct saker_str args)
 {
 	json_t *a = json_array();
@@ -198,6 +198,9 @@ static void put_exec(json_t *o, const struct saker_event *ev, bool *bad)
 	    json_boolean(x->flags & SAKER_EXEC_ARGS_TRUNCATED), bad);
 	put(o, "cwd", str_view(ev->cwd), bad);
 	put(o, "cgroup", str_view(ev->cgroup), bad);
+	put(o, "env", args_array(ev->env), bad);
+	put(o, "env_truncated",
+	    json_boolean(x->flags & SAKER_EXEC_ENV_TRUNCATED), bad);
 	put(o, "filename_truncated",
 	    json_boolean(x->flags & SAKER_EXEC_FILENAME_TRUNCATED), bad);
 	put(o, "exe_truncated",

@@ -61,7 +61,7 @@ struct saker_evctx {
 /* Scratch memory that lives for one event; NULL when full. */
 char *saker_scratch(struct saker_evctx *cx, size_t n);
 int saker_field_extract(struct saker_evctx *cx, const struct saker_field_def *def,
-			int arg, struct saker_val *out);
+			int arg, const char *sarg, struct saker_val *out);
 int saker_slot_get(struct saker_evctx *cx, int slot, const struct saker_val **out);
 bool saker_cnode_eval(struct saker_evctx *cx, const struct saker_cnode *c);
 

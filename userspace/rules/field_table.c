@@ -81,6 +81,8 @@ static const struct saker_field_def fields[] = {
 	{ "proc.cgroup", S, 0, F_PROC_CGROUP, "cgroup v2 path at exec" },
 	{ "proc.cgroup_id", N, 0, F_PROC_CGROUP_ID, "cgroup v2 id" },
 	{ "proc.args_truncated", B, 0, F_PROC_ARGS_TRUNCATED, "argv was cut at the capture bound" },
+	{ "proc.env", S, ANY, F_PROC_ENV, "environment at exec, entries joined by spaces; proc.env[NAME]: NAME's value, \"\" if unset (first 4096 bytes: see proc.env_truncated)" },
+	{ "proc.env_truncated", B, 0, F_PROC_ENV_TRUNCATED, "the environment was longer than the 4096 bytes captured" },
 	{ "thread.tid", N, 0, F_THREAD_TID, "thread id" },
 	{ "thread.vtid", N, 0, F_THREAD_VTID, "thread id in its pid namespace" },
 	{ "user.uid", N, 0, F_USER_UID, "real user id" },

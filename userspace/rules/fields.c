@@ -67,7 +67,7 @@ static const struct saker_proc *cx_proc(struct saker_evctx *cx)
 
 /* The image (exe, args, cwd) of the event's process. */
 struct img_view {
-	struct saker_str exe, args, cwd, cgroup;
+	struct saker_str exe, args, cwd, cgroup, env;
 	const uint8_t *fd_kind;
 	uint32_t exec_flags;
 };
@@ -82,6 +82,7 @@ static int cx_image(struct saker_evctx *cx, struct img_view *iv)
 		iv->args = ev->args;
 		iv->cwd = ev->cwd;
 		iv->cgroup = ev->cgroup;
+		iv->env = ev->env;
 		iv->fd_kind = ev->exec->fd_kind;
 		iv->exec_flags = ev->exec->flags;
 		return 0;
@@ -93,6 +94,7 @@ static int cx_image(struct saker_evctx *cx, struct img_view *iv)
 	iv->args = (struct saker_str){ p->img->args, p->img->args_len };
 	iv->cwd = (struct saker_str){ p->img->cwd, p->img->cwd_len };
 	iv->cgroup = (struct saker_str){ p->img->cgroup, p->img->cgroup_len };
+	iv->env = (struct saker_str){ p->img->env, p->img->env_len };
 	iv->fd_kind = p->img->fd_kind;
 	iv->exec_flags = p->img->exec_flags;
 	return 0;
@@ -140,6 +142,51 @@ static int join_args(struct saker_evctx *cx, const char *prefix, size_t plen,
 	/* Each argument ends in NUL, so the join has one trailing space. */
 	if (o > out + plen && o[-1] == ' ' && end > args.p && end[-1] == '\0')
 		o--;
+	*o = '\0';
+	return str_out(v, out, (size_t)(o - out));
+}
+
+/*
+ * proc.env as libsinsp has it: the entries joined by spaces (empty ones
+ * dropped); proc.env[NAME]: NAME's value without surrounding blanks, ""
+ * when NAME is not set.
+ */
+static int env_out(struct saker_evctx *cx, struct saker_str env, const char *name,
+		   struct saker_val *v)
+{
+	const char *e = env.p, *end = env.p + env.len;
+	size_t nlen = name ? strlen(name) : 0;
+	char *out, *o;
+
+	if (name) {
+		for (; e < end; e += strnlen(e, (size_t)(end - e)) + 1) {
+			size_t l = strnlen(e, (size_t)(end - e));
+			const char *b = e + nlen + 1, *z = e + l;
+
+			if (l <= nlen + 1 || e[nlen] != '=' || memcmp(e, name, nlen))
+				continue;
+			while (b < z && *b == ' ')
+				b++;
+			while (z > b && z[-1] == ' ')
+				z--;
+			return str_out(v, b, (size_t)(z - b));
+		}
+		return str_out(v, "", 0);
+	}
+	out = saker_scratch(cx, env.len + 1);
+	if (!out)
+		return -ENOENT;
+	o = out;
+	for (; e < end; e += strnlen(e, (size_t)(end - e)) + 1) {
+		size_t l = strnlen(e, (size_t)(end - e));
+
+		if (!l)
+			continue;
+		if (o > out)
+			*o++ = ' ';
+		memcpy(o, e, l);
+		o += l;
+	}
 	*o = '\0';
 	return str_out(v, out, (size_t)(o - out));
 }
@@ -418,7 +465,7 @@ static int extract_open(struct saker_evctx *cx, unsigned int id, struct saker_va
 }
 
 static int extract_proc(struct saker_evctx *cx, unsigned int id, int arg,
-			struct saker_val *v)
+			const char *sarg, struct saker_val *v)
 {
 	const struct saker_task *t = cx->ev->task;
 	const struct saker_proc *p;
@@ -469,6 +516,11 @@ static int extract_proc(struct saker_evctx *cx, unsigned int id, int arg,
 	case F_PROC_ARGS_TRUNCATED:
 		return cx_image(cx, &iv) ? -ENOENT :
 		       num_out(v, !!(iv.exec_flags & SAKER_EXEC_ARGS_TRUNCATED));
+	case F_PROC_ENV:
+		return cx_image(cx, &iv) ? -ENOENT : env_out(cx, iv.env, sarg, v);
+	case F_PROC_ENV_TRUNCATED:
+		return cx_image(cx, &iv) ? -ENOENT :
+		       num_out(v, !!(iv.exec_flags & SAKER_EXEC_ENV_TRUNCATED));
 	case F_PROC_IS_EXE_FROM_MEMFD:
 		if (cx_image(cx, &iv))
 			return -ENOENT;
@@ -510,7 +562,7 @@ static int extract_proc(struct saker_evctx *cx, unsigned int id, int arg,
 }
 
 int saker_field_extract(struct saker_evctx *cx, const struct saker_field_def *def,
-			int arg, struct saker_val *v)
+			int arg, const char *sarg, struct saker_val *v)
 {
 	const struct saker_event *ev = cx->ev;
 	const struct saker_task *t = ev->task;
@@ -621,6 +673,6 @@ int saker_field_extract(struct saker_evctx *cx, const struct saker_field_def *de
 	case F_UNAVAILABLE:
 		return -ENOENT;
 	default:
-		return extract_proc(cx, def->id, arg, v);
+		return extract_proc(cx, def->id, arg, sarg, v);
 	}
 }

@@ -58,6 +58,7 @@ const char *saker_field_hint(const char *name);
 struct saker_slot {
 	const struct saker_field_def *def;
 	int arg;
+	const char *sarg;	/* text of an ANYARG field's [...], else NULL */
 	uint8_t xf[SAKER_XF_MAX];
 	uint8_t nxf;
 	int base;		/* slot of the untransformed field, -1 if none */

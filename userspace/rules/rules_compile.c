@@ -243,6 +243,20 @@ int saker_slot_intern(struct saker_program *pg, const struct saker_fexpr *fx,
 		return -ENOMEM;
 	s->def = def;
 	s->arg = arg;
+	s->sarg = NULL;
+	if (def->flags & SAKER_FF_ANYARG) {
+		const char *lb = strchr(fx->field, '['), *rb = strrchr(fx->field, ']');
+
+		/* proc.env["X"] names X, as proc.env[X] does. */
+		if (lb && rb > lb + 2 && (lb[1] == '"' || lb[1] == '\'') &&
+		    rb[-1] == lb[1])
+			lb++, rb--;
+		if (lb && rb > lb)
+			s->sarg = saker_arena_strndup(pg->arena, lb + 1,
+						      (size_t)(rb - lb - 1));
+		if (lb && rb > lb && !s->sarg)
+			return -ENOMEM;
+	}
 	s->nxf = fx->nxf;
 	memcpy(s->xf, fx->xf, sizeof(s->xf));
 	s->base = -1;

@@ -117,7 +117,7 @@ int saker_slot_get(struct saker_evctx *cx, int slot, const struct saker_val **ou
 	s = cx->prog->slots.v[slot];
 	ce->gen = cx->gen;
 	if (s->base < 0) {
-		ce->rc = saker_field_extract(cx, s->def, s->arg, &ce->v);
+		ce->rc = saker_field_extract(cx, s->def, s->arg, s->sarg, &ce->v);
 	} else {
 		const struct saker_val *in;
 		struct saker_val tmp;

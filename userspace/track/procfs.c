@@ -115,6 +115,7 @@ struct seed_bufs {
 	char stat[1024], status[4096], comm[SAKER_COMM_LEN];
 	char exe[SAKER_PATH_MAX], cwd[SAKER_PATH_MAX], args[SAKER_ARGS_MAX];
 	char cgroup[SAKER_PATH_MAX], fd[64];
+	char env[SAKER_ENV_MAX + 1];	/* one more: tells a cut */
 };
 
 static int seed_pid(struct saker_proctable *pt, int piddir, uint32_t pid,
@@ -145,6 +146,17 @@ static int seed_pid(struct saker_proctable *pt, int piddir, uint32_t pid,
 	s.args = (struct saker_str){ b->args, args_len > 0 ? (size_t)args_len : 0 };
 	n = link_at(piddir, "cwd", b->cwd, sizeof(b->cwd));
 	s.cwd = (struct saker_str){ b->cwd, n > 0 ? (size_t)n : 0 };
+	n = read_at(piddir, "environ", b->env, sizeof(b->env));
+	if (n > SAKER_ENV_MAX) {
+		n = SAKER_ENV_MAX;
+		s.env_truncated = true;
+	}
+	/* As the module does: a cut entry keeps what fits, terminated. */
+	if (n > 0 && b->env[n - 1] != '\0') {
+		b->env[n - 1] = '\0';
+		s.env_truncated = true;
+	}
+	s.env = (struct saker_str){ b->env, n > 0 ? (size_t)n : 0 };
 	n = read_at(piddir, "cgroup", b->cgroup, sizeof(b->cgroup) - 1);
 	b->cgroup[n > 0 ? n : 0] = '\0';
 	cg = strstr(b->cgroup, "0::");

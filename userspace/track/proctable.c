@@ -64,6 +64,7 @@ static void image_put(struct saker_proc_image *img)
 	free(img->args);
 	free(img->cwd);
 	free(img->cgroup);
+	free(img->env);
 	free(img);
 }
 
@@ -316,7 +317,8 @@ static int apply_exec(struct saker_proctable *pt, const struct saker_event *ev)
 	img->args = dup_str(&ev->args, &img->args_len);
 	img->cwd = dup_str(&ev->cwd, &img->cwd_len);
 	img->cgroup = dup_str(&ev->cgroup, &img->cgroup_len);
-	if (!img->exe || !img->args || !img->cwd || !img->cgroup)
+	img->env = dup_str(&ev->env, &img->env_len);
+	if (!img->exe || !img->args || !img->cwd || !img->cgroup || !img->env)
 		goto put_img;
 	memcpy(img->fd_kind, x->fd_kind, sizeof(img->fd_kind));
 	img->exec_flags = x->flags;
@@ -403,9 +405,12 @@ int saker_proctable_seed_one(struct saker_proctable *pt,
 	img->args = dup_str(&s->args, &img->args_len);
 	img->cwd = dup_str(&s->cwd, &img->cwd_len);
 	img->cgroup = dup_str(&s->cgroup, &img->cgroup_len);
-	if (!img->exe || !img->args || !img->cwd || !img->cgroup)
+	img->env = dup_str(&s->env, &img->env_len);
+	if (!img->exe || !img->args || !img->cwd || !img->cgroup || !img->env)
 		goto put_img;
 	memcpy(img->fd_kind, s->fd_kind, sizeof(img->fd_kind));
+	if (s->env_truncated)
+		img->exec_flags |= SAKER_EXEC_ENV_TRUNCATED;
 	if (saker_container_id_parse(s->cgroup.p, s->cgroup.len, img->cid, &img->ctype))
 		img->cid[0] = '\0';
 	if (img->cid[0])

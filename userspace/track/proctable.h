@@ -28,6 +28,8 @@ struct saker_proc_image {
 	size_t cwd_len;
 	char *cgroup;
 	size_t cgroup_len;
+	char *env;		/* envp at exec, each NUL-terminated */
+	size_t env_len;
 	char cid[SAKER_CONTAINER_ID_LEN + 1];	/* "" when not a container */
 	enum saker_container_type ctype;
 	uint8_t fd_kind[3];
@@ -53,6 +55,8 @@ struct saker_proc_seed {
 	uint64_t cgroup_id;	/* 0 when unknown */
 	const char *comm;
 	struct saker_str exe, args, cwd, cgroup;	/* args: NUL-terminated items */
+	struct saker_str env;	/* NUL-terminated items, like args */
+	bool env_truncated;	/* environ longer than SAKER_ENV_MAX */
 	uint8_t fd_kind[3];	/* enum saker_fd_kind */
 };
 
