@@ -120,7 +120,13 @@ static void setup(void)
 	mkdirs("docker/" ID1);
 	put("docker/" ID1 "/config.v2.json",
 	    "{\"ID\":\"" ID1 "\",\"Name\":\"/web\",\"Config\":{\"Image\":\"nginx:1.25\","
-	    "\"Labels\":{\"maintainer\":\"x\"}},\"State\":{\"Running\":true}}");
+	    "\"Labels\":{\"maintainer\":\"x\"}},\"State\":{\"Running\":true},"
+	    "\"MountPoints\":{\"/var/run/docker.sock\":{\"Source\":\"/var/run/docker.sock\","
+	    "\"Destination\":\"/var/run/docker.sock\",\"RW\":true,\"Type\":\"bind\","
+	    "\"Relabel\":\"\",\"Propagation\":\"rprivate\"},"
+	    "\"/data\":{\"Source\":\"/srv/web\",\"Destination\":\"/data\",\"RW\":false,"
+	    "\"Relabel\":\"z\",\"Propagation\":\"\"}}}");
+	put("docker/" ID1 "/hostconfig.json", "{\"Privileged\":true,\"Binds\":[]}");
 	mkdirs("containerd/k8s.io/" ID2);
 	put("containerd/k8s.io/" ID2 "/config.json",
 	    "{\"ociVersion\":\"1.1.0\",\"annotations\":{"
@@ -128,7 +134,12 @@ static void setup(void)
 	    "\"io.kubernetes.cri.container-name\":\"api\","
 	    "\"io.kubernetes.cri.image-name\":\"registry.local:5000/team/api:v2\","
 	    "\"io.kubernetes.cri.sandbox-name\":\"api-7d9f-xk2\","
-	    "\"io.kubernetes.cri.sandbox-namespace\":\"prod\"}}");
+	    "\"io.kubernetes.cri.sandbox-namespace\":\"prod\"},"
+	    "\"mounts\":[{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\","
+	    "\"options\":[\"nosuid\"]},{\"destination\":\"/host/etc\",\"type\":\"bind\","
+	    "\"source\":\"/etc\",\"options\":[\"rbind\",\"ro\",\"rslave\"]},"
+	    "{\"destination\":\"/etc/hosts\",\"type\":\"bind\",\"source\":\"/var/lib/kubelet/pods/x/etc-hosts\","
+	    "\"options\":[\"rbind\",\"rprivate\",\"rw\"]}]}");
 	mkdirs("crio/" ID3 "/userdata");
 	put("crio/" ID3 "/userdata/config.json",
 	    "{\"annotations\":{\"io.kubernetes.container.name\":\"db\","
@@ -157,6 +168,8 @@ START_TEST(test_docker)
 	ck_assert_str_eq(m.image, "nginx:1.25");
 	ck_assert_ptr_null(m.k8s_pod);
 	ck_assert_ptr_null(m.k8s_ns);
+	ck_assert(m.privileged_known && m.privileged);
+	ck_assert_uint_eq(m.nmounts, 2);
 	saker_containers_free(c);
 }
 END_TEST
@@ -171,6 +184,58 @@ START_TEST(test_containerd_cri)
 	ck_assert_str_eq(m.image, "registry.local:5000/team/api:v2");
 	ck_assert_str_eq(m.k8s_pod, "api-7d9f-xk2");
 	ck_assert_str_eq(m.k8s_ns, "prod");
+	/* the runtime's own /proc is not a user mount: binds only */
+	ck_assert_uint_eq(m.nmounts, 2);
+	ck_assert_str_eq(m.mounts[0].source, "/etc");
+	ck_assert_str_eq(m.mounts[0].dest, "/host/etc");
+	ck_assert(!m.mounts[0].rdwr);
+	ck_assert_str_eq(m.mounts[0].propagation, "rslave");
+	ck_assert(m.mounts[1].rdwr);
+	ck_assert(!m.privileged_known);
+	saker_containers_free(c);
+}
+END_TEST
+
+/* container.mount*, as upstream's sensitive_mount macro reads them */
+START_TEST(test_mount_fields)
+{
+	static const struct {
+		const char *cond;
+		int match;
+	} cases[] = {
+		{ "container.privileged = true", 1 },
+		{ "container.mounts = \"/var/run/docker.sock:/var/run/docker.sock::true:rprivate,/srv/web:/data:z:false:\"", 1 },
+		{ "container.mount[0] = \"/var/run/docker.sock:/var/run/docker.sock::true:rprivate\"", 1 },
+		{ "container.mount[/srv/*] startswith /srv/web:/data", 1 },
+		{ "container.mount.dest[/var/run/docker.sock] = /var/run/docker.sock", 1 },
+		{ "container.mount.source[/data] = /srv/web", 1 },
+		{ "container.mount.rdwr[/srv/web] = false", 1 },
+		{ "container.mount.mode[1] = z", 1 },
+		{ "container.mount.propagation[0] = rprivate", 1 },
+		{ "container.mount.dest[/proc*] = N/A", 1 },
+		{ "container.mount.dest[5] = N/A", 1 },
+		{ "not container.mount.dest[/var/run/docker.sock] in (\"<NA>\",\"N/A\")", 1 },
+		{ "not container.mount.dest[/proc*] in (\"<NA>\",\"N/A\")", 0 },
+	};
+	struct saker_containers *c = make();
+	struct saker_meta_provider mp;
+	char yaml[1024], *ev;
+	size_t i;
+
+	saker_containers_provider(c, &mp);
+	ev = tl_event(tl_base_exec, "{\"ns\":{\"pid\":5},\"cgroup\":\"/system.slice/docker-" ID1 ".scope\"}");
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct saker_engine *e;
+
+		snprintf(yaml, sizeof(yaml), "- rule: r\n  desc: d\n  condition: evt.type = execve and %s\n"
+			 "  output: o\n  priority: INFO\n", cases[i].cond);
+		e = tl_engine(yaml);
+		ck_assert_int_eq(saker_engine_error_count(e), 0);
+		saker_engine_set_meta(e, &mp);
+		ck_assert_msg(tl_run(e, ev) == cases[i].match, "%s", cases[i].cond);
+		saker_engine_free(e);
+	}
+	free(ev);
 	saker_containers_free(c);
 }
 END_TEST
@@ -292,6 +357,7 @@ Suite *saker_test_suite(void)
 	tcase_add_test(meta, test_cache_and_negative_expiry);
 	tcase_add_test(meta, test_cache_bound);
 	tcase_add_test(meta, test_engine_fields);
+	tcase_add_test(meta, test_mount_fields);
 	suite_add_tcase(s, ids);
 	suite_add_tcase(s, meta);
 	return s;

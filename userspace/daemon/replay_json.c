@@ -14,11 +14,14 @@
 #include "lib/decode.h"
 #include "lib/dict.h"
 #include "replay.h"
+#include "track/mounts.h"
 
 /* ---- container metadata store ---- */
 
 struct meta_ent {
 	char *name, *image, *ns, *pod;
+	struct saker_mounts mounts;
+	bool privileged_known, privileged;
 };
 
 struct saker_meta_store {
@@ -33,6 +36,7 @@ static void ent_free(void *p)
 	free(m->image);
 	free(m->ns);
 	free(m->pod);
+	saker_mounts_free(&m->mounts);
 	free(m);
 }
 
@@ -76,6 +80,12 @@ int saker_meta_store_put(struct saker_meta_store *ms, const char *id,
 	m->image = dup_or_null(md->image);
 	m->ns = dup_or_null(md->k8s_ns);
 	m->pod = dup_or_null(md->k8s_pod);
+	m->privileged_known = md->privileged_known;
+	m->privileged = md->privileged;
+	if (saker_mounts_dup(md->mounts, md->nmounts, &m->mounts)) {
+		ent_free(m);
+		return -ENOMEM;
+	}
 	/* Replaces (and frees) an older entry of the same id. */
 	if (saker_dict_putn(ms->by_id, id, len, m)) {
 		ent_free(m);
@@ -91,7 +101,11 @@ static int store_lookup(void *ctx, const char *id, struct saker_container_meta *
 
 	if (!m)
 		return -ENOENT;
-	*out = (struct saker_container_meta){ m->name, m->image, m->ns, m->pod };
+	*out = (struct saker_container_meta){
+		.name = m->name, .image = m->image, .k8s_ns = m->ns, .k8s_pod = m->pod,
+		.mounts = m->mounts.v, .nmounts = m->mounts.n,
+		.privileged_known = m->privileged_known, .privileged = m->privileged,
+	};
 	return 0;
 }
 
@@ -257,6 +271,7 @@ static void store_meta(json_t *o, struct saker_meta_store *ms)
 	json_t *c = json_object_get(o, "container");
 	const char *cg = jstr(o, "cgroup");
 	char id[SAKER_CONTAINER_ID_LEN + 1];
+	struct saker_mounts mounts = { 0 };
 	struct saker_container_meta m;
 	enum saker_container_type t;
 	const char *jid;
@@ -269,9 +284,17 @@ static void store_meta(json_t *o, struct saker_meta_store *ms)
 	else if (!cg || saker_container_id_parse(cg, strlen(cg), id, &t))
 		return;
 	m = (struct saker_container_meta){
-		jstr(c, "name"), jstr(c, "image"), jstr(c, "namespace"), jstr(c, "pod"),
+		.name = jstr(c, "name"), .image = jstr(c, "image"),
+		.k8s_ns = jstr(c, "namespace"), .k8s_pod = jstr(c, "pod"),
+		.privileged_known = json_is_boolean(json_object_get(c, "privileged")),
+		.privileged = json_is_true(json_object_get(c, "privileged")),
 	};
-	saker_meta_store_put(ms, id, &m);
+	if (!saker_mounts_from_json(json_object_get(c, "mounts"), &mounts)) {
+		m.mounts = mounts.v;
+		m.nmounts = mounts.n;
+		saker_meta_store_put(ms, id, &m);
+	}
+	saker_mounts_free(&mounts);
 }
 
 /* The exec flags sakerctl trace writes as booleans (docs/conventions.md). */

@@ -14,6 +14,7 @@
 #include "track/container_id.h"
 #include "lib/decode.h"
 #include "lib/idname.h"
+#include "track/mounts.h"
 #include "track/proctable.h"
 #include "fields.h"
 #include "eval.h"
@@ -351,6 +352,56 @@ static int meta_str(const char *s, struct saker_val *v)
 	return cstr_out(v, s);
 }
 
+/*
+ * container.mount*: of a container whose state was read, "N/A" when the
+ * mount asked for is not there (upstream's sensitive_mount tests for it).
+ */
+static int mount_out(struct saker_evctx *cx, unsigned int id, const char *key,
+		     struct saker_val *v)
+{
+	struct saker_container_meta *m;
+	const struct saker_mount *mt;
+	size_t i, n = 0, cap = 0;
+	char *out;
+
+	if (meta(cx, &m))
+		return -ENOENT;
+	if (id == F_CONTAINER_MOUNTS) {
+		for (i = 0; i < m->nmounts; i++)
+			cap += saker_mount_len(&m->mounts[i]) + 1;
+		out = saker_scratch(cx, cap + 1);
+		if (!out)
+			return -ENOENT;
+		for (i = 0; i < m->nmounts; i++) {
+			if (i)
+				out[n++] = ',';
+			n += saker_mount_format(&m->mounts[i], out + n, cap + 1 - n);
+		}
+		out[n] = '\0';
+		return str_out(v, out, n);
+	}
+	mt = saker_mount_find(m->mounts, m->nmounts, key, id == F_CONTAINER_MOUNT_SOURCE);
+	if (!mt)
+		return cstr_out(v, "N/A");
+	switch (id) {
+	case F_CONTAINER_MOUNT_SOURCE:
+		return cstr_out(v, mt->source);
+	case F_CONTAINER_MOUNT_DEST:
+		return cstr_out(v, mt->dest);
+	case F_CONTAINER_MOUNT_MODE:
+		return cstr_out(v, mt->mode);
+	case F_CONTAINER_MOUNT_RDWR:
+		return cstr_out(v, mt->rdwr ? "true" : "false");
+	case F_CONTAINER_MOUNT_PROPAGATION:
+		return cstr_out(v, mt->propagation);
+	}
+	cap = saker_mount_len(mt) + 1;
+	out = saker_scratch(cx, cap);
+	if (!out)
+		return -ENOENT;
+	return str_out(v, out, saker_mount_format(mt, out, cap));
+}
+
 /* Kernel O_* values (x86_64/generic): glibc defines O_LARGEFILE as 0. */
 #define K_O_ACCMODE	03
 #define K_O_WRONLY	01
@@ -666,6 +717,12 @@ int saker_field_extract(struct saker_evctx *cx, const struct saker_field_def *de
 		if (def->id == F_CONTAINER_IMAGE_REPOSITORY)
 			return str_out(v, m->image, rl);
 		return tl ? str_out(v, s, tl) : -ENOENT;
+	case F_CONTAINER_PRIVILEGED:
+		if (meta(cx, &m) || !m->privileged_known)
+			return -ENOENT;
+		return num_out(v, m->privileged);
+	case F_CONTAINER_MOUNTS ... F_CONTAINER_MOUNT_PROPAGATION:
+		return mount_out(cx, def->id, sarg, v);
 	case F_K8S_NS_NAME:
 		return meta(cx, &m) ? -ENOENT : meta_str(m->k8s_ns, v);
 	case F_K8S_POD_NAME:

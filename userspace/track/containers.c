@@ -19,6 +19,7 @@
 #include "containers.h"
 #include "lib/clock.h"
 #include "lib/dict.h"
+#include "mounts.h"
 
 #define CACHE_MAX	4096	/* entries; a miss when full evicts one */
 #define ID_MAX		64	/* a full container id, in hex */
@@ -28,6 +29,8 @@ struct centry {
 	uint64_t expires;
 	bool found;
 	char *name, *image, *k8s_ns, *k8s_pod;
+	struct saker_mounts mounts;
+	bool privileged_known, privileged;
 };
 
 struct saker_containers {
@@ -56,6 +59,7 @@ static void entry_clear(struct centry *e)
 	free(e->image);
 	free(e->k8s_ns);
 	free(e->k8s_pod);
+	saker_mounts_free(&e->mounts);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -140,6 +144,9 @@ static void from_oci(struct centry *e, json_t *root)
 	e->image = dup_or_null(first_str(ann, k_image));
 	e->k8s_pod = dup_or_null(first_str(ann, k_pod));
 	e->k8s_ns = dup_or_null(first_str(ann, k_ns));
+	/* Out of memory costs the mounts only: the fields read as missing. */
+	if (saker_mounts_from_oci(json_object_get(root, "mounts"), &e->mounts))
+		saker_mounts_free(&e->mounts);
 }
 
 /* docker's config.v2.json: Name ("/web"), Config.Image, Config.Labels. */
@@ -155,6 +162,17 @@ static void from_docker(struct centry *e, json_t *root)
 	e->image = dup_or_null(json_string_value(json_object_get(config, "Image")));
 	e->k8s_pod = dup_or_null(first_str(labels, k_pod));
 	e->k8s_ns = dup_or_null(first_str(labels, k_ns));
+	if (saker_mounts_from_docker(json_object_get(root, "MountPoints"), &e->mounts))
+		saker_mounts_free(&e->mounts);
+}
+
+/* docker's hostconfig.json, beside config.v2.json: Privileged. */
+static void from_docker_host(struct centry *e, json_t *root)
+{
+	json_t *p = json_object_get(root, "Privileged");
+
+	e->privileged_known = json_is_boolean(p);
+	e->privileged = json_is_true(p);
 }
 
 /* Directory under dir whose name is a full id starting with id; into out. */
@@ -210,7 +228,12 @@ static int resolve(struct saker_containers *c, const char *id, struct centry *e)
 	if (c->roots[ROOT_DOCKER] &&
 	    !find_id_dir(c->roots[ROOT_DOCKER], id, dir, sizeof(dir))) {
 		snprintf(path, sizeof(path), "%s/config.v2.json", dir);
-		if ((r = read_json(c, path, from_docker, e)))
+		r = read_json(c, path, from_docker, e);
+		if (r > 0) {
+			snprintf(path, sizeof(path), "%s/hostconfig.json", dir);
+			read_json(c, path, from_docker_host, e);
+		}
+		if (r)
 			return r;
 	}
 	/* containerd: one directory per namespace (k8s.io, moby, default...). */
@@ -283,6 +306,10 @@ static void fill_out(const struct centry *e, struct saker_container_meta *out)
 	out->image = e->image;
 	out->k8s_ns = e->k8s_ns;
 	out->k8s_pod = e->k8s_pod;
+	out->mounts = e->mounts.v;
+	out->nmounts = e->mounts.n;
+	out->privileged_known = e->privileged_known;
+	out->privileged = e->privileged;
 }
 
 int saker_containers_lookup(struct saker_containers *c, const char *id,
