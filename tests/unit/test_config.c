@@ -4,7 +4,10 @@
 #include <check.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "daemon/config.h"
 #include "check_main.h"
@@ -221,6 +224,37 @@ START_TEST(test_shipped_file)
 }
 END_TEST
 
+/*
+ * A FIFO without a writer, a device or a directory given as the
+ * configuration: refused at once with "PATH: not a regular file", never a
+ * blocked open (sakerd -c FIFO used to hang with no message).
+ */
+START_TEST(test_not_regular_file)
+{
+	char dir[] = "/tmp/saker-config-XXXXXX", fifo[64];
+	struct saker_config c;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(fifo, sizeof(fifo), "%s/saker.yaml", dir);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	saker_config_defaults(&c);
+	ck_assert_int_eq(saker_config_load(&c, fifo, err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "/saker.yaml: not a regular file"));
+	ck_assert_int_eq(saker_config_load(&c, "/dev/null", err, sizeof(err)), -EINVAL);
+	ck_assert_str_eq(err, "/dev/null: not a regular file");
+	ck_assert_int_eq(saker_config_load(&c, dir, err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, ": not a regular file"));
+	ck_assert_int_eq(saker_config_load(&c, "/nonexistent/saker.yaml", err, sizeof(err)),
+			 -ENOENT);
+	ck_assert_str_eq(err, "/nonexistent/saker.yaml: No such file or directory");
+	/* nothing was applied */
+	ck_assert_uint_eq(c.nrules, 2);
+	saker_config_free(&c);
+	unlink(fifo);
+	rmdir(dir);
+}
+END_TEST
+
 Suite *saker_test_suite(void)
 {
 	Suite *s = suite_create("config");
@@ -233,6 +267,7 @@ Suite *saker_test_suite(void)
 	tcase_add_test(tc, test_overrides);
 	tcase_add_test(tc, test_checks);
 	tcase_add_test(tc, test_shipped_file);
+	tcase_add_test(tc, test_not_regular_file);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,6 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Loader: lists, macros, rules, append/override per key, exceptions in
  * both forms, requirements, sources, and error/warning reporting. */
+#include <errno.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
 #include "rules_testlib.h"
 #include "check_main.h"
 
@@ -355,6 +361,96 @@ START_TEST(test_directory_order)
 }
 END_TEST
 
+/* The diagnostics as sakerd prints them, in a malloc'd string. */
+static char *diags_text(struct saker_engine *e)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(f);
+	saker_engine_print_diags(e, f);
+	fclose(f);
+	return buf;
+}
+
+/* A socket at path, bound and left so; its fd is returned. */
+static int bind_socket(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_uint_lt(strlen(path), sizeof(sa.sun_path));
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	return fd;
+}
+
+/*
+ * A FIFO (no writer), a device, a socket or a directory where a rule file is
+ * expected: refused at once, naming the file, never a blocked open. In a
+ * rules directory they are skipped with a warning, as Falco skips them.
+ */
+START_TEST(test_not_regular_files)
+{
+	char dir[] = "/tmp/saker-rules-XXXXXX";
+	char fifo[256], sock[256], sub[256], path[256], buf[512], *text;
+	struct saker_engine *e;
+	int sfd;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(fifo, sizeof(fifo), "%s/10-fifo.yaml", dir);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	snprintf(sock, sizeof(sock), "%s/20-sock.yaml", dir);
+	sfd = bind_socket(sock);
+	snprintf(sub, sizeof(sub), "%s/30-sub.yaml", dir);
+	ck_assert_int_eq(mkdir(sub, 0700), 0);
+	snprintf(path, sizeof(path), "%s/40-rules.yaml", dir);
+	f = fopen(path, "w");
+	fputs(RULE("r", "evt.type = execve"), f);
+	fclose(f);
+
+	/* named directly: an error that names the file */
+	e = saker_engine_new();
+	ck_assert_int_eq(saker_engine_load_path(e, fifo), -EINVAL);
+	ck_assert_ptr_nonnull(saker_engine_first_error(e, buf, sizeof(buf)));
+	ck_assert_msg(strstr(buf, "10-fifo.yaml: not a regular file"), "got '%s'", buf);
+	ck_assert(tl_has_code(e, "E-IO", NULL, NULL));
+	saker_engine_free(e);
+	e = saker_engine_new();
+	ck_assert_int_eq(saker_engine_load_path(e, "/dev/null"), -EINVAL);
+	ck_assert_ptr_nonnull(saker_engine_first_error(e, buf, sizeof(buf)));
+	ck_assert_str_eq(buf, "error E-IO: /dev/null: not a regular file");
+	saker_engine_free(e);
+	e = saker_engine_new();
+	ck_assert_int_eq(saker_engine_load_path(e, sock), -EINVAL);
+	ck_assert_ptr_nonnull(saker_engine_first_error(e, buf, sizeof(buf)));
+	ck_assert_msg(strstr(buf, "20-sock.yaml: not a regular file"), "got '%s'", buf);
+	saker_engine_free(e);
+
+	/* in a directory: skipped with a warning each, the rest loads */
+	e = saker_engine_new();
+	ck_assert_int_eq(saker_engine_load_path(e, dir), 0);
+	ck_assert_int_eq(saker_engine_compile(e), 0);
+	ck_assert_int_eq(saker_engine_error_count(e), 0);
+	ck_assert_int_eq(saker_engine_warning_count(e), 3);
+	ck_assert_int_eq(saker_engine_rule_count(e), 1);
+	text = diags_text(e);
+	ck_assert_msg(strstr(text, "10-fifo.yaml: not a regular file: skipped"), "got '%s'", text);
+	ck_assert_msg(strstr(text, "20-sock.yaml: not a regular file: skipped"), "got '%s'", text);
+	ck_assert_msg(strstr(text, "30-sub.yaml: not a regular file: skipped"), "got '%s'", text);
+	ck_assert_ptr_nonnull(strstr(text, "warning W-NOT-REGULAR"));
+	free(text);
+	saker_engine_free(e);
+
+	close(sfd);
+	snprintf(path, sizeof(path), "rm -rf %s", dir);
+	ck_assert_int_eq(system(path), 0);
+}
+END_TEST
+
 Suite *saker_test_suite(void)
 {
 	Suite *s = suite_create("rules_load");
@@ -372,6 +468,7 @@ Suite *saker_test_suite(void)
 	tcase_add_test(tc, test_warnings_and_skips);
 	tcase_add_test(tc, test_priorities_case);
 	tcase_add_test(tc, test_directory_order);
+	tcase_add_test(tc, test_not_regular_files);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -16,6 +16,7 @@
 
 #include "config.h"
 #include "lib/errbuf.h"
+#include "lib/file.h"
 #include "outputs/outputs.h"
 
 enum key_type { K_BOOL, K_UINT, K_SIZE, K_STR, K_LIST, K_PRIO, K_MATCH, K_PROTO,
@@ -408,35 +409,15 @@ delete_parser:
 int saker_config_load(struct saker_config *c, const char *path, char *err,
 		      size_t errlen)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f, *m;
-	char chunk[8192];
-	size_t n;
+	char *buf;
+	size_t len;
 	int ret;
 
-	f = fopen(path, "re");
-	if (!f) {
-		ret = -errno;
-		saker_set_err(err, errlen, "%s: %s", path, strerror(-ret));
-		return ret;
-	}
-	m = open_memstream(&buf, &len);
-	if (!m) {
-		ret = -ENOMEM;
-		goto close_file;
-	}
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		fwrite(chunk, 1, n, m);
-	ret = ferror(f) ? -EIO : 0;
-	fclose(m);
+	ret = saker_read_regular(path, &buf, &len, err, errlen);
 	if (ret)
-		saker_set_err(err, errlen, "%s: read error", path);
-	else
-		ret = saker_config_load_buffer(c, path, buf, len, err, errlen);
+		return ret;
+	ret = saker_config_load_buffer(c, path, buf, len, err, errlen);
 	free(buf);
-close_file:
-	fclose(f);
 	return ret;
 }
 
