@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "daemon/config.h"
@@ -255,6 +256,72 @@ START_TEST(test_not_regular_file)
 }
 END_TEST
 
+/* "key: " and n opening brackets (open, "[" or "{a: "), closed again when close. */
+static char *nested(const char *key, const char *open, const char *close, size_t n)
+{
+	size_t kl = strlen(key), ol = strlen(open), cl = close ? strlen(close) : 0;
+	char *s = malloc(kl + n * (ol + cl) + 2), *p = s;
+	size_t i;
+
+	ck_assert_ptr_nonnull(s);
+	memcpy(p, key, kl);
+	p += kl;
+	for (i = 0; i < n; i++, p += ol)
+		memcpy(p, open, ol);
+	for (i = 0; i < n && close; i++, p += cl)
+		memcpy(p, close, cl);
+	*p++ = '\n';
+	*p = '\0';
+	return s;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * Nesting is limited to 64 levels, as in the rule loader, with the
+ * position of the first node too deep; 100k levels fail at once (they took
+ * 37 s in libyaml's document loader, superlinear).
+ */
+START_TEST(test_nesting_depth)
+{
+	struct saker_config c;
+	double t0;
+	char *y;
+
+	y = nested("priority: ", "[", "]", 64);
+	ck_assert_int_eq(load(&c, y), -EINVAL);
+	ck_assert_str_eq(err, "t.yaml:1:11: 'priority' must be a single value");
+	saker_config_free(&c);
+	free(y);
+	y = nested("priority: ", "[", "]", 65);
+	ck_assert_int_eq(load(&c, y), -EINVAL);
+	ck_assert_str_eq(err, "t.yaml:1:75: YAML nesting too deep (more than 64 levels)");
+	saker_config_free(&c);
+	free(y);
+
+	y = nested("priority: ", "[", NULL, 100000);
+	t0 = now_s();
+	ck_assert_int_eq(load(&c, y), -EINVAL);
+	ck_assert_msg(now_s() - t0 < 1.0, "took %.2f s", now_s() - t0);
+	ck_assert_str_eq(err, "t.yaml:1:75: YAML nesting too deep (more than 64 levels)");
+	saker_config_free(&c);
+	free(y);
+	y = nested("stats: ", "{a: ", NULL, 100000);
+	t0 = now_s();
+	ck_assert_int_eq(load(&c, y), -EINVAL);
+	ck_assert_msg(now_s() - t0 < 1.0, "took %.2f s", now_s() - t0);
+	ck_assert_str_eq(err, "t.yaml:1:261: YAML nesting too deep (more than 64 levels)");
+	saker_config_free(&c);
+	free(y);
+}
+END_TEST
+
 Suite *saker_test_suite(void)
 {
 	Suite *s = suite_create("config");
@@ -268,6 +335,7 @@ Suite *saker_test_suite(void)
 	tcase_add_test(tc, test_checks);
 	tcase_add_test(tc, test_shipped_file);
 	tcase_add_test(tc, test_not_regular_file);
+	tcase_add_test(tc, test_nesting_depth);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "rules_testlib.h"
@@ -451,6 +452,30 @@ START_TEST(test_not_regular_files)
 }
 END_TEST
 
+/* 100k nested '[' fail at once, at the first node deeper than 64 levels. */
+START_TEST(test_nesting_depth)
+{
+	size_t n = 100000, pre = strlen("- rule: ");
+	char *y = malloc(pre + n + 2), buf[256];
+	struct saker_engine *e;
+	struct timespec t0, t1;
+
+	ck_assert_ptr_nonnull(y);
+	memcpy(y, "- rule: ", pre);
+	memset(y + pre, '[', n);
+	memcpy(y + pre + n, "\n", 2);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	e = load2(y, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ck_assert_int_lt((t1.tv_sec - t0.tv_sec) * 1000000000L + (t1.tv_nsec - t0.tv_nsec),
+			 1000000000L);
+	ck_assert_ptr_nonnull(saker_engine_first_error(e, buf, sizeof(buf)));
+	ck_assert_str_eq(buf, "a.yaml:1:72: error E-YAML: YAML nesting too deep (more than 64 levels)");
+	saker_engine_free(e);
+	free(y);
+}
+END_TEST
+
 Suite *saker_test_suite(void)
 {
 	Suite *s = suite_create("rules_load");
@@ -469,6 +494,7 @@ Suite *saker_test_suite(void)
 	tcase_add_test(tc, test_priorities_case);
 	tcase_add_test(tc, test_directory_order);
 	tcase_add_test(tc, test_not_regular_files);
+	tcase_add_test(tc, test_nesting_depth);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -31,6 +31,9 @@ struct key {
 
 #define OFF(f) offsetof(struct saker_config, f)
 
+/* YAML nesting allowed, as in the rule loader (rules/rules_yaml.c). */
+#define MAX_DEPTH 64
+
 static const struct key keys[] = {
 	{ "rules_files", K_LIST, OFF(rules_files), 0 },
 	{ "rule_matching", K_MATCH, OFF(rule_matching), 0 },
@@ -370,6 +373,70 @@ static int walk_value(struct walk *w, const char *name, yaml_node_t *v)
 	return ret;
 }
 
+/* libyaml's reason at its position. */
+static int parse_error(const yaml_parser_t *p, const char *name, char *err,
+		       size_t errlen)
+{
+	if (p->error == YAML_MEMORY_ERROR) {
+		saker_set_err(err, errlen, "%s: out of memory", name);
+		return -ENOMEM;
+	}
+	saker_set_err(err, errlen, "%s:%zu:%zu: %s", name,
+		(size_t)p->problem_mark.line + 1, (size_t)p->problem_mark.column + 1,
+		p->problem ? p->problem : "YAML syntax error");
+	return -EINVAL;
+}
+
+/*
+ * One pass over the events before the document is built: nesting deeper
+ * than MAX_DEPTH is refused where it starts, and stopping there bounds
+ * libyaml's work (its document loader alone took seconds on 100k '[').
+ */
+static int check_depth(const char *name, const char *buf, size_t len, char *err,
+		       size_t errlen)
+{
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	size_t depth = 0;
+	int ret = 0;
+
+	if (!yaml_parser_initialize(&parser))
+		return -ENOMEM;
+	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
+	for (;;) {
+		yaml_event_type_t type;
+		yaml_mark_t at;
+
+		if (!yaml_parser_parse(&parser, &ev)) {
+			ret = parse_error(&parser, name, err, errlen);
+			break;
+		}
+		type = ev.type;
+		at = ev.start_mark;
+		yaml_event_delete(&ev);
+		if (type == YAML_STREAM_END_EVENT)
+			break;
+		if (type == YAML_SEQUENCE_END_EVENT || type == YAML_MAPPING_END_EVENT) {
+			depth--;
+			continue;
+		}
+		if (type != YAML_SCALAR_EVENT && type != YAML_ALIAS_EVENT &&
+		    type != YAML_SEQUENCE_START_EVENT && type != YAML_MAPPING_START_EVENT)
+			continue;
+		/* A node's depth: the collections open around it (the root's is 0). */
+		if (depth > MAX_DEPTH) {
+			saker_set_err(err, errlen, "%s:%zu:%zu: YAML nesting too deep (more than %d levels)",
+				name, (size_t)at.line + 1, (size_t)at.column + 1, MAX_DEPTH);
+			ret = -EINVAL;
+			break;
+		}
+		if (type == YAML_SEQUENCE_START_EVENT || type == YAML_MAPPING_START_EVENT)
+			depth++;
+	}
+	yaml_parser_delete(&parser);
+	return ret;
+}
+
 int saker_config_load_buffer(struct saker_config *c, const char *name,
 			     const char *buf, size_t len, char *err, size_t errlen)
 {
@@ -377,17 +444,16 @@ int saker_config_load_buffer(struct saker_config *c, const char *name,
 	yaml_parser_t parser;
 	yaml_document_t doc;
 	yaml_node_t *root;
-	int ret = 0;
+	int ret;
 
+	ret = check_depth(name, buf, len, err, errlen);
+	if (ret)
+		return ret;
 	if (!yaml_parser_initialize(&parser))
 		return -ENOMEM;
 	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
 	if (!yaml_parser_load(&parser, &doc)) {
-		saker_set_err(err, errlen, "%s:%zu:%zu: %s", name,
-			(size_t)parser.problem_mark.line + 1,
-			(size_t)parser.problem_mark.column + 1,
-			parser.problem ? parser.problem : "YAML syntax error");
-		ret = -EINVAL;
+		ret = parse_error(&parser, name, err, errlen);
 		goto delete_parser;
 	}
 	w.doc = &doc;

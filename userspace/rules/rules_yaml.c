@@ -77,7 +77,8 @@ static int parse_node(struct ybuild *b, yaml_event_t *ev,
 	n->index = ev->start_mark.index;
 	*out = n;
 	if (depth > MAX_DEPTH) {
-		saker_diag(b->ld, true, "E-YAML", n->loc, "YAML nesting too deep");
+		saker_diag(b->ld, true, "E-YAML", n->loc,
+			   "YAML nesting too deep (more than %d levels)", MAX_DEPTH);
 		return -EINVAL;
 	}
 	switch (ev->type) {
