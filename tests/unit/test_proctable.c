@@ -14,12 +14,13 @@ static void apply(struct saker_proctable *pt, const char *base, const char *over
 	static uint64_t rec[8192];
 	char *json = tl_event(base, override);
 	struct saker_event ev;
+	char jerr[SAKER_REPLAY_ERRLEN];
 	const char *err = NULL;
 	size_t used;
 	long len;
 
-	len = saker_json_to_record(json, strlen(json), rec, sizeof(rec), NULL, &err);
-	ck_assert_msg(len > 0, "json_to_record: %s", err ? err : "?");
+	len = saker_json_to_record(json, strlen(json), rec, sizeof(rec), NULL, jerr, sizeof(jerr));
+	ck_assert_msg(len > 0, "json_to_record: %s", jerr);
 	ck_assert_int_eq(saker_decode(rec, (size_t)len, &ev, &used, &err), SAKER_DECODE_EVENT);
 	saker_proctable_pre(pt, &ev);
 	saker_proctable_post(pt, &ev);
@@ -221,12 +222,13 @@ START_TEST(test_engine_reads_only)
 	char *ev = tl_event(tl_base_exec, "{\"pid\":321}");
 	static uint64_t rec[8192];
 	struct saker_event dec;
+	char jerr[SAKER_REPLAY_ERRLEN];
 	const char *err = NULL;
 	size_t used;
 	long len;
 
 	saker_engine_set_proctable(e, pt);
-	len = saker_json_to_record(ev, strlen(ev), rec, sizeof(rec), NULL, &err);
+	len = saker_json_to_record(ev, strlen(ev), rec, sizeof(rec), NULL, jerr, sizeof(jerr));
 	ck_assert_int_gt(len, 0);
 	ck_assert_int_eq(saker_decode(rec, (size_t)len, &dec, &used, &err), SAKER_DECODE_EVENT);
 	ck_assert_int_eq(saker_engine_process(e, &dec, NULL, NULL), 1);

@@ -98,7 +98,8 @@ static int replay_json(struct run *r, FILE *f)
 	saker_track_set_meta(&r->track, &mp);
 	saker_pipeline_set_engine(&r->pipe, r->pipe.engine);
 	while ((n = getline(&line, &cap, f)) >= 0) {
-		const char *err = NULL;
+		const char *why = NULL;
+		char err[SAKER_REPLAY_ERRLEN];
 		long len;
 
 		lineno++;
@@ -106,9 +107,11 @@ static int replay_json(struct run *r, FILE *f)
 			line[--n] = '\0';
 		if (!n || line[0] == '#')
 			continue;
-		len = saker_json_to_record(line, (size_t)n, rec, bufsz, ms, &err);
-		if (len < 0 || !run_record(r, rec, (size_t)len, &err)) {
-			saker_log_warnx("line %lu: %s", lineno, err ? err : "bad event");
+		len = saker_json_to_record(line, (size_t)n, rec, bufsz, ms, err, sizeof(err));
+		if (len >= 0 && !run_record(r, rec, (size_t)len, &why))
+			snprintf(err, sizeof(err), "%s", why ? why : "bad event");
+		if (len < 0 || why) {
+			saker_log_warnx("line %lu: %s", lineno, err);
 			r->st->bad++;
 			continue;
 		}
