@@ -21,6 +21,7 @@ struct saker_replay_stats {
 	uint64_t events;	/* records run through the rules */
 	uint64_t bad;		/* lines or records that could not be read */
 	uint64_t alerts;
+	char error[SAKER_REPLAY_ERRLEN];	/* why the run failed, naming the file */
 };
 
 /* Container metadata learned from JSON events, served to the engine. */
@@ -43,7 +44,14 @@ void saker_meta_store_provider(struct saker_meta_store *ms,
 long saker_json_to_record(const char *line, size_t len, void *buf, size_t size,
 			  struct saker_meta_store *ms, char *err, size_t errlen);
 
-/* Runs a whole file through e (a process table is made for the run). */
+/*
+ * Runs a whole regular file through e (a process table is made for the
+ * run). 0, or -errno with st->error naming the file and what is wrong:
+ * the open's errno, -EINVAL for anything but a regular file or a bad
+ * capture header, -EPROTO for another ABI, -EBADMSG for a corrupt or
+ * truncated capture record (the events before it were run) or for JSON
+ * lines that could not be read (each is logged; the others were run).
+ */
 int saker_replay_file(struct saker_engine *e, const char *path,
 		      saker_alert_fn fn, void *arg, struct saker_replay_stats *st);
 
