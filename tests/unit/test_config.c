@@ -322,6 +322,24 @@ START_TEST(test_nesting_depth)
 }
 END_TEST
 
+/* A NUL byte or bad UTF-8 is reported where it is (the reader gives an offset). */
+START_TEST(test_read_error_position)
+{
+	static const char nul[] = "json_output: true\npriority: war\0ning\n";
+	static const char crlf[] = "json_output: true\r\n\r\nhostname: \"h\xc3\xa9\xc3\"\r\n";
+	struct saker_config c;
+
+	saker_config_defaults(&c);
+	ck_assert_int_eq(saker_config_load_buffer(&c, "t.yaml", nul, sizeof(nul) - 1, err,
+						  sizeof(err)), -EINVAL);
+	ck_assert_str_eq(err, "t.yaml:2:14: control characters are not allowed (byte 0x00)");
+	ck_assert_int_eq(saker_config_load_buffer(&c, "t.yaml", crlf, sizeof(crlf) - 1, err,
+						  sizeof(err)), -EINVAL);
+	ck_assert_str_eq(err, "t.yaml:3:15: invalid trailing UTF-8 octet (byte 0x22)");
+	saker_config_free(&c);
+}
+END_TEST
+
 Suite *saker_test_suite(void)
 {
 	Suite *s = suite_create("config");
@@ -336,6 +354,7 @@ Suite *saker_test_suite(void)
 	tcase_add_test(tc, test_shipped_file);
 	tcase_add_test(tc, test_not_regular_file);
 	tcase_add_test(tc, test_nesting_depth);
+	tcase_add_test(tc, test_read_error_position);
 	suite_add_tcase(s, tc);
 	return s;
 }

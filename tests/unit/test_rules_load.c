@@ -476,6 +476,38 @@ START_TEST(test_nesting_depth)
 }
 END_TEST
 
+/*
+ * libyaml's reader errors (a NUL byte, invalid UTF-8) are reported where
+ * they are, not at 1:1: the reader gives an offset, not a mark.
+ */
+START_TEST(test_read_error_position)
+{
+	static const char nul[] = "- rule: r\n  desc: d\n  condition: evt.type = execve and proc.name = a\0b\n"
+				  "  output: o\n  priority: INFO\n";
+	static const char utf8[] = "- rule: r\n  desc: d\n  condition: evt.type = execve\n"
+				   "  output: \"\xc3\xa9t\xc3\xa9 \xff\"\n  priority: INFO\n";
+	struct saker_engine *e = saker_engine_new();
+	unsigned int line, col;
+	char buf[256];
+
+	saker_engine_load_buffer(e, "nul.yaml", nul, sizeof(nul) - 1);
+	ck_assert(tl_has_code(e, "E-YAML", &line, &col));
+	ck_assert_uint_eq(line, 3);
+	ck_assert_uint_eq(col, 49);
+	ck_assert_ptr_nonnull(saker_engine_first_error(e, buf, sizeof(buf)));
+	ck_assert_str_eq(buf, "nul.yaml:3:49: error E-YAML: YAML input: control characters are "
+			 "not allowed (byte 0x00)");
+	saker_engine_free(e);
+	/* columns count characters: "\xc3\xa9" is one */
+	e = saker_engine_new();
+	saker_engine_load_buffer(e, "utf8.yaml", utf8, sizeof(utf8) - 1);
+	ck_assert_ptr_nonnull(saker_engine_first_error(e, buf, sizeof(buf)));
+	ck_assert_str_eq(buf, "utf8.yaml:4:16: error E-YAML: YAML input: invalid leading UTF-8 "
+			 "octet (byte 0xff)");
+	saker_engine_free(e);
+}
+END_TEST
+
 Suite *saker_test_suite(void)
 {
 	Suite *s = suite_create("rules_load");
@@ -495,6 +527,7 @@ Suite *saker_test_suite(void)
 	tcase_add_test(tc, test_directory_order);
 	tcase_add_test(tc, test_not_regular_files);
 	tcase_add_test(tc, test_nesting_depth);
+	tcase_add_test(tc, test_read_error_position);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -374,12 +374,26 @@ static int walk_value(struct walk *w, const char *name, yaml_node_t *v)
 }
 
 /* libyaml's reason at its position. */
-static int parse_error(const yaml_parser_t *p, const char *name, char *err,
-		       size_t errlen)
+static int parse_error(const yaml_parser_t *p, const char *name, const char *buf,
+		       size_t len, char *err, size_t errlen)
 {
+	unsigned int line, col;
+
 	if (p->error == YAML_MEMORY_ERROR) {
 		saker_set_err(err, errlen, "%s: out of memory", name);
 		return -ENOMEM;
+	}
+	/* The reader (NUL, bad UTF-8) leaves problem_mark at 0: use its offset. */
+	if (p->error == YAML_READER_ERROR) {
+		char what[32] = "";
+
+		saker_text_pos(buf, len, p->problem_offset, &line, &col);
+		if (p->problem_value >= 0)
+			snprintf(what, sizeof(what), p->problem_value > 0xff ? " (U+%04X)" :
+				 " (byte 0x%02x)", (unsigned int)p->problem_value);
+		saker_set_err(err, errlen, "%s:%u:%u: %s%s", name, line, col,
+			p->problem ? p->problem : "unreadable YAML input", what);
+		return -EINVAL;
 	}
 	saker_set_err(err, errlen, "%s:%zu:%zu: %s", name,
 		(size_t)p->problem_mark.line + 1, (size_t)p->problem_mark.column + 1,
@@ -408,7 +422,7 @@ static int check_depth(const char *name, const char *buf, size_t len, char *err,
 		yaml_mark_t at;
 
 		if (!yaml_parser_parse(&parser, &ev)) {
-			ret = parse_error(&parser, name, err, errlen);
+			ret = parse_error(&parser, name, buf, len, err, errlen);
 			break;
 		}
 		type = ev.type;
@@ -453,7 +467,7 @@ int saker_config_load_buffer(struct saker_config *c, const char *name,
 		return -ENOMEM;
 	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
 	if (!yaml_parser_load(&parser, &doc)) {
-		ret = parse_error(&parser, name, err, errlen);
+		ret = parse_error(&parser, name, buf, len, err, errlen);
 		goto delete_parser;
 	}
 	w.doc = &doc;
