@@ -508,6 +508,101 @@ START_TEST(test_read_error_position)
 }
 END_TEST
 
+/*
+ * A rule using macro m01, m01 using m02 ... up to mN, whose condition is
+ * last: the rules' yaml, names "macro_with_a_long_name_NN".
+ */
+static char *macro_chain(int n, const char *last)
+{
+	char *y = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&y, &len);
+	int i;
+
+	ck_assert_ptr_nonnull(f);
+	for (i = n; i >= 1; i--) {
+		fprintf(f, "- macro: macro_with_a_long_name_%02d\n  condition: ", i);
+		if (i == n)
+			fprintf(f, "%s\n", last);
+		else
+			fprintf(f, "macro_with_a_long_name_%02d\n", i + 1);
+	}
+	fputs(RULE("r", "evt.type = execve and macro_with_a_long_name_01"), f);
+	fclose(f);
+	return y;
+}
+
+static void first_error(const char *yaml, char *buf, size_t size)
+{
+	struct saker_engine *e = load2(yaml, NULL);
+
+	ck_assert_ptr_nonnull(saker_engine_first_error(e, buf, size));
+	saker_engine_free(e);
+}
+
+#define LONG(n) "macro_with_a_long_name_" #n
+
+/*
+ * A long macro chain does not push the reason out of the 1 KB message: the
+ * innermost macro and its reason come first, the middle of the chain is
+ * elided.
+ */
+START_TEST(test_macro_chain_message)
+{
+	char buf[4096], *y;
+
+	y = macro_chain(50, "proc.nosuchfield = 1");
+	first_error(y, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "a.yaml:2:14: error E-UNKNOWN-FIELD: macro '" LONG(50) "': "
+			 "unknown field 'proc.nosuchfield' (in rule 'r' via " LONG(01) " > " LONG(02)
+			 " > ... 45 more ... > " LONG(48) " > " LONG(49) ")");
+	free(y);
+	/* the innermost macro does not parse: its own reason, at the use */
+	y = macro_chain(50, "proc.name = (");
+	first_error(y, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "a.yaml:2:26: error E-SYNTAX: macro '" LONG(50) "': "
+			 "expected a string value or a transformer");
+	free(y);
+	{
+		struct saker_engine *e;
+		char *text;
+
+		y = macro_chain(50, "proc.name = (");
+		e = load2(y, NULL);
+		text = diags_text(e);
+		ck_assert_msg(strstr(text, "a.yaml:4:14: error E-MACRO: macro '" LONG(50) "': does not "
+				     "compile: expected a string value or a transformer (in rule 'r' via "
+				     LONG(01) " > " LONG(02) " > ... 45 more ... > " LONG(48) " > "
+				     LONG(49) ")\n"), "got '%s'", text);
+		free(text);
+		saker_engine_free(e);
+		free(y);
+	}
+	/* short chains are named in full */
+	y = macro_chain(1, "proc.nosuchfield = 1");
+	first_error(y, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "a.yaml:2:14: error E-UNKNOWN-FIELD: macro '" LONG(01) "': "
+			 "unknown field 'proc.nosuchfield' (in rule 'r')");
+	free(y);
+	y = macro_chain(6, "proc.nosuchfield = 1");
+	first_error(y, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "a.yaml:2:14: error E-UNKNOWN-FIELD: macro '" LONG(06) "': "
+			 "unknown field 'proc.nosuchfield' (in rule 'r' via " LONG(01) " > " LONG(02)
+			 " > " LONG(03) " > " LONG(04) " > " LONG(05) ")");
+	free(y);
+	y = macro_chain(7, "proc.nosuchfield = 1");
+	first_error(y, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "a.yaml:2:14: error E-UNKNOWN-FIELD: macro '" LONG(07) "': "
+			 "unknown field 'proc.nosuchfield' (in rule 'r' via " LONG(01) " > " LONG(02)
+			 " > ... 2 more ... > " LONG(05) " > " LONG(06) ")");
+	free(y);
+	/* in the rule itself: as before */
+	first_error(RULE("r", "evt.type = execve and proc.nosuchfield = 1"), buf, sizeof(buf));
+	ck_assert_str_eq(buf, "a.yaml:3:36: error E-UNKNOWN-FIELD: rule 'r': unknown field "
+			 "'proc.nosuchfield'");
+}
+END_TEST
+
 Suite *saker_test_suite(void)
 {
 	Suite *s = suite_create("rules_load");
@@ -528,6 +623,7 @@ Suite *saker_test_suite(void)
 	tcase_add_test(tc, test_not_regular_files);
 	tcase_add_test(tc, test_nesting_depth);
 	tcase_add_test(tc, test_read_error_position);
+	tcase_add_test(tc, test_macro_chain_message);
 	suite_add_tcase(s, tc);
 	return s;
 }
