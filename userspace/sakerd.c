@@ -53,15 +53,23 @@ static void usage(FILE *out)
 static int validate(int argc, char **argv, int first)
 {
 	struct saker_engine *e = saker_engine_new();
-	int i, ret;
+	int i, ret, failed = 0;
 
 	if (!e)
 		return 2;
-	for (i = first; i < argc; i++)
-		saker_engine_load_path(e, argv[i]);
-	saker_engine_compile(e);
+	for (i = first; i < argc; i++) {
+		ret = saker_engine_load_path(e, argv[i]);
+		if (ret && !failed)
+			failed = ret;
+	}
+	ret = saker_engine_compile(e);
+	if (ret && !failed)
+		failed = ret;
 	saker_engine_print_diags(e, stdout);
-	if (saker_engine_error_count(e)) {
+	/* A failure with no message (out of memory) is not "Ok" either. */
+	if (failed && !saker_engine_error_count(e))
+		printf("error: %s\n", strerror(-failed));
+	if (failed || saker_engine_error_count(e)) {
 		printf("Invalid\n");
 		ret = 1;
 	} else if (saker_engine_warning_count(e)) {

@@ -20,9 +20,13 @@ unit-tests: $(UNIT_TESTS)
 
 $(UNIT_TESTLIB): $(UNIT_TESTLIB_OBJS)
 
+# test_daemon makes chosen allocations fail (saker_test_malloc): every malloc
+# of the program's own code goes through it.
+$(BUILD)/tests/unit/test_daemon: UNIT_LDFLAGS := -Wl,--wrap=malloc,--defsym=__wrap_malloc=saker_test_malloc
+
 $(UNIT_TESTS): $(BUILD)/tests/unit/%: $(BUILD)/obj/tests/unit/%.o $(UNIT_TESTLIB) $(SAKER_ARCHIVES)
 	@mkdir -p $(@D)
-	$(SAKER_LINK) -o $@ $< $(UNIT_TESTLIB) $(SAKER_LINK_ALL) $(CHECK_LIBS)
+	$(SAKER_LINK) $(UNIT_LDFLAGS) -o $@ $< $(UNIT_TESTLIB) $(SAKER_LINK_ALL) $(CHECK_LIBS)
 
 # Fuzzing (clang's libFuzzer, not part of all): make fuzz-decode, then
 #   $(BUILD)/fuzz/fuzz_decode -max_total_time=60

@@ -14,8 +14,6 @@
 #include "engine.h"
 #include "lib/file.h"
 
-#define SCRATCH_SIZE (256 * 1024)
-
 static const char *const prio_names[] = {
 	"Emergency", "Alert", "Critical", "Error", "Warning", "Notice",
 	"Informational", "Debug",
@@ -228,11 +226,11 @@ int saker_engine_compile(struct saker_engine *e)
 		return ret;
 	e->cx.prog = &e->prog;
 	e->cx.cache = calloc(e->prog.slots.n + 1, sizeof(*e->cx.cache));
-	e->cx.scratch = malloc(SCRATCH_SIZE);
+	e->cx.scratch = malloc(SAKER_ENGINE_SCRATCH);
 	e->cx.valbuf = malloc(SAKER_VALBUF_SIZE);
 	if (!e->cx.cache || !e->cx.scratch || !e->cx.valbuf)
 		return -ENOMEM;
-	e->cx.scratch_cap = SCRATCH_SIZE;
+	e->cx.scratch_cap = SAKER_ENGINE_SCRATCH;
 	e->compiled = true;
 	return e->load.nerrors ? -EINVAL : 0;
 }
