@@ -603,6 +603,56 @@ START_TEST(test_macro_chain_message)
 }
 END_TEST
 
+/*
+ * An exception's values live in a list of their own: freed with the
+ * engine, when the rule is redefined, when its exceptions are replaced and
+ * after values were appended (LeakSanitizer, in the ASan run, checks it).
+ */
+START_TEST(test_exception_values_freed)
+{
+	static const char base_rule[] =
+		"- rule: r\n  desc: d\n  condition: evt.type = execve\n  output: o\n  priority: INFO\n"
+		"  exceptions:\n"
+		"    - name: names\n      fields: proc.name\n      values: [a, b, c, d, e, f, g, h, i]\n"
+		"    - name: pairs\n      fields: [proc.name, proc.pid]\n"
+		"      values: [[x, 1], [y, 2], [z, 3]]\n";
+	static const char *const later[] = {
+		/* values appended to an existing exception, and a new one */
+		"- rule: r\n  exceptions:\n    - name: names\n      values: [j, k, l, m, n, o, p, q]\n"
+		"    - name: more\n      fields: proc.pid\n      comps: in\n      values: [7, 8, 9]\n"
+		"  override:\n    exceptions: append\n",
+		/* the old form of the same */
+		"- rule: r\n  exceptions:\n    - name: pairs\n      values: [[w, 4]]\n  append: true\n",
+		/* exceptions replaced */
+		"- rule: r\n  exceptions:\n    - name: other\n      fields: proc.name\n      values: [zsh]\n"
+		"  override:\n    exceptions: replace\n",
+		/* the whole rule redefined */
+		RULE("r", "evt.type = execve"),
+	};
+	struct saker_engine *e;
+	size_t i;
+
+	for (i = 0; i < sizeof(later) / sizeof(later[0]); i++) {
+		e = load2(base_rule, later[i]);
+		ck_assert_msg(saker_engine_error_count(e) == 0, "case %zu", i);
+		saker_engine_free(e);
+	}
+	e = load2(base_rule, later[0]);
+	ck_assert_int_eq(run_exec(e, "{\"comm\":\"m\"}"), 0);	/* appended value */
+	ck_assert_int_eq(run_exec(e, "{\"pid\":8,\"comm\":\"zsh\"}"), 0);
+	ck_assert_int_eq(run_exec(e, "{\"comm\":\"zsh\"}"), 1);
+	saker_engine_free(e);
+	/* one engine, rules redefined many times over: nothing piles up */
+	e = saker_engine_new();
+	for (i = 0; i < 50; i++) {
+		saker_engine_load_buffer(e, "a.yaml", base_rule, sizeof(base_rule) - 1);
+		saker_engine_load_buffer(e, "b.yaml", later[i % 4], strlen(later[i % 4]));
+	}
+	ck_assert_int_eq(saker_engine_compile(e), 0);
+	saker_engine_free(e);
+}
+END_TEST
+
 Suite *saker_test_suite(void)
 {
 	Suite *s = suite_create("rules_load");
@@ -624,6 +674,7 @@ Suite *saker_test_suite(void)
 	tcase_add_test(tc, test_nesting_depth);
 	tcase_add_test(tc, test_read_error_position);
 	tcase_add_test(tc, test_macro_chain_message);
+	tcase_add_test(tc, test_exception_values_freed);
 	suite_add_tcase(s, tc);
 	return s;
 }
