@@ -20,6 +20,9 @@
 #include "lib/log.h"
 #include "rules/rules.h"
 
+/* --replay: the file could not be read whole (sakerd(8), EXIT STATUS). */
+#define EXIT_REPLAY 3
+
 static void usage(FILE *out)
 {
 	fprintf(out,
@@ -41,21 +44,32 @@ static void usage(FILE *out)
 		"  -q, --quiet              no rule warnings on load\n"
 		"  -h, --help\n"
 		"Signals: HUP reloads the rules, USR1 reopens the alert file, USR2 prints\n"
-		"statistics, INT/TERM stop. See sakerd(8).\n");
+		"statistics, INT/TERM stop.\n"
+		"Exit status: 0 ok; 1 configuration, rule or device error; 2 usage error;\n"
+		"3 --replay FILE could not be read whole (not a regular file, a corrupt or\n"
+		"truncated capture, JSON lines that do not read). See sakerd(8).\n");
 }
 
 static int validate(int argc, char **argv, int first)
 {
 	struct saker_engine *e = saker_engine_new();
-	int i, ret;
+	int i, ret, failed = 0;
 
 	if (!e)
 		return 2;
-	for (i = first; i < argc; i++)
-		saker_engine_load_path(e, argv[i]);
-	saker_engine_compile(e);
+	for (i = first; i < argc; i++) {
+		ret = saker_engine_load_path(e, argv[i]);
+		if (ret && !failed)
+			failed = ret;
+	}
+	ret = saker_engine_compile(e);
+	if (ret && !failed)
+		failed = ret;
 	saker_engine_print_diags(e, stdout);
-	if (saker_engine_error_count(e)) {
+	/* A failure with no message (out of memory) is not "Ok" either. */
+	if (failed && !saker_engine_error_count(e))
+		printf("error: %s\n", strerror(-failed));
+	if (failed || saker_engine_error_count(e)) {
 		printf("Invalid\n");
 		ret = 1;
 	} else if (saker_engine_warning_count(e)) {
@@ -124,7 +138,7 @@ static int replay(struct saker_config *cfg, const char *path, bool quiet, bool d
 	struct saker_alerts *al;
 	struct saker_engine *e;
 	char why[512];
-	int ret;
+	int ret, status = 1;
 
 	/* A replay prints its alerts on stdout only. */
 	cfg->file_enabled = cfg->syslog_enabled = cfg->remote_enabled = false;
@@ -147,15 +161,16 @@ static int replay(struct saker_config *cfg, const char *path, bool quiet, bool d
 	}
 	ret = saker_replay_file(e, path, saker_alerts_rule, al, &st);
 	if (ret)
-		saker_log_warnx("replay of %s failed: %s", path, strerror(-ret));
-	else
-		saker_log_info("%llu events, %llu skipped, %llu alerts",
-			       (unsigned long long)st.events, (unsigned long long)st.bad,
-			       (unsigned long long)saker_alerts_total(al));
+		saker_log_warnx("replay failed: %s", st.error);
+	/* The events before an error were replayed, and their alerts given. */
+	saker_log_info("%llu events, %llu skipped, %llu alerts",
+		       (unsigned long long)st.events, (unsigned long long)st.bad,
+		       (unsigned long long)saker_alerts_total(al));
 	saker_alerts_free(al);
+	status = ret ? EXIT_REPLAY : 0;
 free_engine:
 	saker_engine_free(e);
-	return ret ? 1 : 0;
+	return status;
 }
 
 struct opts {

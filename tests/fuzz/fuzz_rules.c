@@ -31,6 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct saker_engine *e = saker_engine_new();
 	struct saker_track track = { 0 };
 	struct saker_pipeline p = { .track = &track };
+	char jerr[SAKER_REPLAY_ERRLEN];
 	const char *err;
 	long len;
 
@@ -40,7 +41,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	saker_engine_load_buffer(e, "fuzz.yaml", (const char *)data, size);
 	saker_engine_set_match_mode(e, SAKER_MATCH_ALL);
 	saker_engine_compile(e);
-	len = saker_json_to_record(event, sizeof(event) - 1, rec, sizeof(rec), NULL, &err);
+	len = saker_json_to_record(event, sizeof(event) - 1, rec, sizeof(rec), NULL, jerr,
+				   sizeof(jerr));
 	saker_pipeline_set_engine(&p, e);
 	if (len > 0)
 		saker_pipeline_record(&p, rec, (size_t)len, &err);

@@ -20,9 +20,13 @@ unit-tests: $(UNIT_TESTS)
 
 $(UNIT_TESTLIB): $(UNIT_TESTLIB_OBJS)
 
+# test_daemon makes chosen allocations fail (saker_test_malloc): every malloc
+# of the program's own code goes through it.
+$(BUILD)/tests/unit/test_daemon: UNIT_LDFLAGS := -Wl,--wrap=malloc,--defsym=__wrap_malloc=saker_test_malloc
+
 $(UNIT_TESTS): $(BUILD)/tests/unit/%: $(BUILD)/obj/tests/unit/%.o $(UNIT_TESTLIB) $(SAKER_ARCHIVES)
 	@mkdir -p $(@D)
-	$(SAKER_LINK) -o $@ $< $(UNIT_TESTLIB) $(SAKER_LINK_ALL) $(CHECK_LIBS)
+	$(SAKER_LINK) $(UNIT_LDFLAGS) -o $@ $< $(UNIT_TESTLIB) $(SAKER_LINK_ALL) $(CHECK_LIBS)
 
 # Fuzzing (clang's libFuzzer, not part of all): make fuzz-decode, then
 #   $(BUILD)/fuzz/fuzz_decode -max_total_time=60
@@ -33,7 +37,7 @@ FUZZ_CC ?= clang
 FUZZ_FLAGS := -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_SRCS_decode := $(patsubst %,userspace/lib/%.c,decode json)
 FUZZ_SRCS_rules := $(foreach d,rules track,$(patsubst %,userspace/$(d)/%.c,$(SAKER_LIB_$(d)))) \
-	$(patsubst %,userspace/lib/%.c,decode log dict idname) \
+	$(patsubst %,userspace/lib/%.c,decode log dict idname errbuf file) \
 	$(patsubst %,userspace/daemon/%.c,replay replay_json pipeline track)
 fuzz-decode: $(BUILD)/fuzz/fuzz_decode
 fuzz-rules: $(BUILD)/fuzz/fuzz_rules

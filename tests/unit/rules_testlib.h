@@ -107,12 +107,13 @@ static inline int tl_run(struct saker_engine *e, const char *json)
 	struct saker_pipeline p = {
 		.track = &tl_track, .engine = e, .alert = tl_on_alert,
 	};
+	char jerr[SAKER_REPLAY_ERRLEN];
 	const char *err = NULL;
 	long len;
 	int n;
 
-	len = saker_json_to_record(json, strlen(json), rec, sizeof(rec), NULL, &err);
-	ck_assert_msg(len > 0, "json_to_record: %s", err ? err : "?");
+	len = saker_json_to_record(json, strlen(json), rec, sizeof(rec), NULL, jerr, sizeof(jerr));
+	ck_assert_msg(len > 0, "json_to_record: %s", jerr);
 	tl_last_rule[0] = '\0';
 	n = saker_pipeline_record(&p, rec, (size_t)len, &err);
 	ck_assert_msg(n >= 0, "decode: %s", err ? err : "?");

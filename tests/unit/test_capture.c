@@ -219,6 +219,65 @@ START_TEST(bad_headers)
 }
 END_TEST
 
+/* The magic and less than a header: a capture cut short, said so. */
+START_TEST(short_header_reported)
+{
+	struct saker_capture_hdr h = { .abi_version = SAKER_ABI_VERSION,
+				       .header_len = 16 };
+	struct saker_capture_reader *r;
+	char err[SAKER_ERRLEN];
+
+	make_path();
+	memcpy(h.magic, SAKER_CAPTURE_MAGIC, 8);
+	write_raw(&h, 12);
+	ck_assert_int_eq(saker_capture_reader_open(&r, path, err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "capture header truncated (12 of 16 bytes)"));
+	ck_assert_ptr_nonnull(strstr(err, path));
+	write_raw(&h, 5);
+	ck_assert_int_eq(saker_capture_reader_open(&r, path, err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "not a saker capture file (only 5 bytes)"));
+	drop_path();
+}
+END_TEST
+
+/*
+ * A reader on an open fd (sakerd --replay opens the file itself, regular
+ * files only): messages name the given name; a failed open leaves the fd
+ * to the caller, a reader closes it.
+ */
+START_TEST(fdopen_names_file)
+{
+	struct saker_capture_reader *r;
+	struct saker_event ev;
+	char err[SAKER_ERRLEN];
+	int fd;
+
+	make_path();
+	write_stream(3);
+	ck_assert_int_eq(truncate(path, file_size() - 8), 0);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(saker_capture_reader_fdopen(&r, fd, "named.cap", err, sizeof(err)), 0);
+	ck_assert_int_eq(saker_capture_next(r, &ev), 1);
+	ck_assert_int_eq(saker_capture_next(r, &ev), 1);
+	ck_assert_int_eq(saker_capture_next(r, &ev), -EBADMSG);
+	ck_assert_msg(!strncmp(saker_capture_reader_error(r), "named.cap: truncated record at offset ",
+			       38), "got '%s'", saker_capture_reader_error(r));
+	saker_capture_reader_close(r);
+	ck_assert_int_eq(fcntl(fd, F_GETFD), -1);	/* closed with the reader */
+
+	write_raw("SAKERCAQ", 8);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(saker_capture_reader_fdopen(&r, fd, "named.cap", err, sizeof(err)),
+			 -EINVAL);
+	ck_assert_str_eq(err, "named.cap: not a saker capture file (only 8 bytes)");
+	ck_assert_int_ge(fcntl(fd, F_GETFD), 0);	/* still the caller's */
+	close(fd);
+	drop_path();
+}
+END_TEST
+
 START_TEST(longer_header_and_big_unknown_record)
 {
 	/* A newer writer: 24-byte header, a 100000-byte record of type 77. */
@@ -328,6 +387,8 @@ Suite *saker_test_suite(void)
 	tcase_add_test(tc, truncated_last_record);
 	tcase_add_test(tc, bad_headers);
 	tcase_add_test(tc, longer_header_and_big_unknown_record);
+	tcase_add_test(tc, short_header_reported);
+	tcase_add_test(tc, fdopen_names_file);
 	tcase_add_test(tc, corrupt_record_reported);
 	tcase_add_test(tc, write_error_reported);
 	tcase_add_test(tc, write_rejects_bad_lengths);

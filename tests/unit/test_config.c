@@ -4,7 +4,11 @@
 #include <check.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "daemon/config.h"
 #include "check_main.h"
@@ -221,6 +225,121 @@ START_TEST(test_shipped_file)
 }
 END_TEST
 
+/*
+ * A FIFO without a writer, a device or a directory given as the
+ * configuration: refused at once with "PATH: not a regular file", never a
+ * blocked open (sakerd -c FIFO used to hang with no message).
+ */
+START_TEST(test_not_regular_file)
+{
+	char dir[] = "/tmp/saker-config-XXXXXX", fifo[64];
+	struct saker_config c;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(fifo, sizeof(fifo), "%s/saker.yaml", dir);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	saker_config_defaults(&c);
+	ck_assert_int_eq(saker_config_load(&c, fifo, err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "/saker.yaml: not a regular file"));
+	ck_assert_int_eq(saker_config_load(&c, "/dev/null", err, sizeof(err)), -EINVAL);
+	ck_assert_str_eq(err, "/dev/null: not a regular file");
+	ck_assert_int_eq(saker_config_load(&c, dir, err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, ": not a regular file"));
+	ck_assert_int_eq(saker_config_load(&c, "/nonexistent/saker.yaml", err, sizeof(err)),
+			 -ENOENT);
+	ck_assert_str_eq(err, "/nonexistent/saker.yaml: No such file or directory");
+	/* nothing was applied */
+	ck_assert_uint_eq(c.nrules, 2);
+	saker_config_free(&c);
+	unlink(fifo);
+	rmdir(dir);
+}
+END_TEST
+
+/* "key: " and n opening brackets (open, "[" or "{a: "), closed again when close. */
+static char *nested(const char *key, const char *open, const char *close, size_t n)
+{
+	size_t kl = strlen(key), ol = strlen(open), cl = close ? strlen(close) : 0;
+	char *s = malloc(kl + n * (ol + cl) + 2), *p = s;
+	size_t i;
+
+	ck_assert_ptr_nonnull(s);
+	memcpy(p, key, kl);
+	p += kl;
+	for (i = 0; i < n; i++, p += ol)
+		memcpy(p, open, ol);
+	for (i = 0; i < n && close; i++, p += cl)
+		memcpy(p, close, cl);
+	*p++ = '\n';
+	*p = '\0';
+	return s;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * Nesting is limited to 64 levels, as in the rule loader, with the
+ * position of the first node too deep; 100k levels fail at once (they took
+ * 37 s in libyaml's document loader, superlinear).
+ */
+START_TEST(test_nesting_depth)
+{
+	struct saker_config c;
+	double t0;
+	char *y;
+
+	y = nested("priority: ", "[", "]", 64);
+	ck_assert_int_eq(load(&c, y), -EINVAL);
+	ck_assert_str_eq(err, "t.yaml:1:11: 'priority' must be a single value");
+	saker_config_free(&c);
+	free(y);
+	y = nested("priority: ", "[", "]", 65);
+	ck_assert_int_eq(load(&c, y), -EINVAL);
+	ck_assert_str_eq(err, "t.yaml:1:75: YAML nesting too deep (more than 64 levels)");
+	saker_config_free(&c);
+	free(y);
+
+	y = nested("priority: ", "[", NULL, 100000);
+	t0 = now_s();
+	ck_assert_int_eq(load(&c, y), -EINVAL);
+	ck_assert_msg(now_s() - t0 < 1.0, "took %.2f s", now_s() - t0);
+	ck_assert_str_eq(err, "t.yaml:1:75: YAML nesting too deep (more than 64 levels)");
+	saker_config_free(&c);
+	free(y);
+	y = nested("stats: ", "{a: ", NULL, 100000);
+	t0 = now_s();
+	ck_assert_int_eq(load(&c, y), -EINVAL);
+	ck_assert_msg(now_s() - t0 < 1.0, "took %.2f s", now_s() - t0);
+	ck_assert_str_eq(err, "t.yaml:1:261: YAML nesting too deep (more than 64 levels)");
+	saker_config_free(&c);
+	free(y);
+}
+END_TEST
+
+/* A NUL byte or bad UTF-8 is reported where it is (the reader gives an offset). */
+START_TEST(test_read_error_position)
+{
+	static const char nul[] = "json_output: true\npriority: war\0ning\n";
+	static const char crlf[] = "json_output: true\r\n\r\nhostname: \"h\xc3\xa9\xc3\"\r\n";
+	struct saker_config c;
+
+	saker_config_defaults(&c);
+	ck_assert_int_eq(saker_config_load_buffer(&c, "t.yaml", nul, sizeof(nul) - 1, err,
+						  sizeof(err)), -EINVAL);
+	ck_assert_str_eq(err, "t.yaml:2:14: control characters are not allowed (byte 0x00)");
+	ck_assert_int_eq(saker_config_load_buffer(&c, "t.yaml", crlf, sizeof(crlf) - 1, err,
+						  sizeof(err)), -EINVAL);
+	ck_assert_str_eq(err, "t.yaml:3:15: invalid trailing UTF-8 octet (byte 0x22)");
+	saker_config_free(&c);
+}
+END_TEST
+
 Suite *saker_test_suite(void)
 {
 	Suite *s = suite_create("config");
@@ -233,6 +352,9 @@ Suite *saker_test_suite(void)
 	tcase_add_test(tc, test_overrides);
 	tcase_add_test(tc, test_checks);
 	tcase_add_test(tc, test_shipped_file);
+	tcase_add_test(tc, test_not_regular_file);
+	tcase_add_test(tc, test_nesting_depth);
+	tcase_add_test(tc, test_read_error_position);
 	suite_add_tcase(s, tc);
 	return s;
 }

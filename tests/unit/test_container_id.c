@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* cgroup path -> container id, runtime type; image reference splitting;
  * the process table's fork/exec/exit bookkeeping. */
+#include <errno.h>
+
 #include "rules_testlib.h"
 #include "check_main.h"
 
@@ -47,6 +49,19 @@ START_TEST(test_not_containers)
 	ck_assert_ptr_null(parse("/kubepods.slice/crio-conmon-" HEX64 ".scope", &t));
 	ck_assert_ptr_null(parse("/" HEX64, &t));	/* bare hex: no runtime parent */
 	ck_assert_ptr_null(parse("/docker/0123", &t));
+}
+END_TEST
+
+/* No cgroup path at all (a seeded process without a "0::" line). */
+START_TEST(test_no_path)
+{
+	char id[SAKER_CONTAINER_ID_LEN + 1] = "unchanged";
+	enum saker_container_type t = SAKER_CT_DOCKER;
+
+	ck_assert_int_eq(saker_container_id_parse(NULL, 0, id, &t), -ENOENT);
+	ck_assert_int_eq(saker_container_id_parse("", 0, id, &t), -ENOENT);
+	ck_assert_str_eq(id, "unchanged");
+	ck_assert_int_eq(t, SAKER_CT_DOCKER);
 }
 END_TEST
 
@@ -158,6 +173,7 @@ Suite *saker_test_suite(void)
 
 	tcase_add_test(tc, test_runtimes);
 	tcase_add_test(tc, test_not_containers);
+	tcase_add_test(tc, test_no_path);
 	tcase_add_test(tc, test_nested_takes_innermost);
 	tcase_add_test(tc, test_image_split);
 	tcase_add_test(tc, test_proctable_lineage);

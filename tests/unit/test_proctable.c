@@ -14,12 +14,13 @@ static void apply(struct saker_proctable *pt, const char *base, const char *over
 	static uint64_t rec[8192];
 	char *json = tl_event(base, override);
 	struct saker_event ev;
+	char jerr[SAKER_REPLAY_ERRLEN];
 	const char *err = NULL;
 	size_t used;
 	long len;
 
-	len = saker_json_to_record(json, strlen(json), rec, sizeof(rec), NULL, &err);
-	ck_assert_msg(len > 0, "json_to_record: %s", err ? err : "?");
+	len = saker_json_to_record(json, strlen(json), rec, sizeof(rec), NULL, jerr, sizeof(jerr));
+	ck_assert_msg(len > 0, "json_to_record: %s", jerr);
 	ck_assert_int_eq(saker_decode(rec, (size_t)len, &ev, &used, &err), SAKER_DECODE_EVENT);
 	saker_proctable_pre(pt, &ev);
 	saker_proctable_post(pt, &ev);
@@ -228,6 +229,57 @@ START_TEST(test_seed_from_fake_proc)
 }
 END_TEST
 
+/*
+ * /proc/PID/cgroup without a "0::" line (cgroup v1 only, or empty): no
+ * cgroup and no container, and no arithmetic on a NULL path (the UBSan
+ * run of clang's build checks it). A "0::" line after v1 lines is found.
+ */
+START_TEST(test_seed_cgroup_without_v2_line)
+{
+	static const char v1[] =
+		"12:memory:/docker/0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n"
+		"1:name=systemd:/docker/0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n";
+	static const char mixed[] =
+		"1:name=systemd:/init.scope\n"
+		"0::/system.slice/docker-fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210.scope\n";
+	char root[] = "/tmp/saker-proc-XXXXXX", dir[256], cmd[300];
+	struct saker_proctable *pt = saker_proctable_new(0);
+	const struct saker_proc *p;
+	int pid;
+
+	ck_assert_ptr_nonnull(mkdtemp(root));
+	fake_pid(root, 10, 1, 10, 0, "v1only", "v1only", 7, "", false);
+	fake_pid(root, 11, 1, 11, 0, "empty", "empty", 6, "", false);
+	fake_pid(root, 12, 1, 12, 0, "nofile", "nofile", 7, "", false);
+	fake_pid(root, 13, 1, 13, 0, "mixed", "mixed", 6, "", false);
+	snprintf(dir, sizeof(dir), "%s/10", root);
+	put(dir, "cgroup", v1, strlen(v1));
+	snprintf(dir, sizeof(dir), "%s/11", root);
+	put(dir, "cgroup", "", 0);
+	snprintf(dir, sizeof(dir), "%s/12/cgroup", root);
+	ck_assert_int_eq(unlink(dir), 0);
+	snprintf(dir, sizeof(dir), "%s/13", root);
+	put(dir, "cgroup", mixed, strlen(mixed));
+
+	ck_assert_int_eq(saker_proctable_seed(pt, root), 4);
+	for (pid = 10; pid <= 12; pid++) {
+		p = saker_proctable_get(pt, (uint32_t)pid);
+		ck_assert_ptr_nonnull(p);
+		ck_assert_uint_eq(p->img->cgroup_len, 0);
+		ck_assert_str_eq(p->img->cgroup, "");
+		ck_assert_str_eq(p->img->cid, "");
+	}
+	p = saker_proctable_get(pt, 13);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_str_eq(p->img->cgroup, "/system.slice/docker-fedcba9876543210fedcba9876543210"
+			 "fedcba9876543210fedcba9876543210.scope");
+	ck_assert_str_eq(p->img->cid, "fedcba987654");
+	saker_proctable_free(pt);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 #define RULE_ANY "- rule: r\n  desc: d\n  condition: evt.type = execve\n  output: o\n  priority: INFO\n"
 
 /* The rules only read the table; the track step is its one writer. */
@@ -238,12 +290,13 @@ START_TEST(test_engine_reads_only)
 	char *ev = tl_event(tl_base_exec, "{\"pid\":321}");
 	static uint64_t rec[8192];
 	struct saker_event dec;
+	char jerr[SAKER_REPLAY_ERRLEN];
 	const char *err = NULL;
 	size_t used;
 	long len;
 
 	saker_engine_set_proctable(e, pt);
-	len = saker_json_to_record(ev, strlen(ev), rec, sizeof(rec), NULL, &err);
+	len = saker_json_to_record(ev, strlen(ev), rec, sizeof(rec), NULL, jerr, sizeof(jerr));
 	ck_assert_int_gt(len, 0);
 	ck_assert_int_eq(saker_decode(rec, (size_t)len, &dec, &used, &err), SAKER_DECODE_EVENT);
 	ck_assert_int_eq(saker_engine_process(e, &dec, NULL, NULL), 1);
@@ -267,6 +320,7 @@ Suite *saker_test_suite(void)
 	tcase_add_test(tc, test_engine_reads_only);
 	tcase_add_test(tc, test_bound_and_eviction);
 	tcase_add_test(tc, test_seed_from_fake_proc);
+	tcase_add_test(tc, test_seed_cgroup_without_v2_line);
 	suite_add_tcase(s, tc);
 	return s;
 }

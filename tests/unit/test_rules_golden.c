@@ -151,8 +151,9 @@ START_TEST(test_capture_replay)
 	f = fopen(SAKER_TOP "/tests/rules/golden_events.jsonl", "r");
 	ck_assert_ptr_nonnull(f);
 	while ((n = getline(&line, &cap, f)) > 0) {
-		const char *why;
-		long len = saker_json_to_record(line, (size_t)n, rec, sizeof(rec), NULL, &why);
+		char why[SAKER_REPLAY_ERRLEN];
+		long len = saker_json_to_record(line, (size_t)n, rec, sizeof(rec), NULL, why,
+						sizeof(why));
 
 		ck_assert_int_gt(len, 0);
 		ck_assert_int_eq(saker_capture_write(w, rec, (size_t)len), 0);

@@ -1,6 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Loader: lists, macros, rules, append/override per key, exceptions in
  * both forms, requirements, sources, and error/warning reporting. */
+#include <errno.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
 #include "rules_testlib.h"
 #include "check_main.h"
 
@@ -355,6 +362,297 @@ START_TEST(test_directory_order)
 }
 END_TEST
 
+/* The diagnostics as sakerd prints them, in a malloc'd string. */
+static char *diags_text(struct saker_engine *e)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(f);
+	saker_engine_print_diags(e, f);
+	fclose(f);
+	return buf;
+}
+
+/* A socket at path, bound and left so; its fd is returned. */
+static int bind_socket(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_uint_lt(strlen(path), sizeof(sa.sun_path));
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	return fd;
+}
+
+/*
+ * A FIFO (no writer), a device, a socket or a directory where a rule file is
+ * expected: refused at once, naming the file, never a blocked open. In a
+ * rules directory they are skipped with a warning, as Falco skips them.
+ */
+START_TEST(test_not_regular_files)
+{
+	char dir[] = "/tmp/saker-rules-XXXXXX";
+	char fifo[256], sock[256], sub[256], path[256], buf[512], *text;
+	struct saker_engine *e;
+	int sfd;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(fifo, sizeof(fifo), "%s/10-fifo.yaml", dir);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	snprintf(sock, sizeof(sock), "%s/20-sock.yaml", dir);
+	sfd = bind_socket(sock);
+	snprintf(sub, sizeof(sub), "%s/30-sub.yaml", dir);
+	ck_assert_int_eq(mkdir(sub, 0700), 0);
+	snprintf(path, sizeof(path), "%s/40-rules.yaml", dir);
+	f = fopen(path, "w");
+	fputs(RULE("r", "evt.type = execve"), f);
+	fclose(f);
+
+	/* named directly: an error that names the file */
+	e = saker_engine_new();
+	ck_assert_int_eq(saker_engine_load_path(e, fifo), -EINVAL);
+	ck_assert_ptr_nonnull(saker_engine_first_error(e, buf, sizeof(buf)));
+	ck_assert_msg(strstr(buf, "10-fifo.yaml: not a regular file"), "got '%s'", buf);
+	ck_assert(tl_has_code(e, "E-IO", NULL, NULL));
+	saker_engine_free(e);
+	e = saker_engine_new();
+	ck_assert_int_eq(saker_engine_load_path(e, "/dev/null"), -EINVAL);
+	ck_assert_ptr_nonnull(saker_engine_first_error(e, buf, sizeof(buf)));
+	ck_assert_str_eq(buf, "error E-IO: /dev/null: not a regular file");
+	saker_engine_free(e);
+	e = saker_engine_new();
+	ck_assert_int_eq(saker_engine_load_path(e, sock), -EINVAL);
+	ck_assert_ptr_nonnull(saker_engine_first_error(e, buf, sizeof(buf)));
+	ck_assert_msg(strstr(buf, "20-sock.yaml: not a regular file"), "got '%s'", buf);
+	saker_engine_free(e);
+
+	/* in a directory: skipped with a warning each, the rest loads */
+	e = saker_engine_new();
+	ck_assert_int_eq(saker_engine_load_path(e, dir), 0);
+	ck_assert_int_eq(saker_engine_compile(e), 0);
+	ck_assert_int_eq(saker_engine_error_count(e), 0);
+	ck_assert_int_eq(saker_engine_warning_count(e), 3);
+	ck_assert_int_eq(saker_engine_rule_count(e), 1);
+	text = diags_text(e);
+	ck_assert_msg(strstr(text, "10-fifo.yaml: not a regular file: skipped"), "got '%s'", text);
+	ck_assert_msg(strstr(text, "20-sock.yaml: not a regular file: skipped"), "got '%s'", text);
+	ck_assert_msg(strstr(text, "30-sub.yaml: not a regular file: skipped"), "got '%s'", text);
+	ck_assert_ptr_nonnull(strstr(text, "warning W-NOT-REGULAR"));
+	free(text);
+	saker_engine_free(e);
+
+	close(sfd);
+	snprintf(path, sizeof(path), "rm -rf %s", dir);
+	ck_assert_int_eq(system(path), 0);
+}
+END_TEST
+
+/* 100k nested '[' fail at once, at the first node deeper than 64 levels. */
+START_TEST(test_nesting_depth)
+{
+	size_t n = 100000, pre = strlen("- rule: ");
+	char *y = malloc(pre + n + 2), buf[256];
+	struct saker_engine *e;
+	struct timespec t0, t1;
+
+	ck_assert_ptr_nonnull(y);
+	memcpy(y, "- rule: ", pre);
+	memset(y + pre, '[', n);
+	memcpy(y + pre + n, "\n", 2);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	e = load2(y, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ck_assert_int_lt((t1.tv_sec - t0.tv_sec) * 1000000000L + (t1.tv_nsec - t0.tv_nsec),
+			 1000000000L);
+	ck_assert_ptr_nonnull(saker_engine_first_error(e, buf, sizeof(buf)));
+	ck_assert_str_eq(buf, "a.yaml:1:72: error E-YAML: YAML nesting too deep (more than 64 levels)");
+	saker_engine_free(e);
+	free(y);
+}
+END_TEST
+
+/*
+ * libyaml's reader errors (a NUL byte, invalid UTF-8) are reported where
+ * they are, not at 1:1: the reader gives an offset, not a mark.
+ */
+START_TEST(test_read_error_position)
+{
+	static const char nul[] = "- rule: r\n  desc: d\n  condition: evt.type = execve and proc.name = a\0b\n"
+				  "  output: o\n  priority: INFO\n";
+	static const char utf8[] = "- rule: r\n  desc: d\n  condition: evt.type = execve\n"
+				   "  output: \"\xc3\xa9t\xc3\xa9 \xff\"\n  priority: INFO\n";
+	struct saker_engine *e = saker_engine_new();
+	unsigned int line, col;
+	char buf[256];
+
+	saker_engine_load_buffer(e, "nul.yaml", nul, sizeof(nul) - 1);
+	ck_assert(tl_has_code(e, "E-YAML", &line, &col));
+	ck_assert_uint_eq(line, 3);
+	ck_assert_uint_eq(col, 49);
+	ck_assert_ptr_nonnull(saker_engine_first_error(e, buf, sizeof(buf)));
+	ck_assert_str_eq(buf, "nul.yaml:3:49: error E-YAML: YAML input: control characters are "
+			 "not allowed (byte 0x00)");
+	saker_engine_free(e);
+	/* columns count characters: "\xc3\xa9" is one */
+	e = saker_engine_new();
+	saker_engine_load_buffer(e, "utf8.yaml", utf8, sizeof(utf8) - 1);
+	ck_assert_ptr_nonnull(saker_engine_first_error(e, buf, sizeof(buf)));
+	ck_assert_str_eq(buf, "utf8.yaml:4:16: error E-YAML: YAML input: invalid leading UTF-8 "
+			 "octet (byte 0xff)");
+	saker_engine_free(e);
+}
+END_TEST
+
+/*
+ * A rule using macro m01, m01 using m02 ... up to mN, whose condition is
+ * last: the rules' yaml, names "macro_with_a_long_name_NN".
+ */
+static char *macro_chain(int n, const char *last)
+{
+	char *y = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&y, &len);
+	int i;
+
+	ck_assert_ptr_nonnull(f);
+	for (i = n; i >= 1; i--) {
+		fprintf(f, "- macro: macro_with_a_long_name_%02d\n  condition: ", i);
+		if (i == n)
+			fprintf(f, "%s\n", last);
+		else
+			fprintf(f, "macro_with_a_long_name_%02d\n", i + 1);
+	}
+	fputs(RULE("r", "evt.type = execve and macro_with_a_long_name_01"), f);
+	fclose(f);
+	return y;
+}
+
+static void first_error(const char *yaml, char *buf, size_t size)
+{
+	struct saker_engine *e = load2(yaml, NULL);
+
+	ck_assert_ptr_nonnull(saker_engine_first_error(e, buf, size));
+	saker_engine_free(e);
+}
+
+#define LONG(n) "macro_with_a_long_name_" #n
+
+/*
+ * A long macro chain does not push the reason out of the 1 KB message: the
+ * innermost macro and its reason come first, the middle of the chain is
+ * elided.
+ */
+START_TEST(test_macro_chain_message)
+{
+	char buf[4096], *y;
+
+	y = macro_chain(50, "proc.nosuchfield = 1");
+	first_error(y, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "a.yaml:2:14: error E-UNKNOWN-FIELD: macro '" LONG(50) "': "
+			 "unknown field 'proc.nosuchfield' (in rule 'r' via " LONG(01) " > " LONG(02)
+			 " > ... 45 more ... > " LONG(48) " > " LONG(49) ")");
+	free(y);
+	/* the innermost macro does not parse: its own reason, at the use */
+	y = macro_chain(50, "proc.name = (");
+	first_error(y, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "a.yaml:2:26: error E-SYNTAX: macro '" LONG(50) "': "
+			 "expected a string value or a transformer");
+	free(y);
+	{
+		struct saker_engine *e;
+		char *text;
+
+		y = macro_chain(50, "proc.name = (");
+		e = load2(y, NULL);
+		text = diags_text(e);
+		ck_assert_msg(strstr(text, "a.yaml:4:14: error E-MACRO: macro '" LONG(50) "': does not "
+				     "compile: expected a string value or a transformer (in rule 'r' via "
+				     LONG(01) " > " LONG(02) " > ... 45 more ... > " LONG(48) " > "
+				     LONG(49) ")\n"), "got '%s'", text);
+		free(text);
+		saker_engine_free(e);
+		free(y);
+	}
+	/* short chains are named in full */
+	y = macro_chain(1, "proc.nosuchfield = 1");
+	first_error(y, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "a.yaml:2:14: error E-UNKNOWN-FIELD: macro '" LONG(01) "': "
+			 "unknown field 'proc.nosuchfield' (in rule 'r')");
+	free(y);
+	y = macro_chain(6, "proc.nosuchfield = 1");
+	first_error(y, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "a.yaml:2:14: error E-UNKNOWN-FIELD: macro '" LONG(06) "': "
+			 "unknown field 'proc.nosuchfield' (in rule 'r' via " LONG(01) " > " LONG(02)
+			 " > " LONG(03) " > " LONG(04) " > " LONG(05) ")");
+	free(y);
+	y = macro_chain(7, "proc.nosuchfield = 1");
+	first_error(y, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "a.yaml:2:14: error E-UNKNOWN-FIELD: macro '" LONG(07) "': "
+			 "unknown field 'proc.nosuchfield' (in rule 'r' via " LONG(01) " > " LONG(02)
+			 " > ... 2 more ... > " LONG(05) " > " LONG(06) ")");
+	free(y);
+	/* in the rule itself: as before */
+	first_error(RULE("r", "evt.type = execve and proc.nosuchfield = 1"), buf, sizeof(buf));
+	ck_assert_str_eq(buf, "a.yaml:3:36: error E-UNKNOWN-FIELD: rule 'r': unknown field "
+			 "'proc.nosuchfield'");
+}
+END_TEST
+
+/*
+ * An exception's values live in a list of their own: freed with the
+ * engine, when the rule is redefined, when its exceptions are replaced and
+ * after values were appended (LeakSanitizer, in the ASan run, checks it).
+ */
+START_TEST(test_exception_values_freed)
+{
+	static const char base_rule[] =
+		"- rule: r\n  desc: d\n  condition: evt.type = execve\n  output: o\n  priority: INFO\n"
+		"  exceptions:\n"
+		"    - name: names\n      fields: proc.name\n      values: [a, b, c, d, e, f, g, h, i]\n"
+		"    - name: pairs\n      fields: [proc.name, proc.pid]\n"
+		"      values: [[x, 1], [y, 2], [z, 3]]\n";
+	static const char *const later[] = {
+		/* values appended to an existing exception, and a new one */
+		"- rule: r\n  exceptions:\n    - name: names\n      values: [j, k, l, m, n, o, p, q]\n"
+		"    - name: more\n      fields: proc.pid\n      comps: in\n      values: [7, 8, 9]\n"
+		"  override:\n    exceptions: append\n",
+		/* the old form of the same */
+		"- rule: r\n  exceptions:\n    - name: pairs\n      values: [[w, 4]]\n  append: true\n",
+		/* exceptions replaced */
+		"- rule: r\n  exceptions:\n    - name: other\n      fields: proc.name\n      values: [zsh]\n"
+		"  override:\n    exceptions: replace\n",
+		/* the whole rule redefined */
+		RULE("r", "evt.type = execve"),
+	};
+	struct saker_engine *e;
+	size_t i;
+
+	for (i = 0; i < sizeof(later) / sizeof(later[0]); i++) {
+		e = load2(base_rule, later[i]);
+		ck_assert_msg(saker_engine_error_count(e) == 0, "case %zu", i);
+		saker_engine_free(e);
+	}
+	e = load2(base_rule, later[0]);
+	ck_assert_int_eq(run_exec(e, "{\"comm\":\"m\"}"), 0);	/* appended value */
+	ck_assert_int_eq(run_exec(e, "{\"pid\":8,\"comm\":\"zsh\"}"), 0);
+	ck_assert_int_eq(run_exec(e, "{\"comm\":\"zsh\"}"), 1);
+	saker_engine_free(e);
+	/* one engine, rules redefined many times over: nothing piles up */
+	e = saker_engine_new();
+	for (i = 0; i < 50; i++) {
+		saker_engine_load_buffer(e, "a.yaml", base_rule, sizeof(base_rule) - 1);
+		saker_engine_load_buffer(e, "b.yaml", later[i % 4], strlen(later[i % 4]));
+	}
+	ck_assert_int_eq(saker_engine_compile(e), 0);
+	saker_engine_free(e);
+}
+END_TEST
+
 Suite *saker_test_suite(void)
 {
 	Suite *s = suite_create("rules_load");
@@ -372,6 +670,11 @@ Suite *saker_test_suite(void)
 	tcase_add_test(tc, test_warnings_and_skips);
 	tcase_add_test(tc, test_priorities_case);
 	tcase_add_test(tc, test_directory_order);
+	tcase_add_test(tc, test_not_regular_files);
+	tcase_add_test(tc, test_nesting_depth);
+	tcase_add_test(tc, test_read_error_position);
+	tcase_add_test(tc, test_macro_chain_message);
+	tcase_add_test(tc, test_exception_values_freed);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -16,6 +16,7 @@
 
 #include "config.h"
 #include "lib/errbuf.h"
+#include "lib/file.h"
 #include "outputs/outputs.h"
 
 enum key_type { K_BOOL, K_UINT, K_SIZE, K_STR, K_LIST, K_PRIO, K_MATCH, K_PROTO,
@@ -29,6 +30,9 @@ struct key {
 };
 
 #define OFF(f) offsetof(struct saker_config, f)
+
+/* YAML nesting allowed, as in the rule loader (rules/rules_yaml.c). */
+#define MAX_DEPTH 64
 
 static const struct key keys[] = {
 	{ "rules_files", K_LIST, OFF(rules_files), 0 },
@@ -369,6 +373,84 @@ static int walk_value(struct walk *w, const char *name, yaml_node_t *v)
 	return ret;
 }
 
+/* libyaml's reason at its position. */
+static int parse_error(const yaml_parser_t *p, const char *name, const char *buf,
+		       size_t len, char *err, size_t errlen)
+{
+	unsigned int line, col;
+
+	if (p->error == YAML_MEMORY_ERROR) {
+		saker_set_err(err, errlen, "%s: out of memory", name);
+		return -ENOMEM;
+	}
+	/* The reader (NUL, bad UTF-8) leaves problem_mark at 0: use its offset. */
+	if (p->error == YAML_READER_ERROR) {
+		char what[32] = "";
+
+		saker_text_pos(buf, len, p->problem_offset, &line, &col);
+		if (p->problem_value >= 0)
+			snprintf(what, sizeof(what), p->problem_value > 0xff ? " (U+%04X)" :
+				 " (byte 0x%02x)", (unsigned int)p->problem_value);
+		saker_set_err(err, errlen, "%s:%u:%u: %s%s", name, line, col,
+			p->problem ? p->problem : "unreadable YAML input", what);
+		return -EINVAL;
+	}
+	saker_set_err(err, errlen, "%s:%zu:%zu: %s", name,
+		(size_t)p->problem_mark.line + 1, (size_t)p->problem_mark.column + 1,
+		p->problem ? p->problem : "YAML syntax error");
+	return -EINVAL;
+}
+
+/*
+ * One pass over the events before the document is built: nesting deeper
+ * than MAX_DEPTH is refused where it starts, and stopping there bounds
+ * libyaml's work (its document loader alone took seconds on 100k '[').
+ */
+static int check_depth(const char *name, const char *buf, size_t len, char *err,
+		       size_t errlen)
+{
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	size_t depth = 0;
+	int ret = 0;
+
+	if (!yaml_parser_initialize(&parser))
+		return -ENOMEM;
+	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
+	for (;;) {
+		yaml_event_type_t type;
+		yaml_mark_t at;
+
+		if (!yaml_parser_parse(&parser, &ev)) {
+			ret = parse_error(&parser, name, buf, len, err, errlen);
+			break;
+		}
+		type = ev.type;
+		at = ev.start_mark;
+		yaml_event_delete(&ev);
+		if (type == YAML_STREAM_END_EVENT)
+			break;
+		if (type == YAML_SEQUENCE_END_EVENT || type == YAML_MAPPING_END_EVENT) {
+			depth--;
+			continue;
+		}
+		if (type != YAML_SCALAR_EVENT && type != YAML_ALIAS_EVENT &&
+		    type != YAML_SEQUENCE_START_EVENT && type != YAML_MAPPING_START_EVENT)
+			continue;
+		/* A node's depth: the collections open around it (the root's is 0). */
+		if (depth > MAX_DEPTH) {
+			saker_set_err(err, errlen, "%s:%zu:%zu: YAML nesting too deep (more than %d levels)",
+				name, (size_t)at.line + 1, (size_t)at.column + 1, MAX_DEPTH);
+			ret = -EINVAL;
+			break;
+		}
+		if (type == YAML_SEQUENCE_START_EVENT || type == YAML_MAPPING_START_EVENT)
+			depth++;
+	}
+	yaml_parser_delete(&parser);
+	return ret;
+}
+
 int saker_config_load_buffer(struct saker_config *c, const char *name,
 			     const char *buf, size_t len, char *err, size_t errlen)
 {
@@ -376,17 +458,16 @@ int saker_config_load_buffer(struct saker_config *c, const char *name,
 	yaml_parser_t parser;
 	yaml_document_t doc;
 	yaml_node_t *root;
-	int ret = 0;
+	int ret;
 
+	ret = check_depth(name, buf, len, err, errlen);
+	if (ret)
+		return ret;
 	if (!yaml_parser_initialize(&parser))
 		return -ENOMEM;
 	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
 	if (!yaml_parser_load(&parser, &doc)) {
-		saker_set_err(err, errlen, "%s:%zu:%zu: %s", name,
-			(size_t)parser.problem_mark.line + 1,
-			(size_t)parser.problem_mark.column + 1,
-			parser.problem ? parser.problem : "YAML syntax error");
-		ret = -EINVAL;
+		ret = parse_error(&parser, name, buf, len, err, errlen);
 		goto delete_parser;
 	}
 	w.doc = &doc;
@@ -408,35 +489,15 @@ delete_parser:
 int saker_config_load(struct saker_config *c, const char *path, char *err,
 		      size_t errlen)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f, *m;
-	char chunk[8192];
-	size_t n;
+	char *buf;
+	size_t len;
 	int ret;
 
-	f = fopen(path, "re");
-	if (!f) {
-		ret = -errno;
-		saker_set_err(err, errlen, "%s: %s", path, strerror(-ret));
-		return ret;
-	}
-	m = open_memstream(&buf, &len);
-	if (!m) {
-		ret = -ENOMEM;
-		goto close_file;
-	}
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		fwrite(chunk, 1, n, m);
-	ret = ferror(f) ? -EIO : 0;
-	fclose(m);
+	ret = saker_read_regular(path, &buf, &len, err, errlen);
 	if (ret)
-		saker_set_err(err, errlen, "%s: read error", path);
-	else
-		ret = saker_config_load_buffer(c, path, buf, len, err, errlen);
+		return ret;
+	ret = saker_config_load_buffer(c, path, buf, len, err, errlen);
 	free(buf);
-close_file:
-	fclose(f);
 	return ret;
 }
 

@@ -65,7 +65,8 @@ void saker_config_free(struct saker_config *c);
 
 /*
  * Reads a YAML file over the current values. Returns 0, or -errno with
- * "file:line:col: what" in err (-EINVAL for content errors).
+ * "file:line:col: what" in err (-EINVAL for content errors, and
+ * "file: not a regular file" for a FIFO, device or directory).
  */
 int saker_config_load(struct saker_config *c, const char *path, char *err,
 		      size_t errlen);

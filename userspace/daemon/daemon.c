@@ -17,6 +17,7 @@ int saker_daemon_engine(const struct saker_config *cfg, struct saker_engine **ou
 			FILE *diag, bool quiet, char *why, size_t whylen)
 {
 	struct saker_engine *e = saker_engine_new();
+	int ret, load_ret = 0;
 	size_t i;
 
 	*out = NULL;
@@ -26,21 +27,31 @@ int saker_daemon_engine(const struct saker_config *cfg, struct saker_engine **ou
 	}
 	saker_engine_set_match_mode(e, cfg->rule_matching);
 	saker_engine_set_min_priority(e, cfg->priority);
-	for (i = 0; i < cfg->nrules; i++)
-		saker_engine_load_path(e, cfg->rules_files[i]);
-	saker_engine_compile(e);
+	for (i = 0; i < cfg->nrules; i++) {
+		ret = saker_engine_load_path(e, cfg->rules_files[i]);
+		if (ret && !load_ret)
+			load_ret = ret;
+	}
+	/* A failed compile leaves an engine that refuses every event: never run it. */
+	ret = saker_engine_compile(e);
 	if (diag && (!quiet || saker_engine_error_count(e)))
 		saker_engine_print_diags(e, diag);
-	if (!saker_engine_error_count(e)) {
+	if (!ret && !load_ret && !saker_engine_error_count(e)) {
 		*out = e;
 		return 0;
 	}
 	/* The first error is the reason given in the reload alert. */
-	if (!saker_engine_first_error(e, why, whylen))
+	if (saker_engine_first_error(e, why, whylen))
+		ret = -EINVAL;
+	else if (load_ret)
+		snprintf(why, whylen, "loading the rules: %s", strerror(-(ret = load_ret)));
+	else if (ret)
+		snprintf(why, whylen, "compiling the rules: %s", strerror(-ret));
+	else
 		snprintf(why, whylen, "%zu error(s) in the rules",
 			 saker_engine_error_count(e));
 	saker_engine_free(e);
-	return -EINVAL;
+	return ret ? ret : -EINVAL;
 }
 
 /* The reason of a failed reload: the first error line of the rules. */

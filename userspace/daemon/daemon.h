@@ -44,8 +44,10 @@ struct saker_daemon {
 
 /*
  * Loads and compiles cfg's rule files into a new engine. Diagnostics go to
- * diag (all of them, or only errors when quiet). 0 and *out, or -EINVAL
- * (*out NULL) with the first error's text in why.
+ * diag (all of them, or only errors when quiet). 0 and *out, or -errno
+ * (*out NULL) with why: the first error's text, or what failed without
+ * one ("compiling the rules: Cannot allocate memory"). An engine whose
+ * load or compile failed is never handed out.
  */
 int saker_daemon_engine(const struct saker_config *cfg, struct saker_engine **out,
 			FILE *diag, bool quiet, char *why, size_t whylen);

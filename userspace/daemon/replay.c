@@ -1,21 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Replay driver: recognizes a capture file by its "SAKERCAP" header and
- * walks its records (saker_record_frame()); anything else is read as JSON
- * lines, each made a record. Every record then takes the daemon's own
- * per-record step (pipeline.c: decode, track, rules). Each run gets a
- * fresh process table and metadata store.
+ * Replay driver: a capture file (its "SAKERCAP" header) is read with
+ * lib/capture.c's reader, anything else as JSON lines, each made a record.
+ * Every event then takes the daemon's own per-record step (pipeline.c:
+ * track, rules). Each run gets a fresh process table and metadata store.
+ * Only a regular file is replayed; a corrupt or truncated capture, or a
+ * JSON line that cannot be read, fails the run with the file named.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/capture.h"
+#include "lib/errbuf.h"
 #include "lib/event.h"
+#include "lib/file.h"
 #include "lib/log.h"
 #include "pipeline.h"
 #include "replay.h"
@@ -24,7 +25,18 @@ struct run {
 	struct saker_pipeline pipe;
 	struct saker_track track;
 	struct saker_replay_stats *st;
+	const char *path;
 };
+
+/* The event through track and rules, counted. */
+static void run_event(struct run *r, const struct saker_event *ev)
+{
+	uint64_t before = r->pipe.alerts;
+
+	saker_pipeline_event(&r->pipe, ev);
+	r->st->events++;
+	r->st->alerts += r->pipe.alerts - before;
+}
 
 /* The record through decode, track and rules; false when it does not decode. */
 static bool run_record(struct run *r, const void *rec, size_t len, const char **why)
@@ -38,45 +50,29 @@ static bool run_record(struct run *r, const void *rec, size_t len, const char **
 	return true;
 }
 
-static int replay_capture(struct run *r, const unsigned char *p, size_t len)
+/* The reader owns fd once it is open; a bad record ends the replay. */
+static int replay_capture(struct run *r, int fd)
 {
-	uint32_t abi, hlen;
-	size_t off, done = 0;
+	struct saker_capture_reader *in;
+	struct saker_event ev;
+	int ret;
 
-	memcpy(&abi, p + 8, 4);
-	memcpy(&hlen, p + 12, 4);
-	if (abi != SAKER_ABI_VERSION) {
-		saker_log_warnx("capture ABI %u, this build reads %u", abi,
-				(unsigned int)SAKER_ABI_VERSION);
-		return -EPROTO;
+	ret = saker_capture_reader_fdopen(&in, fd, r->path, r->st->error,
+					  sizeof(r->st->error));
+	if (ret) {
+		close(fd);
+		return ret;
 	}
-	if (hlen < SAKER_CAP_HDR_LEN || hlen > len || hlen % SAKER_REC_ALIGN)
-		return -EINVAL;
-	for (off = hlen; off < len;) {
-		const char *err = NULL;
-		size_t used = 0;
-		int ret;
-
-		ret = saker_record_frame(p + off, len - off, &used, &err);
-		if (ret == SAKER_DECODE_EVENT && !run_record(r, p + off, used, &err))
-			ret = SAKER_DECODE_CORRUPT;
-		if (ret != SAKER_DECODE_EVENT && ret != SAKER_DECODE_SKIP) {
-			/* A torn tail (writer killed) ends the replay, not an error. */
-			saker_log_warnx("capture offset %zu: %s", off,
-					err ? err : "bad record");
-			r->st->bad++;
-			break;
-		}
-		off += used;
-		/* Drop what was read so a big capture does not stay resident. */
-		if (off - done >= (64u << 20)) {
-			size_t upto = off & ~(size_t)0xfffff;
-
-			madvise((void *)(p + done), upto - done, MADV_DONTNEED);
-			done = upto;
-		}
+	while ((ret = saker_capture_next(in, &ev)) > 0)
+		run_event(r, &ev);
+	if (ret < 0) {
+		/* "PATH: corrupt record at offset N: why", "truncated record"... */
+		saker_set_err(r->st->error, sizeof(r->st->error), "%s",
+			      saker_capture_reader_error(in));
+		r->st->bad++;
 	}
-	return 0;
+	saker_capture_reader_close(in);
+	return ret;
 }
 
 static int replay_json(struct run *r, FILE *f)
@@ -85,20 +81,23 @@ static int replay_json(struct run *r, FILE *f)
 	struct saker_meta_provider mp;
 	size_t cap = 0, bufsz = 64 * 1024;
 	uint64_t *rec = malloc(bufsz);
-	unsigned long lineno = 0;
-	char *line = NULL;
+	unsigned long lineno = 0, first_bad = 0;
+	char *line = NULL, first[SAKER_REPLAY_ERRLEN] = "";
 	ssize_t n;
 	int ret = 0;
 
 	if (!ms || !rec) {
 		ret = -ENOMEM;
+		saker_set_err(r->st->error, sizeof(r->st->error), "%s: %s", r->path,
+			      strerror(ENOMEM));
 		goto free_all;
 	}
 	saker_meta_store_provider(ms, &mp);
 	saker_track_set_meta(&r->track, &mp);
 	saker_pipeline_set_engine(&r->pipe, r->pipe.engine);
 	while ((n = getline(&line, &cap, f)) >= 0) {
-		const char *err = NULL;
+		const char *why = NULL;
+		char err[SAKER_REPLAY_ERRLEN];
 		long len;
 
 		lineno++;
@@ -106,12 +105,27 @@ static int replay_json(struct run *r, FILE *f)
 			line[--n] = '\0';
 		if (!n || line[0] == '#')
 			continue;
-		len = saker_json_to_record(line, (size_t)n, rec, bufsz, ms, &err);
-		if (len < 0 || !run_record(r, rec, (size_t)len, &err)) {
-			saker_log_warnx("line %lu: %s", lineno, err ? err : "bad event");
-			r->st->bad++;
-			continue;
+		len = saker_json_to_record(line, (size_t)n, rec, bufsz, ms, err, sizeof(err));
+		if (len >= 0 && !run_record(r, rec, (size_t)len, &why))
+			snprintf(err, sizeof(err), "%s", why ? why : "bad event");
+		if (len < 0 || why) {
+			/* Every bad line is told; the run goes on and fails at the end. */
+			saker_log_warnx("%s:%lu: %s", r->path, lineno, err);
+			if (!r->st->bad++) {
+				first_bad = lineno;
+				snprintf(first, sizeof(first), "%s", err);
+			}
 		}
+	}
+	if (ferror(f)) {
+		ret = -EIO;
+		saker_set_err(r->st->error, sizeof(r->st->error), "%s: read error after line %lu",
+			      r->path, lineno);
+	} else if (r->st->bad) {
+		ret = -EBADMSG;
+		saker_set_err(r->st->error, sizeof(r->st->error),
+			      "%s: %llu line(s) could not be read, the first at line %lu: %s",
+			      r->path, (unsigned long long)r->st->bad, first_bad, first);
 	}
 	saker_track_set_meta(&r->track, NULL);
 	saker_engine_set_meta(r->pipe.engine, NULL);
@@ -125,42 +139,41 @@ free_all:
 int saker_replay_file(struct saker_engine *e, const char *path,
 		      saker_alert_fn fn, void *arg, struct saker_replay_stats *st)
 {
-	struct run r = { .st = st };
+	struct run r = { .st = st, .path = path };
 	unsigned char magic[8] = { 0 };
-	struct stat sb;
+	ssize_t n;
 	FILE *f;
-	int ret;
+	int fd, ret;
 
 	memset(st, 0, sizeof(*st));
 	ret = saker_track_init(&r.track, 0, NULL, 0);
-	if (ret)
+	if (ret) {
+		saker_set_err(st->error, sizeof(st->error), "%s: %s", path, strerror(-ret));
 		return ret;
+	}
 	r.pipe.track = &r.track;
 	r.pipe.alert = fn;
 	r.pipe.alert_arg = arg;
 	saker_pipeline_set_engine(&r.pipe, e);
-	f = fopen(path, "re");
-	if (!f) {
-		ret = -errno;
+	/* A directory, FIFO or device is refused, never read as 0 events. */
+	fd = saker_open_regular(path, st->error, sizeof(st->error));
+	if (fd < 0) {
+		ret = fd;
 		goto fini_track;
 	}
-	if (fread(magic, 1, sizeof(magic), f) == sizeof(magic) &&
-	    !memcmp(magic, SAKER_CAP_MAGIC, 8) && !fstat(fileno(f), &sb) &&
-	    (size_t)sb.st_size >= SAKER_CAP_HDR_LEN) {
-		void *p = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE,
-			       fileno(f), 0);
-
-		if (p == MAP_FAILED) {
-			ret = -errno;
-			goto close_f;
-		}
-		ret = replay_capture(&r, p, (size_t)sb.st_size);
-		munmap(p, (size_t)sb.st_size);
-	} else {
-		rewind(f);
-		ret = replay_json(&r, f);
+	n = pread(fd, magic, sizeof(magic), 0);
+	if (n == (ssize_t)sizeof(magic) && !memcmp(magic, SAKER_CAP_MAGIC, sizeof(magic))) {
+		ret = replay_capture(&r, fd);
+		goto fini_track;
 	}
-close_f:
+	f = fdopen(fd, "r");
+	if (!f) {
+		ret = -errno;
+		saker_set_err(st->error, sizeof(st->error), "%s: %s", path, strerror(-ret));
+		close(fd);
+		goto fini_track;
+	}
+	ret = replay_json(&r, f);
 	fclose(f);
 fini_track:
 	saker_engine_set_proctable(e, NULL);

@@ -14,12 +14,14 @@
 #include "rules/rules.h"
 
 #define SAKER_CAP_MAGIC "SAKERCAP"
+#define SAKER_REPLAY_ERRLEN 256	/* a line's or a record's reason */
 #define SAKER_CAP_HDR_LEN 16
 
 struct saker_replay_stats {
 	uint64_t events;	/* records run through the rules */
 	uint64_t bad;		/* lines or records that could not be read */
 	uint64_t alerts;
+	char error[SAKER_REPLAY_ERRLEN];	/* why the run failed, naming the file */
 };
 
 /* Container metadata learned from JSON events, served to the engine. */
@@ -35,12 +37,21 @@ void saker_meta_store_provider(struct saker_meta_store *ms,
 /*
  * One JSON event line -> a record in buf (8-byte aligned, size bytes).
  * Container metadata found in the line goes to ms (may be NULL).
- * Returns the record length, or -EINVAL with *err set.
+ * Returns the record length, or -EINVAL with the reason in err: jansson's
+ * (with the column) for invalid JSON, or the key of a wrong type or out of
+ * range ("\"pid\": expected an integer, got a string").
  */
 long saker_json_to_record(const char *line, size_t len, void *buf, size_t size,
-			  struct saker_meta_store *ms, const char **err);
+			  struct saker_meta_store *ms, char *err, size_t errlen);
 
-/* Runs a whole file through e (a process table is made for the run). */
+/*
+ * Runs a whole regular file through e (a process table is made for the
+ * run). 0, or -errno with st->error naming the file and what is wrong:
+ * the open's errno, -EINVAL for anything but a regular file or a bad
+ * capture header, -EPROTO for another ABI, -EBADMSG for a corrupt or
+ * truncated capture record (the events before it were run) or for JSON
+ * lines that could not be read (each is logged; the others were run).
+ */
 int saker_replay_file(struct saker_engine *e, const char *path,
 		      saker_alert_fn fn, void *arg, struct saker_replay_stats *st);
 

@@ -2,17 +2,22 @@
 /*
  * JSON-lines events (docs/conventions.md, "sakerctl trace JSON") back into
  * ring records, so a replay runs the very decoder and extractors a live
- * daemon runs. Missing keys read as zero/empty. An optional "container"
- * object {"name","image","namespace","pod"} feeds the metadata store.
+ * daemon runs. Missing keys (and nulls) read as zero/empty; a key of the
+ * wrong type or out of range is an error naming it, never a silent zero.
+ * An optional "container" object {"id","name","image","namespace","pod"}
+ * feeds the metadata store.
  */
 #include <errno.h>
 #include <jansson.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "track/container_id.h"
 #include "lib/decode.h"
 #include "lib/dict.h"
+#include "lib/errbuf.h"
 #include "replay.h"
 #include "track/mounts.h"
 
@@ -118,22 +123,126 @@ void saker_meta_store_provider(struct saker_meta_store *ms,
 
 /* ---- JSON -> record ---- */
 
-static uint64_t jnum(json_t *o, const char *key)
-{
-	json_t *v = json_object_get(o, key);
+/*
+ * A line being read: the first key of a wrong type or out of range is the
+ * line's error (later ones are not looked at), so nothing reads as zero
+ * without saying so.
+ */
+struct jline {
+	char *err;
+	size_t errlen;
+	bool bad;
+	const char *in;		/* "ns." while in "ns": keys are named in full */
+};
 
-	if (json_is_integer(v))
-		return (uint64_t)json_integer_value(v);
-	if (json_is_true(v))
-		return 1;
-	return 0;
+static const char *jtype(const json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		return "an object";
+	case JSON_ARRAY:
+		return "an array";
+	case JSON_STRING:
+		return "a string";
+	case JSON_INTEGER:
+		return "an integer";
+	case JSON_REAL:
+		return "a real number";
+	case JSON_TRUE:
+	case JSON_FALSE:
+		return "a boolean";
+	default:
+		return "null";
+	}
 }
 
-static const char *jstr(json_t *o, const char *key)
+static void type_err(struct jline *l, const char *key, const char *want,
+		     const json_t *v)
+{
+	if (!l->bad)
+		saker_set_err(l->err, l->errlen, "\"%s%s\": expected %s, got %s", l->in,
+			      key, want, jtype(v));
+	l->bad = true;
+}
+
+/* The key's value; null reads as a missing key (the trace writes nulls). */
+static json_t *jget(json_t *o, const char *key)
 {
 	json_t *v = json_object_get(o, key);
 
-	return json_is_string(v) ? json_string_value(v) : NULL;
+	return json_is_null(v) ? NULL : v;
+}
+
+/* An integer in min..max, or def when missing. */
+static int64_t jint(struct jline *l, json_t *o, const char *key, int64_t min,
+		    int64_t max, int64_t def)
+{
+	json_t *v = jget(o, key);
+	json_int_t n;
+
+	if (!v)
+		return def;
+	if (!json_is_integer(v)) {
+		type_err(l, key, "an integer", v);
+		return def;
+	}
+	n = json_integer_value(v);
+	if (n < min || n > max) {
+		if (!l->bad)
+			saker_set_err(l->err, l->errlen, "\"%s%s\": %lld is out of range (%lld..%lld)",
+				      l->in, key, (long long)n, (long long)min, (long long)max);
+		l->bad = true;
+		return def;
+	}
+	return n;
+}
+
+static uint32_t ju32(struct jline *l, json_t *o, const char *key)
+{
+	return (uint32_t)jint(l, o, key, 0, UINT32_MAX, 0);
+}
+
+static int32_t ji32(struct jline *l, json_t *o, const char *key)
+{
+	return (int32_t)jint(l, o, key, INT32_MIN, INT32_MAX, 0);
+}
+
+/* 64-bit values above INT64_MAX are written negative (a json_int_t). */
+static uint64_t ju64(struct jline *l, json_t *o, const char *key)
+{
+	return (uint64_t)jint(l, o, key, INT64_MIN, INT64_MAX, 0);
+}
+
+static bool jbool(struct jline *l, json_t *o, const char *key)
+{
+	json_t *v = jget(o, key);
+
+	if (v && !json_is_boolean(v))
+		type_err(l, key, "true or false", v);
+	return json_is_true(v);
+}
+
+static const char *jstr(struct jline *l, json_t *o, const char *key)
+{
+	json_t *v = jget(o, key);
+
+	if (v && !json_is_string(v)) {
+		type_err(l, key, "a string", v);
+		return NULL;
+	}
+	return json_string_value(v);
+}
+
+/* An object (or missing: NULL). */
+static json_t *jobj(struct jline *l, json_t *o, const char *key)
+{
+	json_t *v = jget(o, key);
+
+	if (v && !json_is_object(v)) {
+		type_err(l, key, "an object", v);
+		return NULL;
+	}
+	return v;
 }
 
 static int syscall_nr(const char *name)
@@ -167,55 +276,65 @@ static uint16_t call_of(const char *name)
 	return SAKER_CALL_OTHER;
 }
 
-static uint8_t fd_kind(const char *s)
+static uint8_t fd_kind(struct jline *l, json_t *o, const char *key)
 {
+	const char *s = jstr(l, o, key);
 	unsigned int i;
 
-	for (i = 0; s && i <= SAKER_FD_UNIX; i++)
+	if (!s)
+		return SAKER_FD_NONE;
+	for (i = 0; i <= SAKER_FD_UNIX; i++)
 		if (!strcmp(s, saker_fd_kind_name(i)))
 			return (uint8_t)i;
+	if (!l->bad)
+		saker_set_err(l->err, l->errlen,
+			      "\"%s%s\": unknown kind '%s' (none, tty, pipe, socket, unix, file, other)",
+			      l->in, key, s);
+	l->bad = true;
 	return SAKER_FD_NONE;
 }
 
-static void fill_task(json_t *o, struct saker_task *t)
+static void fill_task(struct jline *l, json_t *o, struct saker_task *t)
 {
 	static const char *const nsk[SAKER_NS_COUNT] = { "mnt", "pid", "net", "uts",
 							"ipc", "user", "cgroup" };
-	json_t *ns = json_object_get(o, "ns");
-	json_t *lu = json_object_get(o, "loginuid");
+	json_t *ns = jobj(l, o, "ns");
 	const char *s;
 	int i;
 
-	t->ts_ns = jnum(o, "ts");
-	t->cgroup_id = jnum(o, "cgroup_id");
-	if (!json_object_get(o, "cgroup_id"))
+	t->ts_ns = ju64(l, o, "ts");
+	t->cgroup_id = ju64(l, o, "cgroup_id");
+	if (!jget(o, "cgroup_id"))
 		t->flags |= SAKER_TASK_NO_CGROUP;
-	t->cpu = (uint32_t)jnum(o, "cpu");
-	t->pid = (uint32_t)jnum(o, "pid");
-	t->tid = json_object_get(o, "tid") ? (uint32_t)jnum(o, "tid") : t->pid;
-	t->ppid = (uint32_t)jnum(o, "ppid");
-	t->vpid = (uint32_t)jnum(o, "vpid");
-	t->vtid = json_object_get(o, "vtid") ? (uint32_t)jnum(o, "vtid") : t->vpid;
-	t->sid = (uint32_t)jnum(o, "sid");
-	t->uid = (uint32_t)jnum(o, "uid");
-	t->gid = (uint32_t)jnum(o, "gid");
-	t->euid = (uint32_t)jnum(o, "euid");
-	t->egid = (uint32_t)jnum(o, "egid");
-	t->loginuid = json_is_integer(lu) ? (uint32_t)json_integer_value(lu) : (uint32_t)-1;
-	t->tty_dev = (uint32_t)jnum(o, "tty_dev");
-	if (json_is_true(json_object_get(o, "session_leader")))
+	t->cpu = ju32(l, o, "cpu");
+	t->pid = ju32(l, o, "pid");
+	t->tid = jget(o, "tid") ? ju32(l, o, "tid") : t->pid;
+	t->ppid = ju32(l, o, "ppid");
+	t->vpid = ju32(l, o, "vpid");
+	t->vtid = jget(o, "vtid") ? ju32(l, o, "vtid") : t->vpid;
+	t->sid = ju32(l, o, "sid");
+	t->uid = ju32(l, o, "uid");
+	t->gid = ju32(l, o, "gid");
+	t->euid = ju32(l, o, "euid");
+	t->egid = ju32(l, o, "egid");
+	/* -1 (unset) as the trace writes it, or the raw 4294967295. */
+	t->loginuid = (uint32_t)jint(l, o, "loginuid", -1, UINT32_MAX, -1);
+	t->tty_dev = ju32(l, o, "tty_dev");
+	if (jbool(l, o, "session_leader"))
 		t->flags |= SAKER_TASK_SESSION_LEADER;
-	if (json_is_true(json_object_get(o, "io_worker")))
+	if (jbool(l, o, "io_worker"))
 		t->flags |= SAKER_TASK_IO_WORKER;
-	s = jstr(o, "tty");
+	s = jstr(l, o, "tty");
 	if (t->tty_dev || s) {
 		t->flags |= SAKER_TASK_HAS_TTY;
 		if (s)
 			snprintf(t->tty_name, sizeof(t->tty_name), "%s", s);
 	}
-	for (i = 0; i < SAKER_NS_COUNT; i++)
-		t->ns[i] = (uint32_t)jnum(ns, nsk[i]);
-	s = jstr(o, "comm");
+	l->in = "ns.";
+	for (i = 0; ns && i < SAKER_NS_COUNT; i++)
+		t->ns[i] = ju32(l, ns, nsk[i]);
+	l->in = "";
+	s = jstr(l, o, "comm");
 	if (s)
 		snprintf(t->comm, sizeof(t->comm), "%s", s);
 }
@@ -248,47 +367,62 @@ static uint16_t put_str(struct rbuf *b, const char *s, size_t max)
 }
 
 /* args or env: an array of strings, each stored NUL-terminated. */
-static uint16_t put_strv(struct rbuf *b, json_t *args, size_t max, uint32_t *argc)
+static uint16_t put_strv(struct jline *l, struct rbuf *b, json_t *o, const char *key,
+			 size_t max, uint32_t *argc)
 {
+	json_t *args = jget(o, key);
 	size_t i, start = b->len;
 
 	*argc = 0;
+	if (args && !json_is_array(args)) {
+		type_err(l, key, "an array of strings", args);
+		return 0;
+	}
 	for (i = 0; i < json_array_size(args); i++) {
-		const char *a = json_string_value(json_array_get(args, i));
+		json_t *v = json_array_get(args, i);
+		const char *a = json_string_value(v);
 		size_t n = a ? strlen(a) : 0;
 
+		if (!a) {
+			type_err(l, key, "an array of strings", v);
+			break;
+		}
 		if (b->len - start + n + 1 > max)
 			break;
-		if (put(b, a ? a : "", n) || put(b, "", 1))
+		if (put(b, a, n) || put(b, "", 1))
 			break;
 		(*argc)++;
 	}
 	return (uint16_t)(b->len - start);
 }
 
-static void store_meta(json_t *o, struct saker_meta_store *ms)
+static void store_meta(struct jline *l, json_t *o, struct saker_meta_store *ms)
 {
-	json_t *c = json_object_get(o, "container");
-	const char *cg = jstr(o, "cgroup");
+	json_t *c = jobj(l, o, "container");
+	const char *cg = jstr(l, o, "cgroup");
 	char id[SAKER_CONTAINER_ID_LEN + 1];
 	struct saker_mounts mounts = { 0 };
 	struct saker_container_meta m;
 	enum saker_container_type t;
 	const char *jid;
 
-	if (!ms || !json_is_object(c))
+	if (!c)
 		return;
-	jid = jstr(c, "id");
+	l->in = "container.";
+	jid = jstr(l, c, "id");
+	m = (struct saker_container_meta){
+		.name = jstr(l, c, "name"), .image = jstr(l, c, "image"),
+		.k8s_ns = jstr(l, c, "namespace"), .k8s_pod = jstr(l, c, "pod"),
+		.privileged_known = jget(c, "privileged") != NULL,
+		.privileged = jbool(l, c, "privileged"),
+	};
+	l->in = "";
+	if (!ms || l->bad)
+		return;
 	if (jid)
 		snprintf(id, sizeof(id), "%s", jid);
 	else if (!cg || saker_container_id_parse(cg, strlen(cg), id, &t))
 		return;
-	m = (struct saker_container_meta){
-		.name = jstr(c, "name"), .image = jstr(c, "image"),
-		.k8s_ns = jstr(c, "namespace"), .k8s_pod = jstr(c, "pod"),
-		.privileged_known = json_is_boolean(json_object_get(c, "privileged")),
-		.privileged = json_is_true(json_object_get(c, "privileged")),
-	};
 	if (!saker_mounts_from_json(json_object_get(c, "mounts"), &mounts)) {
 		m.mounts = mounts.v;
 		m.nmounts = mounts.n;
@@ -298,7 +432,7 @@ static void store_meta(json_t *o, struct saker_meta_store *ms)
 }
 
 /* The exec flags sakerctl trace writes as booleans (docs/conventions.md). */
-static uint32_t exec_flags(json_t *o)
+static uint32_t exec_flags(struct jline *l, json_t *o)
 {
 	static const struct {
 		const char *key;
@@ -312,39 +446,49 @@ static uint32_t exec_flags(json_t *o)
 		{ "exe_deleted", SAKER_EXEC_EXE_DELETED },
 		{ "exe_memfd", SAKER_EXEC_EXE_MEMFD },
 		{ "env_truncated", SAKER_EXEC_ENV_TRUNCATED },
+		{ "parent_other_pidns", SAKER_EXEC_PARENT_OTHER_PIDNS },
 	};
 	uint32_t f = 0;
 	size_t i;
 
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		if (json_is_true(json_object_get(o, keys[i].key)))
+		if (jbool(l, o, keys[i].key))
 			f |= keys[i].flag;
 	return f;
 }
 
 long saker_json_to_record(const char *line, size_t len, void *buf, size_t size,
-			  struct saker_meta_store *ms, const char **err)
+			  struct saker_meta_store *ms, char *err, size_t errlen)
 {
+	struct jline l = { err, errlen, false, "" };
 	struct rbuf b = { buf, 0, size };
 	struct saker_rec_hdr *h = buf;
 	json_error_t jerr;
-	const char *type;
+	const char *type, *sc;
 	json_t *o;
 	long ret = -EINVAL;
 
-	*err = NULL;
+	saker_set_err(err, errlen, "%s", "");
 	o = json_loadb(line, len, 0, &jerr);
+	if (!o) {
+		/* jansson's own reason; the caller knows the line. */
+		saker_set_err(err, errlen, "invalid JSON at column %d: %s", jerr.column,
+			      jerr.text);
+		return -EINVAL;
+	}
 	if (!json_is_object(o)) {
-		*err = "not a JSON object";
+		saker_set_err(err, errlen, "expected a JSON object, got %s", jtype(o));
 		goto put_o;
 	}
-	type = jstr(o, "type");
+	type = jstr(&l, o, "type");
+	if (l.bad)
+		goto put_o;
 	if (!type) {
-		*err = "no \"type\"";
+		saker_set_err(err, errlen, "no \"type\"");
 		goto put_o;
 	}
 	if (size < sizeof(*h) + sizeof(struct saker_exec) + 8) {
-		*err = "buffer too small";
+		saker_set_err(err, errlen, "buffer too small");
 		goto put_o;
 	}
 	memset(buf, 0, sizeof(*h) + sizeof(struct saker_exec));
@@ -355,64 +499,62 @@ long saker_json_to_record(const char *line, size_t len, void *buf, size_t size,
 
 		h->type = SAKER_REC_EXEC;
 		h->body_len = sizeof(*x);
-		fill_task(o, &x->task);
-		x->syscall_nr = syscall_nr(jstr(o, "syscall"));
-		x->call = call_of(jstr(o, "syscall"));
-		if (json_is_true(json_object_get(o, "parent_other_pidns")))
-			x->flags |= SAKER_EXEC_PARENT_OTHER_PIDNS;
-		x->flags |= exec_flags(o);
-		x->exe_ino = jnum(o, "exe_ino");
-		x->exe_dev = (uint32_t)jnum(o, "exe_dev");
-		x->exe_nlink = (uint32_t)jnum(o, "exe_nlink");
-		x->fd_kind[0] = fd_kind(jstr(o, "stdin"));
-		x->fd_kind[1] = fd_kind(jstr(o, "stdout"));
-		x->fd_kind[2] = fd_kind(jstr(o, "stderr"));
+		fill_task(&l, o, &x->task);
+		sc = jstr(&l, o, "syscall");
+		x->syscall_nr = syscall_nr(sc);
+		x->call = call_of(sc);
+		x->flags |= exec_flags(&l, o);
+		x->exe_ino = ju64(&l, o, "exe_ino");
+		x->exe_dev = ju32(&l, o, "exe_dev");
+		x->exe_nlink = ju32(&l, o, "exe_nlink");
+		x->fd_kind[0] = fd_kind(&l, o, "stdin");
+		x->fd_kind[1] = fd_kind(&l, o, "stdout");
+		x->fd_kind[2] = fd_kind(&l, o, "stderr");
 		b.len += sizeof(*x);
-		x->filename_len = put_str(&b, jstr(o, "filename"), SAKER_PATH_MAX);
-		x->exe_len = put_str(&b, jstr(o, "exe"), SAKER_PATH_MAX);
-		x->args_len = put_strv(&b, json_object_get(o, "args"),
-				       SAKER_ARGS_MAX, &x->argc);
-		x->cwd_len = put_str(&b, jstr(o, "cwd"), SAKER_PATH_MAX);
-		x->cgroup_len = put_str(&b, jstr(o, "cgroup"), SAKER_PATH_MAX);
-		x->env_len = put_strv(&b, json_object_get(o, "env"),
-				      SAKER_ENV_MAX, &envc);
+		x->filename_len = put_str(&b, jstr(&l, o, "filename"), SAKER_PATH_MAX);
+		x->exe_len = put_str(&b, jstr(&l, o, "exe"), SAKER_PATH_MAX);
+		x->args_len = put_strv(&l, &b, o, "args", SAKER_ARGS_MAX, &x->argc);
+		x->cwd_len = put_str(&b, jstr(&l, o, "cwd"), SAKER_PATH_MAX);
+		x->cgroup_len = put_str(&b, jstr(&l, o, "cgroup"), SAKER_PATH_MAX);
+		x->env_len = put_strv(&l, &b, o, "env", SAKER_ENV_MAX, &envc);
 		x->envc = (uint16_t)envc;
-		store_meta(o, ms);
+		store_meta(&l, o, ms);
 	} else if (!strcmp(type, "open")) {
 		struct saker_open *op = (void *)(b.p + b.len);
-		json_t *fd = json_object_get(o, "fd");
+		bool fd_known = jget(o, "fd") != NULL;
 
 		h->type = SAKER_REC_OPEN;
 		h->body_len = sizeof(*op);
-		fill_task(o, &op->task);
-		op->syscall_nr = syscall_nr(jstr(o, "syscall"));
-		op->call = call_of(jstr(o, "syscall"));
-		op->err = (int32_t)jnum(o, "errno");
-		op->fd = json_is_integer(fd) ? (int32_t)json_integer_value(fd) : -1;
-		if (!op->err && !json_is_integer(fd))
+		fill_task(&l, o, &op->task);
+		sc = jstr(&l, o, "syscall");
+		op->syscall_nr = syscall_nr(sc);
+		op->call = call_of(sc);
+		op->err = ji32(&l, o, "errno");
+		op->fd = fd_known ? ji32(&l, o, "fd") : -1;
+		if (!op->err && !fd_known)
 			op->flags |= SAKER_OPEN_FD_UNKNOWN;
-		op->open_flags = (uint32_t)jnum(o, "flags");
-		op->mode = (uint32_t)jnum(o, "mode");
-		op->ino = jnum(o, "ino");
-		op->dev = (uint32_t)jnum(o, "dev");
-		if (json_is_true(json_object_get(o, "is_exec")))
+		op->open_flags = ju32(&l, o, "flags");
+		op->mode = ju32(&l, o, "mode");
+		op->ino = ju64(&l, o, "ino");
+		op->dev = ju32(&l, o, "dev");
+		if (jbool(&l, o, "is_exec"))
 			op->flags |= SAKER_OPEN_EXEC;
-		if (json_is_true(json_object_get(o, "path_from_name")))
+		if (jbool(&l, o, "path_from_name"))
 			op->flags |= SAKER_OPEN_PATH_NAME;
-		if (json_is_true(json_object_get(o, "path_truncated")))
+		if (jbool(&l, o, "path_truncated"))
 			op->flags |= SAKER_OPEN_PATH_TRUNCATED;
-		if (json_is_true(json_object_get(o, "created")))
+		if (jbool(&l, o, "created"))
 			op->flags |= SAKER_OPEN_CREATED;
 		b.len += sizeof(*op);
-		op->path_len = put_str(&b, jstr(o, "path"), SAKER_PATH_MAX);
+		op->path_len = put_str(&b, jstr(&l, o, "path"), SAKER_PATH_MAX);
 	} else if (!strcmp(type, "fork")) {
 		struct saker_fork *f = (void *)(b.p + b.len);
 
 		h->type = SAKER_REC_FORK;
 		h->body_len = sizeof(*f);
-		fill_task(o, &f->task);
-		f->parent_tid = (uint32_t)jnum(o, "parent_tid");
-		if (json_is_true(json_object_get(o, "thread")))
+		fill_task(&l, o, &f->task);
+		f->parent_tid = ju32(&l, o, "parent_tid");
+		if (jbool(&l, o, "thread"))
 			f->flags |= SAKER_FORK_THREAD;
 		b.len += sizeof(*f);
 	} else if (!strcmp(type, "exit")) {
@@ -420,20 +562,22 @@ long saker_json_to_record(const char *line, size_t len, void *buf, size_t size,
 
 		h->type = SAKER_REC_EXIT;
 		h->body_len = sizeof(*x);
-		fill_task(o, &x->task);
-		x->exit_code = (int32_t)jnum(o, "exit_code");
-		if (json_is_true(json_object_get(o, "group_dead")))
+		fill_task(&l, o, &x->task);
+		x->exit_code = ji32(&l, o, "exit_code");
+		if (jbool(&l, o, "group_dead"))
 			x->flags |= SAKER_EXIT_GROUP_DEAD;
 		b.len += sizeof(*x);
 	} else {
-		*err = "unknown \"type\"";
+		saker_set_err(err, errlen, "unknown \"type\" '%s' (exec, open, fork, exit)", type);
 		goto put_o;
 	}
+	if (l.bad)
+		goto put_o;
 	while (b.len % SAKER_REC_ALIGN)
 		if (put(&b, "", 1))
 			break;
 	if (b.len % SAKER_REC_ALIGN) {
-		*err = "record too large";
+		saker_set_err(err, errlen, "record too large");
 		goto put_o;
 	}
 	h->len = (uint32_t)b.len;

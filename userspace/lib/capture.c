@@ -227,9 +227,15 @@ static int check_header(struct saker_capture_reader *r)
 	if (ret)
 		return ret;
 	if (r->fill < sizeof(hdr)) {
-		saker_set_err(r->err, sizeof(r->err),
-			"%s: not a saker capture file (only %zu bytes)",
-			r->path, r->fill);
+		if (r->fill >= sizeof(hdr.magic) &&
+		    !memcmp(r->buf, SAKER_CAPTURE_MAGIC, sizeof(hdr.magic)))
+			saker_set_err(r->err, sizeof(r->err),
+				"%s: capture header truncated (%zu of %zu bytes)",
+				r->path, r->fill, sizeof(hdr));
+		else
+			saker_set_err(r->err, sizeof(r->err),
+				"%s: not a saker capture file (only %zu bytes)",
+				r->path, r->fill);
 		return -EINVAL;
 	}
 	memcpy(&hdr, r->buf, sizeof(hdr));
@@ -263,8 +269,9 @@ static int check_header(struct saker_capture_reader *r)
 	return 0;
 }
 
-int saker_capture_reader_open(struct saker_capture_reader **out,
-			      const char *path, char *err, size_t errlen)
+/* A reader of fd (owned when own_fd) named path: header checked. */
+static int reader_start(struct saker_capture_reader **out, int fd, bool own_fd,
+			const char *path, char *err, size_t errlen)
 {
 	struct saker_capture_reader *r;
 	int ret;
@@ -280,28 +287,16 @@ int saker_capture_reader_open(struct saker_capture_reader **out,
 		saker_set_err(err, errlen, "out of memory");
 		goto free_reader;
 	}
-	if (strcmp(path, "-") == 0) {
-		r->fd = STDIN_FILENO;
-	} else {
-		r->fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (r->fd < 0) {
-			ret = -errno;
-			saker_set_err(err, errlen, "%s: %s", path, strerror(-ret));
-			goto free_reader;
-		}
-		r->own_fd = true;
-	}
+	r->fd = fd;
 	ret = check_header(r);
 	if (ret) {
 		saker_set_err(err, errlen, "%s", r->err);
-		goto close_file;
+		goto free_reader;
 	}
+	r->own_fd = own_fd;
 	*out = r;
 	return 0;
 
-close_file:
-	if (r->own_fd)
-		close(r->fd);
 free_reader:
 	free(r->path);
 	free(r->buf);
@@ -310,6 +305,31 @@ free_reader:
 out_of_memory:
 	saker_set_err(err, errlen, "out of memory");
 	return -ENOMEM;
+}
+
+int saker_capture_reader_open(struct saker_capture_reader **out,
+			      const char *path, char *err, size_t errlen)
+{
+	int fd, ret;
+
+	if (strcmp(path, "-") == 0)
+		return reader_start(out, STDIN_FILENO, false, path, err, errlen);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		ret = -errno;
+		saker_set_err(err, errlen, "%s: %s", path, strerror(-ret));
+		return ret;
+	}
+	ret = reader_start(out, fd, true, path, err, errlen);
+	if (ret)
+		close(fd);
+	return ret;
+}
+
+int saker_capture_reader_fdopen(struct saker_capture_reader **out, int fd,
+				const char *name, char *err, size_t errlen)
+{
+	return reader_start(out, fd, true, name, err, errlen);
 }
 
 /* Move the unread bytes to the front and make room for need bytes. */

@@ -59,6 +59,14 @@ int saker_capture_reader_open(struct saker_capture_reader **out,
 			      const char *path, char *err, size_t errlen);
 
 /*
+ * The same on fd, open at the start of the capture, its messages naming
+ * name. On success the reader owns fd (saker_capture_reader_close() closes
+ * it); on failure the caller still does.
+ */
+int saker_capture_reader_fdopen(struct saker_capture_reader **out, int fd,
+				const char *name, char *err, size_t errlen);
+
+/*
  * Next event: 1 (*ev valid until the next call), 0 at the clean end of the
  * file, -EBADMSG for a corrupt or truncated record, or a read -errno; the
  * message is in saker_capture_reader_error(). Unknown types are skipped.

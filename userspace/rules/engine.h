@@ -11,6 +11,9 @@
 #include "loader.h"
 #include "eval.h"
 
+/* Per-event scratch for transformed values, allocated at compile. */
+#define SAKER_ENGINE_SCRATCH (256 * 1024)
+
 struct saker_engine {
 	struct saker_arena arena;
 	struct saker_loader load;	/* files, lists, macros, rules, diagnostics */

@@ -27,6 +27,9 @@ struct saker_loc {
 	unsigned int col;	/* 1-based */
 };
 
+/* A diagnostic's text is cut there. */
+#define SAKER_DIAG_MAX 1024
+
 struct saker_diag {
 	bool error;
 	const char *code;
@@ -198,6 +201,7 @@ struct saker_macro_def {
 	struct saker_ast *ast;	/* parsed at compile time */
 	struct saker_cnode *compiled;
 	int state;		/* 0 new, 1 compiling, 2 done, -1 failed */
+	const char *why;	/* its first parse error, for the rules that use it */
 	int file;
 	bool used;
 	size_t index, vis;	/* as for lists: what it may refer to */

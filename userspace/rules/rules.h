@@ -71,7 +71,11 @@ struct saker_proctable;
 struct saker_engine *saker_engine_new(void);
 void saker_engine_free(struct saker_engine *e);
 
-/* Loading: a file, a directory (its .yaml and .yml files, sorted), a buffer. */
+/*
+ * Loading: a file, a directory (its .yaml and .yml files, sorted), a buffer.
+ * A path that is not a regular file or a directory is an E-IO error; in a
+ * directory, such an entry is skipped with a W-NOT-REGULAR warning.
+ */
 int saker_engine_load_path(struct saker_engine *e, const char *path);
 int saker_engine_load_buffer(struct saker_engine *e, const char *name,
 			     const char *buf, size_t len);

@@ -8,12 +8,19 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <yaml.h>
 
 #include "compile.h"
+
+#define MAX_NEST 200		/* condition nesting, macros included */
+#define CHAIN_HEAD 2		/* macros of a long chain named before the elision */
+#define CHAIN_TAIL 2		/* ... and after it */
+#define NAME_SHOWN 96		/* a longer macro name is cut in messages */
 
 struct cctx {
 	struct saker_loader *ld;	/* macros, lists, messages */
@@ -25,6 +32,8 @@ struct cctx {
 	const char *skip_reason;
 	int depth;
 	struct saker_vec uncaptured;	/* event names saker does not see */
+	const char *chain[MAX_NEST + 1];	/* macros being compiled, outermost first */
+	size_t nchain;
 };
 
 static struct saker_loc ast_loc(struct cctx *c, const struct saker_ast *a, size_t pos)
@@ -34,13 +43,73 @@ static struct saker_loc ast_loc(struct cctx *c, const struct saker_ast *a, size_
 	return saker_text_loc(c->ld, a->text, pos);
 }
 
+/* " via a1 > a2 > ... N more ... > a8 > a9" for the first n of the chain. */
+static void via_text(const struct cctx *c, size_t n, char *buf, size_t size)
+{
+	size_t i, len = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < n && len < size; i++) {
+		if (n > CHAIN_HEAD + CHAIN_TAIL + 1 && i == CHAIN_HEAD) {
+			len += (size_t)snprintf(buf + len, size - len, " > ... %zu more ...",
+						n - CHAIN_HEAD - CHAIN_TAIL);
+			i = n - CHAIN_TAIL - 1;
+			continue;
+		}
+		len += (size_t)snprintf(buf + len, size - len, "%s%.*s", i ? " > " : " via ",
+					NAME_SHOWN, c->chain[i]);
+	}
+}
+
+/*
+ * A message of the rule being compiled. Inside macros the innermost one
+ * and the reason come first, then the rule and the chain, its middle
+ * elided: "macro 'a50': unknown field 'x' (in rule 'r' via a1 > a2 > ...
+ * 45 more ... > a48 > a49)", so the cause always fits the message.
+ */
+static void cdiag(struct cctx *c, bool error, const char *code, struct saker_loc loc,
+		  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static void cdiag(struct cctx *c, bool error, const char *code, struct saker_loc loc,
+		  const char *fmt, ...)
+{
+	char reason[SAKER_DIAG_MAX], via[SAKER_DIAG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	if (!c->nchain) {
+		saker_diag(c->ld, error, code, loc, "%s: %s", c->what, reason);
+		return;
+	}
+	via_text(c, c->nchain - 1, via, sizeof(via));
+	saker_diag(c->ld, error, code, loc, "macro '%.*s': %s (in %s%s)", NAME_SHOWN,
+		   c->chain[c->nchain - 1], reason, c->what, via);
+}
+
 static struct saker_cnode *cfail(struct cctx *c, const struct saker_ast *a,
 				 size_t pos, const char *code, const char *msg,
 				 const char *arg)
 {
 	if (!c->failed)
-		saker_diag(c->ld, true, code, ast_loc(c, a, pos), "%s: %s%s%s%s", c->what,
-			   msg, arg ? " '" : "", arg ? arg : "", arg ? "'" : "");
+		cdiag(c, true, code, ast_loc(c, a, pos), "%s%s%s%s", msg, arg ? " '" : "",
+		      arg ? arg : "", arg ? "'" : "");
+	c->failed = true;
+	return NULL;
+}
+
+/* A use of macro m, which does not parse: named first, with its own reason. */
+static struct saker_cnode *macro_broken(struct cctx *c, const struct saker_ast *a,
+					const struct saker_macro_def *m)
+{
+	if (c->failed || c->nchain >= MAX_NEST)
+		return cfail(c, a, a->pos, "E-MACRO", "uses a macro that does not compile:",
+			     m->name);
+	c->chain[c->nchain++] = m->name;
+	cdiag(c, true, "E-MACRO", ast_loc(c, a, a->pos), "does not compile: %s",
+	      m->why ? m->why : "see its own error");
+	c->nchain--;
 	c->failed = true;
 	return NULL;
 }
@@ -154,6 +223,29 @@ static struct saker_ast *parse_text(struct saker_loader *ld, const struct saker_
 	return saker_cond_parse(ld, st, what);
 }
 
+/* Parses macro m once; on failure its reason is kept for its users. */
+static bool parse_macro(struct saker_loader *ld, struct saker_program *pg,
+			struct saker_macro_def *m)
+{
+	char *what = saker_arena_printf(pg->arena, "macro '%s'", m->name);
+	size_t before = ld->diags.n;
+	const struct saker_diag *d;
+	size_t wl;
+
+	m->ast = parse_text(ld, &m->cond, what);
+	if (m->ast)
+		return true;
+	m->state = -1;
+	if (ld->diags.n == before)
+		return false;
+	/* Its message is "macro 'm': reason": the reason alone is kept. */
+	d = ld->diags.v[before];
+	wl = what ? strlen(what) : 0;
+	m->why = wl && !strncmp(d->msg, what, wl) && !strncmp(d->msg + wl, ": ", 2) ?
+		 d->msg + wl + 2 : d->msg;
+	return false;
+}
+
 /* Parses each macro reachable from a, once; false on a syntax error. */
 static bool parse_macros(struct cctx *c, const struct saker_ast *a, int depth)
 {
@@ -177,16 +269,11 @@ static bool parse_macros(struct cctx *c, const struct saker_ast *a, int depth)
 			return false;
 		}
 		if (m->state == -1) {
-			cfail(c, a, a->pos, "E-MACRO", "uses a macro that does not compile:",
-			      m->name);
+			macro_broken(c, a, m);
 			return false;
 		}
 		if (!m->ast) {
-			char *what = saker_arena_printf(c->pg->arena, "macro '%s'", m->name);
-
-			m->ast = parse_text(c->ld, &m->cond, what);
-			if (!m->ast) {
-				m->state = -1;
+			if (!parse_macro(c->ld, c->pg, m)) {
 				c->failed = true;
 				return false;
 			}
@@ -300,17 +387,16 @@ static int resolve(struct cctx *c, const struct saker_ast *a,
 			return -1;
 		}
 		if (!c->failed)
-			saker_diag(c->ld, true, "E-UNKNOWN-FIELD", ast_loc(c, a, fx->pos),
-				   "%s: unknown field '%s' (did you mean '%s'?)", c->what,
-				   fx->field, hint);
+			cdiag(c, true, "E-UNKNOWN-FIELD", ast_loc(c, a, fx->pos),
+			      "unknown field '%s' (did you mean '%s'?)", fx->field, hint);
 		c->failed = true;
 		return -1;
 	}
 	if (def->flags & SAKER_FF_UNAVAILABLE) {
 		if (c->r && c->r->info.state == SAKER_RULE_ACTIVE)
-			saker_diag(c->ld, false, "W-FIELD-UNAVAILABLE", ast_loc(c, a, fx->pos),
-				   "%s: field '%s' is not captured by saker: it is always missing, so comparisons on it are false",
-				   c->what, fx->field);
+			cdiag(c, false, "W-FIELD-UNAVAILABLE", ast_loc(c, a, fx->pos),
+			      "field '%s' is not captured by saker: it is always missing, so comparisons on it are false",
+			      fx->field);
 	}
 	for (i = 0; i < fx->nxf; i++) {
 		if (fx->xf[i] != SAKER_XF_LEN && def->type != SAKER_FT_STR &&
@@ -578,7 +664,6 @@ static struct saker_cnode *compile_macro(struct cctx *c, const struct saker_ast 
 {
 	struct saker_macro_def *m;
 	struct saker_cnode *cn;
-	const char *what = c->what;
 
 	m = saker_strmap_get(&c->ld->macros, a->macro.name, strlen(a->macro.name));
 	if (!m)
@@ -588,12 +673,13 @@ static struct saker_cnode *compile_macro(struct cctx *c, const struct saker_ast 
 	if (m->state == 1)
 		return cfail(c, a, a->pos, "E-MACRO", "macro refers to itself:", m->name);
 	if (m->state == -1 || !m->ast)
-		return cfail(c, a, a->pos, "E-MACRO", "uses a macro that does not compile:",
-			     m->name);
+		return macro_broken(c, a, m);
+	if (c->nchain >= MAX_NEST)
+		return cfail(c, a, a->pos, "E-SYNTAX", "condition nested too deeply", NULL);
 	m->state = 1;
-	c->what = saker_arena_printf(c->pg->arena, "%s (in macro '%s')", what, m->name);
+	c->chain[c->nchain++] = m->name;
 	cn = compile_ast(c, m->ast);
-	c->what = what;
+	c->nchain--;
 	m->state = cn ? 2 : 0;
 	/* An unknown field skipped for one rule must not stick to the macro. */
 	if (cn)
@@ -606,7 +692,7 @@ static struct saker_cnode *compile_ast(struct cctx *c, const struct saker_ast *a
 	struct saker_cnode *cn, *k;
 	size_t i, n = 0;
 
-	if (++c->depth > 200) {
+	if (++c->depth > MAX_NEST) {
 		c->depth--;
 		return cfail(c, a, a->pos, "E-SYNTAX", "condition nested too deeply", NULL);
 	}
@@ -793,10 +879,7 @@ int saker_compile_rules(struct saker_loader *ld, struct saker_program *pg)
 
 		if (m->ast || m->state == -1)
 			continue;
-		m->ast = parse_text(ld, &m->cond, saker_arena_printf(pg->arena, "macro '%s'",
-								     m->name));
-		if (!m->ast)
-			m->state = -1;
+		parse_macro(ld, pg, m);
 	}
 
 	for (i = 0; i < ld->rules.n; i++)

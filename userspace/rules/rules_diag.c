@@ -19,7 +19,7 @@ void saker_diag(struct saker_loader *ld, bool error, const char *code,
 {
 	struct saker_diag *d = saker_arena_alloc(ld->arena, sizeof(*d));
 	va_list ap;
-	char buf[1024];
+	char buf[SAKER_DIAG_MAX];
 
 	if (!d)
 		return;

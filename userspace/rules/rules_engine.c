@@ -5,17 +5,14 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "compile.h"
 #include "engine.h"
-
-#define SCRATCH_SIZE (256 * 1024)
+#include "lib/file.h"
 
 static const char *const prio_names[] = {
 	"Emergency", "Alert", "Critical", "Error", "Warning", "Notice",
@@ -138,41 +135,17 @@ free_buf:
 static int load_file(struct saker_engine *e, const char *path)
 {
 	struct saker_loc none = { -1, 0, 0 };
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
-	ssize_t n;
-	int fd, ret;
+	char msg[SAKER_PATH_MAX + 64], *buf;
+	size_t len;
+	int ret;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		ret = -errno;
-		saker_diag(&e->load, true, "E-IO", none, "%s: %s", path, strerror(errno));
+	ret = saker_read_regular(path, &buf, &len, msg, sizeof(msg));
+	if (ret) {
+		saker_diag(&e->load, true, "E-IO", none, "%s", msg);
 		return ret;
 	}
-	for (;;) {
-		if (len + 4096 > cap) {
-			char *nb = realloc(buf, cap = cap ? cap * 2 : 65536);
-
-			if (!nb) {
-				ret = -ENOMEM;
-				goto free_buf;
-			}
-			buf = nb;
-		}
-		n = read(fd, buf + len, cap - len);
-		if (n < 0) {
-			ret = -errno;
-			saker_diag(&e->load, true, "E-IO", none, "%s: %s", path, strerror(errno));
-			goto free_buf;
-		}
-		if (!n)
-			break;
-		len += (size_t)n;
-	}
-	ret = saker_engine_load_buffer(e, path, buf ? buf : "", len);
-free_buf:
+	ret = saker_engine_load_buffer(e, path, buf, len);
 	free(buf);
-	close(fd);
 	return ret;
 }
 
@@ -206,8 +179,14 @@ int saker_engine_load_path(struct saker_engine *e, const char *path)
 	}
 	for (i = 0; i < n; i++) {
 		char *full = saker_arena_printf(&e->arena, "%s/%s", path, names[i]->d_name);
-		int r = full ? load_file(e, full) : -ENOMEM;
+		int r = full ? 0 : -ENOMEM;
 
+		/* As in Falco, only regular files of a directory are rules. */
+		if (full && !stat(full, &st) && !S_ISREG(st.st_mode))
+			saker_diag(&e->load, false, "W-NOT-REGULAR", none,
+				   "%s: not a regular file: skipped", full);
+		else if (full)
+			r = load_file(e, full);
 		if (r && !ret)
 			ret = r;
 		free(names[i]);
@@ -247,11 +226,11 @@ int saker_engine_compile(struct saker_engine *e)
 		return ret;
 	e->cx.prog = &e->prog;
 	e->cx.cache = calloc(e->prog.slots.n + 1, sizeof(*e->cx.cache));
-	e->cx.scratch = malloc(SCRATCH_SIZE);
+	e->cx.scratch = malloc(SAKER_ENGINE_SCRATCH);
 	e->cx.valbuf = malloc(SAKER_VALBUF_SIZE);
 	if (!e->cx.cache || !e->cx.scratch || !e->cx.valbuf)
 		return -ENOMEM;
-	e->cx.scratch_cap = SCRATCH_SIZE;
+	e->cx.scratch_cap = SAKER_ENGINE_SCRATCH;
 	e->compiled = true;
 	return e->load.nerrors ? -EINVAL : 0;
 }

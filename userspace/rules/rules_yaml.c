@@ -5,9 +5,11 @@
  * what lets each message point at the offending text.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <yaml.h>
 
+#include "lib/errbuf.h"
 #include "loader.h"
 
 #define MAX_DEPTH 64
@@ -77,7 +79,8 @@ static int parse_node(struct ybuild *b, yaml_event_t *ev,
 	n->index = ev->start_mark.index;
 	*out = n;
 	if (depth > MAX_DEPTH) {
-		saker_diag(b->ld, true, "E-YAML", n->loc, "YAML nesting too deep");
+		saker_diag(b->ld, true, "E-YAML", n->loc,
+			   "YAML nesting too deep (more than %d levels)", MAX_DEPTH);
 		return -EINVAL;
 	}
 	switch (ev->type) {
@@ -115,9 +118,22 @@ static void yaml_error(struct ybuild *b)
 {
 	yaml_parser_t *p = &b->parser;
 	struct saker_loc loc = mark_loc(b->file, p->problem_mark);
+	const struct saker_srcfile *f = b->ld->files.v[b->file];
 
 	if (p->error == YAML_MEMORY_ERROR) {
 		saker_diag(b->ld, true, "E-YAML", loc, "out of memory");
+		return;
+	}
+	/* The reader (NUL, bad UTF-8) leaves problem_mark at 0: use its offset. */
+	if (p->error == YAML_READER_ERROR) {
+		char what[32] = "";
+
+		saker_text_pos(f->buf, f->len, p->problem_offset, &loc.line, &loc.col);
+		if (p->problem_value >= 0)
+			snprintf(what, sizeof(what), p->problem_value > 0xff ? " (U+%04X)" :
+				 " (byte 0x%02x)", (unsigned int)p->problem_value);
+		saker_diag(b->ld, true, "E-YAML", loc, "YAML input: %s%s",
+			   p->problem ? p->problem : "unreadable", what);
 		return;
 	}
 	saker_diag(b->ld, true, "E-YAML", loc, "YAML syntax: %s%s%s",

@@ -72,11 +72,15 @@ int saker_container_id_parse(const char *path, size_t len,
 			     char id[SAKER_CONTAINER_ID_LEN + 1],
 			     enum saker_container_type *type)
 {
-	const char *p = path, *end = path + len, *prev = NULL, *found = NULL;
+	const char *p = path, *end, *prev = NULL, *found = NULL;
 	enum saker_container_type t = SAKER_CT_HOST, ft = SAKER_CT_HOST;
 	bool kubepods = false;
 	size_t prevlen = 0;
 
+	/* No cgroup at all (a process without a 0:: line): NULL + 0 is UB. */
+	if (!path || !len)
+		return -ENOENT;
+	end = path + len;
 	while (p < end) {
 		const char *slash = memchr(p, '/', (size_t)(end - p));
 		size_t n = slash ? (size_t)(slash - p) : (size_t)(end - p);

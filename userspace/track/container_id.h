@@ -22,7 +22,7 @@ enum saker_container_type {
 /*
  * Finds the container id in a cgroup path (not NUL-terminated, len bytes)
  * and writes its first 12 hex digits and a NUL to id. Returns 0, or
- * -ENOENT when the path names no container.
+ * -ENOENT when the path names no container (also for NULL or len 0).
  */
 int saker_container_id_parse(const char *path, size_t len,
 			     char id[SAKER_CONTAINER_ID_LEN + 1],

@@ -100,6 +100,21 @@ static uint32_t nspid_last(const char *status)
 	return (uint32_t)v;
 }
 
+/* The unified hierarchy's line of /proc/PID/cgroup ("0::PATH"); none on v1. */
+static struct saker_str cgroup_v2(const char *buf)
+{
+	const char *l = buf;
+
+	while (*l) {
+		size_t n = strcspn(l, "\n");
+
+		if (!strncmp(l, "0::", 3))
+			return (struct saker_str){ l + 3, n - 3 };
+		l += n + (l[n] == '\n');
+	}
+	return (struct saker_str){ "", 0 };
+}
+
 static uint32_t ns_inode(int dirfd, const char *name)
 {
 	char buf[64];
@@ -123,7 +138,6 @@ static int seed_pid(struct saker_proctable *pt, int piddir, uint32_t pid,
 {
 	struct saker_proc_seed s = { .pid = pid, .comm = b->comm };
 	ssize_t n, exe_len, args_len;
-	char *cg;
 	int i;
 
 	n = read_at(piddir, "stat", b->stat, sizeof(b->stat) - 1);
@@ -159,11 +173,7 @@ static int seed_pid(struct saker_proctable *pt, int piddir, uint32_t pid,
 	s.env = (struct saker_str){ b->env, n > 0 ? (size_t)n : 0 };
 	n = read_at(piddir, "cgroup", b->cgroup, sizeof(b->cgroup) - 1);
 	b->cgroup[n > 0 ? n : 0] = '\0';
-	cg = strstr(b->cgroup, "0::");
-	if (cg && (cg == b->cgroup || cg[-1] == '\n')) {
-		cg += 3;
-		s.cgroup = (struct saker_str){ cg, strcspn(cg, "\n") };
-	}
+	s.cgroup = cgroup_v2(b->cgroup);
 	n = read_at(piddir, "status", b->status + 1, sizeof(b->status) - 2);
 	b->status[0] = '\n';
 	b->status[n > 0 ? n + 1 : 1] = '\0';
