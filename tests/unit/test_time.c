@@ -1,13 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Event time (issue 10): the clock anchor's arithmetic and sampling.
+ * Event time (issue 10): the clock anchor's arithmetic and sampling, and
+ * one wall-clock time per event, whichever rules and outputs it reaches.
  */
 #include <check.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <unistd.h>
 
+#include "daemon/alerts.h"
 #include "lib/clock.h"
+#include "rules_testlib.h"
 #include "check_main.h"
+
+/* 2024-01-01T12:00:00.123456789Z */
+#define T_REAL 1704110400123456789ll
 
 START_TEST(test_offset_saturates)
 {
@@ -89,6 +96,95 @@ START_TEST(test_anchor_step)
 }
 END_TEST
 
+static char tmp_path[64];
+
+static const char *tmp_file(void)
+{
+	int fd;
+
+	strcpy(tmp_path, "/tmp/saker-test-time-XXXXXX");
+	fd = mkstemp(tmp_path);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	return tmp_path;
+}
+
+static struct saker_engine *all_engine(const char *yaml)
+{
+	struct saker_engine *e = saker_engine_new();
+
+	saker_engine_set_match_mode(e, SAKER_MATCH_ALL);
+	ck_assert_int_eq(saker_engine_load_buffer(e, "t.yaml", yaml, strlen(yaml)), 0);
+	ck_assert_int_eq(saker_engine_compile(e), 0);
+	return e;
+}
+
+static const char two_rules[] =
+	"- rule: one\n  desc: d\n  condition: evt.type = execve\n"
+	"  output: first %proc.name\n  priority: WARNING\n"
+	"- rule: two\n  desc: d\n  condition: proc.name = bash\n"
+	"  output: second %proc.name\n  priority: ERROR\n";
+
+/* Two rules on one event, through sakerd's alerts to a JSON alert file. */
+START_TEST(test_one_event_one_time)
+{
+	static uint64_t rec[8192];
+	struct saker_engine *e = all_engine(two_rules);
+	struct saker_config cfg;
+	struct saker_alerts *al;
+	struct saker_pipeline p = { .track = &tl_track, .engine = e };
+	char err[256], *line = NULL, times[2][64];
+	const char *why = NULL, *path = tmp_file();
+	size_t cap = 0;
+	int n = 0;
+	long len;
+	FILE *f;
+
+	saker_config_defaults(&cfg);
+	cfg.stdout_enabled = false;
+	cfg.file_enabled = true;
+	free(cfg.file_path);
+	cfg.file_path = strdup(path);
+	cfg.json_output = true;
+	cfg.json_include_output = true;
+	ck_assert_int_eq(saker_alerts_new(&al, &cfg, err, sizeof(err)), 0);
+	p.alert = saker_alerts_rule;
+	p.alert_arg = al;
+	/* the event's ts is 1000: an anchor that makes it T_REAL */
+	p.clock_offset_ns = T_REAL - 1000;
+	len = saker_json_to_record(tl_base_exec, strlen(tl_base_exec), rec, sizeof(rec),
+				   NULL, &why);
+	ck_assert_int_gt(len, 0);
+	ck_assert_int_eq(saker_pipeline_record(&p, rec, (size_t)len, &why), 2);
+	ck_assert_int_eq(saker_alerts_flush(al, 5000), 0);
+	saker_alerts_free(al);
+	f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	while (getline(&line, &cap, f) > 0) {
+		json_t *j = json_loads(line, 0, NULL);
+		const char *out;
+
+		ck_assert_ptr_nonnull(j);
+		ck_assert_int_lt(n, 2);
+		snprintf(times[n], sizeof(times[n]), "%s",
+			 json_string_value(json_object_get(j, "time")));
+		out = json_string_value(json_object_get(j, "output"));
+		/* Falco's text line begins with the same time */
+		ck_assert_int_eq(strncmp(out, times[n], strlen(times[n])), 0);
+		json_decref(j);
+		n++;
+	}
+	free(line);
+	fclose(f);
+	ck_assert_int_eq(n, 2);
+	ck_assert_str_eq(times[0], "2024-01-01T12:00:00.123456789Z");
+	ck_assert_str_eq(times[1], times[0]);
+	unlink(path);
+	saker_config_free(&cfg);
+	saker_engine_free(e);
+}
+END_TEST
+
 Suite *saker_test_suite(void)
 {
 	Suite *s = suite_create("time");
@@ -98,6 +194,9 @@ Suite *saker_test_suite(void)
 	tcase_add_test(tc, test_real_ns_bounds);
 	tcase_add_test(tc, test_anchor_sample);
 	tcase_add_test(tc, test_anchor_step);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("alerts");
+	tcase_add_test(tc, test_one_event_one_time);
 	suite_add_tcase(s, tc);
 	return s;
 }

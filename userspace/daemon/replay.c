@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/clock.h"
 #include "lib/event.h"
 #include "lib/log.h"
 #include "pipeline.h"
@@ -138,6 +139,12 @@ int saker_replay_file(struct saker_engine *e, const char *path,
 	r.pipe.track = &r.track;
 	r.pipe.alert = fn;
 	r.pipe.alert_arg = arg;
+	{
+		struct saker_clock_anchor host;
+
+		saker_clock_anchor_sample(&host);
+		r.pipe.clock_offset_ns = host.offset_ns;
+	}
 	saker_pipeline_set_engine(&r.pipe, e);
 	f = fopen(path, "re");
 	if (!f) {
