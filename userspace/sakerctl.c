@@ -60,9 +60,11 @@ static const char trace_usage[] =
 "                     instead of reading the device; no root needed\n"
 "  -h, --help         show this help\n"
 "\n"
-"A capture file is a 16-byte header (\"SAKERCAP\", ABI version, header\n"
-"length) followed by the records exactly as the kernel wrote them; read it\n"
-"on the same architecture and with the same ABI version.\n"
+"A capture file is a 24-byte header (\"SAKERCAP\", ABI version, header\n"
+"length, the clock anchor: realtime minus monotonic ns when it began)\n"
+"followed by the records exactly as the kernel wrote them; read it on the\n"
+"same architecture and with the same ABI version. Older captures with a\n"
+"16-byte header still read, timed with this host's anchor (a warning).\n"
 "\n"
 "Exit status:\n"
 "  0  normal end: signal, --count reached, end of the capture file\n"
@@ -328,8 +330,27 @@ static int trace_live(struct trace *t)
 	return ret;
 }
 
+/* clock_offset_ns: the anchor of the capture read, NULL for this host's. */
+static int open_writer(struct trace *t, const int64_t *clock_offset_ns)
+{
+	char err[SAKER_ERRLEN];
+	int ret;
+
+	if (clock_offset_ns)
+		ret = saker_capture_writer_open_at(&t->cap, t->write_path,
+						   *clock_offset_ns, err,
+						   sizeof(err));
+	else
+		ret = saker_capture_writer_open(&t->cap, t->write_path, err,
+						sizeof(err));
+	if (ret)
+		saker_log_warnx("%s", err);
+	return ret;
+}
+
 static int trace_replay(struct trace *t)
 {
+	const struct saker_capture_info *info;
 	struct saker_stats st = { 0 };
 	struct saker_capture_reader *in;
 	struct saker_event ev;
@@ -340,6 +361,16 @@ static int trace_replay(struct trace *t)
 	if (ret) {
 		saker_log_warnx("%s", err);
 		return ret;
+	}
+	info = saker_capture_reader_info(in);
+	if (!info->has_clock)
+		saker_log_warnx("%s: a capture from before the clock anchor: "
+				"wall-clock times are this host's boot time plus the "
+				"events' timestamps", t->read_path);
+	/* A copy keeps the original anchor, so its times stay the same. */
+	if (t->write_path && open_writer(t, &info->clock_offset_ns)) {
+		saker_capture_reader_close(in);
+		return -EIO;
 	}
 	while (!(t->limit && t->seen >= t->limit)) {
 		ret = saker_capture_next(in, &ev);
@@ -375,18 +406,6 @@ static int parse_count(const char *s, uint64_t *out)
 	if (errno || *end || *out == 0)
 		return -EINVAL;
 	return 0;
-}
-
-static int open_writer(struct trace *t)
-{
-	char err[SAKER_ERRLEN];
-	int ret;
-
-	ret = saker_capture_writer_open(&t->cap, t->write_path, err,
-					sizeof(err));
-	if (ret)
-		saker_log_warnx("%s", err);
-	return ret;
 }
 
 static int close_writer(struct trace *t)
@@ -448,7 +467,8 @@ static int cmd_trace(int argc, char *argv[])
 	if (t.device && t.read_path)
 		return usage_error("trace",
 				   "--device and --read exclude each other");
-	if (t.write_path && open_writer(&t))
+	/* A replay opens its writer once it knows the capture's anchor. */
+	if (t.write_path && !t.read_path && open_writer(&t, NULL))
 		return EXIT_FAILURE;
 	ret = t.read_path ? trace_replay(&t) : trace_live(&t);
 	if (close_writer(&t) && !ret)

@@ -4,12 +4,16 @@
  * one wall-clock time per event, whichever rules and outputs it reaches.
  */
 #include <check.h>
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include "daemon/alerts.h"
+#include "lib/capture.h"
 #include "lib/clock.h"
+#include "lib/ring.h"
+#include "records.h"
 #include "rules_testlib.h"
 #include "check_main.h"
 
@@ -185,6 +189,140 @@ START_TEST(test_one_event_one_time)
 }
 END_TEST
 
+static void write_file(const char *path, const void *p, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(p, 1, len, f), len);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/* The records.c task's timestamp. */
+#define REC_TS 123456789012ll
+
+/* A capture records its writer's anchor; the reader times events with it. */
+START_TEST(test_capture_anchor_round_trip)
+{
+	_Alignas(8) unsigned char rec[SAKER_TEST_REC_MAX];
+	const struct saker_capture_info *info;
+	struct saker_capture_writer *w;
+	struct saker_capture_reader *r;
+	struct saker_capture_hdr h;
+	const char *path = tmp_file();
+	struct saker_event ev;
+	char err[SAKER_ERRLEN];
+	size_t len = saker_test_fork(rec, sizeof(rec), 7, 0);
+	FILE *f;
+
+	ck_assert_int_eq(saker_capture_writer_open_at(&w, path, T_REAL - REC_TS, err,
+						      sizeof(err)), 0);
+	ck_assert_int_eq(saker_capture_write(w, rec, len), 0);
+	ck_assert_int_eq(saker_capture_writer_close(w), 0);
+	/* the header as capture.h draws it: the anchor at offset 16 */
+	f = fopen(path, "rb");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fread(&h, 1, sizeof(h), f), 24);
+	fclose(f);
+	ck_assert_uint_eq(sizeof(h), 24);
+	ck_assert_uint_eq(h.header_len, 24);
+	ck_assert_int_eq(h.clock_offset_ns, T_REAL - REC_TS);
+	ck_assert_int_eq(saker_capture_reader_open(&r, path, err, sizeof(err)), 0);
+	info = saker_capture_reader_info(r);
+	ck_assert(info->has_clock);
+	ck_assert_int_eq(info->clock_offset_ns, T_REAL - REC_TS);
+	ck_assert_int_eq(saker_capture_next(r, &ev), 1);
+	ck_assert_uint_eq(ev.time_ns, (uint64_t)T_REAL);
+	ck_assert_int_eq(saker_capture_next(r, &ev), 0);
+	saker_capture_reader_close(r);
+	unlink(path);
+}
+END_TEST
+
+/* A file as saker wrote it before the anchor: 16-byte header, records. */
+static void write_old_capture(const char *path, unsigned int n)
+{
+	_Alignas(8) unsigned char file[16 + 4 * 512];
+	struct saker_capture_hdr *h = (void *)file;
+	size_t len = 16;
+	unsigned int i;
+
+	memset(file, 0, sizeof(file));
+	memcpy(h->magic, SAKER_CAPTURE_MAGIC, 8);
+	h->abi_version = SAKER_ABI_VERSION;
+	h->header_len = 16;
+	for (i = 0; i < n && i < 4; i++)
+		len += saker_test_fork(file + len, sizeof(file) - len, 10 + i, 0);
+	write_file(path, file, len);
+}
+
+START_TEST(test_old_capture_reads)
+{
+	struct saker_clock_anchor host;
+	struct saker_capture_reader *r;
+	const char *path = tmp_file();
+	struct saker_event ev;
+	char err[SAKER_ERRLEN];
+	uint64_t want;
+	unsigned int i;
+
+	write_old_capture(path, 3);
+	ck_assert_int_eq(saker_capture_reader_open(&r, path, err, sizeof(err)), 0);
+	ck_assert(!saker_capture_reader_info(r)->has_clock);
+	ck_assert_uint_eq(saker_capture_reader_info(r)->header_len, 16);
+	saker_clock_anchor_sample(&host);
+	want = saker_clock_real_ns(REC_TS, host.offset_ns);
+	for (i = 0; i < 3; i++) {
+		ck_assert_int_eq(saker_capture_next(r, &ev), 1);
+		ck_assert_uint_eq(ev.fork->parent_tid, 10 + i);
+		/* no anchor recorded: this host's, sampled at open */
+		ck_assert_uint_le(ev.time_ns > want ? ev.time_ns - want : want - ev.time_ns,
+				  10000000ull);
+	}
+	ck_assert_int_eq(saker_capture_next(r, &ev), 0);
+	saker_capture_reader_close(r);
+
+	/* an old header alone is an empty capture */
+	write_old_capture(path, 0);
+	ck_assert_int_eq(saker_capture_reader_open(&r, path, err, sizeof(err)), 0);
+	ck_assert_int_eq(saker_capture_next(r, &ev), 0);
+	saker_capture_reader_close(r);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(test_header_parse)
+{
+	struct saker_capture_hdr h = { .abi_version = SAKER_ABI_VERSION,
+				       .header_len = 24, .clock_offset_ns = -5 };
+	struct saker_capture_info info;
+	struct saker_capture_reader *r;
+	const char *path = tmp_file();
+	char err[SAKER_ERRLEN];
+
+	memcpy(h.magic, SAKER_CAPTURE_MAGIC, 8);
+	ck_assert_int_eq(saker_capture_header_parse(&h, 24, &info, err, sizeof(err)), 0);
+	ck_assert(info.has_clock);
+	ck_assert_int_eq(info.clock_offset_ns, -5);
+	/* cut inside the anchor: the fixed part tells how much is missing */
+	ck_assert_int_eq(saker_capture_header_parse(&h, 20, &info, err, sizeof(err)),
+			 -ENODATA);
+	ck_assert_uint_eq(info.header_len, 24);
+	ck_assert_ptr_nonnull(strstr(err, "truncated"));
+	ck_assert_int_eq(saker_capture_header_parse(&h, 8, &info, err, sizeof(err)),
+			 -ENODATA);
+	ck_assert_uint_eq(info.header_len, 0);
+	write_file(path, &h, 20);
+	ck_assert_int_eq(saker_capture_reader_open(&r, path, err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "capture header truncated"));
+	ck_assert_ptr_nonnull(strstr(err, path));
+	h.header_len = 20;
+	ck_assert_int_eq(saker_capture_header_parse(&h, 24, &info, err, sizeof(err)),
+			 -EINVAL);
+	unlink(path);
+}
+END_TEST
+
 Suite *saker_test_suite(void)
 {
 	Suite *s = suite_create("time");
@@ -197,6 +335,11 @@ Suite *saker_test_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("alerts");
 	tcase_add_test(tc, test_one_event_one_time);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("capture");
+	tcase_add_test(tc, test_capture_anchor_round_trip);
+	tcase_add_test(tc, test_old_capture_reads);
+	tcase_add_test(tc, test_header_parse);
 	suite_add_tcase(s, tc);
 	return s;
 }
