@@ -323,6 +323,101 @@ START_TEST(test_header_parse)
 }
 END_TEST
 
+/* ---- replay: the original wall-clock time, whichever host replays ---- */
+
+static uint64_t seen_time[8];
+static size_t nseen;
+
+static void on_alert_time(void *arg, const struct saker_alert *a)
+{
+	(void)arg;
+	if (nseen < 8)
+		seen_time[nseen++] = a->ev->time_ns;
+}
+
+/* 2001-09-09T01:46:40.000000042Z: no host replaying this is near it. */
+#define T_OLD 1000000000000000042ll
+
+static const char fork_rule[] =
+	"- rule: forks\n  desc: d\n  condition: evt.type = clone\n"
+	"  output: fork %evt.time\n  priority: WARNING\n";
+
+static void replay(const char *path, size_t want_alerts)
+{
+	struct saker_engine *e = all_engine(fork_rule);
+	struct saker_replay_stats st;
+
+	nseen = 0;
+	ck_assert_int_eq(saker_replay_file(e, path, on_alert_time, NULL, &st), 0);
+	ck_assert_uint_eq(st.alerts, want_alerts);
+	ck_assert_uint_eq(nseen, want_alerts);
+	saker_engine_free(e);
+}
+
+START_TEST(test_replay_capture_anchor)
+{
+	_Alignas(8) unsigned char rec[SAKER_TEST_REC_MAX];
+	struct saker_capture_writer *w;
+	const char *path = tmp_file();
+	char err[SAKER_ERRLEN];
+	size_t len = saker_test_fork(rec, sizeof(rec), 7, 0);
+
+	ck_assert_int_eq(saker_capture_writer_open_at(&w, path, T_OLD - REC_TS, err,
+						      sizeof(err)), 0);
+	ck_assert_int_eq(saker_capture_write(w, rec, len), 0);
+	ck_assert_int_eq(saker_capture_write(w, rec, len), 0);
+	ck_assert_int_eq(saker_capture_writer_close(w), 0);
+	replay(path, 2);
+	ck_assert_uint_eq(seen_time[0], (uint64_t)T_OLD);
+	ck_assert_uint_eq(seen_time[1], (uint64_t)T_OLD);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(test_replay_old_capture)
+{
+	struct saker_clock_anchor host;
+	const char *path = tmp_file();
+	uint64_t want, got;
+
+	write_old_capture(path, 2);
+	replay(path, 2);
+	saker_clock_anchor_sample(&host);
+	want = saker_clock_real_ns(REC_TS, host.offset_ns);
+	got = seen_time[1];
+	ck_assert_uint_le(got > want ? got - want : want - got, 10000000ull);
+	unlink(path);
+}
+END_TEST
+
+static const char json_fork[] =
+	"{\"type\":\"fork\",\"ts\":5000,\"pid\":9,\"tid\":9,\"ppid\":1,"
+	"\"comm\":\"x\",\"parent_tid\":1%s}\n";
+
+/* A JSON line's "time" is its wall-clock time; a line without has none. */
+START_TEST(test_replay_json_time)
+{
+	struct saker_clock_anchor host;
+	const char *path = tmp_file();
+	uint64_t want, got;
+	FILE *f = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, json_fork, ",\"time\":1000000000000000042");
+	fprintf(f, json_fork, ",\"time\":1000000000000000043");
+	fprintf(f, json_fork, "");
+	fclose(f);
+	replay(path, 3);
+	ck_assert_uint_eq(seen_time[0], (uint64_t)T_OLD);
+	ck_assert_uint_eq(seen_time[1], (uint64_t)T_OLD + 1);
+	saker_clock_anchor_sample(&host);
+	want = saker_clock_real_ns(5000, host.offset_ns);
+	got = seen_time[2];
+	ck_assert_uint_le(got > want ? got - want : want - got, 10000000ull);
+	unlink(path);
+}
+END_TEST
+
 Suite *saker_test_suite(void)
 {
 	Suite *s = suite_create("time");
@@ -340,6 +435,11 @@ Suite *saker_test_suite(void)
 	tcase_add_test(tc, test_capture_anchor_round_trip);
 	tcase_add_test(tc, test_old_capture_reads);
 	tcase_add_test(tc, test_header_parse);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("replay");
+	tcase_add_test(tc, test_replay_capture_anchor);
+	tcase_add_test(tc, test_replay_old_capture);
+	tcase_add_test(tc, test_replay_json_time);
 	suite_add_tcase(s, tc);
 	return s;
 }

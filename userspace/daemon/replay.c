@@ -3,8 +3,9 @@
  * Replay driver: recognizes a capture file by its "SAKERCAP" header and
  * walks its records (saker_record_frame()); anything else is read as JSON
  * lines, each made a record. Every record then takes the daemon's own
- * per-record step (pipeline.c: decode, track, rules). Each run gets a
- * fresh process table and metadata store.
+ * per-record step (pipeline.c: decode, track, rules), whose clock anchor
+ * is the capture's, or each JSON line's own. Each run gets a fresh process
+ * table and metadata store.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/capture.h"
 #include "lib/clock.h"
 #include "lib/event.h"
 #include "lib/log.h"
@@ -25,6 +27,8 @@ struct run {
 	struct saker_pipeline pipe;
 	struct saker_track track;
 	struct saker_replay_stats *st;
+	const char *path;
+	int64_t host_offset_ns;	/* for events that carry no anchor */
 };
 
 /* The record through decode, track and rules; false when it does not decode. */
@@ -41,27 +45,33 @@ static bool run_record(struct run *r, const void *rec, size_t len, const char **
 
 static int replay_capture(struct run *r, const unsigned char *p, size_t len)
 {
-	uint32_t abi, hlen;
+	struct saker_capture_info info;
 	size_t off, done = 0;
+	char msg[256];
+	int ret;
 
-	memcpy(&abi, p + 8, 4);
-	memcpy(&hlen, p + 12, 4);
-	if (abi != SAKER_ABI_VERSION) {
-		saker_log_warnx("capture ABI %u, this build reads %u", abi,
-				(unsigned int)SAKER_ABI_VERSION);
-		return -EPROTO;
+	ret = saker_capture_header_parse(p, len, &info, msg, sizeof(msg));
+	if (ret) {
+		saker_log_warnx("%s: %s", r->path, msg);
+		return ret == -ENODATA ? -EINVAL : ret;
 	}
-	if (hlen < SAKER_CAP_HDR_LEN || hlen > len || hlen % SAKER_REC_ALIGN)
-		return -EINVAL;
-	for (off = hlen; off < len;) {
+	if (info.has_clock) {
+		r->pipe.clock_offset_ns = info.clock_offset_ns;
+	} else {
+		saker_log_warnx("%s: a capture from before the clock anchor: alert "
+				"times are this host's boot time plus the events' "
+				"timestamps", r->path);
+		r->pipe.clock_offset_ns = r->host_offset_ns;
+	}
+	for (off = info.header_len; off < len;) {
 		const char *err = NULL;
 		size_t used = 0;
-		int ret;
+		int res;
 
-		ret = saker_record_frame(p + off, len - off, &used, &err);
-		if (ret == SAKER_DECODE_EVENT && !run_record(r, p + off, used, &err))
-			ret = SAKER_DECODE_CORRUPT;
-		if (ret != SAKER_DECODE_EVENT && ret != SAKER_DECODE_SKIP) {
+		res = saker_record_frame(p + off, len - off, &used, &err);
+		if (res == SAKER_DECODE_EVENT && !run_record(r, p + off, used, &err))
+			res = SAKER_DECODE_CORRUPT;
+		if (res != SAKER_DECODE_EVENT && res != SAKER_DECODE_SKIP) {
 			/* A torn tail (writer killed) ends the replay, not an error. */
 			saker_log_warnx("capture offset %zu: %s", off,
 					err ? err : "bad record");
@@ -86,7 +96,7 @@ static int replay_json(struct run *r, FILE *f)
 	struct saker_meta_provider mp;
 	size_t cap = 0, bufsz = 64 * 1024;
 	uint64_t *rec = malloc(bufsz);
-	unsigned long lineno = 0;
+	unsigned long lineno = 0, untimed = 0;
 	char *line = NULL;
 	ssize_t n;
 	int ret = 0;
@@ -100,6 +110,7 @@ static int replay_json(struct run *r, FILE *f)
 	saker_pipeline_set_engine(&r->pipe, r->pipe.engine);
 	while ((n = getline(&line, &cap, f)) >= 0) {
 		const char *err = NULL;
+		uint64_t time_ns;
 		long len;
 
 		lineno++;
@@ -107,7 +118,21 @@ static int replay_json(struct run *r, FILE *f)
 			line[--n] = '\0';
 		if (!n || line[0] == '#')
 			continue;
-		len = saker_json_to_record(line, (size_t)n, rec, bufsz, ms, &err);
+		len = saker_json_to_record_time(line, (size_t)n, rec, bufsz, ms,
+						&time_ns, &err);
+		if (len >= 0) {
+			/* The line's own time, exactly: its anchor is time - ts. */
+			if (time_ns) {
+				r->pipe.clock_offset_ns =
+					saker_clock_offset(time_ns, saker_record_ts(rec));
+			} else {
+				if (!untimed++)
+					saker_log_info("%s: line %lu has no \"time\": events "
+						       "without one are timed with this "
+						       "host's boot time", r->path, lineno);
+				r->pipe.clock_offset_ns = r->host_offset_ns;
+			}
+		}
 		if (len < 0 || !run_record(r, rec, (size_t)len, &err)) {
 			saker_log_warnx("line %lu: %s", lineno, err ? err : "bad event");
 			r->st->bad++;
@@ -126,7 +151,8 @@ free_all:
 int saker_replay_file(struct saker_engine *e, const char *path,
 		      saker_alert_fn fn, void *arg, struct saker_replay_stats *st)
 {
-	struct run r = { .st = st };
+	struct run r = { .st = st, .path = path };
+	struct saker_clock_anchor host;
 	unsigned char magic[8] = { 0 };
 	struct stat sb;
 	FILE *f;
@@ -139,12 +165,8 @@ int saker_replay_file(struct saker_engine *e, const char *path,
 	r.pipe.track = &r.track;
 	r.pipe.alert = fn;
 	r.pipe.alert_arg = arg;
-	{
-		struct saker_clock_anchor host;
-
-		saker_clock_anchor_sample(&host);
-		r.pipe.clock_offset_ns = host.offset_ns;
-	}
+	saker_clock_anchor_sample(&host);
+	r.host_offset_ns = host.offset_ns;
 	saker_pipeline_set_engine(&r.pipe, e);
 	f = fopen(path, "re");
 	if (!f) {
@@ -152,8 +174,8 @@ int saker_replay_file(struct saker_engine *e, const char *path,
 		goto fini_track;
 	}
 	if (fread(magic, 1, sizeof(magic), f) == sizeof(magic) &&
-	    !memcmp(magic, SAKER_CAP_MAGIC, 8) && !fstat(fileno(f), &sb) &&
-	    (size_t)sb.st_size >= SAKER_CAP_HDR_LEN) {
+	    !memcmp(magic, SAKER_CAPTURE_MAGIC, 8) && !fstat(fileno(f), &sb) &&
+	    (size_t)sb.st_size >= SAKER_CAPTURE_HDR_LEN_V1) {
 		void *p = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE,
 			       fileno(f), 0);
 

@@ -3,7 +3,9 @@
  * JSON-lines events (docs/conventions.md, "sakerctl trace JSON") back into
  * ring records, so a replay runs the very decoder and extractors a live
  * daemon runs. Missing keys read as zero/empty. An optional "container"
- * object {"name","image","namespace","pod"} feeds the metadata store.
+ * object {"name","image","namespace","pod"} feeds the metadata store; an
+ * optional "time" (wall-clock ns, as sakerctl trace writes it) is handed
+ * back beside the record, which has no room for it.
  */
 #include <errno.h>
 #include <jansson.h>
@@ -302,6 +304,13 @@ static uint32_t exec_flags(json_t *o)
 long saker_json_to_record(const char *line, size_t len, void *buf, size_t size,
 			  struct saker_meta_store *ms, const char **err)
 {
+	return saker_json_to_record_time(line, len, buf, size, ms, NULL, err);
+}
+
+long saker_json_to_record_time(const char *line, size_t len, void *buf,
+			       size_t size, struct saker_meta_store *ms,
+			       uint64_t *time_ns, const char **err)
+{
 	struct rbuf b = { buf, 0, size };
 	struct saker_rec_hdr *h = buf;
 	json_error_t jerr;
@@ -310,6 +319,8 @@ long saker_json_to_record(const char *line, size_t len, void *buf, size_t size,
 	long ret = -EINVAL;
 
 	*err = NULL;
+	if (time_ns)
+		*time_ns = 0;
 	o = json_loadb(line, len, 0, &jerr);
 	if (!json_is_object(o)) {
 		*err = "not a JSON object";
@@ -415,6 +426,9 @@ long saker_json_to_record(const char *line, size_t len, void *buf, size_t size,
 	}
 	h->len = (uint32_t)b.len;
 	ret = (long)b.len;
+	/* Like any key of the wrong type or sign, a bad "time" reads as none. */
+	if (time_ns && json_integer_value(json_object_get(o, "time")) > 0)
+		*time_ns = (uint64_t)json_integer_value(json_object_get(o, "time"));
 put_o:
 	json_decref(o);
 	return ret;
