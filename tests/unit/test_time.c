@@ -418,6 +418,184 @@ START_TEST(test_replay_json_time)
 }
 END_TEST
 
+/* ---- evt.time* fields, on a fixed time, in UTC and in another zone ---- */
+
+/* 2024-01-01T12:00:00.000000042Z: the ns show the 9-digit padding. */
+#define T_PAD 1704110400000000042ll
+
+static char fl_output[1024];
+static struct saker_value fl_json[16];
+static const char *fl_names[16];
+static size_t fl_n;
+
+static void on_alert_fields(void *arg, const struct saker_alert *a)
+{
+	size_t i;
+
+	(void)arg;
+	snprintf(fl_output, sizeof(fl_output), "%s", a->output);
+	fl_n = saker_alert_nfields(a);
+	for (i = 0; i < fl_n && i < 16; i++)
+		ck_assert_int_eq(saker_alert_field(a, i, &fl_names[i], &fl_json[i]), 0);
+}
+
+static const char all_time_fields[] =
+	"- rule: times\n  desc: d\n  condition: %s\n"
+	"  output: \"t=%%evt.time ts=%%evt.time.s iso=%%evt.time.iso8601 dt=%%evt.datetime "
+	"dts=%%evt.datetime.s raw=%%evt.rawtime s=%%evt.rawtime.s ns=%%evt.rawtime.ns "
+	"rel=%%evt.reltime rels=%%evt.reltime.s relns=%%evt.reltime.ns\"\n"
+	"  priority: WARNING\n";
+
+/* Runs the base exec at ts (the pipeline's anchor makes ts 1000 T_PAD). */
+static int run_at(struct saker_engine *e, uint64_t ts)
+{
+	static uint64_t rec[8192];
+	struct saker_pipeline p = { .track = &tl_track, .engine = e,
+				    .alert = on_alert_fields,
+				    .clock_offset_ns = T_PAD - 1000 };
+	char over[64], *ev;
+	const char *why = NULL;
+	long len;
+	int n;
+
+	snprintf(over, sizeof(over), "{\"ts\":%llu}", (unsigned long long)ts);
+	ev = tl_event(tl_base_exec, over);
+	len = saker_json_to_record(ev, strlen(ev), rec, sizeof(rec), NULL, &why);
+	ck_assert_int_gt(len, 0);
+	fl_output[0] = '\0';
+	n = saker_pipeline_record(&p, rec, (size_t)len, &why);
+	free(ev);
+	return n;
+}
+
+static struct saker_engine *time_engine(const char *cond)
+{
+	char yaml[2048];
+
+	snprintf(yaml, sizeof(yaml), all_time_fields, cond);
+	return all_engine(yaml);
+}
+
+static void set_tz(const char *tz)
+{
+	setenv("TZ", tz, 1);
+	tzset();
+}
+
+START_TEST(test_field_formats_utc)
+{
+	struct saker_engine *e;
+
+	set_tz("UTC");
+	e = time_engine("evt.type = execve");
+	ck_assert_int_eq(run_at(e, 1000), 1);
+	ck_assert_str_eq(fl_output,
+			 "t=12:00:00.000000042 ts=12:00:00 "
+			 "iso=2024-01-01T12:00:00.000000042+0000 "
+			 "dt=2024-01-01 12:00:00.000000042 dts=2024-01-01 12:00:00 "
+			 "raw=1704110400000000042 s=1704110400 ns=000000042 "
+			 "rel=000000000 rels=0 relns=000000000");
+	/* 1.5 s later: evt.reltime counts from the first event these rules saw */
+	ck_assert_int_eq(run_at(e, 1000 + 1500000000), 1);
+	ck_assert_str_eq(fl_output,
+			 "t=12:00:01.500000042 ts=12:00:01 "
+			 "iso=2024-01-01T12:00:01.500000042+0000 "
+			 "dt=2024-01-01 12:00:01.500000042 dts=2024-01-01 12:00:01 "
+			 "raw=1704110401500000042 s=1704110401 ns=500000042 "
+			 "rel=1500000000 rels=1 relns=500000000");
+	saker_engine_free(e);
+}
+END_TEST
+
+START_TEST(test_field_formats_zone)
+{
+	struct saker_engine *e;
+
+	/* POSIX TZ without tzdata: "XYZ-2" is two hours east of UTC */
+	set_tz("XYZ-2");
+	e = time_engine("evt.type = execve");
+	ck_assert_int_eq(run_at(e, 1000), 1);
+	ck_assert_str_eq(fl_output,
+			 "t=14:00:00.000000042 ts=14:00:00 "
+			 "iso=2024-01-01T12:00:00.000000042+0000 "
+			 "dt=2024-01-01 14:00:00.000000042 dts=2024-01-01 14:00:00 "
+			 "raw=1704110400000000042 s=1704110400 ns=000000042 "
+			 "rel=000000000 rels=0 relns=000000000");
+	saker_engine_free(e);
+	/* across midnight the local date is the next day's */
+	set_tz("XYZ-13");
+	e = time_engine("evt.type = execve");
+	ck_assert_int_eq(run_at(e, 1000), 1);
+	ck_assert_ptr_nonnull(strstr(fl_output, "dt=2024-01-02 01:00:00.000000042 "));
+	saker_engine_free(e);
+	set_tz("UTC");
+}
+END_TEST
+
+/* JSON output_fields as libsinsp's: time strings as the ns number. */
+START_TEST(test_field_json_values)
+{
+	static const int64_t want[] = {
+		T_PAD, T_PAD, T_PAD, T_PAD, T_PAD, T_PAD, 1704110400, 42, 0, 0, 0,
+	};
+	struct saker_engine *e;
+	size_t i;
+
+	set_tz("UTC");
+	e = time_engine("evt.type = execve");
+	ck_assert_int_eq(run_at(e, 1000), 1);
+	ck_assert_uint_eq(fl_n, 11);
+	for (i = 0; i < fl_n; i++) {
+		ck_assert_msg(fl_json[i].kind == SAKER_VALUE_NUM, "%s", fl_names[i]);
+		ck_assert_msg(fl_json[i].num == want[i], "%s: %lld", fl_names[i],
+			      (long long)fl_json[i].num);
+	}
+	ck_assert_str_eq(fl_names[0], "evt.time");
+	ck_assert_str_eq(fl_names[7], "evt.rawtime.ns");
+	saker_engine_free(e);
+}
+END_TEST
+
+static int cond_at(const char *cond)
+{
+	struct saker_engine *e = saker_engine_new();
+	char yaml[2048];
+	int n;
+
+	snprintf(yaml, sizeof(yaml), all_time_fields, cond);
+	saker_engine_load_buffer(e, "t.yaml", yaml, strlen(yaml));
+	if (saker_engine_compile(e)) {
+		saker_engine_free(e);
+		return -1;
+	}
+	n = run_at(e, 1000);
+	saker_engine_free(e);
+	return n;
+}
+
+/* Conditions: strings compare as strings, raw times as numbers. */
+START_TEST(test_field_conditions)
+{
+	set_tz("UTC");
+	ck_assert_int_eq(cond_at("evt.time startswith \"12:00:00.\""), 1);
+	ck_assert_int_eq(cond_at("evt.time = \"12:00:00.000000042\""), 1);
+	ck_assert_int_eq(cond_at("evt.time.s = 12:00:00"), 1);
+	ck_assert_int_eq(cond_at("evt.time.iso8601 = \"2024-01-01T12:00:00.000000042+0000\""), 1);
+	ck_assert_int_eq(cond_at("evt.datetime.s = \"2024-01-01 12:00:00\""), 1);
+	ck_assert_int_eq(cond_at("evt.datetime glob \"2024-01-01 *\""), 1);
+	ck_assert_int_eq(cond_at("evt.datetime contains \"2023\""), 0);
+	ck_assert_int_eq(cond_at("evt.rawtime > 1704110400000000000"), 1);
+	ck_assert_int_eq(cond_at("evt.rawtime < 1704110400000000000"), 0);
+	ck_assert_int_eq(cond_at("evt.rawtime = 1704110400000000042"), 1);
+	ck_assert_int_eq(cond_at("evt.rawtime.s in (1, 1704110400)"), 1);
+	ck_assert_int_eq(cond_at("evt.rawtime.ns = 42"), 1);
+	ck_assert_int_eq(cond_at("evt.reltime = 0"), 1);
+	/* numbers take no string operators, as in Falco */
+	ck_assert_int_eq(cond_at("evt.rawtime contains 1"), -1);
+	ck_assert_int_eq(cond_at("evt.rawtime = 12:00:00"), -1);
+}
+END_TEST
+
 Suite *saker_test_suite(void)
 {
 	Suite *s = suite_create("time");
@@ -435,6 +613,12 @@ Suite *saker_test_suite(void)
 	tcase_add_test(tc, test_capture_anchor_round_trip);
 	tcase_add_test(tc, test_old_capture_reads);
 	tcase_add_test(tc, test_header_parse);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("fields");
+	tcase_add_test(tc, test_field_formats_utc);
+	tcase_add_test(tc, test_field_formats_zone);
+	tcase_add_test(tc, test_field_json_values);
+	tcase_add_test(tc, test_field_conditions);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("replay");
 	tcase_add_test(tc, test_replay_capture_anchor);
