@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "lib/capture.h"
+#include "lib/clock.h"
 #include "lib/json.h"
 #include "lib/log.h"
 #include "lib/ring.h"
@@ -126,6 +127,9 @@ struct trace {
 	uint64_t corrupt_seen;	/* corruptions already reported */
 	struct saker_capture_writer *cap;
 	int error;		/* first sink error, -errno */
+	bool live;		/* events from the device: timed with clock */
+	struct saker_clock_anchor clock;
+	uint64_t clock_checked;	/* CLOCK_MONOTONIC of the last refresh */
 };
 
 /* Usage errors are command-line text like --help, not log lines. */
@@ -181,12 +185,20 @@ static int ring_stats(struct saker_ring *r)
 static int on_event(const struct saker_event *ev, void *ctx)
 {
 	struct trace *t = ctx;
+	struct saker_event timed;
 	json_t *j;
 	int ret;
 
 	if (t->cap) {
 		ret = saker_capture_write_event(t->cap, ev);
 	} else {
+		/* A capture's reader has timed its events; the ring's are ours. */
+		if (t->live) {
+			timed = *ev;
+			timed.time_ns = saker_clock_real_ns(ev->task->ts_ns,
+							    t->clock.offset_ns);
+			ev = &timed;
+		}
 		j = saker_json_event(ev);
 		ret = j ? saker_json_print(stdout, j) : -ENOMEM;
 		json_decref(j);
@@ -269,6 +281,17 @@ static int drain_batch(struct trace *t, struct saker_ring *r)
 	return t->limit && t->seen >= t->limit;
 }
 
+/* At most once a second: follow a step of the wall clock (lib/clock.h). */
+static void check_clock(struct trace *t)
+{
+	uint64_t now = saker_now_mono_ns();
+
+	if (now - t->clock_checked < SAKER_NSEC_PER_SEC)
+		return;
+	t->clock_checked = now;
+	saker_clock_anchor_refresh(&t->clock, NULL);
+}
+
 static int trace_loop(struct trace *t, struct saker_ring *r,
 		      const sigset_t *waitmask)
 {
@@ -278,6 +301,7 @@ static int trace_loop(struct trace *t, struct saker_ring *r,
 		ret = drain_batch(t, r);
 		if (ret)
 			return ret < 0 ? ret : 0;
+		check_clock(t);
 		take_pending_signals();
 		if (got_usr1) {
 			got_usr1 = 0;
@@ -323,6 +347,9 @@ static int trace_live(struct trace *t)
 		saker_log_warnx("%s%s", err, saker_ring_open_hint(ret));
 		return ret;
 	}
+	t->live = true;
+	saker_clock_anchor_sample(&t->clock);
+	t->clock_checked = saker_now_mono_ns();
 	ring_stats(r);
 	ret = trace_loop(t, r, &waitmask);
 	ring_stats(r);

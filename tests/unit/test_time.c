@@ -12,6 +12,7 @@
 #include "daemon/alerts.h"
 #include "lib/capture.h"
 #include "lib/clock.h"
+#include "lib/json.h"
 #include "lib/ring.h"
 #include "records.h"
 #include "rules_testlib.h"
@@ -596,6 +597,49 @@ START_TEST(test_field_conditions)
 }
 END_TEST
 
+/* sakerctl trace JSON: "time" right after "ts", once the event has one. */
+START_TEST(test_trace_json_time)
+{
+	_Alignas(8) unsigned char rec[SAKER_TEST_REC_MAX];
+	static uint64_t back[1024];
+	size_t len = saker_test_fork(rec, sizeof(rec), 7, 0), used;
+	struct saker_event ev;
+	uint64_t time_ns = 1;
+	const char *why;
+	char *line;
+	json_t *j;
+
+	ck_assert_int_eq(saker_decode(rec, len, &ev, &used, NULL), SAKER_DECODE_EVENT);
+	j = saker_json_event(&ev);
+	line = json_dumps(j, SAKER_JSON_FLAGS);
+	ck_assert_ptr_null(strstr(line, "\"time\""));
+	free(line);
+	json_decref(j);
+	ev.time_ns = T_OLD;
+	j = saker_json_event(&ev);
+	line = json_dumps(j, SAKER_JSON_FLAGS);
+	ck_assert_ptr_nonnull(strstr(line, ",\"ts\":123456789012,\"time\":1000000000000000042,\"cpu\":"));
+	/* and a replay reads it back */
+	ck_assert_int_gt(saker_json_to_record_time(line, strlen(line), back, sizeof(back),
+						   NULL, &time_ns, &why), 0);
+	ck_assert_uint_eq(time_ns, (uint64_t)T_OLD);
+	free(line);
+	json_decref(j);
+	/* a "time" that is not a positive integer reads as none */
+	for (size_t i = 0; i < 2; i++) {
+		static const char *const bad[] = {
+			"{\"type\":\"fork\",\"time\":\"x\"}", "{\"type\":\"fork\",\"time\":-5}",
+		};
+
+		time_ns = 1;
+		ck_assert_int_gt(saker_json_to_record_time(bad[i], strlen(bad[i]), back,
+							   sizeof(back), NULL, &time_ns,
+							   &why), 0);
+		ck_assert_uint_eq(time_ns, 0);
+	}
+}
+END_TEST
+
 Suite *saker_test_suite(void)
 {
 	Suite *s = suite_create("time");
@@ -624,6 +668,7 @@ Suite *saker_test_suite(void)
 	tcase_add_test(tc, test_replay_capture_anchor);
 	tcase_add_test(tc, test_replay_old_capture);
 	tcase_add_test(tc, test_replay_json_time);
+	tcase_add_test(tc, test_trace_json_time);
 	suite_add_tcase(s, tc);
 	return s;
 }
