@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Event time (issue 10): the clock anchor's arithmetic and sampling, and
- * one wall-clock time per event, whichever rules and outputs it reaches.
+ * Event time (issue 10): the clock anchor's arithmetic and sampling; one
+ * wall-clock time per event, whichever rules and outputs it reaches; the
+ * anchor in capture headers (and old headers without it); replays keeping
+ * the original times; libsinsp's evt.time* formats; the trace's "time".
  */
 #include <check.h>
 #include <errno.h>
