@@ -11,7 +11,7 @@
 # and the programs beside them: sakerd.c, sakerctl.c.
 
 SAKER_LIBDIRS := lib track rules outputs daemon
-SAKER_LIB_lib := decode ring capture json errbuf file merge log dict idname
+SAKER_LIB_lib := decode ring capture json errbuf file merge log dict idname clock
 SAKER_LIB_track := proctable procfs container_id containers mounts
 SAKER_LIB_rules := rules_mem rules_diag rules_yaml rules_load rules_lex \
 	rules_subst rules_parse rules_compile evttypes rules_eval rules_engine field_table fields template

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "lib/capture.h"
+#include "lib/clock.h"
 #include "lib/json.h"
 #include "lib/log.h"
 #include "lib/ring.h"
@@ -60,9 +61,11 @@ static const char trace_usage[] =
 "                     instead of reading the device; no root needed\n"
 "  -h, --help         show this help\n"
 "\n"
-"A capture file is a 16-byte header (\"SAKERCAP\", ABI version, header\n"
-"length) followed by the records exactly as the kernel wrote them; read it\n"
-"on the same architecture and with the same ABI version.\n"
+"A capture file is a 24-byte header (\"SAKERCAP\", ABI version, header\n"
+"length, the clock anchor: realtime minus monotonic ns when it began)\n"
+"followed by the records exactly as the kernel wrote them; read it on the\n"
+"same architecture and with the same ABI version. Older captures with a\n"
+"16-byte header still read, timed with this host's anchor (a warning).\n"
 "\n"
 "Exit status:\n"
 "  0  normal end: signal, --count reached, end of the capture file\n"
@@ -124,6 +127,9 @@ struct trace {
 	uint64_t corrupt_seen;	/* corruptions already reported */
 	struct saker_capture_writer *cap;
 	int error;		/* first sink error, -errno */
+	bool live;		/* events from the device: timed with clock */
+	struct saker_clock_anchor clock;
+	uint64_t clock_checked;	/* CLOCK_MONOTONIC of the last refresh */
 };
 
 /* Usage errors are command-line text like --help, not log lines. */
@@ -179,12 +185,20 @@ static int ring_stats(struct saker_ring *r)
 static int on_event(const struct saker_event *ev, void *ctx)
 {
 	struct trace *t = ctx;
+	struct saker_event timed;
 	json_t *j;
 	int ret;
 
 	if (t->cap) {
 		ret = saker_capture_write_event(t->cap, ev);
 	} else {
+		/* A capture's reader has timed its events; the ring's are ours. */
+		if (t->live) {
+			timed = *ev;
+			timed.time_ns = saker_clock_real_ns(ev->task->ts_ns,
+							    t->clock.offset_ns);
+			ev = &timed;
+		}
 		j = saker_json_event(ev);
 		ret = j ? saker_json_print(stdout, j) : -ENOMEM;
 		json_decref(j);
@@ -267,6 +281,17 @@ static int drain_batch(struct trace *t, struct saker_ring *r)
 	return t->limit && t->seen >= t->limit;
 }
 
+/* At most once a second: follow a step of the wall clock (lib/clock.h). */
+static void check_clock(struct trace *t)
+{
+	uint64_t now = saker_now_mono_ns();
+
+	if (now - t->clock_checked < SAKER_NSEC_PER_SEC)
+		return;
+	t->clock_checked = now;
+	saker_clock_anchor_refresh(&t->clock, NULL);
+}
+
 static int trace_loop(struct trace *t, struct saker_ring *r,
 		      const sigset_t *waitmask)
 {
@@ -276,6 +301,7 @@ static int trace_loop(struct trace *t, struct saker_ring *r,
 		ret = drain_batch(t, r);
 		if (ret)
 			return ret < 0 ? ret : 0;
+		check_clock(t);
 		take_pending_signals();
 		if (got_usr1) {
 			got_usr1 = 0;
@@ -321,6 +347,9 @@ static int trace_live(struct trace *t)
 		saker_log_warnx("%s%s", err, saker_ring_open_hint(ret));
 		return ret;
 	}
+	t->live = true;
+	saker_clock_anchor_sample(&t->clock);
+	t->clock_checked = saker_now_mono_ns();
 	ring_stats(r);
 	ret = trace_loop(t, r, &waitmask);
 	ring_stats(r);
@@ -328,8 +357,27 @@ static int trace_live(struct trace *t)
 	return ret;
 }
 
+/* clock_offset_ns: the anchor of the capture read, NULL for this host's. */
+static int open_writer(struct trace *t, const int64_t *clock_offset_ns)
+{
+	char err[SAKER_ERRLEN];
+	int ret;
+
+	if (clock_offset_ns)
+		ret = saker_capture_writer_open_at(&t->cap, t->write_path,
+						   *clock_offset_ns, err,
+						   sizeof(err));
+	else
+		ret = saker_capture_writer_open(&t->cap, t->write_path, err,
+						sizeof(err));
+	if (ret)
+		saker_log_warnx("%s", err);
+	return ret;
+}
+
 static int trace_replay(struct trace *t)
 {
+	const struct saker_capture_info *info;
 	struct saker_stats st = { 0 };
 	struct saker_capture_reader *in;
 	struct saker_event ev;
@@ -340,6 +388,16 @@ static int trace_replay(struct trace *t)
 	if (ret) {
 		saker_log_warnx("%s", err);
 		return ret;
+	}
+	info = saker_capture_reader_info(in);
+	if (!info->has_clock)
+		saker_log_warnx("%s: a capture from before the clock anchor: "
+				"wall-clock times are this host's boot time plus the "
+				"events' timestamps", t->read_path);
+	/* A copy keeps the original anchor, so its times stay the same. */
+	if (t->write_path && open_writer(t, &info->clock_offset_ns)) {
+		saker_capture_reader_close(in);
+		return -EIO;
 	}
 	while (!(t->limit && t->seen >= t->limit)) {
 		ret = saker_capture_next(in, &ev);
@@ -375,18 +433,6 @@ static int parse_count(const char *s, uint64_t *out)
 	if (errno || *end || *out == 0)
 		return -EINVAL;
 	return 0;
-}
-
-static int open_writer(struct trace *t)
-{
-	char err[SAKER_ERRLEN];
-	int ret;
-
-	ret = saker_capture_writer_open(&t->cap, t->write_path, err,
-					sizeof(err));
-	if (ret)
-		saker_log_warnx("%s", err);
-	return ret;
 }
 
 static int close_writer(struct trace *t)
@@ -448,7 +494,8 @@ static int cmd_trace(int argc, char *argv[])
 	if (t.device && t.read_path)
 		return usage_error("trace",
 				   "--device and --read exclude each other");
-	if (t.write_path && open_writer(&t))
+	/* A replay opens its writer once it knows the capture's anchor. */
+	if (t.write_path && !t.read_path && open_writer(&t, NULL))
 		return EXIT_FAILURE;
 	ret = t.read_path ? trace_replay(&t) : trace_live(&t);
 	if (close_writer(&t) && !ret)

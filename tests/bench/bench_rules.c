@@ -16,7 +16,7 @@
 
 #include "track/proctable.h"
 #include "daemon/pipeline.h"
-#include "daemon/replay.h"
+#include "lib/capture.h"
 #include "rules/rules.h"
 
 static void count(void *arg, const struct saker_alert *a)
@@ -59,6 +59,8 @@ int main(int argc, char **argv)
 {
 	struct saker_engine *e = saker_engine_new();
 	unsigned long long alerts = 0, events = 0;
+	struct saker_capture_info info;
+	char why[256];
 	double best = 0;
 	unsigned char *cap;
 	struct rusage ru;
@@ -81,15 +83,17 @@ int main(int argc, char **argv)
 	getrusage(RUSAGE_SELF, &ru);
 	rules_rss = ru.ru_maxrss;
 	cap = slurp(argv[1], &len);
-	if (!cap || len < SAKER_CAP_HDR_LEN || memcmp(cap, SAKER_CAP_MAGIC, 8)) {
-		fprintf(stderr, "bench_rules: %s is not a capture\n", argv[1]);
+	if (!cap || saker_capture_header_parse(cap, len, &info, why, sizeof(why))) {
+		fprintf(stderr, "bench_rules: %s: %s\n", argv[1],
+			cap ? why : "cannot read");
 		return 1;
 	}
 	for (pass = 0; pass < 3; pass++) {
 		struct saker_track track;
 		struct saker_pipeline p = { .track = &track, .alert = count,
-					    .alert_arg = &alerts };
-		size_t off = SAKER_CAP_HDR_LEN;
+					    .alert_arg = &alerts,
+					    .clock_offset_ns = info.clock_offset_ns };
+		size_t off = info.header_len;
 		double t0, dt;
 
 		if (saker_track_init(&track, 0, NULL, 0))

@@ -37,7 +37,7 @@ FUZZ_CC ?= clang
 FUZZ_FLAGS := -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_SRCS_decode := $(patsubst %,userspace/lib/%.c,decode json)
 FUZZ_SRCS_rules := $(foreach d,rules track,$(patsubst %,userspace/$(d)/%.c,$(SAKER_LIB_$(d)))) \
-	$(patsubst %,userspace/lib/%.c,decode log dict idname errbuf file) \
+	$(patsubst %,userspace/lib/%.c,decode log dict idname capture clock errbuf file) \
 	$(patsubst %,userspace/daemon/%.c,replay replay_json pipeline track)
 fuzz-decode: $(BUILD)/fuzz/fuzz_decode
 fuzz-rules: $(BUILD)/fuzz/fuzz_rules

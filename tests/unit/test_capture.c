@@ -280,11 +280,11 @@ END_TEST
 
 START_TEST(longer_header_and_big_unknown_record)
 {
-	/* A newer writer: 24-byte header, a 100000-byte record of type 77. */
+	/* A newer writer: 32-byte header, a 100000-byte record of type 77. */
 	size_t big = 100000, flen;
-	unsigned char *file = calloc(1, 24 + big + 512);
+	unsigned char *file = calloc(1, 32 + big + 512);
 	struct saker_capture_hdr *h = (void *)file;
-	struct saker_rec_hdr *u = (void *)(file + 24);
+	struct saker_rec_hdr *u = (void *)(file + 32);
 	struct saker_capture_reader *r;
 	struct saker_event ev;
 	char err[SAKER_ERRLEN];
@@ -292,10 +292,11 @@ START_TEST(longer_header_and_big_unknown_record)
 	ck_assert_ptr_nonnull(file);
 	memcpy(h->magic, SAKER_CAPTURE_MAGIC, 8);
 	h->abi_version = SAKER_ABI_VERSION;
-	h->header_len = 24;
+	h->header_len = 32;
+	h->clock_offset_ns = 77;
 	u->len = (__u32)big;
 	u->type = 77;
-	flen = 24 + big;
+	flen = 32 + big;
 	flen += saker_test_fork(file + flen, 512, 42, 0);
 	make_path();
 	write_raw(file, flen);
@@ -303,6 +304,8 @@ START_TEST(longer_header_and_big_unknown_record)
 	ck_assert_int_eq(saker_capture_next(r, &ev), 1);
 	ck_assert_int_eq(ev.type, SAKER_REC_FORK);
 	ck_assert_uint_eq(ev.fork->parent_tid, 42);
+	ck_assert(saker_capture_reader_info(r)->has_clock);
+	ck_assert_uint_eq(ev.time_ns, ev.task->ts_ns + 77);
 	ck_assert_int_eq(saker_capture_next(r, &ev), 0);
 	saker_capture_reader_close(r);
 	drop_path();
@@ -330,7 +333,7 @@ START_TEST(corrupt_record_reported)
 	ck_assert_int_eq(saker_capture_next(r, &ev), 1);
 	ck_assert_int_eq(saker_capture_next(r, &ev), -EBADMSG);
 	ck_assert_ptr_nonnull(strstr(saker_capture_reader_error(r),
-				     "corrupt record at offset 216: comm"));
+				     "corrupt record at offset 224: comm"));
 	saker_capture_reader_close(r);
 	drop_path();
 }

@@ -52,7 +52,7 @@ missed=$(($(jq_get "$s1" .open_missed) - $(jq_get "$s0" .open_missed)))
 info "ring $STORM_CPU: events +$ev drops_full +$full drops_fault +$fault reentries +$reent; open_missed +$missed"
 
 # Wait until the reader has printed every record that ring 1 holds (at most 60 s). grep, not jq, to
-# poll cheaply: the keys come in a fixed order (type, ts, cpu, tid, pid); jq checks exactly below.
+# poll cheaply: the keys come in a fixed order (type, ts, time, cpu, tid, pid); jq checks exactly below.
 deadline=$(($(date +%s) + 60))
 while :; do
 	got=$(grep -cE "\"cpu\":$STORM_CPU,\"tid\":[0-9]+,\"pid\":$sp," out.json)

@@ -108,20 +108,12 @@ static void count_rule(struct saker_alerts *al, const char *name)
 	(*n)++;
 }
 
-/* Event timestamps are CLOCK_MONOTONIC; alerts carry wall-clock time. */
-static uint64_t to_realtime(uint64_t mono_ns)
-{
-	uint64_t r = saker_now_real_ns(), m = saker_now_mono_ns();
-
-	return mono_ns && mono_ns <= m ? r - (m - mono_ns) : r;
-}
-
-static void emit(struct saker_alerts *al, uint64_t mono_ns, const char *rule,
+static void emit(struct saker_alerts *al, uint64_t time_ns, const char *rule,
 		 enum saker_prio prio, const char *source, const char *output,
 		 json_t *fields, const char *const *tags, size_t ntags)
 {
 	struct saker_alert_msg m = {
-		.time_ns = to_realtime(mono_ns), .rule = rule, .priority = prio,
+		.time_ns = time_ns, .rule = rule, .priority = prio,
 		.source = source, .output = output, .output_fields = fields,
 		.tags = tags, .ntags = ntags,
 	};
@@ -144,7 +136,8 @@ void saker_alerts_rule(void *arg, const struct saker_alert *a)
 			break;
 		json_object_set_new(fields, name, saker_value_json(&v));
 	}
-	emit(al, a->ev->task->ts_ns, a->rule->name, a->rule->priority,
+	/* The event's own time, the same for each rule it fires (pipeline.c). */
+	emit(al, a->ev->time_ns, a->rule->name, a->rule->priority,
 	     a->rule->source ? a->rule->source : "syscall", a->output, fields,
 	     a->rule->tags, a->rule->ntags);
 	/* Measured once the alert is queued: formatting is part of the cost. */
@@ -160,7 +153,7 @@ void saker_alerts_internal(struct saker_alerts *al, enum saker_prio prio,
 	if (!fields)
 		fields = json_object();
 	count_rule(al, rule);
-	emit(al, 0, rule, prio, "internal", output, fields, tags, 1);
+	emit(al, saker_now_real_ns(), rule, prio, "internal", output, fields, tags, 1);
 	json_decref(fields);
 }
 

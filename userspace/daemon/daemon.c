@@ -124,6 +124,9 @@ int saker_daemon_run(struct saker_config *cfg)
 	}
 	/* decode -> track -> rules -> alerts, one record at a time */
 	d.pipe.track = &d.track;
+	/* Before the first event: its wall-clock time comes from here. */
+	saker_clock_anchor_sample(&d.clock);
+	d.pipe.clock_offset_ns = d.clock.offset_ns;
 	saker_pipeline_set_engine(&d.pipe, d.engine);
 	saker_loss_watch_init(&d.losses, (uint64_t)(cfg->loss_alert_interval_s ?: 1) *
 			      1000000000ull);

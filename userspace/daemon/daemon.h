@@ -21,6 +21,7 @@
 #include "alerts.h"
 #include "config.h"
 #include "losses.h"
+#include "lib/clock.h"
 #include "lib/merge.h"
 #include "lib/ring.h"
 #include "pipeline.h"
@@ -35,6 +36,8 @@ struct saker_daemon {
 	struct saker_track track;	/* process table, container metadata */
 	struct saker_engine *engine;	/* the rules; replaced on reload */
 	struct saker_alerts *alerts;	/* formats, hands to the outputs */
+	struct saker_clock_anchor clock;	/* event times -> wall clock */
+	uint64_t clock_steps;		/* wall-clock steps followed */
 	int epfd, sigfd, timerfd, losstimerfd;
 	struct saker_loss_watch losses;
 	bool stop;
@@ -68,5 +71,7 @@ int saker_daemon_loop(struct saker_daemon *d);
 void saker_daemon_stats(struct saker_daemon *d, const char *reason);
 /* stats.c: raise the loss alert when the kernel lost events (each second). */
 void saker_daemon_check_losses(struct saker_daemon *d);
+/* loop.c: follow a step of the wall clock in the anchor (each second). */
+void saker_daemon_check_clock(struct saker_daemon *d);
 
 #endif /* SAKER_DAEMON_H */

@@ -110,8 +110,10 @@ int saker_daemon_loop(struct saker_daemon *d)
 					saker_daemon_stats(d, "periodic");
 				break;
 			case TAG_LOSSES:
-				if (read(d->losstimerfd, &ticks, sizeof(ticks)) == sizeof(ticks))
+				if (read(d->losstimerfd, &ticks, sizeof(ticks)) == sizeof(ticks)) {
 					saker_daemon_check_losses(d);
+					saker_daemon_check_clock(d);
+				}
 				break;
 			}
 		}
@@ -123,6 +125,19 @@ int saker_daemon_loop(struct saker_daemon *d)
 	flush(d, UINT64_MAX);
 	saker_daemon_check_losses(d);
 	return 0;
+}
+
+void saker_daemon_check_clock(struct saker_daemon *d)
+{
+	int64_t step;
+
+	if (!saker_clock_anchor_refresh(&d->clock, &step))
+		return;
+	/* Events from now on: those already stamped keep their time. */
+	d->pipe.clock_offset_ns = d->clock.offset_ns;
+	d->clock_steps++;
+	saker_log(SAKER_LOG_NOTICE, "wall clock stepped by %+lld ms; alert times follow it",
+		  (long long)(step / 1000000));
 }
 
 static int add_fd(int epfd, int fd, uint32_t tag)
@@ -163,7 +178,7 @@ int saker_daemon_loop_setup(struct saker_daemon *d, const sigset_t *mask)
 	ret = add_fd(d->epfd, saker_ring_fd(d->ring), TAG_RING);
 	if (ret)
 		return ret;
-	/* Losses are looked at every second: an alert within a second. */
+	/* Losses and wall-clock steps are looked at every second. */
 	ret = add_timer(d, &d->losstimerfd, 1, TAG_LOSSES);
 	if (ret)
 		return ret;

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 
+#include "lib/clock.h"
 #include "pipeline.h"
 
 void saker_pipeline_set_engine(struct saker_pipeline *p, struct saker_engine *e)
@@ -59,5 +60,6 @@ int saker_pipeline_record(struct saker_pipeline *p, const void *rec, size_t len,
 			*why = err;
 		return -EBADMSG;
 	}
+	ev.time_ns = saker_clock_real_ns(ev.task->ts_ns, p->clock_offset_ns);
 	return saker_pipeline_event(p, &ev);
 }

@@ -24,6 +24,9 @@ struct saker_pipeline {
 	struct saker_engine *engine;	/* not owned; saker_pipeline_set_engine() */
 	saker_alert_fn alert;		/* each match, with alert_arg */
 	void *alert_arg;
+	/* realtime - monotonic (lib/clock.h): each event's time_ns, set once
+	 * here so that every alert of the event carries the same time. */
+	int64_t clock_offset_ns;
 	uint64_t events[SAKER_REC_TYPE_MAX];	/* decoded, per record type */
 	uint64_t own_events;	/* from sakerd's own children: rules skipped */
 	uint64_t decode_errors;
@@ -36,14 +39,15 @@ struct saker_pipeline {
 void saker_pipeline_set_engine(struct saker_pipeline *p, struct saker_engine *e);
 
 /*
- * Decodes the record (8-byte aligned, len bytes) once and runs it through
- * saker_pipeline_event(). Returns the number of alerts (0 also for a pad
+ * Decodes the record (8-byte aligned, len bytes) once, stamps its wall-clock
+ * time (clock_offset_ns) and runs it through saker_pipeline_event(). Returns the number of alerts (0 also for a pad
  * or a type from a newer ABI, skipped), or -EBADMSG (counted in decode_errors,
  * *why says what is wrong) when it does not decode.
  */
 int saker_pipeline_record(struct saker_pipeline *p, const void *rec, size_t len,
 			  const char **why);
-/* track pre -> rules -> track post for a decoded event; the alert count. */
+/* track pre -> rules -> track post for a decoded event (its time_ns as
+ * the caller set it); the alert count. */
 int saker_pipeline_event(struct saker_pipeline *p, const struct saker_event *ev);
 
 #endif /* SAKER_PIPELINE_H */

@@ -3,9 +3,10 @@
  * Replay driver: a capture file (its "SAKERCAP" header) is read with
  * lib/capture.c's reader, anything else as JSON lines, each made a record.
  * Every event then takes the daemon's own per-record step (pipeline.c:
- * track, rules). Each run gets a fresh process table and metadata store.
- * Only a regular file is replayed; a corrupt or truncated capture, or a
- * JSON line that cannot be read, fails the run with the file named.
+ * track, rules), timed through the capture's clock anchor or each JSON
+ * line's own "time". Each run gets a fresh process table and metadata
+ * store. Only a regular file is replayed; a corrupt or truncated capture,
+ * or a JSON line that cannot be read, fails the run with the file named.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include <unistd.h>
 
 #include "lib/capture.h"
+#include "lib/clock.h"
 #include "lib/errbuf.h"
 #include "lib/event.h"
 #include "lib/file.h"
@@ -26,6 +28,7 @@ struct run {
 	struct saker_track track;
 	struct saker_replay_stats *st;
 	const char *path;
+	int64_t host_offset_ns;	/* for events that carry no anchor */
 };
 
 /* The event through track and rules, counted. */
@@ -63,6 +66,11 @@ static int replay_capture(struct run *r, int fd)
 		close(fd);
 		return ret;
 	}
+	/* The reader times each event through the capture's own anchor. */
+	if (!saker_capture_reader_info(in)->has_clock)
+		saker_log_warnx("%s: a capture from before the clock anchor: alert "
+				"times are this host's boot time plus the events' "
+				"timestamps", r->path);
 	while ((ret = saker_capture_next(in, &ev)) > 0)
 		run_event(r, &ev);
 	if (ret < 0) {
@@ -81,7 +89,7 @@ static int replay_json(struct run *r, FILE *f)
 	struct saker_meta_provider mp;
 	size_t cap = 0, bufsz = 64 * 1024;
 	uint64_t *rec = malloc(bufsz);
-	unsigned long lineno = 0, first_bad = 0;
+	unsigned long lineno = 0, first_bad = 0, untimed = 0;
 	char *line = NULL, first[SAKER_REPLAY_ERRLEN] = "";
 	ssize_t n;
 	int ret = 0;
@@ -98,6 +106,7 @@ static int replay_json(struct run *r, FILE *f)
 	while ((n = getline(&line, &cap, f)) >= 0) {
 		const char *why = NULL;
 		char err[SAKER_REPLAY_ERRLEN];
+		uint64_t time_ns;
 		long len;
 
 		lineno++;
@@ -105,7 +114,21 @@ static int replay_json(struct run *r, FILE *f)
 			line[--n] = '\0';
 		if (!n || line[0] == '#')
 			continue;
-		len = saker_json_to_record(line, (size_t)n, rec, bufsz, ms, err, sizeof(err));
+		len = saker_json_to_record_time(line, (size_t)n, rec, bufsz, ms,
+						&time_ns, err, sizeof(err));
+		if (len >= 0) {
+			/* The line's own time, exactly: its anchor is time - ts. */
+			if (time_ns) {
+				r->pipe.clock_offset_ns =
+					saker_clock_offset(time_ns, saker_record_ts(rec));
+			} else {
+				if (!untimed++)
+					saker_log_info("%s: line %lu has no \"time\": events "
+						       "without one are timed with this "
+						       "host's boot time", r->path, lineno);
+				r->pipe.clock_offset_ns = r->host_offset_ns;
+			}
+		}
 		if (len >= 0 && !run_record(r, rec, (size_t)len, &why))
 			snprintf(err, sizeof(err), "%s", why ? why : "bad event");
 		if (len < 0 || why) {
@@ -140,6 +163,7 @@ int saker_replay_file(struct saker_engine *e, const char *path,
 		      saker_alert_fn fn, void *arg, struct saker_replay_stats *st)
 {
 	struct run r = { .st = st, .path = path };
+	struct saker_clock_anchor host;
 	unsigned char magic[8] = { 0 };
 	ssize_t n;
 	FILE *f;
@@ -154,6 +178,8 @@ int saker_replay_file(struct saker_engine *e, const char *path,
 	r.pipe.track = &r.track;
 	r.pipe.alert = fn;
 	r.pipe.alert_arg = arg;
+	saker_clock_anchor_sample(&host);
+	r.host_offset_ns = host.offset_ns;
 	saker_pipeline_set_engine(&r.pipe, e);
 	/* A directory, FIFO or device is refused, never read as 0 events. */
 	fd = saker_open_regular(path, st->error, sizeof(st->error));
@@ -162,7 +188,7 @@ int saker_replay_file(struct saker_engine *e, const char *path,
 		goto fini_track;
 	}
 	n = pread(fd, magic, sizeof(magic), 0);
-	if (n == (ssize_t)sizeof(magic) && !memcmp(magic, SAKER_CAP_MAGIC, sizeof(magic))) {
+	if (n == (ssize_t)sizeof(magic) && !memcmp(magic, SAKER_CAPTURE_MAGIC, sizeof(magic))) {
 		ret = replay_capture(&r, fd);
 		goto fini_track;
 	}

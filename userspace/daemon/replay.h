@@ -3,7 +3,9 @@
  * Replaying recorded events through the rule engine: capture files
  * (sakerctl trace --write: "SAKERCAP" header, then ring records) and
  * JSON-lines files (the sakerctl trace JSON format). This is how rules are
- * tested without a kernel.
+ * tested without a kernel. Events keep the wall-clock time they had: a
+ * capture's header anchor, a JSON line's "time"; without either, this
+ * host's anchor is used (docs/daemon.md, "Time").
  */
 #ifndef SAKER_REPLAY_H
 #define SAKER_REPLAY_H
@@ -13,9 +15,7 @@
 
 #include "rules/rules.h"
 
-#define SAKER_CAP_MAGIC "SAKERCAP"
 #define SAKER_REPLAY_ERRLEN 256	/* a line's or a record's reason */
-#define SAKER_CAP_HDR_LEN 16
 
 struct saker_replay_stats {
 	uint64_t events;	/* records run through the rules */
@@ -43,6 +43,11 @@ void saker_meta_store_provider(struct saker_meta_store *ms,
  */
 long saker_json_to_record(const char *line, size_t len, void *buf, size_t size,
 			  struct saker_meta_store *ms, char *err, size_t errlen);
+/* The same, and the line's "time" (wall-clock ns since the epoch) in
+ * *time_ns, 0 when it has none (time_ns may be NULL). */
+long saker_json_to_record_time(const char *line, size_t len, void *buf,
+			       size_t size, struct saker_meta_store *ms,
+			       uint64_t *time_ns, char *err, size_t errlen);
 
 /*
  * Runs a whole regular file through e (a process table is made for the

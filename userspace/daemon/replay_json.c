@@ -4,8 +4,10 @@
  * ring records, so a replay runs the very decoder and extractors a live
  * daemon runs. Missing keys (and nulls) read as zero/empty; a key of the
  * wrong type or out of range is an error naming it, never a silent zero.
- * An optional "container" object {"id","name","image","namespace","pod"}
- * feeds the metadata store.
+ * An optional "container" object {"id","name","image","namespace","pod",
+ * "privileged","mounts"} feeds the metadata store; an optional "time"
+ * (wall-clock ns, as sakerctl trace writes it) is handed back beside the
+ * record, which has no room for it.
  */
 #include <errno.h>
 #include <jansson.h>
@@ -460,6 +462,13 @@ static uint32_t exec_flags(struct jline *l, json_t *o)
 long saker_json_to_record(const char *line, size_t len, void *buf, size_t size,
 			  struct saker_meta_store *ms, char *err, size_t errlen)
 {
+	return saker_json_to_record_time(line, len, buf, size, ms, NULL, err, errlen);
+}
+
+long saker_json_to_record_time(const char *line, size_t len, void *buf,
+			       size_t size, struct saker_meta_store *ms,
+			       uint64_t *time_ns, char *err, size_t errlen)
+{
 	struct jline l = { err, errlen, false, "" };
 	struct rbuf b = { buf, 0, size };
 	struct saker_rec_hdr *h = buf;
@@ -469,6 +478,8 @@ long saker_json_to_record(const char *line, size_t len, void *buf, size_t size,
 	long ret = -EINVAL;
 
 	saker_set_err(err, errlen, "%s", "");
+	if (time_ns)
+		*time_ns = 0;
 	o = json_loadb(line, len, 0, &jerr);
 	if (!o) {
 		/* jansson's own reason; the caller knows the line. */
@@ -571,6 +582,9 @@ long saker_json_to_record(const char *line, size_t len, void *buf, size_t size,
 		saker_set_err(err, errlen, "unknown \"type\" '%s' (exec, open, fork, exit)", type);
 		goto put_o;
 	}
+	/* Checked like any other key: a wrong type is this line's error. */
+	if (time_ns && jget(o, "time"))
+		*time_ns = (uint64_t)jint(&l, o, "time", 1, INT64_MAX, 0);
 	if (l.bad)
 		goto put_o;
 	while (b.len % SAKER_REC_ALIGN)

@@ -69,6 +69,7 @@ void saker_daemon_stats(struct saker_daemon *d, const char *reason)
 		"bad_files", (json_int_t)cs.bad_files, "cached", (json_int_t)cs.cached));
 	json_object_set_new(o, "reloads", json_integer((json_int_t)d->reloads));
 	json_object_set_new(o, "reload_failures", json_integer((json_int_t)d->reload_failures));
+	json_object_set_new(o, "clock_steps", json_integer((json_int_t)d->clock_steps));
 	saker_alerts_stats(d->alerts, o);
 	line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	if (line) {

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "clock.h"
 #include "errbuf.h"
 
 #define ERRLEN		256
@@ -38,6 +39,7 @@ struct saker_capture_reader {
 	unsigned char *buf;	/* cap bytes; records start 8-aligned */
 	size_t cap, start, fill;
 	uint64_t base;		/* file offset of buf[0] */
+	struct saker_capture_info info;
 	char *path;
 	char err[ERRLEN];
 };
@@ -72,9 +74,21 @@ static int writer_fail(struct saker_capture_writer *w, int ret)
 int saker_capture_writer_open(struct saker_capture_writer **out,
 			      const char *path, char *err, size_t errlen)
 {
+	struct saker_clock_anchor host;
+
+	saker_clock_anchor_sample(&host);
+	return saker_capture_writer_open_at(out, path, host.offset_ns, err,
+					    errlen);
+}
+
+int saker_capture_writer_open_at(struct saker_capture_writer **out,
+				 const char *path, int64_t clock_offset_ns,
+				 char *err, size_t errlen)
+{
 	struct saker_capture_hdr hdr = {
 		.abi_version = SAKER_ABI_VERSION,
 		.header_len = SAKER_CAPTURE_HDR_LEN,
+		.clock_offset_ns = clock_offset_ns,
 	};
 	struct saker_capture_writer *w;
 	int ret;
@@ -218,54 +232,85 @@ static int read_until(struct saker_capture_reader *r, size_t want)
 	return 0;
 }
 
-static int check_header(struct saker_capture_reader *r)
+int saker_capture_header_parse(const void *buf, size_t avail,
+			       struct saker_capture_info *info,
+			       char *err, size_t errlen)
 {
-	struct saker_capture_hdr hdr;
-	int ret;
+	struct saker_capture_hdr hdr = { 0 };
 
-	ret = read_until(r, sizeof(hdr));
-	if (ret)
-		return ret;
-	if (r->fill < sizeof(hdr)) {
-		if (r->fill >= sizeof(hdr.magic) &&
-		    !memcmp(r->buf, SAKER_CAPTURE_MAGIC, sizeof(hdr.magic)))
-			saker_set_err(r->err, sizeof(r->err),
-				"%s: capture header truncated (%zu of %zu bytes)",
-				r->path, r->fill, sizeof(hdr));
+	memset(info, 0, sizeof(*info));
+	if (avail < SAKER_CAPTURE_HDR_LEN_V1) {
+		if (avail >= sizeof(hdr.magic) &&
+		    !memcmp(buf, SAKER_CAPTURE_MAGIC, sizeof(hdr.magic)))
+			saker_set_err(err, errlen,
+				"capture header truncated (%zu of %u bytes)",
+				avail, SAKER_CAPTURE_HDR_LEN_V1);
 		else
-			saker_set_err(r->err, sizeof(r->err),
-				"%s: not a saker capture file (only %zu bytes)",
-				r->path, r->fill);
-		return -EINVAL;
+			saker_set_err(err, errlen,
+				"not a saker capture file (only %zu bytes)", avail);
+		return -ENODATA;
 	}
-	memcpy(&hdr, r->buf, sizeof(hdr));
+	/* An old 16-byte header leaves clock_offset_ns zero. */
+	memcpy(&hdr, buf, avail < sizeof(hdr) ? avail : sizeof(hdr));
 	if (memcmp(hdr.magic, SAKER_CAPTURE_MAGIC, sizeof(hdr.magic))) {
-		saker_set_err(r->err, sizeof(r->err),
-			"%s: not a saker capture file (bad magic)", r->path);
+		saker_set_err(err, errlen, "not a saker capture file (bad magic)");
 		return -EINVAL;
 	}
 	if (hdr.abi_version != SAKER_ABI_VERSION) {
-		saker_set_err(r->err, sizeof(r->err),
-			"%s: capture holds ABI v%u records, this program reads v%u",
-			r->path, hdr.abi_version, SAKER_ABI_VERSION);
+		saker_set_err(err, errlen,
+			"capture holds ABI v%u records, this program reads v%u",
+			hdr.abi_version, SAKER_ABI_VERSION);
 		return -EPROTO;
 	}
-	if (hdr.header_len < sizeof(hdr) || hdr.header_len > HDR_MAX ||
+	if (hdr.header_len < SAKER_CAPTURE_HDR_LEN_V1 || hdr.header_len > HDR_MAX ||
 	    hdr.header_len % SAKER_REC_ALIGN) {
-		saker_set_err(r->err, sizeof(r->err),
-			"%s: bad capture header length %u", r->path,
+		saker_set_err(err, errlen, "bad capture header length %u",
 			hdr.header_len);
 		return -EINVAL;
 	}
-	ret = read_until(r, hdr.header_len);
+	info->abi_version = hdr.abi_version;
+	info->header_len = hdr.header_len;
+	if (avail < hdr.header_len) {
+		saker_set_err(err, errlen, "capture header truncated (%zu of %u bytes)",
+			avail, hdr.header_len);
+		return -ENODATA;
+	}
+	if (hdr.header_len >= SAKER_CAPTURE_HDR_LEN) {
+		info->has_clock = true;
+		info->clock_offset_ns = hdr.clock_offset_ns;
+	}
+	return 0;
+}
+
+static int check_header(struct saker_capture_reader *r)
+{
+	char msg[ERRLEN];
+	int ret;
+
+	ret = read_until(r, SAKER_CAPTURE_HDR_LEN_V1);
 	if (ret)
 		return ret;
-	if (r->fill < hdr.header_len) {
-		saker_set_err(r->err, sizeof(r->err),
-			"%s: capture header truncated", r->path);
-		return -EINVAL;
+	ret = saker_capture_header_parse(r->buf, r->fill, &r->info, msg, sizeof(msg));
+	if (ret == -ENODATA && r->info.header_len) {
+		/* The fixed part is in: now the rest of a longer header. */
+		ret = read_until(r, r->info.header_len);
+		if (ret)
+			return ret;
+		ret = saker_capture_header_parse(r->buf, r->fill, &r->info, msg,
+						 sizeof(msg));
 	}
-	r->start = hdr.header_len;
+	if (ret) {
+		saker_set_err(r->err, sizeof(r->err), "%s: %s", r->path, msg);
+		return ret == -ENODATA ? -EINVAL : ret;
+	}
+	if (!r->info.has_clock) {
+		struct saker_clock_anchor host;
+
+		/* Documented fallback: the replaying host's own anchor. */
+		saker_clock_anchor_sample(&host);
+		r->info.clock_offset_ns = host.offset_ns;
+	}
+	r->start = r->info.header_len;
 	return 0;
 }
 
@@ -366,6 +411,8 @@ int saker_capture_next(struct saker_capture_reader *r, struct saker_event *ev)
 		res = saker_decode(r->buf + r->start, avail, ev, &used, &why);
 		if (res == SAKER_DECODE_EVENT) {
 			r->start += used;
+			ev->time_ns = saker_clock_real_ns(ev->task->ts_ns,
+							  r->info.clock_offset_ns);
 			return 1;
 		}
 		if (res == SAKER_DECODE_SKIP) {
@@ -404,6 +451,12 @@ int saker_capture_next(struct saker_capture_reader *r, struct saker_event *ev)
 		if (ret)
 			return ret;
 	}
+}
+
+const struct saker_capture_info *
+saker_capture_reader_info(const struct saker_capture_reader *r)
+{
+	return &r->info;
 }
 
 const char *saker_capture_reader_error(const struct saker_capture_reader *r)

@@ -33,6 +33,9 @@ struct saker_event {
 	struct saker_str filename, exe, args, cwd, cgroup, env;
 	/* open */
 	struct saker_str path;
+	/* Wall clock, ns since the epoch: task->ts_ns converted once through
+	 * a clock anchor by whoever dispatches the event; 0 from the decoder. */
+	uint64_t time_ns;
 };
 
 enum saker_decode_result {

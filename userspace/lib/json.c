@@ -137,6 +137,9 @@ static void put_task(json_t *o, const struct saker_event *ev, bool *bad)
 
 	put(o, "type", str_or_null(saker_rec_type_name(ev->type)), bad);
 	put(o, "ts", json_integer((json_int_t)t->ts_ns), bad);
+	/* Only once a dispatcher gave the event a wall-clock time. */
+	if (ev->time_ns)
+		put(o, "time", json_integer((json_int_t)ev->time_ns), bad);
 	put(o, "cpu", json_integer(t->cpu), bad);
 	put(o, "tid", json_integer(t->tid), bad);
 	put(o, "pid", json_integer(t->pid), bad);

@@ -23,7 +23,8 @@
 /* Dump flags for every line saker writes. */
 #define SAKER_JSON_FLAGS (JSON_PRESERVE_ORDER | JSON_COMPACT)
 
-/* New object for one event; NULL when out of memory. */
+/* New object for one event ("time" only when ev->time_ns is set); NULL
+ * when out of memory. */
 json_t *saker_json_event(const struct saker_event *ev);
 
 /* {"type":"stats","rings":[...],"open_missed":N,"records":N,"corrupt":N} */

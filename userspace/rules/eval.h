@@ -46,6 +46,7 @@ struct saker_evctx {
 	int evtype;
 	uint32_t gen;
 	uint64_t evnum;
+	uint64_t first_ts_ns;	/* the first event's, for evt.reltime */
 	struct saker_cache_ent *cache;	/* one per slot, and one spare */
 	const struct saker_proc *proc;
 	bool proc_done;
@@ -72,7 +73,7 @@ const char *saker_template_format(struct saker_evctx *cx,
 size_t saker_template_nfields(const struct saker_template *o);
 int saker_template_field(struct saker_evctx *cx, const struct saker_template *o,
 			 size_t i, const char **name, const struct saker_val **v,
-			 enum saker_ftype *type);
+			 enum saker_ftype *type, uint8_t *flags);
 /* Renders a value as Falco prints it; returns bytes written (<size). */
 size_t saker_val_render(const struct saker_val *v, uint8_t type, char *buf,
 			size_t size);

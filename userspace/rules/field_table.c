@@ -22,12 +22,23 @@
 #define NA SAKER_FF_UNAVAILABLE
 #define SKIP SAKER_FF_SKIP
 #define ANY SAKER_FF_ANYARG
+#define P9 SAKER_FF_PAD9
+#define JT SAKER_FF_JSON_TIME
 
 static const struct saker_field_def fields[] = {
 	{ "evt.type", S, 0, F_EVT_TYPE, "event type: execve, execveat, open, openat, openat2, creat, open_by_handle_at, open_exec (image open of an exec), uselib, clone (fork), procexit (exit)" },
 	{ "evt.num", N, 0, F_EVT_NUM, "event number in this run, from 1" },
-	{ "evt.time", N, 0, F_EVT_TIME, "event time, ns of CLOCK_MONOTONIC" },
-	{ "evt.rawtime", N, 0, F_EVT_RAWTIME, "same as evt.time" },
+	{ "evt.time", S, JT, F_EVT_TIME, "event time as local HH:MM:SS.nnnnnnnnn; JSON output_fields give this and every time string below as the evt.rawtime number, as Falco" },
+	{ "evt.time.s", S, JT, F_EVT_TIME_S, "event time as local HH:MM:SS" },
+	{ "evt.time.iso8601", S, JT, F_EVT_TIME_ISO8601, "event time as YYYY-MM-DDTHH:MM:SS.nnnnnnnnn+0000 (UTC)" },
+	{ "evt.datetime", S, JT, F_EVT_DATETIME, "event time as local YYYY-MM-DD HH:MM:SS.nnnnnnnnn" },
+	{ "evt.datetime.s", S, JT, F_EVT_DATETIME_S, "event time as local YYYY-MM-DD HH:MM:SS" },
+	{ "evt.rawtime", N, 0, F_EVT_RAWTIME, "event time, ns since the epoch (wall clock)" },
+	{ "evt.rawtime.s", N, 0, F_EVT_RAWTIME_S, "seconds of evt.rawtime" },
+	{ "evt.rawtime.ns", N, P9, F_EVT_RAWTIME_NS, "ns within the second of evt.rawtime (printed as 9 digits)" },
+	{ "evt.reltime", N, P9, F_EVT_RELTIME, "ns since the first event these rules saw (start, reload, replay)" },
+	{ "evt.reltime.s", N, 0, F_EVT_RELTIME_S, "seconds of evt.reltime" },
+	{ "evt.reltime.ns", N, P9, F_EVT_RELTIME_NS, "ns within the second of evt.reltime (printed as 9 digits)" },
 	{ "evt.cpu", N, 0, F_EVT_CPU, "CPU the event happened on" },
 	{ "evt.dir", S, 0, F_EVT_DIR, "always '<': saker reports completed calls" },
 	{ "evt.res", S, 0, F_EVT_RES, "SUCCESS, or the errno name of a failed open (ENOENT...)" },
@@ -178,6 +189,8 @@ static const struct saker_field_def fields[] = {
 #undef NA
 #undef SKIP
 #undef ANY
+#undef P9
+#undef JT
 
 /* Other evt.arg.* / evt.arg[N] / evt.rawarg.*: per-syscall arguments. */
 static const struct saker_field_def evt_arg_any = {

@@ -10,8 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "track/container_id.h"
+#include "lib/clock.h"
 #include "lib/decode.h"
 #include "lib/idname.h"
 #include "track/mounts.h"
@@ -402,6 +404,62 @@ static int mount_out(struct saker_evctx *cx, unsigned int id, const char *key,
 	return str_out(v, out, saker_mount_format(mt, out, cap));
 }
 
+/*
+ * The event's wall-clock time as libsinsp's strings (sinsp_utils::
+ * ts_to_string, ts_to_iso_8601): local time, but ISO 8601 in UTC.
+ */
+static int time_str(struct saker_evctx *cx, unsigned int id, struct saker_val *v)
+{
+	const size_t size = 64;
+	uint64_t t = cx->ev->time_ns;
+	time_t secs = (time_t)(t / SAKER_NSEC_PER_SEC);
+	unsigned int ns = (unsigned int)(t % SAKER_NSEC_PER_SEC);
+	char *out = saker_scratch(cx, size);
+	struct tm tm;
+	int n;
+
+	if (!out)
+		return -ENOENT;
+	/* The zone's offset at the event's time, where libsinsp takes now's. */
+	if (!(id == F_EVT_TIME_ISO8601 ? gmtime_r(&secs, &tm) : localtime_r(&secs, &tm)))
+		return -ENOENT;
+	switch (id) {
+	case F_EVT_TIME:
+		n = snprintf(out, size, "%02d:%02d:%02d.%09u", tm.tm_hour, tm.tm_min,
+			     tm.tm_sec, ns);
+		break;
+	case F_EVT_TIME_S:
+		n = snprintf(out, size, "%02d:%02d:%02d", tm.tm_hour, tm.tm_min, tm.tm_sec);
+		break;
+	case F_EVT_DATETIME:
+		n = snprintf(out, size, "%04d-%02d-%02d %02d:%02d:%02d.%09u",
+			     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+			     tm.tm_min, tm.tm_sec, ns);
+		break;
+	case F_EVT_DATETIME_S:
+		n = snprintf(out, size, "%04d-%02d-%02d %02d:%02d:%02d",
+			     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+			     tm.tm_min, tm.tm_sec);
+		break;
+	default:
+		n = snprintf(out, size, "%04d-%02d-%02dT%02d:%02d:%02d.%09u+0000",
+			     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+			     tm.tm_min, tm.tm_sec, ns);
+		break;
+	}
+	if (n < 0 || (size_t)n >= size)
+		return -ENOENT;
+	return str_out(v, out, (size_t)n);
+}
+
+/* Monotonic ns since the engine's first event: wall-clock steps stay out. */
+static uint64_t reltime(const struct saker_evctx *cx)
+{
+	uint64_t ts = cx->ev->task->ts_ns;
+
+	return ts > cx->first_ts_ns ? ts - cx->first_ts_ns : 0;
+}
+
 /* Kernel O_* values (x86_64/generic): glibc defines O_LARGEFILE as 0. */
 #define K_O_ACCMODE	03
 #define K_O_WRONLY	01
@@ -629,8 +687,23 @@ int saker_field_extract(struct saker_evctx *cx, const struct saker_field_def *de
 	case F_EVT_NUM:
 		return num_out(v, (int64_t)cx->evnum);
 	case F_EVT_TIME:
+	case F_EVT_TIME_S:
+	case F_EVT_TIME_ISO8601:
+	case F_EVT_DATETIME:
+	case F_EVT_DATETIME_S:
+		return time_str(cx, def->id, v);
 	case F_EVT_RAWTIME:
-		return num_out(v, (int64_t)t->ts_ns);
+		return num_out(v, (int64_t)ev->time_ns);
+	case F_EVT_RAWTIME_S:
+		return num_out(v, (int64_t)(ev->time_ns / SAKER_NSEC_PER_SEC));
+	case F_EVT_RAWTIME_NS:
+		return num_out(v, (int64_t)(ev->time_ns % SAKER_NSEC_PER_SEC));
+	case F_EVT_RELTIME:
+		return num_out(v, (int64_t)reltime(cx));
+	case F_EVT_RELTIME_S:
+		return num_out(v, (int64_t)(reltime(cx) / SAKER_NSEC_PER_SEC));
+	case F_EVT_RELTIME_NS:
+		return num_out(v, (int64_t)(reltime(cx) % SAKER_NSEC_PER_SEC));
 	case F_EVT_CPU:
 		return num_out(v, t->cpu);
 	case F_EVT_DIR:

@@ -40,6 +40,8 @@ enum saker_ftype { SAKER_FT_STR, SAKER_FT_NUM, SAKER_FT_BOOL, SAKER_FT_STRLIST }
 #define SAKER_FF_LIST_NOIDX	(1u << 2)	/* without [N]: a list */
 #define SAKER_FF_ANYARG		(1u << 3)	/* takes [any text] */
 #define SAKER_FF_SKIP		(1u << 4)	/* unavailable: rules using it are skipped */
+#define SAKER_FF_PAD9		(1u << 5)	/* printed %09, libsinsp's PF_10_PADDED_DEC */
+#define SAKER_FF_JSON_TIME	(1u << 6)	/* output_fields: evt.rawtime, as libsinsp's JSON */
 
 struct saker_field_def {
 	const char *name;

@@ -262,7 +262,8 @@ static int evaluate(struct saker_evctx *cx, const struct saker_program *pg,
 
 	cx->ev = ev;
 	cx->evtype = saker_evtype_of(ev);
-	cx->evnum++;
+	if (!cx->evnum++)
+		cx->first_ts_ns = ev->task->ts_ns;
 	/* Bumping the generation empties the field cache in O(1). */
 	if (++cx->gen == 0) {
 		memset(cx->cache, 0, (pg->slots.n + 1) * sizeof(*cx->cache));
@@ -329,13 +330,18 @@ int saker_alert_field(const struct saker_alert *a, size_t i, const char **name,
 	struct saker_evctx *cx = p->cx;
 	const struct saker_val *v;
 	enum saker_ftype type;
+	uint8_t flags;
 
 	*out = (struct saker_value){ .kind = SAKER_VALUE_MISSING };
 	if (i >= saker_template_nfields(p->tpl))
 		return -ENOENT;
-	if (saker_template_field(cx, p->tpl, i, name, &v, &type))
+	if (saker_template_field(cx, p->tpl, i, name, &v, &type, &flags))
 		return 0;
-	if (v->kind == SAKER_V_NUM && type == SAKER_FT_BOOL) {
+	if (flags & SAKER_FF_JSON_TIME) {
+		/* libsinsp's JSON gives every time string as the ns number. */
+		out->kind = SAKER_VALUE_NUM;
+		out->num = (int64_t)a->ev->time_ns;
+	} else if (v->kind == SAKER_V_NUM && type == SAKER_FT_BOOL) {
 		out->kind = SAKER_VALUE_BOOL;
 		out->b = v->n != 0;
 	} else if (v->kind == SAKER_V_NUM) {

@@ -20,6 +20,7 @@ struct tpl_seg {
 	size_t len;
 	int slot;
 	uint8_t type;
+	uint8_t flags;		/* the field's SAKER_FF_* */
 	const char *name;
 };
 
@@ -35,13 +36,13 @@ static bool name_char(char c)
 }
 
 static int add_seg(struct saker_arena *a, struct saker_vec *v, const char *lit,
-		   size_t len, int slot, uint8_t type, const char *name)
+		   size_t len, int slot, uint8_t type, uint8_t flags, const char *name)
 {
 	struct tpl_seg *s = saker_arena_alloc(a, sizeof(*s));
 
 	if (!s)
 		return -ENOMEM;
-	*s = (struct tpl_seg){ lit, len, slot, type, name };
+	*s = (struct tpl_seg){ lit, len, slot, type, flags, name };
 	return saker_vec_push(v, s);
 }
 
@@ -71,7 +72,7 @@ struct saker_template *saker_template_compile(struct saker_loader *ld,
 			continue;
 		}
 		if (i + 1 < len && t[i + 1] == '%') {
-			if (add_seg(pg->arena, &segs, t + lit, i + 1 - lit, -1, 0, NULL))
+			if (add_seg(pg->arena, &segs, t + lit, i + 1 - lit, -1, 0, 0, NULL))
 				goto release_segs;
 			i += 2;
 			lit = i;
@@ -101,7 +102,7 @@ struct saker_template *saker_template_compile(struct saker_loader *ld,
 			saker_diag(ld, false, "W-DEPRECATED", saker_text_loc(ld, &r->output, i),
 				   "rule '%s': %%container.info is deprecated: it prints nothing",
 				   r->info.name);
-			if (add_seg(pg->arena, &segs, t + lit, i - lit, -1, 0, NULL))
+			if (add_seg(pg->arena, &segs, t + lit, i - lit, -1, 0, 0, NULL))
 				goto release_segs;
 			i = lit = next;
 			continue;
@@ -139,14 +140,15 @@ struct saker_template *saker_template_compile(struct saker_loader *ld,
 		slot = saker_slot_intern(pg, &fx, def, arg);
 		if (slot < 0)
 			goto release_segs;
-		if (add_seg(pg->arena, &segs, t + lit, i - lit, -1, 0, NULL) ||
+		if (add_seg(pg->arena, &segs, t + lit, i - lit, -1, 0, 0, NULL) ||
 		    add_seg(pg->arena, &segs, NULL, 0, slot,
-			    ((struct saker_slot *)pg->slots.v[slot])->rtype, name))
+			    ((struct saker_slot *)pg->slots.v[slot])->rtype, def->flags,
+			    name))
 			goto release_segs;
 		o->nfields++;
 		i = lit = next;
 	}
-	if (lit < len && add_seg(pg->arena, &segs, t + lit, len - lit, -1, 0, NULL))
+	if (lit < len && add_seg(pg->arena, &segs, t + lit, len - lit, -1, 0, 0, NULL))
 		goto release_segs;
 	o->segs = saker_arena_alloc(pg->arena, (segs.n + 1) * sizeof(*o->segs));
 	if (!o->segs)
@@ -222,6 +224,13 @@ const char *saker_template_format(struct saker_evctx *cx, const struct saker_tem
 		}
 		if (saker_slot_get(cx, s->slot, &v))
 			v = &none;
+		if (v->kind == SAKER_V_NUM && (s->flags & SAKER_FF_PAD9)) {
+			int w = snprintf(buf + n, cap - n, "%09" PRId64, v->n);
+
+			if (w > 0)
+				n += (size_t)w < cap - n ? (size_t)w : cap - n - 1;
+			continue;
+		}
 		n += saker_val_render(v, s->type, buf + n, cap - n);
 	}
 	buf[n] = '\0';
@@ -235,7 +244,7 @@ size_t saker_template_nfields(const struct saker_template *o)
 
 int saker_template_field(struct saker_evctx *cx, const struct saker_template *o,
 		       size_t i, const char **name, const struct saker_val **v,
-		       enum saker_ftype *type)
+		       enum saker_ftype *type, uint8_t *flags)
 {
 	size_t k, seen = 0;
 
@@ -247,6 +256,7 @@ int saker_template_field(struct saker_evctx *cx, const struct saker_template *o,
 
 			*name = o->segs[k].name;
 			*type = s->rtype;
+			*flags = o->segs[k].flags;
 			return saker_slot_get(cx, o->segs[k].slot, v);
 		}
 	}
