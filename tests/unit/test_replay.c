@@ -221,7 +221,7 @@ START_TEST(test_capture_truncated)
 	ck_assert_uint_eq(st.bad, 1);
 	/* cut in the header of a record */
 	ck_assert_int_eq(truncate(path, SAKER_CAPTURE_HDR_LEN + 4), 0);
-	replay_fails(path, -EBADMSG, "truncated record at offset 16 (4 of 8 bytes)", &st);
+	replay_fails(path, -EBADMSG, "truncated record at offset 24 (4 of 8 bytes)", &st);
 	ck_assert_uint_eq(st.events, 0);
 	drop_dir();
 }
@@ -233,7 +233,7 @@ START_TEST(test_capture_corrupt)
 
 	make_dir();
 	write_capture(3, true);
-	replay_fails(path, -EBADMSG, "corrupt record at offset 216: comm", &st);
+	replay_fails(path, -EBADMSG, "corrupt record at offset 224: comm", &st);
 	ck_assert_uint_eq(st.events, 1);
 	drop_dir();
 }
