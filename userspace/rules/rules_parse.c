@@ -773,6 +773,20 @@ struct saker_ast *saker_cond_parse(struct saker_loader *ld,
 	return a;
 }
 
+struct saker_ast *saker_cond_parse_quiet(struct saker_arena *arena,
+					 const struct saker_text *t)
+{
+	struct parser p = {
+		.text = t, .what = "", .arena = arena, .s = t->s, .len = t->len,
+	};
+	struct saker_ast *a;
+
+	if (!t->len || memchr(t->s, '\0', t->len))
+		return NULL;
+	a = parse_or(&p);
+	return a && p.pos == p.len && !p.failed ? a : NULL;
+}
+
 int saker_fexpr_parse(struct saker_arena *arena, const char *s,
 		      struct saker_fexpr *out)
 {
