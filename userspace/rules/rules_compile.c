@@ -398,8 +398,9 @@ static int parse_num(const char *s, size_t len, bool boolean, int64_t *out)
 
 static bool op_allowed(enum saker_op op, uint8_t type)
 {
+	/* libsinsp's byte operators take byte buffers, which saker does not capture. */
 	if (type == SAKER_FT_STR || type == SAKER_FT_STRLIST)
-		return true;
+		return op != SAKER_OP_BCONTAINS && op != SAKER_OP_BSTARTSWITH;
 	switch (op) {
 	case SAKER_OP_EQ: case SAKER_OP_NE: case SAKER_OP_IN:
 	case SAKER_OP_INTERSECTS: case SAKER_OP_EXISTS:
@@ -411,6 +412,17 @@ static bool op_allowed(enum saker_op op, uint8_t type)
 	default:
 		return false;
 	}
+}
+
+static const struct saker_field_def *slot_def(struct cctx *c, int slot)
+{
+	return ((const struct saker_slot *)c->pg->slots.v[slot])->def;
+}
+
+/* A field's type as comparisons see it: a list of strings is strings. */
+static uint8_t type_class(uint8_t t)
+{
+	return t == SAKER_FT_STRLIST ? SAKER_FT_STR : t;
 }
 
 static struct saker_cnode *compile_rhs_list(struct cctx *c, const struct saker_ast *a,
@@ -456,11 +468,16 @@ release_items:
 
 static struct saker_cnode *compile_cmp(struct cctx *c, const struct saker_ast *a);
 
-/* "op oneof (a, b)" is "op a or op b"; "allof", "and". */
+/*
+ * "op anyof (a, b)" is "op a or op b", "allof" is "and", "oneof" holds
+ * when exactly one does (libsinsp); with no value at all, none holds.
+ */
 static struct saker_cnode *compile_mod(struct cctx *c, const struct saker_ast *a)
 {
-	struct saker_cnode *cn = cnode_new(c, a->cmp.mod == SAKER_MOD_ALL ? SAKER_C_AND :
-					   SAKER_C_OR, a->cmp.nitems);
+	enum saker_cnode_kind k = !a->cmp.nitems ? SAKER_C_FALSE :
+				  a->cmp.mod == SAKER_MOD_ALL ? SAKER_C_AND :
+				  a->cmp.mod == SAKER_MOD_ONE ? SAKER_C_ONE : SAKER_C_OR;
+	struct saker_cnode *cn = cnode_new(c, k, a->cmp.nitems);
 	struct saker_ast one = *a;
 	size_t i;
 
@@ -559,9 +576,24 @@ static struct saker_cnode *compile_cmp(struct cctx *c, const struct saker_ast *a
 	case SAKER_R_LIST:
 		return compile_rhs_list(c, a, cm);
 	case SAKER_R_FIELD:
+		/* libsinsp's limits on comparing two fields. */
+		if (cm->op == SAKER_OP_PMATCH || cm->op == SAKER_OP_REGEX)
+			return cfail(c, a, a->pos, "E-OPERATOR",
+				     "this operator takes no field on its right, after", a->cmp.lhs.field);
+		if (slot_def(c, cm->slot)->flags & SAKER_FF_INDEX)
+			return cfail(c, a, a->pos, "E-OPERATOR",
+				     "an ancestor field takes no field on its right:", a->cmp.lhs.field);
 		cm->rslot = resolve(c, a, &a->cmp.rfield, &rtype);
 		if (cm->rslot < 0)
 			return NULL;
+		if (slot_def(c, cm->rslot)->flags & SAKER_FF_INDEX)
+			return cfail(c, a, a->cmp.rfield.pos, "E-OPERATOR",
+				     "an ancestor field cannot be compared with another field:",
+				     a->cmp.rfield.field);
+		if (type_class(rtype) != type_class(cm->ltype))
+			return cfail(c, a, a->cmp.rfield.pos, "E-OPERATOR",
+				     "the fields compared have different types, right-hand field",
+				     a->cmp.rfield.field);
 		break;
 	case SAKER_R_VALUE:
 		v = &a->cmp.items[0];

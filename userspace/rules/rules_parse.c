@@ -269,7 +269,7 @@ static int xform_rest(struct parser *p, int xf, size_t at, struct saker_fexpr *f
 	if (xf == SAKER_XF_UNSUPPORTED)
 		fx->unsupported = "the transformers join, concat and getopt";
 	else if (arg)
-		fx->unsupported = "an argument after a transformer";
+		fx->bad = "this transformer takes no field argument";
 	else if (nargs > 1)
 		fx->bad = "a transformer takes one argument";
 	else if (!fx->unsupported && !fx->bad && fx->nxf >= SAKER_XF_MAX)
@@ -317,7 +317,7 @@ static int rhs_xform(struct parser *p, struct saker_fexpr *fx)
 		if (field_arg(p, &arg, &alen))
 			goto out;
 		if (arg)
-			fx->unsupported = "an argument after a transformer";
+			fx->bad = "val takes no field argument";
 		fx->pos = at;
 		ret = 1;
 	} else if (xf) {
@@ -513,7 +513,7 @@ static int rhs_num(struct parser *p, struct saker_ast *a)
 static enum saker_mod modifier(struct parser *p)
 {
 	static const struct { const char *w; enum saker_mod m; } mods[] = {
-		{ "oneof", SAKER_MOD_ANY }, { "anyof", SAKER_MOD_ANY },
+		{ "oneof", SAKER_MOD_ONE }, { "anyof", SAKER_MOD_ANY },
 		{ "allof", SAKER_MOD_ALL },
 	};
 	static const char *const kw[] = { "and", "or", "not" };
