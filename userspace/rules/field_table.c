@@ -165,6 +165,12 @@ static const struct saker_field_def fields[] = {
 	{ "container.mount.rdwr", S, NA | ANY, F_UNAVAILABLE, "not captured" },
 	{ "container.mount.propagation", S, NA | ANY, F_UNAVAILABLE, "not captured" },
 	{ "evt.hostname", S, NA, F_UNAVAILABLE, "not captured" },
+	/* Deprecated by Falco itself (W-DEPRECATED): they need enter events. */
+	{ "evt.latency", N, NA, F_UNAVAILABLE, "deprecated in Falco: enter events are not delivered" },
+	{ "evt.latency.s", N, NA, F_UNAVAILABLE, "deprecated in Falco: enter events are not delivered" },
+	{ "evt.latency.ns", N, NA, F_UNAVAILABLE, "deprecated in Falco: enter events are not delivered" },
+	{ "evt.latency.human", S, NA, F_UNAVAILABLE, "deprecated in Falco: enter events are not delivered" },
+	{ "evt.wait_latency", N, NA, F_UNAVAILABLE, "deprecated in Falco: enter events are not delivered" },
 };
 
 #undef S

@@ -934,16 +934,16 @@ static int macro_refs(struct saker_loader *ld, struct saker_macro_def *m,
 		return 0;
 	case SAKER_A_MACRO:
 		ref = saker_strmap_get(&ld->macros, a->macro.name, strlen(a->macro.name));
-		if (ref && (ref == m || ref->walking)) {
-			saker_diag(ld, true, "E-MACRO", saker_text_loc(ld, a->text, a->pos),
-				   "macro '%s': reference loop through macro '%s'", m->name,
-				   ref->name);
-			return -1;
-		}
 		if (!ref || ref->index >= m->vis) {
 			saker_diag(ld, true, "E-UNDEFINED", saker_text_loc(ld, a->text, a->pos),
 				   "macro '%s': undefined macro '%s'%s", m->name, a->macro.name,
 				   ref ? " (a macro sees only the macros defined before it)" : "");
+			return -1;
+		}
+		if (ref == m || ref->walking) {
+			saker_diag(ld, true, "E-MACRO", saker_text_loc(ld, a->text, a->pos),
+				   "macro '%s': reference loop through macro '%s'", m->name,
+				   ref->name);
 			return -1;
 		}
 		ref->used = true;
