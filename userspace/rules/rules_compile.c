@@ -139,6 +139,15 @@ static unsigned int evt_num_invariant(const struct saker_ast *a)
 	}
 }
 
+/*
+ * One more bit than the captured types: every event type saker does not
+ * capture, together. A condition that keeps it restricts nothing, which is
+ * what Falco's "matches too many evt.type values" (over 100 of its ~400
+ * types) means; naming a few uncaptured types does not set it.
+ */
+#define ET_OTHERS (1u << SAKER_ET_COUNT)
+#define ET_UNIVERSE (SAKER_ET_ALL | ET_OTHERS)
+
 static uint32_t evmask(struct cctx *c, const struct saker_ast *a, bool neg, int depth)
 {
 	struct saker_macro_def *m;
@@ -146,12 +155,12 @@ static uint32_t evmask(struct cctx *c, const struct saker_ast *a, bool neg, int 
 	size_t i;
 
 	if (depth > 100)
-		return SAKER_ET_ALL;
+		return ET_UNIVERSE;
 	switch (a->kind) {
 	case SAKER_A_AND:
 	case SAKER_A_OR:
 		/* De Morgan: under a not, and behaves as or. */
-		r = ((a->kind == SAKER_A_AND) != neg) ? SAKER_ET_ALL : 0;
+		r = ((a->kind == SAKER_A_AND) != neg) ? ET_UNIVERSE : 0;
 		for (i = 0; i < a->n; i++) {
 			uint32_t k = evmask(c, a->kids[i], neg, depth + 1);
 
@@ -163,7 +172,7 @@ static uint32_t evmask(struct cctx *c, const struct saker_ast *a, bool neg, int 
 	case SAKER_A_MACRO:
 		m = saker_strmap_get(&c->ld->macros, a->macro.name, strlen(a->macro.name));
 		if (!m || !m->ast || m->state == 1)
-			return SAKER_ET_ALL;
+			return ET_UNIVERSE;
 		{
 			int saved = m->state;
 
@@ -174,20 +183,22 @@ static uint32_t evmask(struct cctx *c, const struct saker_ast *a, bool neg, int 
 		return r;
 	case SAKER_A_CMP:
 		if ((r = evt_num_invariant(a)) != 1)
-			return (r == 0) != neg ? 0 : SAKER_ET_ALL;
-		if (strcmp(a->cmp.lhs.field, "evt.type") || a->cmp.lhs.nxf)
-			return SAKER_ET_ALL;
+			return (r == 0) != neg ? 0 : ET_UNIVERSE;
+		/* As libsinsp: only a plain evt.type against names restricts the types. */
+		if (strcmp(a->cmp.lhs.field, "evt.type") || a->cmp.lhs.nxf || a->cmp.mod ||
+		    a->cmp.rkind == SAKER_R_FIELD)
+			return ET_UNIVERSE;
 		if (a->cmp.op == SAKER_OP_EQ || a->cmp.op == SAKER_OP_IN) {
 			r = evmask_items(c, a);
-			return neg ? SAKER_ET_ALL & ~r : r;
+			return neg ? ET_UNIVERSE & ~r : r;
 		}
 		if (a->cmp.op == SAKER_OP_NE) {
 			r = evmask_items(c, a);
-			return neg ? r : SAKER_ET_ALL & ~r;
+			return neg ? r : ET_UNIVERSE & ~r;
 		}
-		return SAKER_ET_ALL;
+		return ET_UNIVERSE;
 	default:
-		return SAKER_ET_ALL;
+		return ET_UNIVERSE;
 	}
 }
 
@@ -826,6 +837,7 @@ static void compile_rule(struct saker_loader *ld, struct saker_program *pg,
 	struct cctx c = { .ld = ld, .pg = pg, .r = r };
 	struct saker_ast *ast, *lint_ast = NULL;
 	bool lint = false;
+	uint32_t types;
 	size_t i, n;
 
 	if (r->info.state == SAKER_RULE_ERROR)
@@ -846,7 +858,8 @@ static void compile_rule(struct saker_loader *ld, struct saker_program *pg,
 	if (!ast || c.failed)
 		goto fail;
 	lint_ast = ast;
-	r->evmask = evmask(&c, ast, false, 0);
+	types = evmask(&c, ast, false, 0);
+	r->evmask = types & SAKER_ET_ALL;
 	r->info.evttypes = saker_evtype_mask_names(pg->arena, r->evmask);
 	if (!r->evmask) {
 		char buf[256];
@@ -879,7 +892,7 @@ static void compile_rule(struct saker_loader *ld, struct saker_program *pg,
 		goto fail;
 	lint = true;
 	saker_lint_output(ld, r);
-	if (r->evmask == SAKER_ET_ALL && r->warn_evttypes)
+	if ((types & ET_OTHERS) && r->warn_evttypes)
 		saker_diag(ld, false, "W-EVTTYPES", r->loc,
 			   "rule '%s' does not restrict evt.type: it is evaluated for every event",
 			   r->info.name);
