@@ -885,17 +885,23 @@ static int version_cmp(const char *a, const char *b)
 	return 0;
 }
 
+/* As libsinsp's sinsp_version: three numbers with dots, whatever follows. */
+static bool is_semver(const char *s)
+{
+	unsigned int a, b, d;
+
+	return sscanf(s, "%u.%u.%u", &a, &b, &d) == 3;
+}
+
 static int load_engine_version(struct item_ctx *c, const struct saker_ynode *v)
 {
-	size_t i;
-
-	if (!is_scalar(v))
+	if (!is_scalar(v) || !v->len)
 		return err_at(c, v, "E-SCHEMA",
 			      "required_engine_version must be a version string%s%s", "", "");
-	for (i = 0; i < v->len; i++)
-		if (!isdigit((unsigned char)v->s[i]) && v->s[i] != '.')
-			return err_at(c, v, "E-VALUE",
-				      "required_engine_version '%s' is not a version%s", v->s, "");
+	/* A bare integer N is Falco's old form of 0.N.0; else a semver, as Falco reads them. */
+	if (strspn(v->s, "0123456789") != v->len && !is_semver(v->s))
+		return err_at(c, v, "E-VALUE",
+			      "required_engine_version '%s' is not a version (x.y.z)%s", v->s, "");
 	if (version_cmp(v->s, SAKER_ENGINE_COMPAT_VERSION) > 0)
 		return err_at(c, v, "E-ENGINE-VERSION",
 			      "rules require engine version %s; saker implements Falco engine %s",
@@ -903,22 +909,61 @@ static int load_engine_version(struct item_ctx *c, const struct saker_ynode *v)
 	return 0;
 }
 
+/* One plugin requirement (or alternative): a name and a valid version. */
+static int plugin_req(struct item_ctx *c, const struct saker_ynode *p,
+		      const struct saker_ynode **name)
+{
+	const struct saker_ynode *ver = saker_ymap_get(p, "version");
+
+	*name = saker_ymap_get(p, "name");
+	if (p->type != SAKER_Y_MAP || !is_scalar(*name) || !(*name)->len)
+		return err_at(c, p, "E-SCHEMA",
+			      "a plugin requirement needs a name%s%s", "", "");
+	if (!is_scalar(ver) || !ver->len)
+		return err_at(c, p, "E-MISSING-KEY", "plugin '%s' requirement has no version%s",
+			      (*name)->s, "");
+	if (!is_semver(ver->s))
+		return err_at(c, ver, "E-VALUE", "plugin '%s': '%s' is not a version (x.y.z)",
+			      (*name)->s, ver->s);
+	return 0;
+}
+
 static int load_plugin_versions(struct item_ctx *c, const struct saker_ynode *v)
 {
-	size_t i;
+	const struct saker_ynode *name, *alt, *an;
+	size_t i, j, k;
+	bool container;
 
 	if (v->type != SAKER_Y_SEQ)
 		return err_at(c, v, "E-SCHEMA",
 			      "required_plugin_versions must be a sequence%s%s", "", "");
 	for (i = 0; i < v->n; i++) {
 		const struct saker_ynode *p = v->kids[i];
-		const struct saker_ynode *name = saker_ymap_get(p, "name");
 
-		if (!is_scalar(name))
-			return err_at(c, p, "E-SCHEMA",
-				      "a plugin requirement needs a name%s%s", "", "");
+		if (plugin_req(c, p, &name))
+			return -EINVAL;
+		container = !strcmp(name->s, "container");
+		alt = saker_ymap_get(p, "alternatives");
+		if (alt && alt->type != SAKER_Y_SEQ)
+			return err_at(c, alt, "E-SCHEMA",
+				      "plugin '%s': alternatives must be a sequence%s", name->s, "");
+		for (j = 0; alt && j < alt->n; j++) {
+			if (plugin_req(c, alt->kids[j], &an))
+				return -EINVAL;
+			container |= !strcmp(an->s, "container");
+			/* Falco refuses a plugin named twice in one requirement. */
+			for (k = 0; k <= j; k++) {
+				const struct saker_ynode *o = k < j ?
+					saker_ymap_get(alt->kids[k], "name") : name;
+
+				if (!strcmp(o->s, an->s))
+					return err_at(c, an, "E-VALUE",
+						      "plugin '%s' is named twice in one requirement%s",
+						      an->s, "");
+			}
+		}
 		/* saker provides the container plugin's fields natively. */
-		if (!strcmp(name->s, "container"))
+		if (container)
 			continue;
 		warn_at(c, name, "W-PLUGIN",
 			"plugin '%s' is not available in saker; rules that need it are skipped%s",
