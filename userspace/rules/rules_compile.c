@@ -589,8 +589,9 @@ static struct saker_cnode *compile_cmp(struct cctx *c, const struct saker_ast *a
 	case SAKER_R_FIELD:
 		/* libsinsp's limits on comparing two fields. */
 		if (cm->op == SAKER_OP_PMATCH || cm->op == SAKER_OP_REGEX)
-			return cfail(c, a, a->pos, "E-OPERATOR",
-				     "this operator takes no field on its right, after", a->cmp.lhs.field);
+			return cfail(c, a, a->cmp.rfield.pos, "E-OPERATOR",
+				     "pmatch and regex cannot compare with another field:",
+				     a->cmp.rfield.field);
 		if (slot_def(c, cm->slot)->flags & SAKER_FF_INDEX)
 			return cfail(c, a, a->pos, "E-OPERATOR",
 				     "an ancestor field takes no field on its right:", a->cmp.lhs.field);
@@ -603,7 +604,7 @@ static struct saker_cnode *compile_cmp(struct cctx *c, const struct saker_ast *a
 				     a->cmp.rfield.field);
 		if (type_class(rtype) != type_class(cm->ltype))
 			return cfail(c, a, a->cmp.rfield.pos, "E-OPERATOR",
-				     "the fields compared have different types, right-hand field",
+				     "fields of different types cannot be compared:",
 				     a->cmp.rfield.field);
 		break;
 	case SAKER_R_VALUE:

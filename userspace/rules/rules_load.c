@@ -269,10 +269,9 @@ static int load_list(struct item_ctx *c, const struct saker_ynode *name)
 	const struct saker_ynode *items = saker_ymap_get(c->item, "items");
 	struct saker_list_def *l;
 	bool append, override;
+	static const char *const keys[] = { "list", "items", "append", "override", NULL };
 	enum ov_mode mode;
 	int ret;
-
-	static const char *const keys[] = { "list", "items", "append", "override", NULL };
 
 	if (!is_barestr(name->s, name->len))
 		warn_at(c, name, "W-LIST-NAME",
@@ -324,10 +323,9 @@ static int load_macro(struct item_ctx *c, const struct saker_ynode *name)
 {
 	const struct saker_ynode *cond = saker_ymap_get(c->item, "condition");
 	struct saker_macro_def *m;
+	static const char *const keys[] = { "macro", "condition", "append", "override", NULL };
 	bool append, override;
 	int ret;
-
-	static const char *const keys[] = { "macro", "condition", "append", "override", NULL };
 
 	if (!is_identifier(name->s))
 		warn_at(c, name, "W-MACRO-NAME",
@@ -781,10 +779,8 @@ static int load_rule(struct item_ctx *c, const struct saker_ynode *name)
 	if (append || override) {
 		if (!r)
 			return err_at(c, name, "E-NO-BASE",
-				      append || ov_mode(c, "condition", false, true) == OV_APPEND ||
-				      ov_mode(c, "output", false, true) == OV_APPEND ?
-				      "rule '%s' appends to a rule that is not defined%s" :
-				      "rule '%s' overrides a rule that is not defined%s", name->s, "");
+				      "rule '%s' appends to or overrides a rule that is not defined%s",
+				      name->s, "");
 		/* An override weighs its source only with its condition, as Falco does. */
 		if (append || saker_ymap_get(saker_ymap_get(c->item, "override"), "condition")) {
 			ret = check_source(c, r, src, name->s);
