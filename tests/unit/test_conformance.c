@@ -28,15 +28,17 @@ struct where {
 	const char *file;
 	unsigned int line;
 	const char *comment;
+	bool reported;		/* report() was called for this case */
 };
 
-static void report(const struct where *w, const char *fmt, ...)
+static void report(struct where *w, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-static void report(const struct where *w, const char *fmt, ...)
+static void report(struct where *w, const char *fmt, ...)
 {
 	va_list ap;
 
+	w->reported = true;
 	fprintf(stderr, "conformance: %s:%u: FAIL: ", w->file, w->line);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
@@ -181,7 +183,7 @@ static bool word(const char **s, char *w, size_t n)
  * libsinsp's test_accept() also tries the text padded and with its blanks
  * as newlines, then tabs; "accept-exact" takes the text as it is.
  */
-static bool parse_accepts(const char *cond, bool exact, const struct where *w)
+static bool parse_accepts(const char *cond, bool exact, struct where *w)
 {
 	char *v = malloc(strlen(cond) + 3);
 	bool ok = true;
@@ -211,7 +213,7 @@ static bool parse_accepts(const char *cond, bool exact, const struct where *w)
 	return ok;
 }
 
-static bool case_parse(const char *rest, const struct where *w)
+static bool case_parse(const char *rest, struct where *w)
 {
 	char verdict[16];
 	struct saker_engine *e;
@@ -248,7 +250,7 @@ static const char *state_name(enum saker_rule_state s)
 	return (size_t)s < sizeof(n) / sizeof(n[0]) ? n[s] : "?";
 }
 
-static bool case_compile(const char *rest, const struct where *w)
+static bool case_compile(const char *rest, struct where *w)
 {
 	char expect[64];
 	struct saker_engine *e;
@@ -286,7 +288,7 @@ static bool case_compile(const char *rest, const struct where *w)
  * event's base and override (malloc'd, or NULL); *s is left past them.
  */
 static bool event_spec(const char **s, const char **base, char **override,
-		       const struct where *w)
+		       struct where *w)
 {
 	char ev[16];
 	json_error_t jerr;
@@ -320,7 +322,7 @@ static bool event_spec(const char **s, const char **base, char **override,
 	return true;
 }
 
-static bool case_eval(const char *rest, const struct where *w)
+static bool case_eval(const char *rest, struct where *w)
 {
 	char expect[16];
 	const char *base;
@@ -374,7 +376,7 @@ static const struct saker_rule_info *rule_named(const struct saker_engine *e, co
 }
 
 /* One "> ..." line of a load case against e; false with a message. */
-static bool load_expect(struct saker_engine *e, const char *x, const struct where *w)
+static bool load_expect(struct saker_engine *e, const char *x, struct where *w)
 {
 	char kw[32], arg[64];
 	const char *rest = x;
@@ -472,6 +474,14 @@ static void load_case_release(struct load_case *lc)
 
 /* ---- case files ---- */
 
+/* A failed case has said why, unless its line was malformed: say it then. */
+static bool bad_case(struct where *w)
+{
+	if (!w->reported)
+		report(w, "malformed case line");
+	return false;
+}
+
 static void count(struct tally *t, enum kind k, bool ok)
 {
 	t->run[k]++;
@@ -491,7 +501,7 @@ static void run_file(const char *path, const char *name, struct tally *t)
 
 	ck_assert_msg(f != NULL, "%s: %s", path, strerror(errno));
 	for (;;) {
-		struct where w = { name, lineno + 1, comment };
+		struct where w = { .file = name, .line = lineno + 1, .comment = comment };
 		const char *rest;
 		char kw[16];
 
@@ -552,11 +562,11 @@ static void run_file(const char *path, const char *name, struct tally *t)
 		}
 		t->differs += differs;
 		if (!strcmp(kw, "parse")) {
-			count(t, K_PARSE, case_parse(rest, &w));
+			count(t, K_PARSE, case_parse(rest, &w) || bad_case(&w));
 		} else if (!strcmp(kw, "compile")) {
-			count(t, K_COMPILE, case_compile(rest, &w));
+			count(t, K_COMPILE, case_compile(rest, &w) || bad_case(&w));
 		} else if (!strcmp(kw, "eval")) {
-			count(t, K_EVAL, case_eval(rest, &w));
+			count(t, K_EVAL, case_eval(rest, &w) || bad_case(&w));
 		} else if (!strcmp(kw, "load")) {
 			lc.w = w;
 			lc.w.comment = comment;
