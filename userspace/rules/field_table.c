@@ -179,6 +179,12 @@ static const struct saker_field_def fields[] = {
 	{ "container.mount.rdwr", S, ANY, F_CONTAINER_MOUNT_RDWR, "true or false: the mount [N] or [source glob] is writable; N/A if none" },
 	{ "container.mount.propagation", S, ANY, F_CONTAINER_MOUNT_PROPAGATION, "propagation of the mount [N] or [source glob]; N/A if none" },
 	{ "evt.hostname", S, NA, F_UNAVAILABLE, "not captured" },
+	/* Deprecated by Falco itself (W-DEPRECATED): they need enter events. */
+	{ "evt.latency", N, NA, F_UNAVAILABLE, "deprecated in Falco: enter events are not delivered" },
+	{ "evt.latency.s", N, NA, F_UNAVAILABLE, "deprecated in Falco: enter events are not delivered" },
+	{ "evt.latency.ns", N, NA, F_UNAVAILABLE, "deprecated in Falco: enter events are not delivered" },
+	{ "evt.latency.human", S, NA, F_UNAVAILABLE, "deprecated in Falco: enter events are not delivered" },
+	{ "evt.wait_latency", N, NA, F_UNAVAILABLE, "deprecated in Falco: enter events are not delivered" },
 };
 
 #undef S

@@ -126,6 +126,7 @@ enum saker_rhs_kind { SAKER_R_NONE, SAKER_R_VALUE, SAKER_R_LIST, SAKER_R_FIELD }
 
 struct saker_ast {
 	enum saker_ast_kind kind;
+	bool linted;		/* its warnings were given (macros are shared) */
 	size_t pos;
 	const struct saker_text *text;	/* for error positions */
 	union {
@@ -152,6 +153,9 @@ struct saker_ast {
 /* Parses a condition; NULL with a diagnostic on error. */
 struct saker_ast *saker_cond_parse(struct saker_loader *ld,
 				   const struct saker_text *t, const char *what);
+/* The same without any diagnostic: for rules saker does not compile. */
+struct saker_ast *saker_cond_parse_quiet(struct saker_arena *arena,
+					 const struct saker_text *t);
 /* Parses "proc.aname[2]" or "tolower(fd.name)" for exceptions. */
 int saker_fexpr_parse(struct saker_arena *arena, const char *s,
 		      struct saker_fexpr *out);
@@ -190,7 +194,7 @@ struct saker_list_def {
 	struct saker_litem *items;	/* as written: substituted as text */
 	size_t n;
 	bool used;
-	size_t index;		/* position among the lists */
+	size_t index;		/* when first defined; lists, macros, rules count together */
 	size_t vis;		/* Falco's visibility: item count at its last definition */
 };
 
@@ -204,6 +208,8 @@ struct saker_macro_def {
 	const char *why;	/* its first parse error, for the rules that use it */
 	int file;
 	bool used;
+	bool walking;		/* being walked: a loop guard */
+	bool refs_checked;	/* its macro references were resolved */
 	size_t index, vis;	/* as for lists: what it may refer to */
 };
 

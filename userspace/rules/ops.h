@@ -31,8 +31,8 @@ struct saker_opdef {
 	bool needs_blank;	/* a word operator: "contains " */
 };
 
-/* "startswith oneof (a, b)": the operator applied to any or all values. */
-enum saker_mod { SAKER_MOD_NONE = 0, SAKER_MOD_ANY, SAKER_MOD_ALL };
+/* "startswith oneof (a, b)": the operator holds for exactly one, any or all values. */
+enum saker_mod { SAKER_MOD_NONE = 0, SAKER_MOD_ANY, SAKER_MOD_ALL, SAKER_MOD_ONE };
 
 enum saker_xform {
 	SAKER_XF_NONE = 0,

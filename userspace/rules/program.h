@@ -72,6 +72,7 @@ struct saker_slot {
 enum saker_cnode_kind {
 	SAKER_C_AND, SAKER_C_OR, SAKER_C_NOT, SAKER_C_CMP, SAKER_C_TRUE,
 	SAKER_C_FALSE,
+	SAKER_C_ONE,	/* exactly one kid holds: the oneof modifier */
 };
 
 struct saker_strset {

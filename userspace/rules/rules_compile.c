@@ -29,6 +29,7 @@ struct cctx {
 	const char *what;	/* "rule 'X'" for messages */
 	bool failed;
 	bool skipped;		/* unknown field with skip-if-unknown-filter */
+	bool unknown_field;	/* the skip is for an unknown field: Falco's compile failed */
 	const char *skip_reason;
 	int depth;
 	struct saker_vec uncaptured;	/* event names saker does not see */
@@ -159,6 +160,63 @@ static uint32_t evmask_items(struct cctx *c, const struct saker_ast *a)
 	return m;
 }
 
+/* An unsigned decimal, as libsinsp's tryparseu64 reads one; false otherwise. */
+static bool u64_value(const struct saker_litem *it, uint64_t *v)
+{
+	size_t i;
+
+	*v = 0;
+	if (!it->len || it->len > 19)
+		return false;
+	for (i = 0; i < it->len; i++) {
+		if (!isdigit((unsigned char)it->s[i]))
+			return false;
+		*v = *v * 10 + (uint64_t)(it->s[i] - '0');
+	}
+	return true;
+}
+
+/*
+ * libsinsp's evt.num invariant (event numbers start at 1): 0 when the
+ * check can never hold ("evt.num = 0"), 2 when it always does, 1 when
+ * the event types say nothing about it.
+ */
+static unsigned int evt_num_invariant(const struct saker_ast *a)
+{
+	uint64_t v;
+	size_t i;
+
+	if (!a->cmp.lhs.field || strcmp(a->cmp.lhs.field, "evt.num") || a->cmp.lhs.nxf ||
+	    a->cmp.mod)
+		return 1;
+	if (a->cmp.op == SAKER_OP_IN && a->cmp.rkind == SAKER_R_LIST) {
+		for (i = 0; i < a->cmp.nitems; i++)
+			if (!u64_value(&a->cmp.items[i], &v) || v)
+				return 1;
+		return 0;
+	}
+	if (a->cmp.rkind != SAKER_R_VALUE || !u64_value(&a->cmp.items[0], &v))
+		return 1;
+	switch (a->cmp.op) {
+	case SAKER_OP_EQ: return v == 0 ? 0 : 1;
+	case SAKER_OP_NE: return v == 0 ? 2 : 1;
+	case SAKER_OP_LT: return v <= 1 ? 0 : 1;
+	case SAKER_OP_LE: return v == 0 ? 0 : 1;
+	case SAKER_OP_GT: return v == 0 ? 2 : 1;
+	case SAKER_OP_GE: return v <= 1 ? 2 : 1;
+	default: return 1;
+	}
+}
+
+/*
+ * One more bit than the captured types: every event type saker does not
+ * capture, together. A condition that keeps it restricts nothing, which is
+ * what Falco's "matches too many evt.type values" (over 100 of its ~400
+ * types) means; naming a few uncaptured types does not set it.
+ */
+#define ET_OTHERS (1u << SAKER_ET_COUNT)
+#define ET_UNIVERSE (SAKER_ET_ALL | ET_OTHERS)
+
 static uint32_t evmask(struct cctx *c, const struct saker_ast *a, bool neg, int depth)
 {
 	struct saker_macro_def *m;
@@ -166,12 +224,12 @@ static uint32_t evmask(struct cctx *c, const struct saker_ast *a, bool neg, int 
 	size_t i;
 
 	if (depth > 100)
-		return SAKER_ET_ALL;
+		return ET_UNIVERSE;
 	switch (a->kind) {
 	case SAKER_A_AND:
 	case SAKER_A_OR:
 		/* De Morgan: under a not, and behaves as or. */
-		r = ((a->kind == SAKER_A_AND) != neg) ? SAKER_ET_ALL : 0;
+		r = ((a->kind == SAKER_A_AND) != neg) ? ET_UNIVERSE : 0;
 		for (i = 0; i < a->n; i++) {
 			uint32_t k = evmask(c, a->kids[i], neg, depth + 1);
 
@@ -183,7 +241,7 @@ static uint32_t evmask(struct cctx *c, const struct saker_ast *a, bool neg, int 
 	case SAKER_A_MACRO:
 		m = saker_strmap_get(&c->ld->macros, a->macro.name, strlen(a->macro.name));
 		if (!m || !m->ast || m->state == 1)
-			return SAKER_ET_ALL;
+			return ET_UNIVERSE;
 		{
 			int saved = m->state;
 
@@ -193,19 +251,23 @@ static uint32_t evmask(struct cctx *c, const struct saker_ast *a, bool neg, int 
 		}
 		return r;
 	case SAKER_A_CMP:
-		if (strcmp(a->cmp.lhs.field, "evt.type") || a->cmp.lhs.nxf)
-			return SAKER_ET_ALL;
+		if ((r = evt_num_invariant(a)) != 1)
+			return (r == 0) != neg ? 0 : ET_UNIVERSE;
+		/* As libsinsp: only a plain evt.type against names restricts the types. */
+		if (strcmp(a->cmp.lhs.field, "evt.type") || a->cmp.lhs.nxf || a->cmp.mod ||
+		    a->cmp.rkind == SAKER_R_FIELD)
+			return ET_UNIVERSE;
 		if (a->cmp.op == SAKER_OP_EQ || a->cmp.op == SAKER_OP_IN) {
 			r = evmask_items(c, a);
-			return neg ? SAKER_ET_ALL & ~r : r;
+			return neg ? ET_UNIVERSE & ~r : r;
 		}
 		if (a->cmp.op == SAKER_OP_NE) {
 			r = evmask_items(c, a);
-			return neg ? r : SAKER_ET_ALL & ~r;
+			return neg ? r : ET_UNIVERSE & ~r;
 		}
-		return SAKER_ET_ALL;
+		return ET_UNIVERSE;
 	default:
-		return SAKER_ET_ALL;
+		return ET_UNIVERSE;
 	}
 }
 
@@ -377,6 +439,7 @@ static int resolve(struct cctx *c, const struct saker_ast *a,
 	if (!def) {
 		if (c->r && c->r->skip_unknown) {
 			c->skipped = true;
+			c->unknown_field = true;
 			c->skip_reason = saker_arena_printf(c->pg->arena,
 				"unknown field '%s' (skip-if-unknown-filter)", fx->field);
 			return -1;
@@ -446,8 +509,9 @@ static int parse_num(const char *s, size_t len, bool boolean, int64_t *out)
 
 static bool op_allowed(enum saker_op op, uint8_t type)
 {
+	/* libsinsp's byte operators take byte buffers, which saker does not capture. */
 	if (type == SAKER_FT_STR || type == SAKER_FT_STRLIST)
-		return true;
+		return op != SAKER_OP_BCONTAINS && op != SAKER_OP_BSTARTSWITH;
 	switch (op) {
 	case SAKER_OP_EQ: case SAKER_OP_NE: case SAKER_OP_IN:
 	case SAKER_OP_INTERSECTS: case SAKER_OP_EXISTS:
@@ -459,6 +523,17 @@ static bool op_allowed(enum saker_op op, uint8_t type)
 	default:
 		return false;
 	}
+}
+
+static const struct saker_field_def *slot_def(struct cctx *c, int slot)
+{
+	return ((const struct saker_slot *)c->pg->slots.v[slot])->def;
+}
+
+/* A field's type as comparisons see it: a list of strings is strings. */
+static uint8_t type_class(uint8_t t)
+{
+	return t == SAKER_FT_STRLIST ? SAKER_FT_STR : t;
 }
 
 static struct saker_cnode *compile_rhs_list(struct cctx *c, const struct saker_ast *a,
@@ -504,11 +579,16 @@ release_items:
 
 static struct saker_cnode *compile_cmp(struct cctx *c, const struct saker_ast *a);
 
-/* "op oneof (a, b)" is "op a or op b"; "allof", "and". */
+/*
+ * "op anyof (a, b)" is "op a or op b", "allof" is "and", "oneof" holds
+ * when exactly one does (libsinsp); with no value at all, none holds.
+ */
 static struct saker_cnode *compile_mod(struct cctx *c, const struct saker_ast *a)
 {
-	struct saker_cnode *cn = cnode_new(c, a->cmp.mod == SAKER_MOD_ALL ? SAKER_C_AND :
-					   SAKER_C_OR, a->cmp.nitems);
+	enum saker_cnode_kind k = !a->cmp.nitems ? SAKER_C_FALSE :
+				  a->cmp.mod == SAKER_MOD_ALL ? SAKER_C_AND :
+				  a->cmp.mod == SAKER_MOD_ONE ? SAKER_C_ONE : SAKER_C_OR;
+	struct saker_cnode *cn = cnode_new(c, k, a->cmp.nitems);
 	struct saker_ast one = *a;
 	size_t i;
 
@@ -607,9 +687,25 @@ static struct saker_cnode *compile_cmp(struct cctx *c, const struct saker_ast *a
 	case SAKER_R_LIST:
 		return compile_rhs_list(c, a, cm);
 	case SAKER_R_FIELD:
+		/* libsinsp's limits on comparing two fields. */
+		if (cm->op == SAKER_OP_PMATCH || cm->op == SAKER_OP_REGEX)
+			return cfail(c, a, a->cmp.rfield.pos, "E-OPERATOR",
+				     "pmatch and regex cannot compare with another field:",
+				     a->cmp.rfield.field);
+		if (slot_def(c, cm->slot)->flags & SAKER_FF_INDEX)
+			return cfail(c, a, a->pos, "E-OPERATOR",
+				     "an ancestor field takes no field on its right:", a->cmp.lhs.field);
 		cm->rslot = resolve(c, a, &a->cmp.rfield, &rtype);
 		if (cm->rslot < 0)
 			return NULL;
+		if (slot_def(c, cm->rslot)->flags & SAKER_FF_INDEX)
+			return cfail(c, a, a->cmp.rfield.pos, "E-OPERATOR",
+				     "an ancestor field cannot be compared with another field:",
+				     a->cmp.rfield.field);
+		if (type_class(rtype) != type_class(cm->ltype))
+			return cfail(c, a, a->cmp.rfield.pos, "E-OPERATOR",
+				     "fields of different types cannot be compared:",
+				     a->cmp.rfield.field);
 		break;
 	case SAKER_R_VALUE:
 		v = &a->cmp.items[0];
@@ -806,11 +902,43 @@ static void skip_rule(struct cctx *c, const char *reason)
 		   c->r->info.name, reason);
 }
 
+/* A text parsed without messages, its lists and macros marked used. */
+static void mark_text(struct cctx *c, const struct saker_text *t)
+{
+	const struct saker_text *st = saker_subst_lists(c->ld, t);
+
+	if (st)
+		saker_lint_mark_macros(c->ld, saker_cond_parse_quiet(c->pg->arena, st), 0);
+}
+
+/*
+ * A rule of another source is not compiled, but Falco with that source's
+ * plugin would see it use its lists and macros: they are not unused.
+ */
+static void mark_uses(struct cctx *c)
+{
+	struct saker_frag fr = { .style = -1 };
+	struct saker_text t = { .frags = &fr, .nfrags = 1 };
+	const char *err;
+	size_t i;
+
+	mark_text(c, &c->r->cond);
+	for (i = 0; i < c->r->excs.n; i++) {
+		t.s = (char *)saker_exc_text(c->ld, c->r->excs.v[i], &err);
+		if (!t.s || !*t.s)
+			continue;
+		t.len = fr.len = strlen(t.s);
+		mark_text(c, &t);
+	}
+}
+
 static void compile_rule(struct saker_loader *ld, struct saker_program *pg,
 			 struct saker_rule_def *r)
 {
 	struct cctx c = { .ld = ld, .pg = pg, .r = r };
-	struct saker_ast *ast;
+	struct saker_ast *ast, *lint_ast = NULL;
+	bool lint = false;
+	uint32_t types;
 	size_t i, n;
 
 	if (r->info.state == SAKER_RULE_ERROR)
@@ -821,6 +949,7 @@ static void compile_rule(struct saker_loader *ld, struct saker_program *pg,
 	if (strcmp(r->info.source, "syscall")) {
 		skip_rule(&c, saker_arena_printf(pg->arena,
 			  "source '%s' is not captured by saker", r->info.source));
+		mark_uses(&c);
 		return;
 	}
 	ast = parse_text(ld, &r->cond, c.what);
@@ -829,7 +958,9 @@ static void compile_rule(struct saker_loader *ld, struct saker_program *pg,
 	ast = with_exceptions(&c, ast);
 	if (!ast || c.failed)
 		goto fail;
-	r->evmask = evmask(&c, ast, false, 0);
+	lint_ast = ast;
+	types = evmask(&c, ast, false, 0);
+	r->evmask = types & SAKER_ET_ALL;
 	r->info.evttypes = saker_evtype_mask_names(pg->arena, r->evmask);
 	if (!r->evmask) {
 		char buf[256];
@@ -837,14 +968,18 @@ static void compile_rule(struct saker_loader *ld, struct saker_program *pg,
 		for (i = 0, n = 0; i < c.uncaptured.n && n < sizeof(buf); i++)
 			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s", i ? ", " : "",
 					      (const char *)c.uncaptured.v[i]);
-		skip_rule(&c, c.uncaptured.n ? saker_arena_printf(pg->arena,
-			  "needs events saker does not capture (%s)", buf) :
-			  "its condition matches no event type");
-		goto release;
+		/* A condition that can never hold (never_true) is no reason to skip. */
+		if (c.uncaptured.n) {
+			skip_rule(&c, saker_arena_printf(pg->arena,
+				  "needs events saker does not capture (%s)", buf));
+			lint = true;
+			goto release;
+		}
 	}
 	r->compiled = compile_ast(&c, ast);
 	if (c.skipped) {
 		skip_rule(&c, c.skip_reason);
+		lint = !c.unknown_field;
 		goto release;
 	}
 	if (!r->compiled)
@@ -856,7 +991,9 @@ static void compile_rule(struct saker_loader *ld, struct saker_program *pg,
 	}
 	if (!r->tpl)
 		goto fail;
-	if (r->evmask == SAKER_ET_ALL && r->warn_evttypes)
+	lint = true;
+	saker_lint_output(ld, r);
+	if ((types & ET_OTHERS) && r->warn_evttypes)
 		saker_diag(ld, false, "W-EVTTYPES", r->loc,
 			   "rule '%s' does not restrict evt.type: it is evaluated for every event",
 			   r->info.name);
@@ -866,7 +1003,68 @@ static void compile_rule(struct saker_loader *ld, struct saker_program *pg,
 fail:
 	r->info.state = SAKER_RULE_ERROR;
 release:
+	/* Falco warns only about conditions that compiled; all mark what they use. */
+	if (lint_ast && lint)
+		saker_lint_condition(ld, c.what, lint_ast);
+	else if (lint_ast)
+		saker_lint_mark_macros(ld, lint_ast, 0);
 	saker_vec_release(&c.uncaptured);
+}
+
+/* m's references, each to a macro defined before m (Falco's visibility); 0 or -1. */
+static int macro_refs(struct saker_loader *ld, struct saker_macro_def *m,
+		      const struct saker_ast *a, int depth);
+
+static int check_macro_refs(struct saker_loader *ld, struct saker_macro_def *m, int depth)
+{
+	int ret;
+
+	if (m->refs_checked || !m->ast || m->state == -1)
+		return m->state == -1 ? -1 : 0;
+	m->walking = true;
+	ret = macro_refs(ld, m, m->ast, depth);
+	m->walking = false;
+	m->refs_checked = true;
+	if (ret)
+		m->state = -1;
+	return ret;
+}
+
+static int macro_refs(struct saker_loader *ld, struct saker_macro_def *m,
+		      const struct saker_ast *a, int depth)
+{
+	struct saker_macro_def *ref;
+	size_t i;
+
+	if (depth > 200)
+		return 0;
+	switch (a->kind) {
+	case SAKER_A_AND:
+	case SAKER_A_OR:
+	case SAKER_A_NOT:
+		for (i = 0; i < a->n; i++)
+			if (macro_refs(ld, m, a->kids[i], depth + 1))
+				return -1;
+		return 0;
+	case SAKER_A_MACRO:
+		ref = saker_strmap_get(&ld->macros, a->macro.name, strlen(a->macro.name));
+		if (!ref || ref->index >= m->vis) {
+			saker_diag(ld, true, "E-UNDEFINED", saker_text_loc(ld, a->text, a->pos),
+				   "macro '%s': undefined macro '%s'%s", m->name, a->macro.name,
+				   ref ? " (a macro sees only the macros defined before it)" : "");
+			return -1;
+		}
+		if (ref == m || ref->walking) {
+			saker_diag(ld, true, "E-MACRO", saker_text_loc(ld, a->text, a->pos),
+				   "macro '%s': reference loop through macro '%s'", m->name,
+				   ref->name);
+			return -1;
+		}
+		ref->used = true;
+		return check_macro_refs(ld, ref, depth + 1) ? -1 : 0;
+	default:
+		return 0;
+	}
 }
 
 int saker_compile_rules(struct saker_loader *ld, struct saker_program *pg)
@@ -882,8 +1080,13 @@ int saker_compile_rules(struct saker_loader *ld, struct saker_program *pg)
 		parse_macro(ld, pg, m);
 	}
 
+	for (i = 0; i < ld->macro_defs.n; i++)
+		check_macro_refs(ld, ld->macro_defs.v[i], 0);
 	for (i = 0; i < ld->rules.n; i++)
 		compile_rule(ld, pg, ld->rules.v[i]);
+	/* Falco reports unused items only for a rule set that compiled. */
+	if (!ld->nerrors)
+		saker_lint_unused(ld);
 	for (et = 0; et < SAKER_ET_COUNT; et++) {
 		size_t n = 0;
 

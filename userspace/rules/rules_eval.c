@@ -522,6 +522,13 @@ bool saker_cnode_eval(struct saker_evctx *cx, const struct saker_cnode *c)
 			if (saker_cnode_eval(cx, c->kids[i]))
 				return true;
 		return false;
+	case SAKER_C_ONE: {
+		uint32_t n = 0;
+
+		for (i = 0; i < c->n && n < 2; i++)
+			n += saker_cnode_eval(cx, c->kids[i]);
+		return n == 1;
+	}
 	case SAKER_C_NOT:
 		return !saker_cnode_eval(cx, c->kids[0]);
 	case SAKER_C_CMP:

@@ -80,7 +80,8 @@ static const struct ov_allowed rule_ov[] = {
 	{ "desc", true, true }, { "tags", true, true },
 	{ "exceptions", true, true }, { "priority", false, true },
 	{ "enabled", false, true }, { "warn_evttypes", false, true },
-	{ "skip-if-unknown-filter", false, true }, { NULL, false, false }
+	{ "skip-if-unknown-filter", false, true }, { "capture", false, true },
+	{ "capture_duration", false, true }, { NULL, false, false }
 };
 
 static const struct ov_allowed macro_ov[] = {
@@ -144,17 +145,75 @@ static int check_override(struct item_ctx *c, const struct ov_allowed *tab,
 				      "override names '%s' but the item has no such key%s",
 				      k->s, "");
 	}
+	/* As Falco: a key that could be overridden must be listed; source may stay. */
 	for (i = 0; i + 1 < c->item->n; i += 2) {
 		const struct saker_ynode *k = c->item->kids[i];
+		const struct ov_allowed *a;
 
-		if (!is_scalar(k) || !strcmp(k->s, namekey) ||
-		    !strcmp(k->s, "override"))
+		if (!is_scalar(k) || !strcmp(k->s, namekey))
 			continue;
-		if (!saker_ymap_get(ov, k->s))
+		for (a = tab; a->key; a++)
+			if (!strcmp(a->key, k->s))
+				break;
+		if (a->key && !saker_ymap_get(ov, k->s))
 			return err_at(c, k, "E-OVERRIDE",
 				      "key '%s' is not listed in override%s", k->s, "");
 	}
 	return 0;
+}
+
+/* Falco deprecates "append: true" in favour of override. */
+static void warn_append(struct item_ctx *c, bool append)
+{
+	if (append)
+		warn_at(c, saker_ymap_get(c->item, "append"), "W-DEPRECATED",
+			"'append' is deprecated: list the key under 'override' instead (e.g. 'condition: append')%s%s",
+			"", "");
+}
+
+/* Keys Falco does not know for this item: warned and ignored, as Falco does. */
+static void warn_unknown_keys(struct item_ctx *c, const char *kind, const char *name,
+			      const char *const *keys)
+{
+	const char *const *kk;
+	size_t i;
+
+	for (i = 0; i + 1 < c->item->n; i += 2) {
+		const struct saker_ynode *k = c->item->kids[i];
+		char what[256];
+
+		if (!is_scalar(k))
+			continue;
+		for (kk = keys; *kk; kk++)
+			if (!strcmp(*kk, k->s))
+				break;
+		if (*kk)
+			continue;
+		snprintf(what, sizeof(what), "%s%s%s%s", kind, name ? " '" : "",
+			 name ? name : "", name ? "'" : "");
+		warn_at(c, k, "W-UNKNOWN-KEY", "%s: unknown key '%s' ignored", what, k->s);
+	}
+}
+
+/* libsinsp's identifier and bare string, which macro and list names should be. */
+static bool is_identifier(const char *s)
+{
+	if (!isalpha((unsigned char)*s))
+		return false;
+	while (*++s)
+		if (!isalnum((unsigned char)*s) && *s != '_')
+			return false;
+	return true;
+}
+
+static bool is_barestr(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (strchr("()\"'=,", s[i]) || isspace((unsigned char)s[i]) || !s[i])
+			return false;
+	return len > 0;
 }
 
 static enum ov_mode ov_mode(const struct item_ctx *c, const char *key,
@@ -210,12 +269,19 @@ static int load_list(struct item_ctx *c, const struct saker_ynode *name)
 	const struct saker_ynode *items = saker_ymap_get(c->item, "items");
 	struct saker_list_def *l;
 	bool append, override;
+	static const char *const keys[] = { "list", "items", "append", "override", NULL };
 	enum ov_mode mode;
 	int ret;
 
+	if (!is_barestr(name->s, name->len))
+		warn_at(c, name, "W-LIST-NAME",
+			"list '%s': a list name should be a bare string ([^()\"'[:space:]=,]+), or conditions cannot name it%s",
+			name->s, "");
 	ret = check_override(c, list_ov, "list", &append, &override);
 	if (ret)
 		return ret;
+	warn_append(c, append);
+	warn_unknown_keys(c, "list", name->s, keys);
 	if (!items)
 		return err_at(c, NULL, "E-MISSING-KEY",
 			      "list '%s' has no items%s", name->s, "");
@@ -234,7 +300,8 @@ static int load_list(struct item_ctx *c, const struct saker_ynode *name)
 		if (!l)
 			return -ENOMEM;
 		l->name = name->s;
-		l->index = c->ld->list_defs.n;
+		/* One counter for lists, macros and rules, as Falco's visibility. */
+		l->index = c->ld->ndefs;
 		ret = saker_strmap_put(&c->ld->lists, name->s, name->len, l);
 		if (!ret)
 			ret = saker_vec_push(&c->ld->list_defs, l);
@@ -256,12 +323,19 @@ static int load_macro(struct item_ctx *c, const struct saker_ynode *name)
 {
 	const struct saker_ynode *cond = saker_ymap_get(c->item, "condition");
 	struct saker_macro_def *m;
+	static const char *const keys[] = { "macro", "condition", "append", "override", NULL };
 	bool append, override;
 	int ret;
 
+	if (!is_identifier(name->s))
+		warn_at(c, name, "W-MACRO-NAME",
+			"macro '%s': a macro name should be an identifier ([a-zA-Z][a-zA-Z0-9_]*), or conditions cannot name it%s",
+			name->s, "");
 	ret = check_override(c, macro_ov, "macro", &append, &override);
 	if (ret)
 		return ret;
+	warn_append(c, append);
+	warn_unknown_keys(c, "macro", name->s, keys);
 	if (!is_scalar(cond))
 		return err_at(c, cond, "E-MISSING-KEY",
 			      "macro '%s' needs a condition string%s", name->s, "");
@@ -280,7 +354,7 @@ static int load_macro(struct item_ctx *c, const struct saker_ynode *name)
 		if (!m)
 			return -ENOMEM;
 		m->name = name->s;
-		m->index = c->ld->macro_defs.n;
+		m->index = c->ld->ndefs;
 		ret = saker_strmap_put(&c->ld->macros, name->s, name->len, m);
 		if (!ret)
 			ret = saker_vec_push(&c->ld->macro_defs, m);
@@ -324,6 +398,60 @@ static int check_exc_values(struct item_ctx *c, struct saker_exc_def *x,
 	return 0;
 }
 
+/* An exception's comp as Falco checks it: an operator, or a string one with a modifier. */
+static bool comp_ok(const char *s, bool one_field)
+{
+	static const char *const mods[] = { "oneof", "anyof", "allof" };
+	size_t b = strspn(s, " \t\r\n"), e = strlen(s), w, m;
+	enum saker_op op;
+
+	while (e > b && strchr(" \t\r\n", s[e - 1]))
+		e--;
+	for (w = b; w < e && !strchr(" \t\r\n", s[w]); w++)
+		;
+	op = saker_op_from_word(s + b, w - b);
+	if (op == SAKER_OP_NONE)
+		return false;
+	if (w == e)
+		return !one_field || op == SAKER_OP_IN || op == SAKER_OP_PMATCH ||
+		       op == SAKER_OP_INTERSECTS;
+	for (w += strspn(s + w, " \t\r\n"), m = 0; m < 3; m++)
+		if (e - w == strlen(mods[m]) && !memcmp(s + w, mods[m], e - w))
+			break;
+	if (m == 3)
+		return false;
+	switch (op) {
+	case SAKER_OP_EQ: case SAKER_OP_NE: case SAKER_OP_CONTAINS: case SAKER_OP_ICONTAINS:
+	case SAKER_OP_BCONTAINS: case SAKER_OP_STARTSWITH: case SAKER_OP_BSTARTSWITH:
+	case SAKER_OP_ENDSWITH: case SAKER_OP_GLOB: case SAKER_OP_IGLOB: case SAKER_OP_REGEX:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static int check_comps(struct item_ctx *c, const char *name, const struct saker_ynode *comps)
+{
+	size_t i;
+
+	if (comps->type == SAKER_Y_SCALAR) {
+		if (!comp_ok(comps->s, true))
+			return err_at(c, comps, "E-EXCEPTION",
+				      "exception '%s': with one field, comps must be in, pmatch, intersects or a string operator with oneof, anyof or allof, not '%s'",
+				      name, comps->s);
+		return 0;
+	}
+	for (i = 0; i < comps->n; i++) {
+		const struct saker_ynode *k = comps->kids[i];
+
+		if (!is_scalar(k) || !comp_ok(k->s, false))
+			return err_at(c, k, "E-EXCEPTION",
+				      "exception '%s': '%s' is not a supported comparison operator",
+				      name, is_scalar(k) ? k->s : "?");
+	}
+	return 0;
+}
+
 static int load_exception(struct item_ctx *c, struct saker_rule_def *r,
 			  const struct saker_ynode *xn, bool append)
 {
@@ -346,6 +474,9 @@ static int load_exception(struct item_ctx *c, struct saker_rule_def *r,
 		if (!strcmp(o->name, name->s))
 			x = o;
 	}
+	if (append && !values)
+		warn_at(c, xn, "W-EXCEPTION-NO-VALUES",
+			"exception '%s' is appended or overridden with no values%s", name->s, "");
 	if (x) {
 		if (fields || comps)
 			return err_at(c, fields ? fields : comps, "E-EXCEPTION",
@@ -353,6 +484,9 @@ static int load_exception(struct item_ctx *c, struct saker_rule_def *r,
 				      x->name, "");
 		return check_exc_values(c, x, values);
 	}
+	if (append && (!values || values->type != SAKER_Y_SEQ || !values->n))
+		return err_at(c, xn, "E-EXCEPTION",
+			      "exception '%s' is new: an append must give it values%s", name->s, "");
 	if (!fields || (fields->type != SAKER_Y_SCALAR && fields->type != SAKER_Y_SEQ))
 		return err_at(c, xn, "E-EXCEPTION",
 			      "exception '%s' needs fields (a field or a list of fields)",
@@ -365,6 +499,8 @@ static int load_exception(struct item_ctx *c, struct saker_rule_def *r,
 	if (comps && fields->type == SAKER_Y_SCALAR && comps->type != SAKER_Y_SCALAR)
 		return err_at(c, comps, "E-EXCEPTION",
 			      "exception '%s': one field takes one operator%s", name->s, "");
+	if (comps && check_comps(c, name->s, comps))
+		return -EINVAL;
 	x = saker_arena_alloc(c->ld->arena, sizeof(*x));
 	if (!x)
 		return -ENOMEM;
@@ -398,6 +534,20 @@ static int load_exceptions(struct item_ctx *c, struct saker_rule_def *r,
 		return err_at(c, xs, "E-EXCEPTION", "exceptions must be a sequence%s%s",
 			      "", "");
 	for (i = 0; i < xs->n; i++) {
+		const struct saker_ynode *nm = saker_ymap_get(xs->kids[i], "name");
+		size_t j;
+
+		/* Falco warns about a name given twice in one item's exceptions. */
+		for (j = 0; is_scalar(nm) && j < i; j++) {
+			const struct saker_ynode *o = saker_ymap_get(xs->kids[j], "name");
+
+			if (is_scalar(o) && !strcmp(o->s, nm->s)) {
+				warn_at(c, xs->kids[i], "W-EXCEPTION-DUP",
+					"exception '%s' is defined more than once in this item%s",
+					nm->s, "");
+				break;
+			}
+		}
 		ret = load_exception(c, r, xs->kids[i], append);
 		if (ret)
 			return ret;
@@ -532,6 +682,18 @@ static int apply_rule_keys(struct item_ctx *c, struct saker_rule_def *r,
 			return err_at(c, n, "E-VALUE",
 				      "warn_evttypes must be true or false%s%s", "", "");
 	}
+	if ((n = saker_ymap_get(c->item, "capture"))) {
+		bool b;
+
+		/* saker takes no captures; the value is still checked as Falco does. */
+		if (parse_bool(n, &b))
+			return err_at(c, n, "E-VALUE", "capture must be true or false%s%s", "", "");
+	}
+	if ((n = saker_ymap_get(c->item, "capture_duration"))) {
+		if (!is_scalar(n) || !n->len || strspn(n->s, "0123456789") != n->len)
+			return err_at(c, n, "E-VALUE",
+				      "capture_duration must be a number of milliseconds%s%s", "", "");
+	}
 	if ((n = saker_ymap_get(c->item, "exceptions"))) {
 		m = ov_mode(c, "exceptions", append, override);
 		if (m != OV_APPEND)
@@ -543,42 +705,112 @@ static int apply_rule_keys(struct item_ctx *c, struct saker_rule_def *r,
 	return 0;
 }
 
-static int load_rule(struct item_ctx *c, const struct saker_ynode *name)
+/*
+ * "append: true" (deprecated): Falco takes the condition and the
+ * exceptions only; every other key of the item is ignored.
+ */
+static int append_rule(struct item_ctx *c, struct saker_rule_def *r, const char *name)
 {
-	const struct saker_ynode *src = saker_ymap_get(c->item, "source");
-	struct saker_rule_def *r;
-	bool append, override, only_enabled = true;
-	size_t i;
+	static const char *const taken[] = { "rule", "append", "source", "condition",
+		"exceptions", NULL };
+	const struct saker_ynode *cond = saker_ymap_get(c->item, "condition");
+	const struct saker_ynode *xs = saker_ymap_get(c->item, "exceptions");
+	char ignored[256] = "";
+	size_t i, n = 0;
 	int ret;
 
 	for (i = 0; i + 1 < c->item->n; i += 2) {
 		const struct saker_ynode *k = c->item->kids[i];
-		const char *const *kk;
+		const char *const *t;
 
-		if (!is_scalar(k))
-			continue;
-		for (kk = rule_keys; *kk; kk++)
-			if (!strcmp(*kk, k->s))
-				break;
-		if (!*kk)
-			warn_at(c, k, "W-UNKNOWN-KEY", "rule '%s': unknown key '%s' ignored",
-				name->s, k->s);
-		if (strcmp(k->s, "rule") && strcmp(k->s, "enabled"))
-			only_enabled = false;
+		for (t = taken; is_scalar(k) && *t && strcmp(*t, k->s); t++)
+			;
+		if (is_scalar(k) && !*t && n < sizeof(ignored))
+			n += (size_t)snprintf(ignored + n, sizeof(ignored) - n, "%s'%s'",
+					      n ? ", " : "", k->s);
 	}
+	warn_at(c, saker_ymap_get(c->item, "append"), "W-DEPRECATED",
+		"'append' is deprecated: list the key under 'override' instead (e.g. 'condition: append')%s%s",
+		n ? "; with append: true only condition and exceptions are taken, ignored: " : "",
+		ignored);
+	if (!cond && !xs)
+		return err_at(c, NULL, "E-OVERRIDE",
+			      "rule '%s' is appended but has no condition and no exceptions%s",
+			      name, "");
+	if (cond) {
+		if (!is_scalar(cond) || !cond->len)
+			return err_at(c, cond, "E-SCHEMA", "%s must be a non-empty string%s",
+				      "condition", "");
+		ret = set_text(c, &r->cond, cond, OV_APPEND, "condition");
+		if (ret)
+			return ret;
+		r->has_cond = true;
+	}
+	return xs ? load_exceptions(c, r, xs, true) : 0;
+}
+
+/* Falco refuses to mix sources: both named, and different. */
+static int check_source(struct item_ctx *c, const struct saker_rule_def *r,
+			const struct saker_ynode *src, const char *name)
+{
+	if (!r || !src || !is_scalar(src) || !src->len || !strcmp(r->info.source, src->s))
+		return 0;
+	return err_at(c, src, "E-SOURCE",
+		      "rule '%s' was defined for source '%s': it cannot be redefined, appended or overridden for another",
+		      name, r->info.source);
+}
+
+static int load_rule(struct item_ctx *c, const struct saker_ynode *name)
+{
+	const struct saker_ynode *src = saker_ymap_get(c->item, "source");
+	const struct saker_ynode *en;
+	struct saker_rule_def *r;
+	bool append, override, b;
+	int ret;
+
+	warn_unknown_keys(c, "rule", name->s, rule_keys);
 	ret = check_override(c, rule_ov, "rule", &append, &override);
 	if (ret)
 		return ret;
-	if (src && !is_scalar(src))
+	if (src && !is_scalar(src) && src->type != SAKER_Y_NULL)
 		return err_at(c, src, "E-SCHEMA", "source must be a string%s%s", "", "");
 	c->ld->ndefs++;
 	r = saker_strmap_get(&c->ld->rules_by_name, name->s, name->len);
-	if (append || override || (only_enabled && r)) {
+	if (append || override) {
 		if (!r)
 			return err_at(c, name, "E-NO-BASE",
-				      "rule '%s' %s a rule that is not defined", name->s,
-				      only_enabled ? "enables or disables" : "appends to");
-		return apply_rule_keys(c, r, append, override);
+				      "rule '%s' appends to or overrides a rule that is not defined%s",
+				      name->s, "");
+		/* An override weighs its source only with its condition, as Falco does. */
+		if (append || saker_ymap_get(saker_ymap_get(c->item, "override"), "condition")) {
+			ret = check_source(c, r, src, name->s);
+			if (ret)
+				return ret;
+		}
+		if (append)
+			return append_rule(c, r, name->s);
+		return apply_rule_keys(c, r, false, override);
+	}
+	if (!saker_ymap_get(c->item, "condition") && !saker_ymap_get(c->item, "output") &&
+	    !saker_ymap_get(c->item, "desc") && !saker_ymap_get(c->item, "priority")) {
+		/* Falco's deprecated form: a rule item with "enabled" alone toggles a rule. */
+		en = saker_ymap_get(c->item, "enabled");
+		if (!en)
+			return err_at(c, NULL, "E-MISSING-KEY",
+				      "rule '%s' has no condition, output, desc or priority, and no enabled%s",
+				      name->s, "");
+		warn_at(c, en, "W-DEPRECATED",
+			"rule '%s': 'enabled' alone is deprecated: add 'override: {enabled: replace}'%s",
+			name->s, "");
+		if (!r)
+			return err_at(c, name, "E-NO-BASE",
+				      "rule '%s' enables or disables a rule that is not defined%s",
+				      name->s, "");
+		if (parse_bool(en, &b))
+			return err_at(c, en, "E-VALUE", "enabled must be true or false%s%s", "", "");
+		if (r->info.state != SAKER_RULE_ERROR)
+			r->info.state = b ? SAKER_RULE_ACTIVE : SAKER_RULE_DISABLED;
+		return 0;
 	}
 	if (!saker_ymap_get(c->item, "condition") || !saker_ymap_get(c->item, "output") ||
 	    !saker_ymap_get(c->item, "priority")) {
@@ -591,6 +823,14 @@ static int load_rule(struct item_ctx *c, const struct saker_ynode *name)
 	if (!saker_ymap_get(c->item, "desc"))
 		return err_at(c, NULL, "E-MISSING-KEY", "rule '%s' has no desc%s",
 			      name->s, "");
+	if (src && !src->len)
+		return err_at(c, src, "E-SCHEMA",
+			      "rule '%s': source must be a non-empty string%s", name->s, "");
+	/* A redefinition names its source or means syscall: it must be the old one. */
+	if (r && strcmp(r->info.source, src ? src->s : "syscall"))
+		return err_at(c, src ? src : name, "E-SOURCE",
+			      "rule '%s' was defined for source '%s': it cannot be redefined for another",
+			      name->s, r->info.source);
 	if (!r) {
 		r = saker_arena_alloc(c->ld->arena, sizeof(*r));
 		if (!r)
@@ -641,17 +881,23 @@ static int version_cmp(const char *a, const char *b)
 	return 0;
 }
 
+/* As libsinsp's sinsp_version: three numbers with dots, whatever follows. */
+static bool is_semver(const char *s)
+{
+	unsigned int a, b, d;
+
+	return sscanf(s, "%u.%u.%u", &a, &b, &d) == 3;
+}
+
 static int load_engine_version(struct item_ctx *c, const struct saker_ynode *v)
 {
-	size_t i;
-
-	if (!is_scalar(v))
+	if (!is_scalar(v) || !v->len)
 		return err_at(c, v, "E-SCHEMA",
 			      "required_engine_version must be a version string%s%s", "", "");
-	for (i = 0; i < v->len; i++)
-		if (!isdigit((unsigned char)v->s[i]) && v->s[i] != '.')
-			return err_at(c, v, "E-VALUE",
-				      "required_engine_version '%s' is not a version%s", v->s, "");
+	/* A bare integer N is Falco's old form of 0.N.0; else a semver, as Falco reads them. */
+	if (strspn(v->s, "0123456789") != v->len && !is_semver(v->s))
+		return err_at(c, v, "E-VALUE",
+			      "required_engine_version '%s' is not a version (x.y.z)%s", v->s, "");
 	if (version_cmp(v->s, SAKER_ENGINE_COMPAT_VERSION) > 0)
 		return err_at(c, v, "E-ENGINE-VERSION",
 			      "rules require engine version %s; saker implements Falco engine %s",
@@ -659,22 +905,61 @@ static int load_engine_version(struct item_ctx *c, const struct saker_ynode *v)
 	return 0;
 }
 
+/* One plugin requirement (or alternative): a name and a valid version. */
+static int plugin_req(struct item_ctx *c, const struct saker_ynode *p,
+		      const struct saker_ynode **name)
+{
+	const struct saker_ynode *ver = saker_ymap_get(p, "version");
+
+	*name = saker_ymap_get(p, "name");
+	if (p->type != SAKER_Y_MAP || !is_scalar(*name) || !(*name)->len)
+		return err_at(c, p, "E-SCHEMA",
+			      "a plugin requirement needs a name%s%s", "", "");
+	if (!is_scalar(ver) || !ver->len)
+		return err_at(c, p, "E-MISSING-KEY", "plugin '%s' requirement has no version%s",
+			      (*name)->s, "");
+	if (!is_semver(ver->s))
+		return err_at(c, ver, "E-VALUE", "plugin '%s': '%s' is not a version (x.y.z)",
+			      (*name)->s, ver->s);
+	return 0;
+}
+
 static int load_plugin_versions(struct item_ctx *c, const struct saker_ynode *v)
 {
-	size_t i;
+	const struct saker_ynode *name, *alt, *an;
+	size_t i, j, k;
+	bool container;
 
 	if (v->type != SAKER_Y_SEQ)
 		return err_at(c, v, "E-SCHEMA",
 			      "required_plugin_versions must be a sequence%s%s", "", "");
 	for (i = 0; i < v->n; i++) {
 		const struct saker_ynode *p = v->kids[i];
-		const struct saker_ynode *name = saker_ymap_get(p, "name");
 
-		if (!is_scalar(name))
-			return err_at(c, p, "E-SCHEMA",
-				      "a plugin requirement needs a name%s%s", "", "");
+		if (plugin_req(c, p, &name))
+			return -EINVAL;
+		container = !strcmp(name->s, "container");
+		alt = saker_ymap_get(p, "alternatives");
+		if (alt && alt->type != SAKER_Y_SEQ)
+			return err_at(c, alt, "E-SCHEMA",
+				      "plugin '%s': alternatives must be a sequence%s", name->s, "");
+		for (j = 0; alt && j < alt->n; j++) {
+			if (plugin_req(c, alt->kids[j], &an))
+				return -EINVAL;
+			container |= !strcmp(an->s, "container");
+			/* Falco refuses a plugin named twice in one requirement. */
+			for (k = 0; k <= j; k++) {
+				const struct saker_ynode *o = k < j ?
+					saker_ymap_get(alt->kids[k], "name") : name;
+
+				if (!strcmp(o->s, an->s))
+					return err_at(c, an, "E-VALUE",
+						      "plugin '%s' is named twice in one requirement%s",
+						      an->s, "");
+			}
+		}
 		/* saker provides the container plugin's fields natively. */
-		if (!strcmp(name->s, "container"))
+		if (container)
 			continue;
 		warn_at(c, name, "W-PLUGIN",
 			"plugin '%s' is not available in saker; rules that need it are skipped%s",
@@ -685,8 +970,9 @@ static int load_plugin_versions(struct item_ctx *c, const struct saker_ynode *v)
 
 static int load_item(struct item_ctx *c)
 {
-	static const char *const kinds[] = { "rule", "macro", "list",
-		"required_engine_version", "required_plugin_versions", NULL };
+	/* Falco's order: an item with several of these keys is the first one. */
+	static const char *const kinds[] = { "required_engine_version",
+		"required_plugin_versions", "list", "macro", "rule", NULL };
 	const struct saker_ynode *name = NULL;
 	int k;
 
@@ -703,15 +989,18 @@ static int load_item(struct item_ctx *c)
 			"item is not a rule, macro, list or requirement: ignored%s%s", "", "");
 		return 0;
 	}
-	if (k >= 3)
-		return k == 3 ? load_engine_version(c, name) :
-				load_plugin_versions(c, name);
+	if (k < 2) {
+		const char *const only[] = { kinds[k], NULL };
+
+		warn_unknown_keys(c, kinds[k], NULL, only);
+		return k == 0 ? load_engine_version(c, name) : load_plugin_versions(c, name);
+	}
 	if (!is_scalar(name) || !name->len)
 		return err_at(c, name, "E-SCHEMA", "%s name must be a non-empty string%s",
 			      kinds[k], "");
-	if (k == 0)
+	if (k == 4)
 		return load_rule(c, name);
-	if (k == 1)
+	if (k == 3)
 		return load_macro(c, name);
 	return load_list(c, name);
 }

@@ -154,6 +154,57 @@ static int field_rest(struct parser *p, size_t at, struct saker_fexpr *fx)
 
 static int xform_rest(struct parser *p, int xf, size_t at, struct saker_fexpr *fx);
 
+/* A number or a quoted string at the cursor: 1, 0 if none, -EINVAL if malformed. */
+static int xform_const(struct parser *p)
+{
+	size_t n = saker_lex_number(p->s, p->len, p->pos);
+	struct saker_qstr q;
+	bool bad;
+
+	if (n) {
+		p->pos += n;
+		return 1;
+	}
+	if (quoted(p, &q, &bad))
+		return 1;
+	return bad ? -EINVAL : 0;
+}
+
+/* join's "(a, b)" once its '(' is read: fields, transformers, strings, numbers. */
+static int xform_list(struct parser *p)
+{
+	struct saker_fexpr elem;
+	size_t at, n, end;
+	int xf, ret;
+
+	blank(p);
+	if (lit(p, ")"))
+		return 0;
+	do {
+		blank(p);
+		at = p->pos;
+		if ((n = saker_lex_fieldname(p->s, p->len, p->pos))) {
+			p->pos += n;
+			ret = field_rest(p, at, &elem);
+		} else if ((xf = saker_lex_xform(p->s, p->len, p->pos, &end)) &&
+			   xf != SAKER_XF_VAL) {
+			p->pos = end;
+			ret = xform_rest(p, xf, at, &elem);
+		} else if ((ret = xform_const(p)) == 0) {
+			fail(p, "expected a transformer list argument: a field, a transformer, a quoted string or a number", NULL);
+			ret = -EINVAL;
+		}
+		if (ret < 0)
+			return ret;
+		blank(p);
+	} while (lit(p, ","));
+	if (!lit(p, ")")) {
+		fail(p, "expected ',' or ')' in the transformer list", NULL);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /*
  * One argument of a transformer. saker's transformers take one field or
  * one nested transformer; numbers, strings and (lists) are libsinsp's
@@ -162,47 +213,31 @@ static int xform_rest(struct parser *p, int xf, size_t at, struct saker_fexpr *f
 static int xform_arg(struct parser *p, struct saker_fexpr *fx)
 {
 	size_t at, end, n;
-	struct saker_qstr q;
-	int xf, ret = -EINVAL;
-	bool bad;
+	int xf, ret = -EINVAL, c;
 
 	if (!enter(p))
 		return -EINVAL;
 	blank(p);
 	at = p->pos;
-	n = saker_lex_number(p->s, p->len, p->pos);
-	if (n || quoted(p, &q, &bad)) {
-		p->pos = n ? at + n : p->pos;
+	if ((c = xform_const(p)) || lit(p, "(")) {
+		if (c < 0 || (!c && xform_list(p)))
+			goto out;
 		memset(fx, 0, sizeof(*fx));
+		fx->field = "";
 		fx->pos = at;
-		fx->unsupported = "a constant as a transformer argument";
+		fx->unsupported = c ? "a constant as a transformer argument" :
+				  "a transformer list argument";
 		ret = 0;
-	} else if (!bad && lit(p, "(")) {
-		int depth = 1;
-
-		/* A transformer list: skipped whole, its syntax is join's. */
-		while (p->pos < p->len && depth) {
-			if (p->s[p->pos] == '(')
-				depth++;
-			else if (p->s[p->pos] == ')')
-				depth--;
-			p->pos++;
-		}
-		memset(fx, 0, sizeof(*fx));
-		fx->pos = at;
-		fx->unsupported = "a transformer list argument";
-		ret = depth ? (fail(p, "expected ')' closing the transformer list", NULL),
-			       -EINVAL) : 0;
-	} else if (!bad && (xf = saker_lex_xform(p->s, p->len, p->pos, &end)) &&
-		   xf != SAKER_XF_VAL) {
+	} else if ((xf = saker_lex_xform(p->s, p->len, p->pos, &end)) && xf != SAKER_XF_VAL) {
 		p->pos = end;
 		ret = xform_rest(p, xf, at, fx);
-	} else if (!bad && (n = saker_lex_fieldname(p->s, p->len, p->pos))) {
+	} else if ((n = saker_lex_fieldname(p->s, p->len, p->pos))) {
 		p->pos += n;
 		ret = field_rest(p, at, fx);
-	} else if (!bad) {
+	} else {
 		fail(p, "expected a transformer argument: a field, a transformer, a string, a number or a list", NULL);
 	}
+out:
 	p->depth--;
 	return ret;
 }
@@ -234,7 +269,7 @@ static int xform_rest(struct parser *p, int xf, size_t at, struct saker_fexpr *f
 	if (xf == SAKER_XF_UNSUPPORTED)
 		fx->unsupported = "the transformers join, concat and getopt";
 	else if (arg)
-		fx->unsupported = "an argument after a transformer";
+		fx->bad = "this transformer takes no field argument";
 	else if (nargs > 1)
 		fx->bad = "a transformer takes one argument";
 	else if (!fx->unsupported && !fx->bad && fx->nxf >= SAKER_XF_MAX)
@@ -282,7 +317,7 @@ static int rhs_xform(struct parser *p, struct saker_fexpr *fx)
 		if (field_arg(p, &arg, &alen))
 			goto out;
 		if (arg)
-			fx->unsupported = "an argument after a transformer";
+			fx->bad = "val takes no field argument";
 		fx->pos = at;
 		ret = 1;
 	} else if (xf) {
@@ -478,7 +513,7 @@ static int rhs_num(struct parser *p, struct saker_ast *a)
 static enum saker_mod modifier(struct parser *p)
 {
 	static const struct { const char *w; enum saker_mod m; } mods[] = {
-		{ "oneof", SAKER_MOD_ANY }, { "anyof", SAKER_MOD_ANY },
+		{ "oneof", SAKER_MOD_ONE }, { "anyof", SAKER_MOD_ANY },
 		{ "allof", SAKER_MOD_ALL },
 	};
 	static const char *const kw[] = { "and", "or", "not" };
@@ -532,8 +567,8 @@ static int condition(struct parser *p, struct saker_ast *a)
 		ret = rhs_num(p, a);
 		break;
 	case SAKER_OPC_STR:
-		/* Word operators consumed their blank; symbols need one first. */
-		if (op->needs_blank || blank(p)) {
+		/* A modifier needs a blank before it; word operators have one. */
+		if (blank(p) || op->needs_blank) {
 			a->cmp.mod = modifier(p);
 			if (a->cmp.mod) {
 				ret = rhs_list(p, a, false);
@@ -736,6 +771,20 @@ struct saker_ast *saker_cond_parse(struct saker_loader *ld,
 		return fail(&p, p.s[p.pos] == ')' ? "unbalanced ')'" :
 			    "unexpected text: expected 'and', 'or' or the end", NULL);
 	return a;
+}
+
+struct saker_ast *saker_cond_parse_quiet(struct saker_arena *arena,
+					 const struct saker_text *t)
+{
+	struct parser p = {
+		.text = t, .what = "", .arena = arena, .s = t->s, .len = t->len,
+	};
+	struct saker_ast *a;
+
+	if (!t->len || memchr(t->s, '\0', t->len))
+		return NULL;
+	a = parse_or(&p);
+	return a && p.pos == p.len && !p.failed ? a : NULL;
 }
 
 int saker_fexpr_parse(struct saker_arena *arena, const char *s,

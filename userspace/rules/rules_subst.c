@@ -185,6 +185,14 @@ static struct saker_list_def *next_list(struct saker_loader *ld, const struct sb
 			best = l;
 		i = j;
 	}
+	/* A name with a blank or a delimiter is no token: Falco finds it as text. */
+	for (i = 0; i < ld->list_defs.n; i++) {
+		l = ld->list_defs.v[i];
+		if ((any || l->index > after) && (!best || l->index < best->index) &&
+		    strpbrk(l->name, " \t\n\r(),=") &&
+		    memmem(b->s, b->len, l->name, strlen(l->name)))
+			best = l;
+	}
 	return best;
 }
 
@@ -231,6 +239,16 @@ release_buf:
 
 /* ---- exceptions as text ---- */
 
+/* A comp without the blanks around it, as Falco normalizes it; in the arena. */
+static const char *trim_op(struct saker_loader *ld, const char *op)
+{
+	size_t b = strspn(op, " \t\r\n"), e = strlen(op);
+
+	while (e > b && strchr(" \t\r\n", op[e - 1]))
+		e--;
+	return saker_arena_strndup(ld->arena, op + b, e - b);
+}
+
 static bool is_list_op(const char *op)
 {
 	return !strcmp(op, "in") || !strcmp(op, "intersects") || !strcmp(op, "pmatch") ||
@@ -259,7 +277,10 @@ const char *saker_exc_text(struct saker_loader *ld, const struct saker_exc_def *
 	if (!x->values.n)
 		return "";
 	if (!tuple) {
-		const char *op = x->comps ? x->comps->s : "in";
+		const char *op = x->comps ? trim_op(ld, x->comps->s) : "in";
+
+		if (!op)
+			goto release_buf;
 
 		put_str(&b, "(");
 		put_str(&b, x->fields->s);
@@ -291,7 +312,10 @@ const char *saker_exc_text(struct saker_loader *ld, const struct saker_exc_def *
 		put_str(&b, i ? " or (" : "(");
 		for (k = 0; k < nf; k++) {
 			const struct saker_ynode *f = x->fields->kids[k], *v = tv->kids[k];
-			const char *op = x->comps ? x->comps->kids[k]->s : "=";
+			const char *op = x->comps ? trim_op(ld, x->comps->kids[k]->s) : "=";
+
+			if (!op)
+				goto release_buf;
 
 			put_str(&b, k ? " and " : "");
 			put_str(&b, " ");
