@@ -26,7 +26,7 @@ SAKER_COMPILE = $(CC) -std=gnu11 $(SAKER_CPPFLAGS) $(CPPFLAGS) $(SAKER_WARN) \
 # CFLAGS on the link line too: sanitizer builds need -fsanitize there.
 SAKER_LINK = $(CC) $(CFLAGS) $(LDFLAGS) -pthread
 
-.PHONY: all kmod userspace analyze check check-unit check-vm check-matrix demo bench-kmod stress-kmod harness-selftest \
+.PHONY: all kmod userspace analyze check check-unit check-vm check-matrix demo bench-kmod bench-load stress-kmod harness-selftest \
 	emu-check deps clean
 
 all: kmod userspace
@@ -60,6 +60,10 @@ check-matrix: userspace vm-helpers
 
 demo:
 	scripts/demo.sh
+
+# Rule loading scales linearly: the time ratio of 4N to N generated rules.
+bench-load: userspace
+	scripts/bench-load.sh
 
 bench-kmod:
 	scripts/bench-kmod.sh

@@ -37,6 +37,9 @@ struct saker_diag {
 	char *msg;
 };
 
+/* A list name holding one of these is no token: substituted as text. */
+#define SAKER_LIST_ODD_CHARS " \t\n\r(),="
+
 /* Everything loaded, as loaded: later files may still redefine it. */
 struct saker_loader {
 	struct saker_arena *arena;	/* the engine's */
@@ -47,6 +50,7 @@ struct saker_loader {
 	struct saker_strmap lists, macros, rules_by_name;
 	struct saker_vec rules;		/* struct saker_rule_def *, in order */
 	struct saker_vec list_defs, macro_defs;
+	struct saker_vec odd_lists;	/* lists named with a blank or delimiter */
 	size_t ndefs;		/* lists, macros and rules defined or appended so far */
 	bool plugin_warned;
 };

@@ -75,6 +75,7 @@ static void loader_release(struct saker_loader *ld)
 	saker_vec_release(&ld->diags);
 	saker_vec_release(&ld->rules);
 	saker_vec_release(&ld->list_defs);
+	saker_vec_release(&ld->odd_lists);
 	saker_vec_release(&ld->macro_defs);
 	saker_strmap_release(&ld->lists);
 	saker_strmap_release(&ld->macros);

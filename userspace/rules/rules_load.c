@@ -305,6 +305,9 @@ static int load_list(struct item_ctx *c, const struct saker_ynode *name)
 		ret = saker_strmap_put(&c->ld->lists, name->s, name->len, l);
 		if (!ret)
 			ret = saker_vec_push(&c->ld->list_defs, l);
+		/* Few or none: substitution scans them for every condition. */
+		if (!ret && strpbrk(l->name, SAKER_LIST_ODD_CHARS))
+			ret = saker_vec_push(&c->ld->odd_lists, l);
 		if (ret)
 			return ret;
 	} else if (override && mode != OV_REPLACE) {

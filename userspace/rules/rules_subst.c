@@ -186,10 +186,9 @@ static struct saker_list_def *next_list(struct saker_loader *ld, const struct sb
 		i = j;
 	}
 	/* A name with a blank or a delimiter is no token: Falco finds it as text. */
-	for (i = 0; i < ld->list_defs.n; i++) {
-		l = ld->list_defs.v[i];
+	for (i = 0; i < ld->odd_lists.n; i++) {
+		l = ld->odd_lists.v[i];
 		if ((any || l->index > after) && (!best || l->index < best->index) &&
-		    strpbrk(l->name, " \t\n\r(),=") &&
 		    memmem(b->s, b->len, l->name, strlen(l->name)))
 			best = l;
 	}
