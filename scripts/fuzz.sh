@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# scripts/fuzz.sh BUILD NAME...: `make fuzz`. Runs each libFuzzer target
+# BUILD/fuzz/fuzz_NAME for FUZZ_SECONDS (60) on a scratch copy of its seeds
+# (tests/fuzz/corpus_NAME/, copied to BUILD/fuzz/run/NAME/corpus, so that
+# runs never write into the source tree) and prints one line per target:
+# seconds, executions, corpus size before and after, and OK or what it found
+# (crash, leak, timeout, out-of-memory: the reproducer and the stack top).
+# Exits 1 if any target found something. FUZZ_JOBS (1) targets run at once;
+# each uses one core. Logs: BUILD/fuzz/run/NAME/log. docs/testing.md.
+set -uo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+[ $# -ge 2 ] || { echo "usage: $0 BUILD NAME..." >&2; exit 2; }
+BUILD=$1
+shift
+SECS=${FUZZ_SECONDS:-60}
+JOBS=${FUZZ_JOBS:-1}
+# One slow input (25 s, as OSS-Fuzz counts) is a finding, not a hang.
+TIMEOUT=${FUZZ_TIMEOUT:-25}
+
+# run_one NAME: fuzz one target, leave its result line in run/NAME/result.
+run_one() {
+	local name=$1 bin=$BUILD/fuzz/fuzz_$1 work=$BUILD/fuzz/run/$1
+	local t0 rc execs before after found top status
+
+	rm -rf "$work"
+	mkdir -p "$work/corpus" "$work/artifacts"
+	if [ -d "tests/fuzz/corpus_$name" ]; then
+		cp -r "tests/fuzz/corpus_$name/." "$work/corpus/"
+	fi
+	before=$(find "$work/corpus" -type f | wc -l)
+	t0=$SECONDS
+	"$bin" -max_total_time="$SECS" -timeout="$TIMEOUT" -print_final_stats=1 \
+		-artifact_prefix="$work/artifacts/" "$work/corpus" >"$work/log" 2>&1
+	rc=$?
+	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/log" | tail -n 1)
+	# A crash ends the run before the final statistics: the last status line.
+	[ -n "$execs" ] || execs=$(sed -n 's/^#\([0-9][0-9]*\).*/\1/p' "$work/log" | tail -n 1)
+	after=$(find "$work/corpus" -type f | wc -l)
+	found=$(find "$work/artifacts" -type f -printf '%f\n' | head -n 1)
+	if [ "$rc" -eq 0 ] && [ -z "$found" ]; then
+		status=OK
+	else
+		top=$(grep -m 1 -E '^ *#[0-9]+ 0x[0-9a-f]+ in ' "$work/log" |
+		      sed -E 's/^ *#[0-9]+ 0x[0-9a-f]+ in //')
+		status="FOUND ${found:-nothing written (exit $rc)}: $(grep -m 1 -E 'ERROR: |SUMMARY: |runtime error: ' "$work/log" |
+			sed -E 's/^==[0-9]+==//')${top:+ at $top}"
+	fi
+	printf '%-22s %5d s %10s execs  corpus %4d -> %-5d %s\n' "fuzz_$name" \
+		$((SECONDS - t0)) "${execs:-?}" "$before" "$after" "$status" >"$work/result"
+}
+
+for name in "$@"; do
+	[ -x "$BUILD/fuzz/fuzz_$name" ] || { echo "fuzz.sh: no target $BUILD/fuzz/fuzz_$name" >&2; exit 2; }
+done
+running=0
+for name in "$@"; do
+	if [ "$running" -ge "$JOBS" ]; then
+		wait -n
+		running=$((running - 1))
+	fi
+	run_one "$name" &
+	running=$((running + 1))
+done
+wait
+
+failed=0
+for name in "$@"; do
+	line=$(cat "$BUILD/fuzz/run/$name/result" 2>/dev/null || echo "fuzz_$name: no result")
+	printf '%s\n' "$line"
+	case $line in *" OK") ;; *) failed=$((failed + 1)) ;; esac
+done
+echo "fuzz: $# targets, $failed with findings, ${SECS} s each (logs in $BUILD/fuzz/run/)"
+[ "$failed" -eq 0 ]
