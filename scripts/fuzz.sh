@@ -18,11 +18,14 @@ SECS=${FUZZ_SECONDS:-60}
 JOBS=${FUZZ_JOBS:-1}
 # One slow input (25 s, as OSS-Fuzz counts) is a finding, not a hang.
 TIMEOUT=${FUZZ_TIMEOUT:-25}
+# A tmpfs for the targets' scratch files when there is one.
+SCRATCH=/tmp
+[ -d /dev/shm ] && [ -w /dev/shm ] && SCRATCH=/dev/shm
 
 # run_one NAME: fuzz one target, leave its result line in run/NAME/result.
 run_one() {
 	local name=$1 bin=$BUILD/fuzz/fuzz_$1 work=$BUILD/fuzz/run/$1
-	local t0 rc execs before after found top status
+	local t0 rc execs before after found top status tmp
 
 	rm -rf "$work"
 	mkdir -p "$work/corpus" "$work/artifacts"
@@ -30,10 +33,13 @@ run_one() {
 		cp -r "tests/fuzz/corpus_$name/." "$work/corpus/"
 	fi
 	before=$(find "$work/corpus" -type f | wc -l)
+	# Targets that build files (procfs, containers) do it under TMPDIR.
+	tmp=$(mktemp -d "$SCRATCH/saker-fuzz-$name.XXXXXX")
 	t0=$SECONDS
-	"$bin" -max_total_time="$SECS" -timeout="$TIMEOUT" -print_final_stats=1 \
+	TMPDIR=$tmp UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1} "$bin" -max_total_time="$SECS" -timeout="$TIMEOUT" -print_final_stats=1 \
 		-artifact_prefix="$work/artifacts/" "$work/corpus" >"$work/log" 2>&1
 	rc=$?
+	rm -rf "$tmp"
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/log" | tail -n 1)
 	# A crash ends the run before the final statistics: the last status line.
 	[ -n "$execs" ] || execs=$(sed -n 's/^#\([0-9][0-9]*\).*/\1/p' "$work/log" | tail -n 1)
