@@ -61,7 +61,7 @@ static void setup(void)
 	static const char *const names[4] = { "docker", "containerd", "crio", "podman" };
 	size_t i;
 
-	fuzz_mkdtemp(root, sizeof(root), "containers");
+	snprintf(root, sizeof(root), "%s", fuzz_mkdtemp("containers"));
 	mkdirs("docker/" FULL_ID);
 	mkdirs("containerd/k8s.io/" FULL_ID);
 	mkdirs("containerd/.hidden");

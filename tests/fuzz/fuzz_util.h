@@ -8,6 +8,7 @@
 #define SAKER_FUZZ_UTIL_H
 
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,16 +44,42 @@ static inline size_t fuzz_split(const uint8_t *data, size_t size,
 	return n;
 }
 
-/* A fresh directory under $TMPDIR (or /tmp) for this process; aborts. */
-static inline void fuzz_mkdtemp(char *buf, size_t size, const char *name)
+static int fuzz_rm_one(const char *path, const struct stat *sb, int flag,
+		       struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+/* Removes a tree without following its symlinks: 0 or -1. */
+static inline int fuzz_rmtree(const char *path)
+{
+	return nftw(path, fuzz_rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static char fuzz_scratch[256];
+
+static void fuzz_scratch_remove(void)
+{
+	fuzz_rmtree(fuzz_scratch);
+}
+
+/* A fresh directory under $TMPDIR (or /tmp) for this process, removed at
+ * exit; aborts. */
+static inline const char *fuzz_mkdtemp(const char *name)
 {
 	const char *tmp = getenv("TMPDIR");
 
-	snprintf(buf, size, "%s/saker-fuzz-%s-XXXXXX", tmp && *tmp ? tmp : "/tmp", name);
-	if (!mkdtemp(buf)) {
-		perror(buf);
+	snprintf(fuzz_scratch, sizeof(fuzz_scratch), "%s/saker-fuzz-%s-XXXXXX",
+		 tmp && *tmp ? tmp : "/tmp", name);
+	if (!mkdtemp(fuzz_scratch)) {
+		perror(fuzz_scratch);
 		abort();
 	}
+	atexit(fuzz_scratch_remove);
+	return fuzz_scratch;
 }
 
 /* Writes len bytes to dir/name (created or truncated); aborts on failure. */
