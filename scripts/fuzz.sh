@@ -48,8 +48,10 @@ run_one() {
 	if [ "$rc" -eq 0 ] && [ -z "$found" ]; then
 		status=OK
 	else
-		top=$(grep -m 1 -E '^ *#[0-9]+ 0x[0-9a-f]+ in ' "$work/log" |
-		      sed -E 's/^ *#[0-9]+ 0x[0-9a-f]+ in //')
+		# The first frame of saker's code, not the sanitizer's or libc's.
+		top=$(grep -E '^ *#[0-9]+ 0x[0-9a-f]+ in ' "$work/log" |
+		      grep -v -E ' in (__sanitizer|__asan|__ubsan|__interceptor|fuzzer::)|libc\.so|/nptl/|/signal/|/stdlib/' |
+		      head -n 1 | sed -E 's/^ *#[0-9]+ 0x[0-9a-f]+ in //; s/ \(BuildId.*//')
 		status="FOUND ${found:-nothing written (exit $rc)}: $(grep -m 1 -E 'ERROR: |SUMMARY: |runtime error: ' "$work/log" |
 			sed -E 's/^==[0-9]+==//')${top:+ at $top}"
 	fi

@@ -89,7 +89,7 @@ static void on_alert(void *arg, const struct saker_alert *a)
 	text = saker_format_text(&m);
 	if (!line || !text)
 		abort();
-	back = json_loads(line, 0, &jerr);
+	back = json_loads(line, JSON_ALLOW_NUL, &jerr);
 	if (!back) {
 		fprintf(stderr, "alert JSON does not parse: %s\n%s\n", jerr.text, line);
 		abort();
