@@ -3,7 +3,8 @@
 #   1. deps.sh and the test kernels (headers + boot images)
 #   2. build: userspace, VM helpers, unit tests
 #   3. Check unit tests in build/tests/unit/ (natively, then under ASan and
-#      UBSan); make analyze (scan-build, cppcheck)
+#      UBSan); the fuzz targets over their seeds; make analyze (scan-build,
+#      cppcheck)
 #   4. per test kernel: boot it in qemu and run /saker/tests/run.sh, once
 #      for the untagged tests (2 vCPUs), once for the tests tagged
 #      "# saker-vm: unload-under-load" (4 vCPUs); every boot single-threaded
@@ -152,6 +153,21 @@ if [ "$MODE" != vm ]; then
 	else
 		record "build:unit-tests-asan" 0 1 0 "sanitizer build failed"
 		tail -n 20 "$BUILD/make-asan.log"
+	fi
+fi
+
+# The fuzz targets (clang, ASan+UBSan) built and run once over their seeds:
+# every past finding is a seed, so it stays fixed (docs/testing.md).
+if [ "$MODE" != vm ]; then
+	banner "fuzz targets over their seeds"
+	if make -j"$(nproc)" WERROR=1 fuzz-build >"$BUILD/make-fuzz.log" 2>&1; then
+		out=$(make -s WERROR=1 fuzz-corpus 2>&1) || true
+		printf '%s\n' "$out"
+		record fuzz-corpus "$(grep -c '^PASS' <<<"$out" || true)" \
+			"$(grep -c '^FAIL' <<<"$out" || true)" 0 ""
+	else
+		record "build:fuzz" 0 1 0 "fuzz build failed ($BUILD/make-fuzz.log)"
+		tail -n 20 "$BUILD/make-fuzz.log"
 	fi
 fi
 

@@ -15,7 +15,7 @@ UNIT_TESTLIB_OBJS := $(patsubst %,$(BUILD)/obj/tests/unit/%.o,records check_main
 # SAKER_TOP: tests read rules and configs of the source tree.
 $(BUILD)/obj/tests/%.o: SAKER_CPPFLAGS += $(CHECK_CFLAGS) -DSAKER_TOP='"$(CURDIR)"'
 
-.PHONY: unit-tests fuzz-decode fuzz-rules bench-rules
+.PHONY: unit-tests bench-rules
 unit-tests: $(UNIT_TESTS)
 
 $(UNIT_TESTLIB): $(UNIT_TESTLIB_OBJS)
@@ -28,23 +28,64 @@ $(UNIT_TESTS): $(BUILD)/tests/unit/%: $(BUILD)/obj/tests/unit/%.o $(UNIT_TESTLIB
 	@mkdir -p $(@D)
 	$(SAKER_LINK) $(UNIT_LDFLAGS) -o $@ $< $(UNIT_TESTLIB) $(SAKER_LINK_ALL) $(CHECK_LIBS)
 
-# Fuzzing (clang's libFuzzer, not part of all): make fuzz-decode, then
-#   $(BUILD)/fuzz/fuzz_decode -max_total_time=60
-# make fuzz-rules, then
-#   $(BUILD)/fuzz/fuzz_rules -max_total_time=60 tests/fuzz/corpus_rules
-# The sources are compiled afresh with the fuzzer's instrumentation.
+# Fuzzing (clang's libFuzzer, not part of all): tests/fuzz/fuzz_NAME.c is
+# one target, $(BUILD)/fuzz/fuzz_NAME, with its seeds in tests/fuzz/corpus_NAME/.
+#   make fuzz-decode && $(BUILD)/fuzz/fuzz_decode -max_total_time=60
+#   make fuzz                  # every target, FUZZ_SECONDS (60) each
+#   make fuzz FUZZ_SECONDS=3600 FUZZ_TARGETS="capture config"
+#   make fuzz-corpus           # each seed once (make check runs this)
+# The libraries are compiled again with the fuzzer's instrumentation into
+# $(BUILD)/fuzz/; docs/testing.md ("Fuzzing") has the targets and results.
 FUZZ_CC ?= clang
 FUZZ_FLAGS := -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-FUZZ_SRCS_decode := $(patsubst %,userspace/lib/%.c,decode json)
-FUZZ_SRCS_rules := $(foreach d,rules track,$(patsubst %,userspace/$(d)/%.c,$(SAKER_LIB_$(d)))) \
-	$(patsubst %,userspace/lib/%.c,decode log dict idname capture clock errbuf file) \
-	$(patsubst %,userspace/daemon/%.c,replay replay_json pipeline track)
-fuzz-decode: $(BUILD)/fuzz/fuzz_decode
-fuzz-rules: $(BUILD)/fuzz/fuzz_rules
+# Objects get the coverage hooks; only the link adds libFuzzer's main().
+FUZZ_OBJ_FLAGS := $(subst fuzzer,fuzzer-no-link,$(FUZZ_FLAGS))
+FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS := $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_NAMES))
+FUZZ_ARCHIVES := $(foreach d,daemon outputs rules track lib,$(BUILD)/fuzz/libsaker_$(d).a)
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= $(FUZZ_NAMES)
 
-$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard userspace/*/*.[ch]) kmod/uapi/saker.h
+.PHONY: fuzz fuzz-build fuzz-corpus fuzz-seeds $(patsubst %,fuzz-%,$(FUZZ_NAMES))
+$(foreach n,$(FUZZ_NAMES),$(eval fuzz-$(n): $(BUILD)/fuzz/fuzz_$(n)))
+fuzz-build: $(FUZZ_BINS)
+
+# Runs each target on a scratch copy of its corpus; fails on any finding.
+fuzz: fuzz-build
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh $(BUILD) $(FUZZ_TARGETS)
+
+# Every seed once, no fuzzing (make check): past findings stay fixed.
+fuzz-corpus: fuzz-build
+	scripts/fuzz.sh --replay $(BUILD) $(FUZZ_TARGETS)
+
+# SAKER_TOP: targets read the shipped rules of the source tree.
+$(BUILD)/fuzz/obj/tests/%.o: SAKER_CPPFLAGS += -DSAKER_TOP='"$(CURDIR)"'
+$(BUILD)/fuzz/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -std=gnu11 $(SAKER_CPPFLAGS) -o $@ $< $(FUZZ_SRCS_$*) $(SAKER_LDLIBS)
+	$(FUZZ_CC) $(FUZZ_OBJ_FLAGS) -std=gnu11 $(SAKER_CPPFLAGS) $(SAKER_WARN) \
+		-pthread -MMD -MP -c -o $@ $<
+
+$(foreach d,$(SAKER_LIBDIRS),$(eval $(BUILD)/fuzz/libsaker_$(d).a: \
+	$(patsubst $(BUILD)/obj/%,$(BUILD)/fuzz/obj/%,$(SAKER_OBJS_$(d)))))
+$(FUZZ_ARCHIVES):
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(FUZZ_BINS): $(BUILD)/fuzz/fuzz_%: $(BUILD)/fuzz/obj/tests/fuzz/fuzz_%.o $(FUZZ_ARCHIVES)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -pthread -o $@ $< $(FUZZ_ARCHIVES) $(SAKER_LDLIBS)
+
+# The binary seeds (capture files, record streams) are generated from the
+# golden events, so that they follow the ABI: make fuzz-seeds, then commit.
+$(BUILD)/fuzz/gen_seeds: $(BUILD)/obj/tests/fuzz/gen_seeds.o $(SAKER_ARCHIVES)
+	@mkdir -p $(@D)
+	$(SAKER_LINK) -o $@ $< $(SAKER_LINK_ALL)
+
+fuzz-seeds: $(BUILD)/fuzz/gen_seeds
+	@mkdir -p tests/fuzz/corpus_capture tests/fuzz/corpus_decode
+	$(BUILD)/fuzz/gen_seeds tests/rules/golden_events.jsonl \
+		tests/fuzz/corpus_capture tests/fuzz/corpus_decode
+
+-include $(shell find $(BUILD)/fuzz/obj -name '*.d' 2>/dev/null)
 
 # Benchmark of the rule engine: make bench-rules (not part of all).
 BENCH_EVENTS ?= 1200000
