@@ -42,7 +42,7 @@ int saker_daemon_engine(const struct saker_config *cfg, struct saker_engine **ou
 	}
 	/* The first error is the reason given in the reload alert. */
 	if (saker_engine_first_error(e, why, whylen))
-		ret = -EINVAL;
+		ret = load_ret ? load_ret : -EINVAL;	/* the real errno, if any */
 	else if (load_ret)
 		snprintf(why, whylen, "loading the rules: %s", strerror(-(ret = load_ret)));
 	else if (ret)

@@ -4,6 +4,7 @@
  * fd (no race with a rename), then read as usual.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +62,7 @@ int saker_read_regular(const char *path, char **buf, size_t *len, char *err,
 		       size_t errlen)
 {
 	size_t n = 0, cap = 0;
+	struct stat st;
 	char *b = NULL;
 	ssize_t got;
 	int fd, ret;
@@ -68,8 +70,18 @@ int saker_read_regular(const char *path, char **buf, size_t *len, char *err,
 	fd = saker_open_regular(path, err, errlen);
 	if (fd < 0)
 		return fd;
+	/* Its size, and one byte more to see the end: one read, no copies. */
+	if (!fstat(fd, &st) && st.st_size > 0 && (uint64_t)st.st_size < SIZE_MAX - 2) {
+		cap = (size_t)st.st_size + 2;
+		b = malloc(cap);
+		if (!b) {
+			ret = -ENOMEM;
+			saker_set_err(err, errlen, "%s: %s", path, strerror(ENOMEM));
+			goto free_buf;
+		}
+	}
 	for (;;) {
-		if (cap - n < READ_CHUNK + 1) {
+		if (cap - n < 2) {
 			char *nb = realloc(b, cap = cap ? cap * 2 : READ_CHUNK + 1);
 
 			if (!nb) {

@@ -62,15 +62,17 @@ void saker_diag(struct saker_loader *ld, bool error, const char *code,
 /* ---- YAML tree ---- */
 enum saker_ynode_type { SAKER_Y_SCALAR, SAKER_Y_SEQ, SAKER_Y_MAP, SAKER_Y_NULL };
 
+/* 48 bytes, one per YAML node of every file: a rule file may hold millions
+ * (sizes fit 32 bits: saker_yaml_parse refuses files of 4 GiB or more). */
 struct saker_ynode {
 	enum saker_ynode_type type;
 	int style;		/* yaml_scalar_style_t for scalars */
 	struct saker_loc loc;
-	size_t index;		/* byte offset of the node in the file */
+	uint32_t index;		/* byte offset of the node in the file */
+	uint32_t len;
+	uint32_t n;
 	char *s;		/* scalar value */
-	size_t len;
 	struct saker_ynode **kids;	/* map: key, value, key, value ... */
-	size_t n;
 };
 
 /* Parses every document of buf into *docs; 0 or -EINVAL with a diagnostic. */

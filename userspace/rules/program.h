@@ -116,6 +116,8 @@ bool saker_strset_has_h(const struct saker_strset *set, const char *s, size_t le
 			uint64_t h);
 int saker_strset_add(struct saker_arena *a, struct saker_strset *set,
 		     const char *s, size_t len);
+/* Room for n keys before the first add: no outgrown tables left behind. */
+int saker_strset_reserve(struct saker_arena *a, struct saker_strset *set, size_t n);
 int saker_pmatch_add(struct saker_arena *a, struct saker_pnode **root,
 		     const char *s, size_t len);
 bool saker_pmatch_has(const struct saker_pnode *root, const char *s, size_t len);

@@ -544,6 +544,11 @@ static struct saker_cnode *compile_rhs_list(struct cctx *c, const struct saker_a
 	int ret;
 
 	if (cm->ltype == SAKER_FT_STR || cm->ltype == SAKER_FT_STRLIST) {
+		if (cm->op != SAKER_OP_PMATCH &&
+		    saker_strset_reserve(c->pg->arena, &cm->set, a->cmp.nitems)) {
+			cfail(c, a, a->pos, "E-NOMEM", "out of memory", NULL);
+			goto release_items;
+		}
 		for (i = 0; i < a->cmp.nitems; i++) {
 			const struct saker_litem *it = &a->cmp.items[i];
 
@@ -1067,6 +1072,11 @@ static int macro_refs(struct saker_loader *ld, struct saker_macro_def *m,
 	}
 }
 
+static bool rule_indexed(const struct saker_rule_def *r, size_t et)
+{
+	return r->info.state == SAKER_RULE_ACTIVE && (r->evmask & (1u << et));
+}
+
 int saker_compile_rules(struct saker_loader *ld, struct saker_program *pg)
 {
 	size_t i, et;
@@ -1088,16 +1098,19 @@ int saker_compile_rules(struct saker_loader *ld, struct saker_program *pg)
 	if (!ld->nerrors)
 		saker_lint_unused(ld);
 	for (et = 0; et < SAKER_ET_COUNT; et++) {
-		size_t n = 0;
+		size_t n = 0, want = 0;
 
-		pg->index[et] = saker_arena_alloc(pg->arena, (ld->rules.n + 1) *
+		/* Sized to its rules: most rules watch one or two types. */
+		for (i = 0; i < ld->rules.n; i++)
+			want += rule_indexed(ld->rules.v[i], et);
+		pg->index[et] = saker_arena_alloc(pg->arena, (want + 1) *
 						  sizeof(*pg->index[et]));
 		if (!pg->index[et])
 			return -ENOMEM;
 		for (i = 0; i < ld->rules.n; i++) {
 			const struct saker_rule_def *r = ld->rules.v[i];
 
-			if (r->info.state != SAKER_RULE_ACTIVE || !(r->evmask & (1u << et)))
+			if (!rule_indexed(r, et))
 				continue;
 			pg->index[et][n++] = (struct saker_prog_rule){
 				.info = &r->info, .cond = r->compiled, .tpl = r->tpl,

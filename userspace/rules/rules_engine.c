@@ -106,31 +106,45 @@ void saker_engine_free(struct saker_engine *e)
 	free(e);
 }
 
-int saker_engine_load_buffer(struct saker_engine *e, const char *name,
-			     const char *buf, size_t len)
+/* Loads buf (malloc'd, NUL-terminated at len), which the engine now owns. */
+static int load_owned(struct saker_engine *e, const char *name, char *buf,
+		      size_t len)
 {
 	struct saker_srcfile *f;
 	int ret;
 
-	if (e->compiled)
-		return -EBUSY;
-	f = saker_arena_alloc(&e->arena, sizeof(*f));
-	if (!f)
-		return -ENOMEM;
-	f->name = saker_arena_strdup(&e->arena, name);
-	f->buf = malloc(len + 1);
-	if (!f->name || !f->buf)
+	if (e->compiled) {
+		ret = -EBUSY;
 		goto free_buf;
-	memcpy(f->buf, buf, len);
-	f->buf[len] = '\0';
+	}
+	f = saker_arena_alloc(&e->arena, sizeof(*f));
+	ret = -ENOMEM;
+	if (!f)
+		goto free_buf;
+	f->name = saker_arena_strdup(&e->arena, name);
+	if (!f->name)
+		goto free_buf;
+	f->buf = buf;
 	f->len = len;
 	ret = saker_vec_push(&e->load.files, f);
 	if (ret)
 		goto free_buf;
 	return saker_load_file_buf(&e->load, (int)e->load.files.n - 1);
 free_buf:
-	free(f->buf);
-	return -ENOMEM;
+	free(buf);
+	return ret;
+}
+
+int saker_engine_load_buffer(struct saker_engine *e, const char *name,
+			     const char *buf, size_t len)
+{
+	char *copy = malloc(len + 1);
+
+	if (!copy)
+		return -ENOMEM;
+	memcpy(copy, buf, len);
+	copy[len] = '\0';
+	return load_owned(e, name, copy, len);
 }
 
 static int load_file(struct saker_engine *e, const char *path)
@@ -145,9 +159,8 @@ static int load_file(struct saker_engine *e, const char *path)
 		saker_diag(&e->load, true, "E-IO", none, "%s", msg);
 		return ret;
 	}
-	ret = saker_engine_load_buffer(e, path, buf, len);
-	free(buf);
-	return ret;
+	/* No second copy: a large file would be held twice while it loads. */
+	return load_owned(e, path, buf, len);
 }
 
 static int yaml_name(const struct dirent *d)

@@ -139,6 +139,42 @@ int saker_slot_get(struct saker_evctx *cx, int slot, const struct saker_val **ou
 
 /* ---- sets ---- */
 
+/* Rehashes set into a table of cap slots (a power of two). */
+static int strset_grow(struct saker_arena *a, struct saker_strset *set, size_t cap)
+{
+	struct saker_strset ns = { .cap = cap, .n = set->n };
+	size_t i, j;
+
+	ns.hashes = saker_arena_alloc(a, cap * sizeof(*ns.hashes));
+	ns.keys = saker_arena_alloc(a, cap * sizeof(*ns.keys));
+	ns.lens = saker_arena_alloc(a, cap * sizeof(*ns.lens));
+	if (!ns.hashes || !ns.keys || !ns.lens)
+		return -ENOMEM;
+	for (i = 0; i < set->cap; i++) {
+		if (!set->keys[i])
+			continue;
+		for (j = set->hashes[i] & (cap - 1); ns.keys[j]; j = (j + 1) & (cap - 1))
+			;
+		ns.hashes[j] = set->hashes[i];
+		ns.keys[j] = set->keys[i];
+		ns.lens[j] = set->lens[i];
+	}
+	*set = ns;
+	return 0;
+}
+
+int saker_strset_reserve(struct saker_arena *a, struct saker_strset *set, size_t n)
+{
+	size_t cap = set->cap ? set->cap : 8;
+
+	if (!n)
+		return 0;
+	/* The arena keeps outgrown tables: one table of the final size. */
+	while (cap < n * 2)
+		cap *= 2;
+	return cap == set->cap ? 0 : strset_grow(a, set, cap);
+}
+
 int saker_strset_add(struct saker_arena *a, struct saker_strset *set,
 		     const char *s, size_t len)
 {
@@ -146,24 +182,10 @@ int saker_strset_add(struct saker_arena *a, struct saker_strset *set,
 	size_t j;
 
 	if ((set->n + 1) * 2 > set->cap) {
-		size_t cap = set->cap ? set->cap * 2 : 8, i;
-		struct saker_strset ns = { .cap = cap, .n = set->n };
+		int ret = strset_grow(a, set, set->cap ? set->cap * 2 : 8);
 
-		ns.hashes = saker_arena_alloc(a, cap * sizeof(*ns.hashes));
-		ns.keys = saker_arena_alloc(a, cap * sizeof(*ns.keys));
-		ns.lens = saker_arena_alloc(a, cap * sizeof(*ns.lens));
-		if (!ns.hashes || !ns.keys || !ns.lens)
-			return -ENOMEM;
-		for (i = 0; i < set->cap; i++) {
-			if (!set->keys[i])
-				continue;
-			for (j = set->hashes[i] & (cap - 1); ns.keys[j]; j = (j + 1) & (cap - 1))
-				;
-			ns.hashes[j] = set->hashes[i];
-			ns.keys[j] = set->keys[i];
-			ns.lens[j] = set->lens[i];
-		}
-		*set = ns;
+		if (ret)
+			return ret;
 	}
 	for (j = h & (set->cap - 1); set->keys[j]; j = (j + 1) & (set->cap - 1))
 		if (set->hashes[j] == h && set->lens[j] == len && !memcmp(set->keys[j], s, len))

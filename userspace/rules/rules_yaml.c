@@ -55,7 +55,7 @@ static int parse_children(struct ybuild *b, struct saker_ynode *n,
 		if (ret)
 			goto release_tmp;
 	}
-	n->n = tmp.n;
+	n->n = (uint32_t)tmp.n;
 	n->kids = saker_arena_alloc(b->ld->arena, (tmp.n + 1) * sizeof(*n->kids));
 	if (!n->kids) {
 		ret = -ENOMEM;
@@ -76,7 +76,7 @@ static int parse_node(struct ybuild *b, yaml_event_t *ev,
 	if (!n)
 		return -ENOMEM;
 	n->loc = mark_loc(b->file, ev->start_mark);
-	n->index = ev->start_mark.index;
+	n->index = (uint32_t)ev->start_mark.index;
 	*out = n;
 	if (depth > MAX_DEPTH) {
 		saker_diag(b->ld, true, "E-YAML", n->loc,
@@ -87,7 +87,7 @@ static int parse_node(struct ybuild *b, yaml_event_t *ev,
 	case YAML_SCALAR_EVENT:
 		n->type = SAKER_Y_SCALAR;
 		n->style = ev->data.scalar.style;
-		n->len = ev->data.scalar.length;
+		n->len = (uint32_t)ev->data.scalar.length;
 		n->s = saker_arena_strndup(b->ld->arena,
 					   (const char *)ev->data.scalar.value,
 					   n->len);
@@ -148,6 +148,11 @@ int saker_yaml_parse(struct saker_loader *ld, int file, struct saker_vec *docs)
 	yaml_event_t ev;
 	int ret = 0;
 
+	if (f->len >= UINT32_MAX) {
+		saker_diag(ld, true, "E-YAML", (struct saker_loc){ file, 0, 0 },
+			   "rule file of %zu bytes: the limit is 4 GiB", f->len);
+		return -EFBIG;
+	}
 	if (!yaml_parser_initialize(&b.parser))
 		return -ENOMEM;
 	yaml_parser_set_input_string(&b.parser, (const unsigned char *)f->buf,
