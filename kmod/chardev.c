@@ -39,7 +39,7 @@ static int saker_open(struct inode *inode, struct file *f)
 
 	/* No producer runs while inactive (see saker_release). */
 	saker_rings_reset(d);
-	d->reader_tgid = current->tgid;
+	WRITE_ONCE(d->reader_tgid, current->tgid);
 	d->open_missed_base = saker_open_missed();
 	/* Hooks that see active also see the reset rings and reader_tgid. */
 	smp_store_release(&d->active, true);

@@ -198,7 +198,7 @@ static void saker_exit_probe_remove(void)
  */
 static int saker_fd_install_pre(struct kprobe *kp, struct pt_regs *regs)
 {
-	if (!saker_should_record(current))
+	if (!saker_should_record(current, SAKER_CLASS_OPEN))
 		return 0;
 	if (!saker_in_syscall_body() && saker_has_io_uring(current))
 		return 0;
@@ -223,7 +223,7 @@ static int saker_open_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	struct saker_open_ctx *ctx = (struct saker_open_ctx *)ri->data;
 	const struct saker_open_flags *op;
 
-	if (!saker_should_record(current))
+	if (!saker_should_record(current, SAKER_CLASS_OPEN))
 		return 1;
 	ctx->dfd = (int)regs_get_kernel_argument(regs, 0);
 	ctx->name = (struct filename *)regs_get_kernel_argument(regs, 1);
@@ -251,7 +251,7 @@ static int saker_open_return(struct kretprobe_instance *ri,
 	struct saker_open_ctx *ctx = (struct saker_open_ctx *)ri->data;
 	struct file *ret = (struct file *)regs_return_value(regs);
 
-	if (!saker_should_record(current))
+	if (!saker_should_record(current, SAKER_CLASS_OPEN))
 		return 0;
 	if (IS_ERR(ret)) {
 		/* io_uring retries a cached-only lookup that failed: not an event. */

@@ -86,6 +86,7 @@ static int __init saker_init(void)
 	if (err)
 		return err;
 
+	saker_dev.classes = SAKER_CLASS_ALL;
 	init_waitqueue_head(&saker_dev.wq);
 	atomic_set(&saker_dev.opened, 0);
 	saker_wakeup_init(&saker_dev);
@@ -99,14 +100,20 @@ static int __init saker_init(void)
 	err = saker_hooks_init();
 	if (err)
 		goto free_records;
-	err = saker_chardev_init();
+	/* Before the device: nothing after it may fail (an open pins us). */
+	err = saker_genl_init();
 	if (err)
 		goto remove_hooks;
+	err = saker_chardev_init();
+	if (err)
+		goto remove_genl;
 
 	pr_info("loaded: %u rings of %u KiB, opens through %s\n",
 		saker_dev.nr_rings, ring_kb, saker_open_probe_name());
 	return 0;
 
+remove_genl:
+	saker_genl_exit();
 remove_hooks:
 	saker_hooks_exit();
 free_records:
@@ -120,6 +127,7 @@ free_rings:
 static void __exit saker_exit(void)
 {
 	saker_chardev_exit();
+	saker_genl_exit();
 	saker_hooks_exit();
 	saker_wakeup_stop(&saker_dev);
 	saker_records_exit();
@@ -133,4 +141,4 @@ module_exit(saker_exit);
 MODULE_LICENSE("GPL");
 MODULE_AUTHOR("saker developers");
 MODULE_DESCRIPTION("Runtime threat detection: exec, fork, exit and open events");
-MODULE_VERSION("0.1.0");
+MODULE_VERSION(SAKER_MODULE_VERSION);

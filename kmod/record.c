@@ -68,10 +68,12 @@ void saker_records_exit(void)
 	}
 }
 
-bool saker_should_record(struct task_struct *t)
+bool saker_should_record(struct task_struct *t, u32 class)
 {
 	/* Pairs with saker_open(): rings reset before active is seen. */
 	if (!smp_load_acquire(&saker_dev.active))
+		return false;
+	if (!(READ_ONCE(saker_dev.classes) & class))
 		return false;
 	return !(t->flags & PF_KTHREAD) &&
 	       t->tgid != READ_ONCE(saker_dev.reader_tgid);
@@ -321,7 +323,7 @@ void saker_record_exec(struct task_struct *p, struct linux_binprm *bprm)
 	struct path pwd;
 	bool cut;
 
-	if (!saker_should_record(p))
+	if (!saker_should_record(p, SAKER_CLASS_EXEC))
 		return;
 	c = saker_enter();
 	if (!c)
@@ -398,7 +400,8 @@ void saker_record_fork(struct task_struct *parent, struct task_struct *child)
 	struct saker_cpu *c;
 	struct saker_rec r;
 
-	if (!saker_should_record(parent) || (child->flags & PF_KTHREAD))
+	if (!saker_should_record(parent, SAKER_CLASS_FORK) ||
+	    (child->flags & PF_KTHREAD))
 		return;
 	c = saker_enter();
 	if (!c)
@@ -424,7 +427,7 @@ void saker_record_exit(struct task_struct *p, int group_dead)
 	struct saker_cpu *c;
 	struct saker_rec r;
 
-	if (!saker_should_record(p))
+	if (!saker_should_record(p, SAKER_CLASS_EXIT))
 		return;
 	c = saker_enter();
 	if (!c)

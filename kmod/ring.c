@@ -56,13 +56,20 @@ void saker_rings_free(struct saker_dev *d)
 	d->rings = NULL;
 }
 
-/* Only while no producer runs: before a reader is made active. */
+/*
+ * Only while no producer runs: before a reader is made active. Word by
+ * word: the control plane (genl.c) may read the counters meanwhile.
+ */
 void saker_rings_reset(struct saker_dev *d)
 {
-	unsigned int i;
+	unsigned int i, w;
 
-	for (i = 0; i < d->nr_rings; i++)
-		memset(d->rings[i].hdr, 0, sizeof(struct saker_ring_hdr));
+	for (i = 0; i < d->nr_rings; i++) {
+		u64 *p = (u64 *)d->rings[i].hdr;
+
+		for (w = 0; w < sizeof(struct saker_ring_hdr) / sizeof(u64); w++)
+			WRITE_ONCE(p[w], 0);
+	}
 }
 
 /* 2: some ring is at the watermark, 1: some ring holds bytes, 0: empty. */

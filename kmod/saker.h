@@ -8,6 +8,7 @@
  *   task.c     the task block every record starts with
  *   path.c     paths in probe context: d_path, or the tail that fits
  *   record.c   building exec, fork, exit and open records
+ *   genl.c     the generic netlink control plane: info, stats, config
  */
 #ifndef SAKER_H
 #define SAKER_H
@@ -19,6 +20,8 @@
 #include <linux/atomic.h>
 
 #include "uapi/saker.h"
+
+#define SAKER_MODULE_VERSION	"0.1.0"
 
 struct task_struct;
 struct linux_binprm;
@@ -55,6 +58,7 @@ struct saker_dev {
 	pid_t reader_tgid;		/* never record the reader itself */
 	atomic_t opened;		/* exclusive open */
 	u64 open_missed_base;		/* probe misses before this reader */
+	u32 classes;			/* SAKER_CLASS_*: set through genl.c */
 
 	wait_queue_head_t wq;
 	struct irq_work wake_work;	/* wake the reader now */
@@ -82,6 +86,10 @@ void saker_ring_count(size_t counter_offset);
 
 /* Count a loss on this CPU's ring: saker_ring_count(SAKER_CNT(reentries)). */
 #define SAKER_CNT(field)	offsetof(struct saker_ring_hdr, field)
+
+/* genl.c */
+int saker_genl_init(void);
+void saker_genl_exit(void);
 
 /* chardev.c */
 int saker_chardev_init(void);
@@ -125,7 +133,7 @@ struct saker_open_ctx {
 
 int saker_records_init(void);
 void saker_records_exit(void);
-bool saker_should_record(struct task_struct *t);
+bool saker_should_record(struct task_struct *t, u32 class);
 void saker_record_exec(struct task_struct *p, struct linux_binprm *bprm);
 void saker_record_fork(struct task_struct *parent, struct task_struct *child);
 void saker_record_exit(struct task_struct *p, int group_dead);

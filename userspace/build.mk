@@ -7,10 +7,12 @@
 #   track    process table, container ids and metadata      (uses lib)
 #   rules    Falco-format rule loader, compiler, evaluator  (uses track, lib)
 #   outputs  alert formatting and delivery                  (uses rules, lib)
+#   ctl      the module's control plane (libmnl), sakerctl's
+#            status, stats and config                       (uses lib)
 #   daemon   sakerd's loop, config, alerts, stats, replay   (uses all)
 # and the programs beside them: sakerd.c, sakerctl.c.
 
-SAKER_LIBDIRS := lib track rules outputs daemon
+SAKER_LIBDIRS := lib track rules outputs ctl daemon
 SAKER_LIB_lib := decode ring capture json errbuf file merge log dict idname clock
 SAKER_LIB_track := proctable procfs container_id containers mounts
 SAKER_LIB_rules := rules_mem rules_diag rules_yaml rules_load rules_lex \
@@ -19,14 +21,15 @@ SAKER_LIB_outputs := alert_format outputs file_output syslog_local \
 	syslog_remote program_output
 SAKER_LIB_daemon := daemon loop pipeline track config stats alerts latency losses \
 	replay replay_json
+SAKER_LIB_ctl := genl cmdline cmd_status cmd_stats cmd_config
 
 # $(BUILD)/libsaker_NAME.a for each folder; SAKER_LINK_ALL: every archive in
 # link order (users before what they use) and the libraries they need.
 saker_archive = $(BUILD)/libsaker_$(1).a
 $(foreach d,$(SAKER_LIBDIRS),$(eval SAKER_OBJS_$(d) := \
 	$(patsubst %,$(BUILD)/obj/userspace/$(d)/%.o,$(SAKER_LIB_$(d)))))
-SAKER_ARCHIVES := $(foreach d,daemon outputs rules track lib,$(call saker_archive,$(d)))
-SAKER_LDLIBS := $(shell pkg-config --libs yaml-0.1 jansson 2>/dev/null || echo -lyaml -ljansson)
+SAKER_ARCHIVES := $(foreach d,daemon outputs rules track ctl lib,$(call saker_archive,$(d)))
+SAKER_LDLIBS := $(shell pkg-config --libs yaml-0.1 jansson libmnl 2>/dev/null || echo -lyaml -ljansson -lmnl)
 SAKER_LINK_ALL := $(SAKER_ARCHIVES) $(SAKER_LDLIBS)
 
 SAKERD := $(BUILD)/sakerd

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * sakerctl: control tool for the saker module. Subcommands: trace, info.
+ * sakerctl: control tool for the saker module. The commands are in the
+ * table at the end: trace and info here (the device), status, stats and
+ * config in ctl/ (the generic netlink control plane).
  * Exit status: 0 success, 1 runtime error, 2 usage error.
  */
 #include <errno.h>
@@ -18,8 +20,8 @@
 #include "lib/json.h"
 #include "lib/log.h"
 #include "lib/ring.h"
+#include "ctl/ctl.h"
 
-#define EXIT_USAGE 2
 
 static const char main_usage[] =
 "Usage: sakerctl COMMAND [OPTIONS]\n"
@@ -29,9 +31,15 @@ static const char main_usage[] =
 "(saker.ko) reports process and file events through /dev/saker.\n"
 "\n"
 "Commands:\n"
+"  status  what the module is doing: version, reader, classes, drops\n"
+"  stats   each CPU's ring counters, once or --watch\n"
+"  config  read or change the module's configuration (event classes)\n"
 "  trace   print kernel events as JSON lines, or record and replay\n"
 "          capture files\n"
-"  info    show the module's ABI version, ring layout and parameters\n"
+"  info    the device's ABI handshake: ring layout and parameters\n"
+"\n"
+"status, stats and config ask the module over generic netlink and work while\n"
+"sakerd runs; trace and info open /dev/saker, which admits one reader.\n"
 "\n"
 "Options:\n"
 "  -h, --help   show this help\n"
@@ -84,7 +92,8 @@ static const char info_usage[] =
 "Open the device, perform the ABI handshake and print what the module\n"
 "reports: ABI version, number of rings, ring, header and mapping sizes,\n"
 "opens missed by its probe, wakeup parameters and the probed function.\n"
-"The device admits one reader: this fails while a trace is running.\n"
+"The device admits one reader: this fails while sakerd or a trace runs;\n"
+"sakerctl status reports the same over netlink at any time.\n"
 "\n"
 "Options:\n"
 "  -d, --device PATH  device to query (default " SAKER_DEVICE ")\n"
@@ -131,35 +140,6 @@ struct trace {
 	struct saker_clock_anchor clock;
 	uint64_t clock_checked;	/* CLOCK_MONOTONIC of the last refresh */
 };
-
-/* Usage errors are command-line text like --help, not log lines. */
-static int usage_error(const char *cmd, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int usage_error(const char *cmd, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "sakerctl%s%s: ", cmd ? " " : "", cmd ? cmd : "");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\nTry 'sakerctl%s%s --help'.\n", cmd ? " " : "",
-		cmd ? cmd : "");
-	return EXIT_USAGE;
-}
-
-/* Reports getopt's complaint in our words; returns the exit status. */
-static int bad_option(const char *cmd, int c, char *const argv[])
-{
-	char shortopt[3] = { '-', (char)optopt, 0 };
-	const char *name = optopt ? shortopt : argv[optind - 1];
-
-	if (c == ':')
-		return usage_error(cmd, "option '%s' needs an argument",
-				   argv[optind - 1]);
-	return usage_error(cmd, "unknown option '%s'", name);
-}
 
 static int print_stats(const struct saker_stats *st)
 {
@@ -471,7 +451,7 @@ static int cmd_trace(int argc, char *argv[])
 			break;
 		case 'c':
 			if (parse_count(optarg, &t.limit))
-				return usage_error("trace",
+				return saker_ctl_usage_error("trace",
 					"invalid --count '%s': expected a positive integer",
 					optarg);
 			break;
@@ -485,14 +465,14 @@ static int cmd_trace(int argc, char *argv[])
 			fputs(trace_usage, stdout);
 			return 0;
 		default:
-			return bad_option("trace", c, argv);
+			return saker_ctl_bad_option("trace", c, argv);
 		}
 	}
 	if (optind < argc)
-		return usage_error("trace", "unexpected argument '%s'",
+		return saker_ctl_usage_error("trace", "unexpected argument '%s'",
 				   argv[optind]);
 	if (t.device && t.read_path)
-		return usage_error("trace",
+		return saker_ctl_usage_error("trace",
 				   "--device and --read exclude each other");
 	/* A replay opens its writer once it knows the capture's anchor. */
 	if (t.write_path && !t.read_path && open_writer(&t, NULL))
@@ -525,11 +505,11 @@ static int cmd_info(int argc, char *argv[])
 			fputs(info_usage, stdout);
 			return 0;
 		default:
-			return bad_option("info", c, argv);
+			return saker_ctl_bad_option("info", c, argv);
 		}
 	}
 	if (optind < argc)
-		return usage_error("info", "unexpected argument '%s'",
+		return saker_ctl_usage_error("info", "unexpected argument '%s'",
 				   argv[optind]);
 	ret = saker_ring_query_info(device, &in, err, sizeof(err));
 	if (ret) {
@@ -555,22 +535,33 @@ static int cmd_info(int argc, char *argv[])
 	return fflush(stdout) ? EXIT_FAILURE : 0;
 }
 
+static const struct {
+	const char *name;
+	int (*run)(int argc, char *argv[]);
+} commands[] = {
+	{ "status", saker_cmd_status },
+	{ "stats", saker_cmd_stats },
+	{ "config", saker_cmd_config },
+	{ "trace", cmd_trace },
+	{ "info", cmd_info },
+};
+
 int main(int argc, char *argv[])
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL;
+	size_t i;
 
 	saker_log_init("sakerctl", SAKER_LOG_INFO);
 	if (!cmd)
-		return usage_error(NULL, "missing command");
+		return saker_ctl_usage_error(NULL, "missing command");
 	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
 		fputs(main_usage, stdout);
 		return 0;
 	}
-	if (!strcmp(cmd, "trace"))
-		return cmd_trace(argc - 1, argv + 1);
-	if (!strcmp(cmd, "info"))
-		return cmd_info(argc - 1, argv + 1);
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(cmd, commands[i].name))
+			return commands[i].run(argc - 1, argv + 1);
 	if (cmd[0] == '-')
-		return usage_error(NULL, "unknown option '%s'", cmd);
-	return usage_error(NULL, "unknown command '%s'", cmd);
+		return saker_ctl_usage_error(NULL, "unknown option '%s'", cmd);
+	return saker_ctl_usage_error(NULL, "unknown command '%s'", cmd);
 }

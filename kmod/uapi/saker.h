@@ -333,4 +333,88 @@ struct saker_consume {
 #define SAKER_IOC_INFO		_IOWR(SAKER_IOC_MAGIC, 1, struct saker_info)
 #define SAKER_IOC_CONSUME	_IOW(SAKER_IOC_MAGIC, 2, struct saker_consume)
 
+/*
+ * Control plane: the generic netlink family SAKER_GENL_NAME, version
+ * SAKER_GENL_VERSION, in the initial network namespace only. It works
+ * whether or not a reader holds /dev/saker.
+ *
+ *   SAKER_CMD_INFO        one reply: the module, its rings and probes,
+ *                         the reader, the configuration
+ *   SAKER_CMD_STATS       one reply: a SAKER_A_RING nest per
+ *                         possible CPU from SAKER_A_CPU (0 if not
+ *                         given) on, with its ring's counters as in
+ *                         struct saker_ring_hdr (since the current reader
+ *                         attached); SAKER_A_NEXT_CPU when more did not
+ *                         fit: ask again from there
+ *   SAKER_CMD_CONFIG_GET  one reply: the configuration
+ *   SAKER_CMD_CONFIG_SET  sets what the request holds; an ack
+ *
+ * Every command needs CAP_SYS_ADMIN and CAP_NET_ADMIN (GENL_ADMIN_PERM), as
+ * /dev/saker is root's only: the drop and queue counters would tell a local
+ * attacker when a ring is past its fair share, and the reader's pid which
+ * process to stop. A caller without them gets EPERM and nothing changes.
+ * Requests are validated strictly: an attribute the command does not take,
+ * one of the wrong type or size, unknown bits, or a set with nothing to set
+ * fail with EINVAL and an extended-ack message. Kernels from 6.1 also
+ * refuse a non-zero reserved field in the genl header. Every change is
+ * logged to the kernel log with the caller's pid. No command is a netlink
+ * dump: a dump holds a module reference until its caller reads the end, so
+ * a caller could keep the module from unloading. Integers are in host byte
+ * order;
+ * 64-bit values are padded with SAKER_A_PAD. New attributes are appended:
+ * readers skip those they do not know.
+ */
+#define SAKER_GENL_NAME		"saker"
+#define SAKER_GENL_VERSION	1
+
+enum saker_genl_cmd {
+	SAKER_CMD_UNSPEC,
+	SAKER_CMD_INFO,
+	SAKER_CMD_STATS,
+	SAKER_CMD_CONFIG_GET,
+	SAKER_CMD_CONFIG_SET,
+	__SAKER_CMD_MAX,
+};
+#define SAKER_CMD_MAX	(__SAKER_CMD_MAX - 1)
+
+/* Event classes (SAKER_A_CLASSES): what the hooks record; all by default. */
+#define SAKER_CLASS_EXEC	(1U << 0)
+#define SAKER_CLASS_FORK	(1U << 1)
+#define SAKER_CLASS_EXIT	(1U << 2)
+#define SAKER_CLASS_OPEN	(1U << 3)	/* opens and exec image opens */
+#define SAKER_CLASS_ALL		(SAKER_CLASS_EXEC | SAKER_CLASS_FORK | \
+				 SAKER_CLASS_EXIT | SAKER_CLASS_OPEN)
+
+enum saker_genl_attr {
+	SAKER_A_UNSPEC,
+	SAKER_A_PAD,
+	/* INFO */
+	SAKER_A_ABI_VERSION,	/* u32: SAKER_ABI_VERSION of the rings */
+	SAKER_A_MODULE_VERSION,	/* string */
+	SAKER_A_NR_RINGS,	/* u32 */
+	SAKER_A_RING_SIZE,	/* u64: data bytes per ring */
+	SAKER_A_WAKEUP_BYTES,	/* u64 */
+	SAKER_A_LATENCY_MS,	/* u32 */
+	SAKER_A_SHARE_PCT,	/* u32 */
+	SAKER_A_OPEN_PROBE,	/* string: the function the open probe is on */
+	SAKER_A_OPEN_MAXACTIVE,	/* u32 */
+	SAKER_A_FEATURES,	/* u64: SAKER_FEAT_* */
+	SAKER_A_READER_PID,	/* u32: tgid holding /dev/saker, 0 if none */
+	SAKER_A_OPEN_MISSED,	/* u64: opens the probe missed since load */
+	/* INFO, CONFIG_GET, CONFIG_SET */
+	SAKER_A_CLASSES,	/* u32: SAKER_CLASS_* */
+	/* STATS: request SAKER_A_CPU (first CPU); reply SAKER_A_RING nests */
+	SAKER_A_CPU,		/* u32: the CPU, = the ring's index */
+	SAKER_A_EVENTS,		/* u64: the counters of struct saker_ring_hdr */
+	SAKER_A_DROPS_FULL,	/* u64 */
+	SAKER_A_DROPS_FAULT,	/* u64 */
+	SAKER_A_REENTRIES,	/* u64 */
+	SAKER_A_DROPS_SHARE,	/* u64 */
+	SAKER_A_QUEUED,		/* u64: bytes written and not yet consumed */
+	SAKER_A_RING,		/* nest: SAKER_A_CPU .. SAKER_A_QUEUED of one ring */
+	SAKER_A_NEXT_CPU,	/* u32: the first CPU this reply left out */
+	__SAKER_A_MAX,
+};
+#define SAKER_A_MAX	(__SAKER_A_MAX - 1)
+
 #endif /* _UAPI_SAKER_H */

@@ -42,7 +42,7 @@ FUZZ_FLAGS := -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=a
 FUZZ_OBJ_FLAGS := $(subst fuzzer,fuzzer-no-link,$(FUZZ_FLAGS))
 FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS := $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_NAMES))
-FUZZ_ARCHIVES := $(foreach d,daemon outputs rules track lib,$(BUILD)/fuzz/libsaker_$(d).a)
+FUZZ_ARCHIVES := $(foreach d,daemon outputs rules track ctl lib,$(BUILD)/fuzz/libsaker_$(d).a)
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?= $(FUZZ_NAMES)
 

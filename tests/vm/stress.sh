@@ -3,7 +3,8 @@
 # CPU (docs/testing.md). Run by t81-stress (make check) and scripts/stress-kmod.sh (make
 # stress-kmod), under single-threaded TCG: it unregisters the probes while other CPUs run them.
 # Load, started once and running through every cycle, per CPU: an open storm on an existing file,
-# one on a missing path, a fork+exec storm and an io_uring open storm (io-wq on odd CPUs). Each
+# one on a missing path, a fork+exec storm and an io_uring open storm (io-wq on odd CPUs); and one
+# loop of control-plane requests (sakerctl status, stats, config set, a malformed request). Each
 # cycle: insmod with varied parameters (ring_kb at its minimum one cycle in three, so rings fill
 # and drop; wakeup_kb; latency_ms; open_maxactive down to 1; share_pct when the module has it, with
 # the missing-path storm running as alice, whom it limits), an open() of a FIFO left blocked in
@@ -12,7 +13,7 @@
 # insmod/rmmod, a load process or reader that died, a kernel log error; a kernel fault ends the VM
 # (scripts/vm.sh). One short line per cycle (figures, seconds: total, then insmod, FIFO open,
 # reader, rmmod and checks), then
-#   SAKER-STRESS: cycles=N events=N drops=N missed=N faults=0 seconds=N
+#   SAKER-STRESS: cycles=N events=N drops=N missed=N faults=0 seconds=N control=N changes=N
 # events: records the readers read; drops: the rings' drops_* counters (full, fault, share) at the
 # reader's exit; missed: opens the kretprobe missed (open_maxactive).
 #   SAKER_STRESS_HOLD  seconds the reader stays attached per cycle (0.5)
@@ -74,6 +75,20 @@ while [ "$c" -lt "$NCPU" ]; do
 	load_pids="$load_pids $!"
 	c=$((c + 1))
 done
+
+# The control plane across every load and unload: reads, a refused request, classes turned off and
+# on again (genetlink's unregister must wait for requests in flight). Full speed, not niced.
+ctl_loop=
+if command -v genlpoke >/dev/null 2>&1; then
+	ctl_loop=1
+	# shellcheck disable=SC2016 # the loop is the child shell's
+	sh -c 'while :; do
+		sakerctl stats --json; sakerctl status; genlpoke bits
+		sakerctl config set classes=exec,fork,exit; sakerctl config get; sakerctl config set classes=all
+		echo >>ctl.rounds
+	done >/dev/null 2>&1' &
+	load_pids="$load_pids $!"
+fi
 
 mkfifo fifo || fail "mkfifo"
 cat >saker.yaml <<EOF
@@ -145,7 +160,7 @@ figures() {
 
 now
 T0=$UP
-events=0 drops=0 missed=0 i=0 ring='' wk='' lat='' mx='' sh_pct=''
+events=0 drops=0 missed=0 changes=0 i=0 ring='' wk='' lat='' mx='' sh_pct=''
 t_load='' t_fifo='' t_reader='' t_unload=''
 while [ "$i" -lt "$CYCLES" ]; do
 	now
@@ -236,6 +251,7 @@ $(dmesg | tail -n 20)"
 		running "$p" || fail "cycle $i: load process $p died ($(cat uring.*.err 2>/dev/null))"
 	done
 	log=$(dmesg -c)
+	changes=$((changes + $(printf '%s\n' "$log" | grep -c 'event classes .* set by pid')))
 	case $log in
 	*BUG* | *WARNING* | *Oops* | *lockdep* | *"general protection"* | *"Call Trace"* | *KASAN* | *UBSAN* | *refcount_t*)
 		fail "cycle $i: kernel log errors ($params):
@@ -249,4 +265,7 @@ $log"
 		awk '{ printf "%.1fs (%.1f %.1f %.1f %.1f %.1f)", $6 - $1, $2 - $1, $3 - $2, $4 - $3, $5 - $4, $6 - $5 }')"
 done
 now
-echo "SAKER-STRESS: cycles=$i events=$events drops=$drops missed=$missed faults=0 seconds=$(echo "$T0 $UP" | awk '{ printf "%d", $2 - $1 + 0.5 }')"
+rounds=$(wc -l <ctl.rounds 2>/dev/null || echo 0)
+info "control plane: $rounds rounds of requests, $changes configuration changes logged by the module"
+[ -z "$ctl_loop" ] || [ "$rounds" -gt 0 ] || fail "the control-plane loop never completed a round"
+echo "SAKER-STRESS: cycles=$i events=$events drops=$drops missed=$missed faults=0 seconds=$(echo "$T0 $UP" | awk '{ printf "%d", $2 - $1 + 0.5 }') control=$rounds changes=$changes"

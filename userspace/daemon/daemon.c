@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ctl/ctl.h"
 #include "daemon.h"
 #include "lib/log.h"
 
@@ -94,6 +95,27 @@ static void block_signals(sigset_t *mask)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+/* Classes turned off (sakerctl config) record less than the rules expect. */
+static void warn_classes(void)
+{
+	char err[SAKER_ERRLEN], names[64];
+	struct saker_ctl *c;
+	uint32_t classes;
+
+	if (saker_ctl_open(&c, err, sizeof(err))) {
+		saker_log_warnx("module control plane: %s", err);
+		return;
+	}
+	if (saker_ctl_get_classes(c, &classes, err, sizeof(err)))
+		saker_log_warnx("module control plane: %s", err);
+	else if (classes != SAKER_CLASS_ALL) {
+		saker_ctl_format_classes(classes, names, sizeof(names));
+		saker_log_warnx("the module records only these event classes: %s; rules on the others cannot match (sakerctl config set classes=all)",
+				names);
+	}
+	saker_ctl_close(c);
+}
+
 int saker_daemon_run(struct saker_config *cfg)
 {
 	struct saker_daemon d = { .cfg = cfg, .epfd = -1, .sigfd = -1, .timerfd = -1,
@@ -141,6 +163,7 @@ int saker_daemon_run(struct saker_config *cfg)
 		saker_log_warnx("%s%s", err, saker_ring_open_hint(ret));
 		goto fini_merge;
 	}
+	warn_classes();
 	/* After the open: processes started later arrive as events. */
 	seeded = saker_proctable_seed(d.track.pt, cfg->proc_root);
 	if (seeded < 0)
