@@ -3,8 +3,9 @@
 # without a reader, and while one holds /dev/saker (which sakerctl info cannot); an unprivileged
 # caller gets EPERM for every command and nothing changes; root can turn
 # event classes off and on, each change in the kernel log; the kernel refuses malformed requests
-# with EINVAL and a reason; sakerd warns at start of classes left off, and status and stats answer
-# while it holds the ring; unloading the module removes the family.
+# with EINVAL and a reason; sakerd raises an alert for classes off at start and for every change
+# while it runs, and status and stats answer while it holds the ring; unloading the module removes
+# the family.
 # shellcheck disable=SC2016,SC2119 # jq programs name $vars; load_module/stop_trace take optional args
 # shellcheck source=tests/vm/lib.sh
 . "${SAKER_TESTS:-/saker/tests}/lib.sh"
@@ -100,8 +101,19 @@ if command -v sakerd >/dev/null 2>&1; then
 	event_check "$(cat s3.json)" '.reader_pid == '"$SD_PID"' and .reader_comm == "sakerd" and
 		.classes == "exec,open"' "status names sakerd as the reader"
 	sakerctl stats --json >st3.json 2>st3.err || fail "stats beside sakerd: $(cat st3.err)"
-	sd_stop
+	# An alert where alerts go, at start and when the classes change under sakerd.
+	# classes_alert TEXT: sakerd wrote the classes alert whose output holds TEXT.
+	classes_alert() { grep -F '"rule":"saker: event classes changed"' sakerd.out | grep -qF "$1"; }
+	wait_for 10 classes_alert 'exec,open (was all)' ||
+		fail "no alert for the classes off at start: $(cat sakerd.out)"
 	sakerctl config set classes=all 2>ca2.err || fail "config set all: $(cat ca2.err)"
+	wait_for 10 classes_alert 'records every event class again (was exec,open)' ||
+		fail "no alert for the classes back on: $(tail -n 3 sakerd.out)"
+	sakerctl config set classes=exec 2>ce.err || fail "config set exec: $(cat ce.err)"
+	wait_for 10 classes_alert 'only these event classes: exec (was all)' ||
+		fail "no alert for the classes turned off under sakerd: $(tail -n 3 sakerd.out)"
+	sd_stop
+	sakerctl config set classes=all 2>ca3.err || fail "config set all: $(cat ca3.err)"
 else
 	info "sakerd not in the initramfs: the daemon part is skipped"
 fi

@@ -95,25 +95,42 @@ static void block_signals(sigset_t *mask)
 	signal(SIGPIPE, SIG_IGN);
 }
 
-/* Classes turned off (sakerctl config) record less than the rules expect. */
-static void warn_classes(void)
+/*
+ * The event classes the module records (sakerctl config): a class that is
+ * off, at start or turned off later by some root process, is an alert,
+ * since rules on it can no longer match; turned back on, an alert too.
+ */
+void saker_daemon_check_classes(struct saker_daemon *d)
 {
-	char err[SAKER_ERRLEN], names[64];
-	struct saker_ctl *c;
+	char err[SAKER_ERRLEN], now_s[64], was_s[64], msg[384];
 	uint32_t classes;
 
-	if (saker_ctl_open(&c, err, sizeof(err))) {
-		saker_log_warnx("module control plane: %s", err);
+	if (!d->ctl)
+		return;
+	if (saker_ctl_get_classes(d->ctl, &classes, err, sizeof(err))) {
+		if (!d->ctl_failed)
+			saker_log_warnx("module control plane: %s", err);
+		d->ctl_failed = true;
 		return;
 	}
-	if (saker_ctl_get_classes(c, &classes, err, sizeof(err)))
-		saker_log_warnx("module control plane: %s", err);
-	else if (classes != SAKER_CLASS_ALL) {
-		saker_ctl_format_classes(classes, names, sizeof(names));
-		saker_log_warnx("the module records only these event classes: %s; rules on the others cannot match (sakerctl config set classes=all)",
-				names);
-	}
-	saker_ctl_close(c);
+	d->ctl_failed = false;
+	if (classes == d->classes)
+		return;
+	saker_ctl_format_classes(classes, now_s, sizeof(now_s));
+	saker_ctl_format_classes(d->classes, was_s, sizeof(was_s));
+	if (classes == SAKER_CLASS_ALL)
+		snprintf(msg, sizeof(msg), "the module records every event class again (was %s)",
+			 was_s);
+	else
+		snprintf(msg, sizeof(msg),
+			 "the module records only these event classes: %s (was %s); rules on the others cannot match (sakerctl config set classes=all; the kernel log names who changed it)",
+			 now_s, was_s);
+	saker_log_warnx("%s", msg);
+	saker_alerts_internal(d->alerts, classes == SAKER_CLASS_ALL ? SAKER_PRIO_NOTICE :
+			      SAKER_PRIO_CRITICAL, "saker: event classes changed", msg,
+			      json_pack("{s:s,s:s}", "saker.classes", now_s,
+					"saker.classes_was", was_s));
+	d->classes = classes;
 }
 
 int saker_daemon_run(struct saker_config *cfg)
@@ -163,7 +180,6 @@ int saker_daemon_run(struct saker_config *cfg)
 		saker_log_warnx("%s%s", err, saker_ring_open_hint(ret));
 		goto fini_merge;
 	}
-	warn_classes();
 	/* After the open: processes started later arrive as events. */
 	seeded = saker_proctable_seed(d.track.pt, cfg->proc_root);
 	if (seeded < 0)
@@ -179,6 +195,11 @@ int saker_daemon_run(struct saker_config *cfg)
 	}
 	d.pipe.alert = saker_alerts_rule;
 	d.pipe.alert_arg = d.alerts;
+	/* The control plane: the event classes, checked every second after. */
+	d.classes = SAKER_CLASS_ALL;
+	if (saker_ctl_open(&d.ctl, err, sizeof(err)))
+		saker_log_warnx("module control plane: %s; event classes are not watched", err);
+	saker_daemon_check_classes(&d);
 	ret = saker_daemon_loop_setup(&d, &mask);
 	if (ret) {
 		saker_log_warnx("event loop setup: %s", strerror(-ret));
@@ -193,6 +214,7 @@ int saker_daemon_run(struct saker_config *cfg)
 	saker_daemon_stats(&d, "exit");
 close_loop:
 	saker_daemon_loop_close(&d);
+	saker_ctl_close(d.ctl);
 	saker_alerts_free(d.alerts);
 close_ring:
 	saker_ring_close(d.ring);

@@ -20,6 +20,7 @@
 
 #include "alerts.h"
 #include "config.h"
+#include "ctl/ctl.h"
 #include "losses.h"
 #include "lib/clock.h"
 #include "lib/merge.h"
@@ -40,6 +41,9 @@ struct saker_daemon {
 	uint64_t clock_steps;		/* wall-clock steps followed */
 	int epfd, sigfd, timerfd, losstimerfd;
 	struct saker_loss_watch losses;
+	struct saker_ctl *ctl;		/* the module's control plane, or NULL */
+	uint32_t classes;		/* SAKER_CLASS_* last seen */
+	bool ctl_failed;		/* its last request failed (said once) */
 	bool stop;
 	uint64_t reloads, reload_failures;
 	uint64_t seeded;	/* processes read from /proc at start */
@@ -71,6 +75,8 @@ int saker_daemon_loop(struct saker_daemon *d);
 void saker_daemon_stats(struct saker_daemon *d, const char *reason);
 /* stats.c: raise the loss alert when the kernel lost events (each second). */
 void saker_daemon_check_losses(struct saker_daemon *d);
+/* daemon.c: an alert when the module's event classes changed. */
+void saker_daemon_check_classes(struct saker_daemon *d);
 /* loop.c: follow a step of the wall clock in the anchor (each second). */
 void saker_daemon_check_clock(struct saker_daemon *d);
 
