@@ -55,6 +55,30 @@ static int saker_put_config(struct sk_buff *msg)
 	return nla_put_u32(msg, SAKER_A_CLASSES, READ_ONCE(saker_dev.classes));
 }
 
+static int saker_put_hooks(struct sk_buff *msg)
+{
+	struct saker_hook_report v[SAKER_HOOKS_MAX];
+	unsigned int i, n = saker_hooks_report(v, ARRAY_SIZE(v));
+
+	for (i = 0; i < n; i++) {
+		struct nlattr *nest = nla_nest_start(msg, SAKER_A_HOOK);
+
+		if (!nest)
+			return -EMSGSIZE;
+		if (nla_put_string(msg, SAKER_A_HOOK_NAME, v[i].name) ||
+		    nla_put_string(msg, SAKER_A_HOOK_KIND, v[i].kind) ||
+		    nla_put_u64_64bit(msg, SAKER_A_HOOK_HITS, v[i].hits,
+				      SAKER_A_PAD) ||
+		    nla_put_u64_64bit(msg, SAKER_A_HOOK_MISSED, v[i].missed,
+				      SAKER_A_PAD)) {
+			nla_nest_cancel(msg, nest);
+			return -EMSGSIZE;
+		}
+		nla_nest_end(msg, nest);
+	}
+	return 0;
+}
+
 static int saker_put_info(struct sk_buff *msg)
 {
 	struct saker_dev *d = &saker_dev;
@@ -75,7 +99,8 @@ static int saker_put_info(struct sk_buff *msg)
 			      SAKER_A_PAD) ||
 	    nla_put_u32(msg, SAKER_A_READER_PID, reader) ||
 	    nla_put_u64_64bit(msg, SAKER_A_OPEN_MISSED, saker_open_missed(),
-			      SAKER_A_PAD))
+			      SAKER_A_PAD) ||
+	    saker_put_hooks(msg))
 		return -EMSGSIZE;
 	return saker_put_config(msg);
 }

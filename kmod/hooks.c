@@ -33,6 +33,26 @@
 
 unsigned int saker_open_maxactive;
 
+/* How often each hook ran, per CPU: what `sakerctl status` shows (genl.c). */
+enum {
+	SAKER_HOOK_EXEC,
+	SAKER_HOOK_FORK,
+	SAKER_HOOK_EXIT_TP,
+	SAKER_HOOK_EXIT_KPROBE,
+	SAKER_HOOK_FD_INSTALL,
+	SAKER_HOOK_OPEN,
+	SAKER_HOOK_COUNT
+};
+
+struct saker_hook_hits {
+	u64 n[SAKER_HOOK_COUNT];
+};
+
+static DEFINE_PER_CPU(struct saker_hook_hits, saker_hits);
+
+/* Irq-safe on the local CPU, no lock: fit for any probe context. */
+#define saker_hit(h)	this_cpu_inc(saker_hits.n[h])
+
 /*
  * Tracepoint callbacks disable preemption themselves: up to 6.x the
  * tracepoint did, but 7.x calls them under SRCU only, preemptible, and the
@@ -42,6 +62,7 @@ unsigned int saker_open_maxactive;
 static void saker_on_exec(void *data, struct task_struct *p, pid_t old_pid,
 			  struct linux_binprm *bprm)
 {
+	saker_hit(SAKER_HOOK_EXEC);
 	preempt_disable_notrace();
 	saker_record_exec(p, bprm);
 	preempt_enable_notrace();
@@ -50,6 +71,7 @@ static void saker_on_exec(void *data, struct task_struct *p, pid_t old_pid,
 static void saker_on_fork(void *data, struct task_struct *parent,
 			  struct task_struct *child)
 {
+	saker_hit(SAKER_HOOK_FORK);
 	preempt_disable_notrace();
 	saker_record_fork(parent, child);
 	preempt_enable_notrace();
@@ -58,6 +80,7 @@ static void saker_on_fork(void *data, struct task_struct *parent,
 #ifdef SAKER_HAVE_TP_EXIT_GROUP_DEAD
 static void saker_on_exit(void *data, struct task_struct *p, bool group_dead)
 {
+	saker_hit(SAKER_HOOK_EXIT_TP);
 	preempt_disable_notrace();
 	saker_record_exit(p, group_dead);
 	preempt_enable_notrace();
@@ -65,6 +88,7 @@ static void saker_on_exit(void *data, struct task_struct *p, bool group_dead)
 #else
 static void saker_on_exit(void *data, struct task_struct *p)
 {
+	saker_hit(SAKER_HOOK_EXIT_TP);
 	preempt_disable_notrace();
 	saker_record_exit(p, -1);
 	preempt_enable_notrace();
@@ -153,6 +177,7 @@ static int saker_taskstats_exit_pre(struct kprobe *kp, struct pt_regs *regs)
 	struct task_struct *p =
 		(struct task_struct *)regs_get_kernel_argument(regs, 0);
 
+	saker_hit(SAKER_HOOK_EXIT_KPROBE);
 	saker_record_exit(p, !!(int)regs_get_kernel_argument(regs, 1));
 	return 0;
 }
@@ -198,6 +223,7 @@ static void saker_exit_probe_remove(void)
  */
 static int saker_fd_install_pre(struct kprobe *kp, struct pt_regs *regs)
 {
+	saker_hit(SAKER_HOOK_FD_INSTALL);
 	if (!saker_should_record(current, SAKER_CLASS_OPEN))
 		return 0;
 	if (!saker_in_syscall_body() && saker_has_io_uring(current))
@@ -223,6 +249,7 @@ static int saker_open_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	struct saker_open_ctx *ctx = (struct saker_open_ctx *)ri->data;
 	const struct saker_open_flags *op;
 
+	saker_hit(SAKER_HOOK_OPEN);
 	if (!saker_should_record(current, SAKER_CLASS_OPEN))
 		return 1;
 	ctx->dfd = (int)regs_get_kernel_argument(regs, 0);
@@ -330,6 +357,56 @@ u64 saker_features(void)
 	if (saker_fd_probed)
 		f |= SAKER_FEAT_OPEN_FD;
 	return f;
+}
+
+static u64 saker_hits_sum(unsigned int h)
+{
+	u64 sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(per_cpu_ptr(&saker_hits, cpu)->n[h]);
+	return sum;
+}
+
+/* The hooks attached now, with their runs and misses since load. */
+unsigned int saker_hooks_report(struct saker_hook_report *v, unsigned int max)
+{
+	static const u8 tp_hook[SAKER_TP_COUNT] = {
+		[SAKER_TP_EXEC] = SAKER_HOOK_EXEC,
+		[SAKER_TP_FORK] = SAKER_HOOK_FORK,
+		[SAKER_TP_EXIT] = SAKER_HOOK_EXIT_TP,
+	};
+	unsigned int i, n = 0;
+
+	for (i = 0; i < ARRAY_SIZE(saker_tps) && n < max; i++) {
+		if (!saker_tps[i].registered)
+			continue;
+		v[n++] = (struct saker_hook_report){
+			.name = saker_tps[i].name, .kind = "tracepoint",
+			.hits = saker_hits_sum(tp_hook[i]),
+		};
+	}
+	if (saker_exit_probed && n < max)
+		v[n++] = (struct saker_hook_report){
+			.name = saker_exit_probe.symbol_name, .kind = "kprobe",
+			.hits = saker_hits_sum(SAKER_HOOK_EXIT_KPROBE),
+			.missed = READ_ONCE(saker_exit_probe.nmissed),
+		};
+	if (saker_fd_probed && n < max)
+		v[n++] = (struct saker_hook_report){
+			.name = saker_fd_probe.symbol_name, .kind = "kprobe",
+			.hits = saker_hits_sum(SAKER_HOOK_FD_INSTALL),
+			.missed = READ_ONCE(saker_fd_probe.nmissed),
+		};
+	if (saker_open_name && n < max)
+		v[n++] = (struct saker_hook_report){
+			.name = saker_open_name, .kind = "kretprobe",
+			.hits = saker_hits_sum(SAKER_HOOK_OPEN),
+			.missed = (u64)(unsigned int)READ_ONCE(saker_open_probe.nmissed) +
+				  READ_ONCE(saker_open_probe.kp.nmissed),
+		};
+	return n;
 }
 
 int saker_hooks_init(void)

@@ -101,6 +101,14 @@ void saker_hooks_exit(void);
 const char *saker_open_probe_name(void);
 u64 saker_open_missed(void);
 u64 saker_features(void);
+struct saker_hook_report {
+	const char *name;	/* the tracepoint or the probed function */
+	const char *kind;	/* "tracepoint", "kprobe", "kretprobe" */
+	u64 hits;		/* runs since load, every CPU */
+	u64 missed;		/* runs the probe could not make */
+};
+#define SAKER_HOOKS_MAX	8
+unsigned int saker_hooks_report(struct saker_hook_report *v, unsigned int max);
 unsigned int saker_open_active(void);
 extern unsigned int saker_open_maxactive;
 

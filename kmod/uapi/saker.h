@@ -338,8 +338,9 @@ struct saker_consume {
  * SAKER_GENL_VERSION, in the initial network namespace only. It works
  * whether or not a reader holds /dev/saker.
  *
- *   SAKER_CMD_INFO        one reply: the module, its rings and probes,
- *                         the reader, the configuration
+ *   SAKER_CMD_INFO        one reply: the module, its rings, its hooks
+ *                         (a SAKER_A_HOOK nest each), the reader, the
+ *                         configuration
  *   SAKER_CMD_STATS       one reply: a SAKER_A_RING nest per
  *                         possible CPU from SAKER_A_CPU (0 if not
  *                         given) on, with its ring's counters as in
@@ -413,6 +414,12 @@ enum saker_genl_attr {
 	SAKER_A_QUEUED,		/* u64: bytes written and not yet consumed */
 	SAKER_A_RING,		/* nest: SAKER_A_CPU .. SAKER_A_QUEUED of one ring */
 	SAKER_A_NEXT_CPU,	/* u32: the first CPU this reply left out */
+	/* INFO: a SAKER_A_HOOK nest per hook attached */
+	SAKER_A_HOOK,
+	SAKER_A_HOOK_NAME,	/* string: the tracepoint or probed function */
+	SAKER_A_HOOK_KIND,	/* string: tracepoint, kprobe or kretprobe */
+	SAKER_A_HOOK_HITS,	/* u64: runs since load */
+	SAKER_A_HOOK_MISSED,	/* u64: runs the probe missed since load */
 	__SAKER_A_MAX,
 };
 #define SAKER_A_MAX	(__SAKER_A_MAX - 1)

@@ -22,6 +22,9 @@ load_module
 sakerctl status --json >s0.json 2>s0.err || fail "sakerctl status: $(cat s0.err)"
 event_check "$(cat s0.json)" '.reader_pid == 0 and .classes == "all" and .classes_mask == 15 and
 	.abi_version == 2 and .module_version == "0.1.0" and .nr_rings >= '"$cpus" "status without a reader"
+event_check "$(cat s0.json)" '(.hooks | map(.name) | index("sched_process_exec")) != null and
+	(.hooks[] | select(.name == "fd_install") | .kind == "kprobe") and
+	(.hooks[] | select(.name == "sched_process_fork") | .hits > 0)' "status lists the hooks with their runs"
 sakerctl status >s0.txt 2>&1 || fail "sakerctl status (table): $(cat s0.txt)"
 grep -q '^reader  *none' s0.txt || fail "table: no 'reader none' line: $(cat s0.txt)"
 

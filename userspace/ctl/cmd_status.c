@@ -21,11 +21,11 @@ static const char status_usage[] =
 "\n"
 "Show the loaded saker module: its version and ABI, which process reads its\n"
 "rings (sakerd, a trace, or none), the event classes it records, the ring\n"
-"layout and fair share, the open probe and the opens it missed since it was\n"
-"loaded, and the events recorded and dropped since the reader attached,\n"
-"summed over CPUs (sakerctl stats has them per CPU). It asks the module over\n"
-"generic netlink (root only, like the device); a running reader is not\n"
-"disturbed.\n"
+"layout and fair share, each hook attached with its runs and misses since\n"
+"the module was loaded, the open probe's misses, and the events recorded and\n"
+"dropped since the reader attached, summed over CPUs (sakerctl stats has\n"
+"them per CPU). It asks the module over generic netlink (root only, like\n"
+"the device); a running reader is not disturbed.\n"
 "\n"
 "Options:\n"
 "  -j, --json   one JSON object instead of the table\n"
@@ -55,14 +55,21 @@ static void reader_comm(uint32_t pid, char *buf, size_t size)
 static int print_json(const struct saker_ctl_info *in, const char *comm,
 		      const char *classes, const struct saker_ctl_cpu *t)
 {
-	json_t *feat = json_array(), *j;
+	json_t *feat = json_array(), *hooks = json_array(), *j;
+	size_t i;
 	int ret;
+
+	for (i = 0; hooks && i < in->nhooks; i++)
+		json_array_append_new(hooks, json_pack("{s:s,s:s,s:I,s:I}",
+			"name", in->hooks[i].name, "kind", in->hooks[i].kind,
+			"hits", (json_int_t)in->hooks[i].hits,
+			"missed", (json_int_t)in->hooks[i].missed));
 
 	if (feat && (in->features & SAKER_FEAT_EXIT_GROUP_DEAD))
 		json_array_append_new(feat, json_string("exit_group_dead"));
 	if (feat && (in->features & SAKER_FEAT_OPEN_FD))
 		json_array_append_new(feat, json_string("open_fd"));
-	j = json_pack("{s:s,s:I,s:I,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:s,s:I,s:I,s:o?,"
+	j = json_pack("{s:s,s:I,s:I,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:s,s:I,s:I,s:o?,s:o?,"
 		      "s:{s:I,s:I,s:I,s:I,s:I,s:I,s:I}}",
 		      "module_version", in->module_version,
 		      "abi_version", (json_int_t)in->abi_version,
@@ -79,6 +86,7 @@ static int print_json(const struct saker_ctl_info *in, const char *comm,
 		      "open_maxactive", (json_int_t)in->open_maxactive,
 		      "open_missed", (json_int_t)in->open_missed,
 		      "features", feat,
+		      "hooks", hooks,
 		      "since_reader",
 		      "events", (json_int_t)t->events,
 		      "drops", (json_int_t)saker_ctl_cpu_drops(t),
@@ -97,6 +105,8 @@ static int print_json(const struct saker_ctl_info *in, const char *comm,
 static void print_table(const struct saker_ctl_info *in, const char *comm,
 			const char *classes, const struct saker_ctl_cpu *t)
 {
+	size_t i;
+
 	printf("module       saker %s, ABI %" PRIu32 "\n", in->module_version,
 	       in->abi_version);
 	if (in->reader_pid)
@@ -114,6 +124,10 @@ static void print_table(const struct saker_ctl_info *in, const char *comm,
 	printf("open probe   %s, %" PRIu32 " opens followed at once, %" PRIu64
 	       " missed since load\n", in->open_probe, in->open_maxactive,
 	       in->open_missed);
+	for (i = 0; i < in->nhooks; i++)
+		printf("hook         %-20s %-10s %" PRIu64 " runs, %" PRIu64 " missed since load\n",
+		       in->hooks[i].name, in->hooks[i].kind, in->hooks[i].hits,
+		       in->hooks[i].missed);
 	printf("features    %s%s%s\n",
 	       in->features & SAKER_FEAT_EXIT_GROUP_DEAD ? " exit_group_dead" : "",
 	       in->features & SAKER_FEAT_OPEN_FD ? " open_fd" : "",

@@ -21,6 +21,15 @@
 /* genl.c */
 struct saker_ctl;
 
+struct saker_ctl_hook {
+	char name[64];		/* tracepoint or probed function */
+	char kind[16];		/* tracepoint, kprobe, kretprobe */
+	uint64_t hits;		/* runs since the module was loaded */
+	uint64_t missed;	/* runs the probe missed */
+};
+
+#define SAKER_CTL_HOOKS_MAX 16
+
 struct saker_ctl_info {
 	uint32_t abi_version;
 	char module_version[32];
@@ -35,6 +44,8 @@ struct saker_ctl_info {
 	uint32_t reader_pid;	/* 0: no reader */
 	uint64_t open_missed;	/* since the module was loaded */
 	uint32_t classes;	/* SAKER_CLASS_* */
+	struct saker_ctl_hook hooks[SAKER_CTL_HOOKS_MAX];
+	size_t nhooks;		/* hooks attached */
 };
 
 /* One ring's counters, since its reader attached. */

@@ -235,12 +235,29 @@ static void take_str(const struct nlattr *a, char *dst, size_t size)
 		snprintf(dst, size, "%s", mnl_attr_get_str(a));
 }
 
+static int hook_attr(const struct nlattr *a, void *data)
+{
+	struct saker_ctl_hook *h = data;
+
+	switch (mnl_attr_get_type(a)) {
+	case SAKER_A_HOOK_NAME: take_str(a, h->name, sizeof(h->name)); break;
+	case SAKER_A_HOOK_KIND: take_str(a, h->kind, sizeof(h->kind)); break;
+	case SAKER_A_HOOK_HITS: take_u64(a, &h->hits); break;
+	case SAKER_A_HOOK_MISSED: take_u64(a, &h->missed); break;
+	}
+	return MNL_CB_OK;
+}
+
 /* Attributes a newer module adds are skipped. */
 static int info_attr(const struct nlattr *a, void *data)
 {
 	struct saker_ctl_info *in = data;
 
 	switch (mnl_attr_get_type(a)) {
+	case SAKER_A_HOOK:
+		if (in->nhooks < SAKER_CTL_HOOKS_MAX && !mnl_attr_validate(a, MNL_TYPE_NESTED))
+			mnl_attr_parse_nested(a, hook_attr, &in->hooks[in->nhooks++]);
+		break;
 	case SAKER_A_ABI_VERSION: take_u32(a, &in->abi_version); break;
 	case SAKER_A_MODULE_VERSION:
 		take_str(a, in->module_version, sizeof(in->module_version));
