@@ -50,7 +50,7 @@ static int saker_genl_check(struct sk_buff *skb, struct genl_info *info,
 	return 0;
 }
 
-static int saker_put_config(struct sk_buff *msg)
+static int saker_put_config(struct sk_buff *msg, struct genl_info *info)
 {
 	return nla_put_u32(msg, SAKER_A_CLASSES, READ_ONCE(saker_dev.classes));
 }
@@ -79,7 +79,7 @@ static int saker_put_hooks(struct sk_buff *msg)
 	return 0;
 }
 
-static int saker_put_info(struct sk_buff *msg)
+static int saker_put_info(struct sk_buff *msg, struct genl_info *info)
 {
 	struct saker_dev *d = &saker_dev;
 	/* Pairs with saker_open(): reader_tgid is set before active. */
@@ -102,12 +102,13 @@ static int saker_put_info(struct sk_buff *msg)
 			      SAKER_A_PAD) ||
 	    saker_put_hooks(msg))
 		return -EMSGSIZE;
-	return saker_put_config(msg);
+	return saker_put_config(msg, info);
 }
 
-/* One reply of cmd holding what put() writes. */
+/* One reply of cmd holding what put() writes for the request info. */
 static int saker_genl_reply(struct genl_info *info, u8 cmd,
-			    int (*put)(struct sk_buff *msg))
+			    int (*put)(struct sk_buff *msg,
+				       struct genl_info *info))
 {
 	struct sk_buff *msg;
 	void *hdr;
@@ -120,7 +121,7 @@ static int saker_genl_reply(struct genl_info *info, u8 cmd,
 	err = -EMSGSIZE;
 	if (!hdr)
 		goto free_msg;
-	err = put(msg);
+	err = put(msg, info);
 	if (err)
 		goto free_msg;
 	genlmsg_end(msg, hdr);
@@ -202,33 +203,13 @@ static int saker_put_ring(struct sk_buff *msg, unsigned int i)
 	return 0;
 }
 
-/*
- * The rings from SAKER_A_CPU on, as many as one message holds; the caller
- * asks again from SAKER_A_NEXT_CPU. Not a dump (see uapi/saker.h).
- */
-static int saker_genl_stats(struct sk_buff *skb, struct genl_info *info)
+/* The rings from SAKER_A_CPU on, as many as fit, and where to go on. */
+static int saker_put_rings(struct sk_buff *msg, struct genl_info *info)
 {
 	struct nlattr *a = info->attrs[SAKER_A_CPU];
 	unsigned int i = a ? nla_get_u32(a) : 0;
-	struct sk_buff *msg;
-	void *hdr;
 	int err;
 
-	err = saker_genl_check(skb, info, SAKER_A_CPU);
-	if (err)
-		return err;
-	if (i >= saker_dev.nr_rings) {
-		NL_SET_ERR_MSG_ATTR(info->extack, a, "no such CPU");
-		return -EINVAL;
-	}
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &saker_genl_family, 0,
-				SAKER_CMD_STATS);
-	err = -EMSGSIZE;
-	if (!hdr)
-		goto free_msg;
 	for (; i < saker_dev.nr_rings; i++) {
 		/* Room for this ring and for SAKER_A_NEXT_CPU after it. */
 		if (skb_tailroom(msg) < SAKER_RING_ATTR_SIZE + nla_total_size(sizeof(u32)))
@@ -237,16 +218,26 @@ static int saker_genl_stats(struct sk_buff *skb, struct genl_info *info)
 			continue;
 		err = saker_put_ring(msg, i);
 		if (err)
-			goto free_msg;
+			return err;
 	}
-	err = -EMSGSIZE;
 	if (i < saker_dev.nr_rings && nla_put_u32(msg, SAKER_A_NEXT_CPU, i))
-		goto free_msg;
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
-free_msg:
-	nlmsg_free(msg);
-	return err;
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* Not a dump (see uapi/saker.h): the caller asks again from NEXT_CPU. */
+static int saker_genl_stats(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *a = info->attrs[SAKER_A_CPU];
+	int err = saker_genl_check(skb, info, SAKER_A_CPU);
+
+	if (err)
+		return err;
+	if (a && nla_get_u32(a) >= saker_dev.nr_rings) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a, "no such CPU");
+		return -EINVAL;
+	}
+	return saker_genl_reply(info, SAKER_CMD_STATS, saker_put_rings);
 }
 
 static const struct genl_small_ops saker_genl_ops[] = {
