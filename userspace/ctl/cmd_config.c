@@ -101,31 +101,16 @@ static int config_set(struct saker_ctl *c, uint32_t classes)
 
 int saker_cmd_config(int argc, char *argv[])
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	char err[SAKER_ERRLEN];
 	uint32_t classes = SAKER_CLASS_ALL;
 	struct saker_ctl *c;
-	bool json = false;
+	bool json;
 	const char *verb;
-	int o, ret;
+	int ret;
 
-	opterr = 0;
-	while ((o = getopt_long(argc, argv, ":jh", opts, NULL)) != -1) {
-		switch (o) {
-		case 'j':
-			json = true;
-			break;
-		case 'h':
-			fputs(config_usage, stdout);
-			return 0;
-		default:
-			return saker_ctl_bad_option("config", o, argv);
-		}
-	}
+	ret = saker_ctl_json_option("config", config_usage, argc, argv, &json);
+	if (ret >= 0)
+		return ret;
 	if (optind == argc)
 		return saker_ctl_usage_error("config", "missing 'get' or 'set'");
 	verb = argv[optind++];

@@ -141,32 +141,17 @@ static void print_table(const struct saker_ctl_info *in, const char *comm,
 
 int saker_cmd_status(int argc, char *argv[])
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	struct saker_ctl_cpu *cpus = NULL, total;
 	char err[SAKER_ERRLEN], comm[64], classes[64];
 	struct saker_ctl_info in;
 	struct saker_ctl *c;
-	bool json = false;
+	bool json;
 	size_t n = 0;
-	int o, ret;
+	int ret;
 
-	opterr = 0;
-	while ((o = getopt_long(argc, argv, ":jh", opts, NULL)) != -1) {
-		switch (o) {
-		case 'j':
-			json = true;
-			break;
-		case 'h':
-			fputs(status_usage, stdout);
-			return 0;
-		default:
-			return saker_ctl_bad_option("status", o, argv);
-		}
-	}
+	ret = saker_ctl_json_option("status", status_usage, argc, argv, &json);
+	if (ret >= 0)
+		return ret;
 	if (optind < argc)
 		return saker_ctl_usage_error("status", "unexpected argument '%s'",
 					     argv[optind]);

@@ -11,6 +11,7 @@
 #ifndef SAKER_CTL_H
 #define SAKER_CTL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -85,6 +86,10 @@ void saker_ctl_format_classes(uint32_t classes, char *buf, size_t size);
 int saker_ctl_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int saker_ctl_bad_option(const char *cmd, int c, char *const argv[]);
+/* The options of a command taking only --json and --help: -1 to go on
+ * (optind at the first operand), else the exit status (help or usage). */
+int saker_ctl_json_option(const char *cmd, const char *usage, int argc,
+			  char *argv[], bool *json);
 
 /* cmd_*.c: argv[0] is the command's name; the exit status is returned. */
 int saker_cmd_status(int argc, char *argv[]);
