@@ -39,6 +39,8 @@ static int saker_open(struct inode *inode, struct file *f)
 
 	/* No producer runs while inactive (see saker_release). */
 	saker_rings_reset(d);
+	/* One set while no reader held the device was nobody's. */
+	saker_filter_clear();
 	WRITE_ONCE(d->reader_tgid, current->tgid);
 	d->open_missed_base = saker_open_missed();
 	/* Hooks that see active also see the reset rings and reader_tgid. */
@@ -53,6 +55,8 @@ static int saker_release(struct inode *inode, struct file *f)
 	WRITE_ONCE(d->active, false);
 	/* Hooks run with preemption off: this waits for every one in flight. */
 	synchronize_rcu();
+	/* The filter was this reader's: the next one starts with every open. */
+	saker_filter_clear();
 	saker_wakeup_stop(d);
 	kfree(f->private_data);
 	atomic_set(&d->opened, 0);

@@ -20,28 +20,31 @@
 static struct genl_family saker_genl_family;
 
 /*
- * Only SAKER_A_CLASSES and SAKER_A_CPU may be sent; the rest are replies. Strict
- * validation rejects what is left NLA_UNSPEC here and anything above
- * SAKER_A_MAX.
+ * Only SAKER_A_CLASSES, SAKER_A_CPU and SAKER_A_OPEN_FILTER may be sent;
+ * the rest are replies. Strict validation rejects what is left NLA_UNSPEC
+ * here and anything above SAKER_A_MAX; filter.c checks inside the nest.
  */
 static const struct nla_policy saker_genl_policy[SAKER_A_MAX + 1] = {
 	[SAKER_A_CLASSES] = { .type = NLA_U32 },
 	[SAKER_A_CPU] = { .type = NLA_U32 },
+	[SAKER_A_OPEN_FILTER] = { .type = NLA_NESTED },
 };
 
 /*
  * Root's only, as /dev/saker: GENL_ADMIN_PERM checked CAP_NET_ADMIN, and
- * which attributes the command takes (the policy is the family's).
+ * which attributes the command takes, BIT_ULL(SAKER_A_*) (the policy is
+ * the family's).
  */
 static int saker_genl_check(struct sk_buff *skb, struct genl_info *info,
-			    int takes)
+			    u64 takes)
 {
 	int i;
 
+	BUILD_BUG_ON(SAKER_A_MAX >= 64);
 	if (!netlink_capable(skb, CAP_SYS_ADMIN))
 		return -EPERM;
 	for (i = 1; i <= SAKER_A_MAX; i++) {
-		if (info->attrs[i] && i != takes) {
+		if (info->attrs[i] && !(takes & BIT_ULL(i))) {
 			NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[i],
 					    "attribute not taken by this command");
 			return -EINVAL;
@@ -52,7 +55,13 @@ static int saker_genl_check(struct sk_buff *skb, struct genl_info *info,
 
 static int saker_put_config(struct sk_buff *msg, struct genl_info *info)
 {
-	return nla_put_u32(msg, SAKER_A_CLASSES, READ_ONCE(saker_dev.classes));
+	s64 entries = saker_filter_entries();
+
+	if (nla_put_u32(msg, SAKER_A_CLASSES, READ_ONCE(saker_dev.classes)) ||
+	    nla_put_u32(msg, SAKER_A_FILTER_SET, entries >= 0) ||
+	    nla_put_u32(msg, SAKER_A_FILTER_ENTRIES, entries >= 0 ? entries : 0))
+		return -EMSGSIZE;
+	return 0;
 }
 
 static int saker_put_hooks(struct sk_buff *msg)
@@ -146,23 +155,33 @@ static int saker_genl_config_get(struct sk_buff *skb, struct genl_info *info)
 				       saker_put_config);
 }
 
+/* Everything is checked before anything changes: a failed set sets nothing. */
 static int saker_genl_config_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *a = info->attrs[SAKER_A_CLASSES];
-	int err = saker_genl_check(skb, info, SAKER_A_CLASSES);
+	struct nlattr *filter = info->attrs[SAKER_A_OPEN_FILTER];
+	int err = saker_genl_check(skb, info, BIT_ULL(SAKER_A_CLASSES) |
+				   BIT_ULL(SAKER_A_OPEN_FILTER));
 	u32 classes, old;
 
 	if (err)
 		return err;
-	if (!a) {
+	if (!a && !filter) {
 		GENL_SET_ERR_MSG(info, "nothing to set");
 		return -EINVAL;
 	}
-	classes = nla_get_u32(a);
-	if (classes & ~SAKER_CLASS_ALL) {
+	if (a && (nla_get_u32(a) & ~SAKER_CLASS_ALL)) {
 		NL_SET_ERR_MSG_ATTR(info->extack, a, "unknown event class bits");
 		return -EINVAL;
 	}
+	if (filter) {
+		err = saker_filter_set(filter, info);
+		if (err)
+			return err;
+	}
+	if (!a)
+		return 0;
+	classes = nla_get_u32(a);
 	old = READ_ONCE(saker_dev.classes);
 	WRITE_ONCE(saker_dev.classes, classes);
 	if (old != classes)
@@ -173,7 +192,7 @@ static int saker_genl_config_set(struct sk_buff *skb, struct genl_info *info)
 
 /* What one ring's nest takes in a message. */
 #define SAKER_RING_ATTR_SIZE	(nla_total_size(0) + nla_total_size(sizeof(u32)) + \
-				 6 * nla_total_size_64bit(sizeof(u64)))
+				 7 * nla_total_size_64bit(sizeof(u64)))
 
 static int saker_put_ring(struct sk_buff *msg, unsigned int i)
 {
@@ -194,6 +213,8 @@ static int saker_put_ring(struct sk_buff *msg, unsigned int i)
 			      SAKER_A_PAD) ||
 	    nla_put_u64_64bit(msg, SAKER_A_DROPS_SHARE,
 			      READ_ONCE(h->drops_share), SAKER_A_PAD) ||
+	    nla_put_u64_64bit(msg, SAKER_A_FILTERED, READ_ONCE(h->filtered),
+			      SAKER_A_PAD) ||
 	    nla_put_u64_64bit(msg, SAKER_A_QUEUED, head > tail ? head - tail : 0,
 			      SAKER_A_PAD)) {
 		nla_nest_cancel(msg, nest);
@@ -229,7 +250,7 @@ static int saker_put_rings(struct sk_buff *msg, struct genl_info *info)
 static int saker_genl_stats(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *a = info->attrs[SAKER_A_CPU];
-	int err = saker_genl_check(skb, info, SAKER_A_CPU);
+	int err = saker_genl_check(skb, info, BIT_ULL(SAKER_A_CPU));
 
 	if (err)
 		return err;

@@ -347,7 +347,7 @@ unsigned int saker_open_active(void)
 
 u64 saker_features(void)
 {
-	u64 f = 0;
+	u64 f = SAKER_FEAT_OPEN_FILTER;
 
 #ifdef SAKER_HAVE_TP_EXIT_GROUP_DEAD
 	f |= SAKER_FEAT_EXIT_GROUP_DEAD;

@@ -443,21 +443,69 @@ void saker_record_exit(struct task_struct *p, int group_dead)
 	saker_leave(c);
 }
 
+/* An open file's path, built once: for the open filter, then the record. */
+struct saker_opath {
+	const char *s;		/* in the CPU's path workspace, or NULL */
+	size_t len;
+	bool cut;
+	bool done;
+};
+
+static void saker_open_path(struct saker_cpu *c, struct file *f,
+			    struct saker_opath *op)
+{
+	op->cut = false;
+	rcu_read_lock();
+	op->s = saker_path(c->path, sizeof(c->path), &f->f_path, &op->len,
+			   &op->cut);
+	rcu_read_unlock();
+	if (!op->s)
+		op->cut = true;
+	op->done = true;
+}
+
+/*
+ * The open filter's verdict (filter.c), with the file's path when it needs
+ * it; an open left out is counted. A path that is cut, or is no absolute
+ * path (a pseudo file's "anon_inode:[...]"), is kept: the filter cannot
+ * tell what the reader's rules would make of it.
+ */
+static bool saker_open_wanted(struct saker_cpu *c, const struct saker_open *o,
+			      struct file *f, struct saker_opath *op)
+{
+	int verdict = saker_filter_check(o, NULL, 0);
+
+	if (verdict == SAKER_FILTER_NEED_PATH) {
+		verdict = SAKER_FILTER_KEEP;
+		if (f) {
+			saker_open_path(c, f, op);
+			if (!op->cut && op->s[0] == '/')
+				verdict = saker_filter_check(o, op->s, op->len);
+		}
+	}
+	if (verdict == SAKER_FILTER_KEEP)
+		return true;
+	saker_ring_count(SAKER_CNT(filtered));
+	return false;
+}
+
 /* Absolute path of an open file into the record; flags set on o. */
 static void saker_rec_put_file(struct saker_rec *r, struct saker_cpu *c,
-			       struct saker_open *o, struct file *f)
+			       struct saker_open *o, struct file *f,
+			       struct saker_opath *op)
 {
 	struct inode *inode = file_inode(f);
-	bool cut;
 
 	o->ino = inode->i_ino;
 	o->dev = new_encode_dev(inode->i_sb->s_dev);
 	if (f->f_mode & FMODE_CREATED)
 		o->flags |= SAKER_OPEN_CREATED;
-	rcu_read_lock();
-	o->path_len = saker_rec_put_path(r, c, &f->f_path, &cut);
-	rcu_read_unlock();
-	if (cut)
+	if (!op->done)
+		saker_open_path(c, f, op);
+	if (op->s)
+		o->path_len = saker_rec_put(r, op->s, op->len, SAKER_PATH_MAX,
+					    true);
+	if (op->cut || r->truncated)
 		o->flags |= SAKER_OPEN_PATH_TRUNCATED;
 }
 
@@ -521,6 +569,7 @@ static u16 saker_rec_put_failed_name(struct saker_rec *r, struct saker_cpu *c,
  */
 void saker_record_open(const struct saker_open_ctx *ctx, struct file *ret)
 {
+	struct saker_opath op = { .done = false };
 	struct saker_open *o;
 	struct saker_cpu *c;
 	struct saker_rec r;
@@ -530,7 +579,6 @@ void saker_record_open(const struct saker_open_ctx *ctx, struct file *ret)
 	if (!c)
 		return;
 	o = saker_rec_start(&r, c, SAKER_REC_OPEN, sizeof(*o));
-	saker_fill_task(&o->task, current);
 	o->syscall_nr = ctx->syscall_nr;
 	o->call = ctx->call;
 	o->open_flags = ctx->open_flag & VALID_OPEN_FLAGS;
@@ -538,9 +586,13 @@ void saker_record_open(const struct saker_open_ctx *ctx, struct file *ret)
 	o->fd = -1;
 	if (ctx->open_flag & __FMODE_EXEC)
 		o->flags |= SAKER_OPEN_EXEC;
+	if (IS_ERR(ret))
+		o->err = -PTR_ERR(ret);
+	if (!saker_open_wanted(c, o, IS_ERR(ret) ? NULL : ret, &op))
+		goto leave;
+	saker_fill_task(&o->task, current);
 
 	if (IS_ERR(ret)) {
-		o->err = -PTR_ERR(ret);
 		o->flags |= SAKER_OPEN_PATH_NAME;
 		o->path_len = saker_rec_put_failed_name(&r, c, ctx, &cut);
 		if (cut)
@@ -549,9 +601,10 @@ void saker_record_open(const struct saker_open_ctx *ctx, struct file *ret)
 		/* io_uring may install into its fixed table: fd not known. */
 		if (!(o->flags & SAKER_OPEN_EXEC))
 			o->flags |= SAKER_OPEN_FD_UNKNOWN;
-		saker_rec_put_file(&r, c, o, ret);
+		saker_rec_put_file(&r, c, o, ret, &op);
 	}
 	saker_rec_emit(&r);
+leave:
 	saker_leave(c);
 }
 
@@ -608,6 +661,7 @@ static void saker_open_args(struct saker_open *o, const struct file *file)
  */
 void saker_record_open_fd(unsigned int fd, struct file *file)
 {
+	struct saker_opath op = { .done = false };
 	struct saker_open *o;
 	struct saker_cpu *c;
 	struct saker_rec r;
@@ -622,12 +676,14 @@ void saker_record_open_fd(unsigned int fd, struct file *file)
 	if (!c)
 		return;
 	o = saker_rec_start(&r, c, SAKER_REC_OPEN, sizeof(*o));
-	saker_fill_task(&o->task, current);
 	o->syscall_nr = nr;
 	o->call = call;
 	o->fd = fd;
 	saker_open_args(o, file);
-	saker_rec_put_file(&r, c, o, file);
-	saker_rec_emit(&r);
+	if (saker_open_wanted(c, o, file, &op)) {
+		saker_fill_task(&o->task, current);
+		saker_rec_put_file(&r, c, o, file, &op);
+		saker_rec_emit(&r);
+	}
 	saker_leave(c);
 }

@@ -9,6 +9,7 @@
  *   path.c     paths in probe context: d_path, or the tail that fits
  *   record.c   building exec, fork, exit and open records
  *   genl.c     the generic netlink control plane: info, stats, config
+ *   filter.c   the open filter the reader sets: which opens to record
  */
 #ifndef SAKER_H
 #define SAKER_H
@@ -90,6 +91,17 @@ void saker_ring_count(size_t counter_offset);
 /* genl.c */
 int saker_genl_init(void);
 void saker_genl_exit(void);
+
+/* filter.c: saker_filter_check() in probe context, the rest in process. */
+struct saker_open;
+struct nlattr;
+struct genl_info;
+enum { SAKER_FILTER_DROP, SAKER_FILTER_KEEP, SAKER_FILTER_NEED_PATH };
+int saker_filter_check(const struct saker_open *o, const char *path,
+		       size_t len);
+int saker_filter_set(const struct nlattr *nest, struct genl_info *info);
+void saker_filter_clear(void);
+s64 saker_filter_entries(void);
 
 /* chardev.c */
 int saker_chardev_init(void);

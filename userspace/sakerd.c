@@ -17,6 +17,7 @@
 #include "daemon/config.h"
 #include "daemon/daemon.h"
 #include "daemon/replay.h"
+#include "lib/kfilter.h"
 #include "lib/log.h"
 #include "rules/rules.h"
 
@@ -41,6 +42,7 @@ static void usage(FILE *out)
 		"  -L, --list               list the loaded rules and their state\n"
 		"      --list-fields        print every field with its type and description\n"
 		"      --replay FILE        run a capture (SAKERCAP) or JSON-lines file through the rules\n"
+		"      --open-filter        with --replay: first apply the module's open filter for the rules\n"
 		"  -q, --quiet              no rule warnings on load\n"
 		"  -h, --help\n"
 		"Signals: HUP reloads the rules, USR1 reopens the alert file, USR2 prints\n"
@@ -128,13 +130,26 @@ static int check(const struct saker_config *cfg, const char *cfg_name)
 		return 1;
 	}
 	printf("configuration OK (%s, %zu rules)\n", cfg_name, saker_engine_rule_count(e));
+	if (cfg->open_filter) {
+		struct saker_kfilter kf;
+
+		if (saker_engine_kfilter(e, &kf)) {
+			printf("open filter: %s\n", strerror(ENOMEM));
+			saker_engine_free(e);
+			return 1;
+		}
+		saker_kfilter_print(&kf, stdout);
+		saker_kfilter_release(&kf);
+	}
 	saker_engine_free(e);
 	return 0;
 }
 
-static int replay(struct saker_config *cfg, const char *path, bool quiet, bool do_list)
+static int replay(struct saker_config *cfg, const char *path, bool quiet, bool do_list,
+		  bool filter)
 {
 	struct saker_replay_stats st = { 0 };
+	struct saker_kfilter kf = { .none = true };
 	struct saker_alerts *al;
 	struct saker_engine *e;
 	char why[512];
@@ -159,14 +174,25 @@ static int replay(struct saker_config *cfg, const char *path, bool quiet, bool d
 		saker_log_warnx("%s", why);
 		goto free_engine;
 	}
-	ret = saker_replay_file(e, path, saker_alerts_rule, al, &st);
+	if (filter) {
+		ret = saker_engine_kfilter(e, &kf);
+		if (ret) {
+			saker_log_warnx("open filter: %s", strerror(-ret));
+			saker_alerts_free(al);
+			goto free_engine;
+		}
+		saker_kfilter_print(&kf, stderr);
+	}
+	ret = saker_replay_file(e, path, filter ? &kf : NULL, saker_alerts_rule, al, &st);
 	if (ret)
 		saker_log_warnx("replay failed: %s", st.error);
 	/* The events before an error were replayed, and their alerts given. */
-	saker_log_info("%llu events, %llu skipped, %llu alerts",
+	saker_log_info("%llu events, %llu skipped, %llu alerts, %llu left out by the open filter",
 		       (unsigned long long)st.events, (unsigned long long)st.bad,
-		       (unsigned long long)saker_alerts_total(al));
+		       (unsigned long long)saker_alerts_total(al),
+		       (unsigned long long)st.filtered);
 	saker_alerts_free(al);
+	saker_kfilter_release(&kf);
 	status = ret ? EXIT_REPLAY : 0;
 free_engine:
 	saker_engine_free(e);
@@ -175,7 +201,7 @@ free_engine:
 
 struct opts {
 	const char *config, *replay;
-	bool config_given, do_validate, do_list, do_check, quiet;
+	bool config_given, do_validate, do_list, do_check, quiet, open_filter;
 };
 
 static int parse_args(int argc, char **argv, struct saker_config *cfg, struct opts *o)
@@ -189,6 +215,7 @@ static int parse_args(int argc, char **argv, struct saker_config *cfg, struct op
 		{ "list", no_argument, NULL, 'L' },
 		{ "list-fields", no_argument, NULL, 'F' },
 		{ "replay", required_argument, NULL, 'R' },
+		{ "open-filter", no_argument, NULL, 'K' },
 		{ "all-matches", no_argument, NULL, 'A' },
 		{ "min-priority", required_argument, NULL, 'p' },
 		{ "json", no_argument, NULL, 'j' },
@@ -243,6 +270,9 @@ static int parse_args(int argc, char **argv, struct saker_config *cfg, struct op
 				break;
 			case 'R':
 				o->replay = optarg;
+				break;
+			case 'K':
+				o->open_filter = true;
 				break;
 			case 'A':
 				cfg->rule_matching = SAKER_MATCH_ALL;
@@ -315,7 +345,7 @@ int main(int argc, char **argv)
 		goto free_config;
 	}
 	if (o.do_list || o.replay) {
-		ret = replay(&cfg, o.replay, o.quiet, o.do_list);
+		ret = replay(&cfg, o.replay, o.quiet, o.do_list, o.open_filter);
 		goto free_config;
 	}
 	if (saker_config_check(&cfg, err, sizeof(err))) {

@@ -288,12 +288,14 @@ struct saker_ring_hdr {
 	__u64 drops_fault;	/* records dropped: could not be built */
 	__u64 reentries;	/* hook re-entered on this CPU: dropped */
 	__u64 drops_share;	/* dropped: unprivileged over its fair share */
-	__u64 reserved2[3];
+	__u64 filtered;		/* opens the open filter left out: not lost */
+	__u64 reserved2[2];
 };
 
 /* saker_info.features */
 #define SAKER_FEAT_EXIT_GROUP_DEAD	(1ULL << 0) /* group_dead is exact */
 #define SAKER_FEAT_OPEN_FD		(1ULL << 1) /* open fds are exact */
+#define SAKER_FEAT_OPEN_FILTER		(1ULL << 2) /* SAKER_A_OPEN_FILTER */
 
 /*
  * SAKER_IOC_INFO: in abi_version (everything else zero), out everything.
@@ -350,6 +352,23 @@ struct saker_consume {
  *   SAKER_CMD_CONFIG_GET  one reply: the configuration
  *   SAKER_CMD_CONFIG_SET  sets what the request holds; an ack
  *
+ * The open filter (SAKER_A_OPEN_FILTER, CONFIG_SET only) tells the open
+ * hooks which opens the reader wants: an open is recorded when one
+ * SAKER_A_FILTER_ENTRY matches it, and otherwise counted in its ring's
+ * "filtered" counter and left out before its task block and path are
+ * built. An entry matches when the open's kind, access and result are in
+ * its masks and its path matches: any path, exactly PATH, or a path that
+ * starts with PATH (a string prefix). The path is the one the record would
+ * carry; opens whose path is cut or is not absolute, and failed opens, are
+ * matched on the masks alone (their path is not built before the filter).
+ * A nest with no entry records no open; one holding only the flag
+ * SAKER_A_FILTER_NONE removes the filter: every open is recorded. Setting
+ * a filter
+ * replaces the whole filter at once; the filter goes when the reader
+ * closes /dev/saker, so a new reader starts with every open. At most
+ * SAKER_FILTER_ENTRIES_MAX entries and SAKER_FILTER_BYTES_MAX bytes of
+ * paths; a reader that needs more sets no filter.
+ *
  * Every command needs CAP_SYS_ADMIN and CAP_NET_ADMIN (GENL_ADMIN_PERM), as
  * /dev/saker is root's only: the drop and queue counters would tell a local
  * attacker when a ring is past its fair share, and the reader's pid which
@@ -386,6 +405,24 @@ enum saker_genl_cmd {
 #define SAKER_CLASS_ALL		(SAKER_CLASS_EXEC | SAKER_CLASS_FORK | \
 				 SAKER_CLASS_EXIT | SAKER_CLASS_OPEN)
 
+/* SAKER_A_FILTER_KINDS: 1 << SAKER_CALL_* of the open, or EXEC_IMAGE. */
+#define SAKER_FILTER_KIND(call)		(1U << (call))
+#define SAKER_FILTER_EXEC_IMAGE		(1U << 31)	/* SAKER_OPEN_EXEC */
+/* SAKER_A_FILTER_ACCESS: 1 << (O_ACCMODE bits, + 4 with O_DIRECTORY) */
+#define SAKER_FILTER_ACCESS(acc, dir)	(1U << ((acc) + ((dir) ? 4 : 0)))
+#define SAKER_FILTER_ACCESS_ALL		0xffU
+/* SAKER_A_FILTER_RESULT */
+#define SAKER_FILTER_OK			(1U << 0)
+#define SAKER_FILTER_FAILED		(1U << 1)
+/* SAKER_A_FILTER_MATCH */
+enum saker_filter_match {
+	SAKER_FILTER_ANY,	/* any path; no SAKER_A_FILTER_PATH */
+	SAKER_FILTER_EXACT,	/* the path is PATH */
+	SAKER_FILTER_PREFIX,	/* the path starts with PATH */
+};
+#define SAKER_FILTER_ENTRIES_MAX	512
+#define SAKER_FILTER_BYTES_MAX		65536
+
 enum saker_genl_attr {
 	SAKER_A_UNSPEC,
 	SAKER_A_PAD,
@@ -420,6 +457,21 @@ enum saker_genl_attr {
 	SAKER_A_HOOK_KIND,	/* string: tracepoint, kprobe or kretprobe */
 	SAKER_A_HOOK_HITS,	/* u64: runs since load */
 	SAKER_A_HOOK_MISSED,	/* u64: runs the probe missed since load */
+	/* STATS, in each SAKER_A_RING */
+	SAKER_A_FILTERED,	/* u64: opens the open filter left out */
+	/* CONFIG_SET: the open filter (see above); a nest of entries */
+	SAKER_A_OPEN_FILTER,
+	SAKER_A_FILTER_ENTRY,	/* nest: KINDS, ACCESS, RESULT, MATCH, PATH */
+	SAKER_A_FILTER_KINDS,	/* u32: SAKER_FILTER_KIND()s, EXEC_IMAGE */
+	SAKER_A_FILTER_ACCESS,	/* u32: SAKER_FILTER_ACCESS()es */
+	SAKER_A_FILTER_RESULT,	/* u32: SAKER_FILTER_OK, SAKER_FILTER_FAILED */
+	SAKER_A_FILTER_MATCH,	/* u32: enum saker_filter_match */
+	SAKER_A_FILTER_PATH,	/* string: absolute, below SAKER_PATH_MAX */
+	/* INFO, CONFIG_GET: the filter's size */
+	SAKER_A_FILTER_ENTRIES,	/* u32 */
+	SAKER_A_FILTER_SET,	/* u32: 1 when a filter is set (even empty) */
+	/* CONFIG_SET, in SAKER_A_OPEN_FILTER alone: remove the filter */
+	SAKER_A_FILTER_NONE,	/* flag */
 	__SAKER_A_MAX,
 };
 #define SAKER_A_MAX	(__SAKER_A_MAX - 1)

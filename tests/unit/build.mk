@@ -101,3 +101,7 @@ $(BENCH_CAP): $(BUILD)/bench/gen_events
 bench-rules: $(BUILD)/bench/bench_rules $(BENCH_CAP)
 	$(BUILD)/bench/bench_rules $(BENCH_CAP) rules/saker_rules.yaml \
 		$(if $(wildcard $(FALCO_RULES)),$(FALCO_RULES),)
+
+# test_kfilter replays the benchmark's synthetic capture, made by gen_events.
+$(BUILD)/obj/tests/unit/test_kfilter.o: SAKER_CPPFLAGS += -DSAKER_GEN_EVENTS='"$(CURDIR)/$(BUILD)/bench/gen_events"'
+$(BUILD)/tests/unit/test_kfilter: | $(BUILD)/bench/gen_events

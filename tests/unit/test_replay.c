@@ -185,7 +185,7 @@ static void replay_fails(const char *p, int ret, const char *want,
 {
 	struct saker_engine *e = engine();
 
-	ck_assert_int_eq(saker_replay_file(e, p, NULL, NULL, st), ret);
+	ck_assert_int_eq(saker_replay_file(e, p, NULL, NULL, NULL, st), ret);
 	ck_assert_msg(strstr(st->error, want), "'%s' not in '%s'", want, st->error);
 	ck_assert_msg(strstr(st->error, p), "'%s' does not name %s", st->error, p);
 	saker_engine_free(e);
@@ -198,7 +198,7 @@ START_TEST(test_capture_ok)
 
 	make_dir();
 	write_capture(3, false);
-	ck_assert_int_eq(saker_replay_file(e, path, NULL, NULL, &st), 0);
+	ck_assert_int_eq(saker_replay_file(e, path, NULL, NULL, NULL, &st), 0);
 	ck_assert_uint_eq(st.events, 3);
 	ck_assert_uint_eq(st.alerts, 3);
 	ck_assert_uint_eq(st.bad, 0);

@@ -50,7 +50,7 @@ static void golden(const char *const *rules, bool all, const char *expected)
 		ck_assert_int_eq(saker_engine_load_path(e, *rules), 0);
 	ck_assert_int_eq(saker_engine_compile(e), 0);
 	ck_assert_int_eq(saker_replay_file(e, SAKER_TOP "/tests/rules/golden_events.jsonl",
-					   on_alert, c, &st), 0);
+					   NULL, on_alert, c, &st), 0);
 	ck_assert_uint_eq(st.events, 25);
 	ck_assert_uint_eq(st.bad, 0);
 	/* SAKER_GOLDEN_UPDATE=1 rewrites the expectation: review the diff. */
@@ -119,7 +119,7 @@ START_TEST(test_output_text)
 	ck_assert_int_eq(saker_engine_compile(e), 0);
 	tl_last_output[0] = '\0';
 	ck_assert_int_eq(saker_replay_file(e, SAKER_TOP "/tests/rules/golden_events.jsonl",
-					   tl_on_alert, NULL, &st), 0);
+					   NULL, tl_on_alert, NULL, &st), 0);
 	/* the last alert: io_uring read of /etc/shadow by python3 on the host */
 	ck_assert_str_eq(tl_last_rule, "Sensitive File Read");
 	ck_assert_str_eq(tl_last_output,
@@ -164,7 +164,7 @@ START_TEST(test_capture_replay)
 	saker_engine_set_match_mode(e, SAKER_MATCH_ALL);
 	ck_assert_int_eq(saker_engine_load_path(e, SAKER_TOP "/rules"), 0);
 	ck_assert_int_eq(saker_engine_compile(e), 0);
-	ck_assert_int_eq(saker_replay_file(e, path, on_alert, c, &st), 0);
+	ck_assert_int_eq(saker_replay_file(e, path, NULL, on_alert, c, &st), 0);
 	ck_assert_uint_eq(st.events, 25);
 	want = slurp(SAKER_TOP "/tests/rules/golden_all.expected");
 	/* no container metadata in a capture: only the alert list is compared */

@@ -352,7 +352,7 @@ static void replay(const char *path, size_t want_alerts)
 	struct saker_replay_stats st;
 
 	nseen = 0;
-	ck_assert_int_eq(saker_replay_file(e, path, on_alert_time, NULL, &st), 0);
+	ck_assert_int_eq(saker_replay_file(e, path, NULL, on_alert_time, NULL, &st), 0);
 	ck_assert_uint_eq(st.alerts, want_alerts);
 	ck_assert_uint_eq(nseen, want_alerts);
 	saker_engine_free(e);

@@ -77,7 +77,8 @@ while [ "$c" -lt "$NCPU" ]; do
 done
 
 # The control plane across every load and unload: reads, a refused request, classes turned off and
-# on again (genetlink's unregister must wait for requests in flight). Full speed, not niced.
+# on again, an open filter set and removed under the hooks (genetlink's unregister must wait for
+# requests in flight; a replaced filter is freed after a grace period). Full speed, not niced.
 ctl_loop=
 if command -v genlpoke >/dev/null 2>&1; then
 	ctl_loop=1
@@ -85,6 +86,7 @@ if command -v genlpoke >/dev/null 2>&1; then
 	sh -c 'while :; do
 		sakerctl stats --json; sakerctl status; genlpoke bits
 		sakerctl config set classes=exec,fork,exit; sakerctl config get; sakerctl config set classes=all
+		genlpoke fset; genlpoke fnone
 		echo >>ctl.rounds
 	done >/dev/null 2>&1' &
 	load_pids="$load_pids $!"

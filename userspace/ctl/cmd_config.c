@@ -47,18 +47,20 @@ static const char config_usage[] =
 static int config_get(struct saker_ctl *c, bool json)
 {
 	char err[SAKER_ERRLEN], names[64];
-	uint32_t classes;
+	struct saker_ctl_config cf;
 	int ret;
 
-	ret = saker_ctl_get_classes(c, &classes, err, sizeof(err));
+	ret = saker_ctl_get_config(c, &cf, err, sizeof(err));
 	if (ret) {
 		saker_log_warnx("%s", err);
 		return EXIT_FAILURE;
 	}
-	saker_ctl_format_classes(classes, names, sizeof(names));
+	saker_ctl_format_classes(cf.classes, names, sizeof(names));
 	if (json) {
-		json_t *j = json_pack("{s:s,s:I}", "classes", names,
-				      "classes_mask", (json_int_t)classes);
+		json_t *j = json_pack("{s:s,s:I,s:b,s:I}", "classes", names,
+				      "classes_mask", (json_int_t)cf.classes,
+				      "open_filter", cf.filter_set,
+				      "open_filter_entries", (json_int_t)cf.filter_entries);
 
 		ret = j ? saker_json_print(stdout, j) : -1;
 		json_decref(j);
@@ -66,6 +68,11 @@ static int config_get(struct saker_ctl *c, bool json)
 			return EXIT_FAILURE;
 	} else {
 		printf("classes=%s\n", names);
+		if (cf.filter_set)
+			printf("open_filter=%" PRIu32 " entries (set by the reader)\n",
+			       cf.filter_entries);
+		else
+			printf("open_filter=none\n");
 	}
 	return fflush(stdout) ? EXIT_FAILURE : 0;
 }

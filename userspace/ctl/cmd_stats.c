@@ -49,8 +49,9 @@ static void on_stop(int sig)
 
 static json_t *cpu_json(const struct saker_ctl_cpu *s, bool with_cpu)
 {
-	json_t *j = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
+	json_t *j = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
 			      "events", (json_int_t)s->events,
+			      "filtered", (json_int_t)s->filtered,
 			      "drops", (json_int_t)saker_ctl_cpu_drops(s),
 			      "drops_full", (json_int_t)s->drops_full,
 			      "drops_fault", (json_int_t)s->drops_fault,
@@ -90,8 +91,8 @@ put:
 static void row(const char *name, const struct saker_ctl_cpu *s)
 {
 	printf("%-6s %12" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64
-	       " %10" PRIu64 " %12" PRIu64 "\n", name, s->events, s->drops_full,
-	       s->drops_fault, s->reentries, s->drops_share, s->queued);
+	       " %10" PRIu64 " %12" PRIu64 " %12" PRIu64 "\n", name, s->events, s->drops_full,
+	       s->drops_fault, s->reentries, s->drops_share, s->filtered, s->queued);
 }
 
 static void print_table(const struct saker_ctl_cpu *v, size_t n,
@@ -101,8 +102,8 @@ static void print_table(const struct saker_ctl_cpu *v, size_t n,
 	char name[16];
 	size_t i;
 
-	printf("%-6s %12s %10s %10s %10s %10s %12s\n", "cpu", "events",
-	       "full", "fault", "reentry", "share", "queued");
+	printf("%-6s %12s %10s %10s %10s %10s %12s %12s\n", "cpu", "events",
+	       "full", "fault", "reentry", "share", "filtered", "queued");
 	for (i = 0; i < n; i++) {
 		snprintf(name, sizeof(name), "%" PRIu32, v[i].cpu);
 		row(name, &v[i]);
@@ -128,6 +129,7 @@ static void per_second(const struct saker_ctl_cpu *now,
 	rate->drops_fault = rise(now->drops_fault, prev->drops_fault, secs);
 	rate->reentries = rise(now->reentries, prev->reentries, secs);
 	rate->drops_share = rise(now->drops_share, prev->drops_share, secs);
+	rate->filtered = rise(now->filtered, prev->filtered, secs);
 	rate->queued = now->queued;
 }
 

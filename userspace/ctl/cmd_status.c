@@ -69,8 +69,10 @@ static int print_json(const struct saker_ctl_info *in, const char *comm,
 		json_array_append_new(feat, json_string("exit_group_dead"));
 	if (feat && (in->features & SAKER_FEAT_OPEN_FD))
 		json_array_append_new(feat, json_string("open_fd"));
-	j = json_pack("{s:s,s:I,s:I,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:s,s:I,s:I,s:o?,s:o?,"
-		      "s:{s:I,s:I,s:I,s:I,s:I,s:I,s:I}}",
+	if (feat && (in->features & SAKER_FEAT_OPEN_FILTER))
+		json_array_append_new(feat, json_string("open_filter"));
+	j = json_pack("{s:s,s:I,s:I,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:s,s:I,s:I,s:b,s:I,s:o?,s:o?,"
+		      "s:{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}}",
 		      "module_version", in->module_version,
 		      "abi_version", (json_int_t)in->abi_version,
 		      "reader_pid", (json_int_t)in->reader_pid,
@@ -85,10 +87,13 @@ static int print_json(const struct saker_ctl_info *in, const char *comm,
 		      "open_probe", in->open_probe,
 		      "open_maxactive", (json_int_t)in->open_maxactive,
 		      "open_missed", (json_int_t)in->open_missed,
+		      "open_filter", in->filter_set,
+		      "open_filter_entries", (json_int_t)in->filter_entries,
 		      "features", feat,
 		      "hooks", hooks,
 		      "since_reader",
 		      "events", (json_int_t)t->events,
+		      "filtered", (json_int_t)t->filtered,
 		      "drops", (json_int_t)saker_ctl_cpu_drops(t),
 		      "drops_full", (json_int_t)t->drops_full,
 		      "drops_fault", (json_int_t)t->drops_fault,
@@ -128,15 +133,22 @@ static void print_table(const struct saker_ctl_info *in, const char *comm,
 		printf("hook         %-20s %-10s %" PRIu64 " runs, %" PRIu64 " missed since load\n",
 		       in->hooks[i].name, in->hooks[i].kind, in->hooks[i].hits,
 		       in->hooks[i].missed);
-	printf("features    %s%s%s\n",
+	if (in->filter_set)
+		printf("open filter  %" PRIu32 " entries set by the reader: opens no rule could match are left out\n",
+		       in->filter_entries);
+	else
+		printf("open filter  none: every open is recorded\n");
+	printf("features    %s%s%s%s\n",
 	       in->features & SAKER_FEAT_EXIT_GROUP_DEAD ? " exit_group_dead" : "",
 	       in->features & SAKER_FEAT_OPEN_FD ? " open_fd" : "",
+	       in->features & SAKER_FEAT_OPEN_FILTER ? " open_filter" : "",
 	       in->features ? "" : " none");
 	printf("events       %" PRIu64 " recorded, %" PRIu64 " dropped (ring full %"
 	       PRIu64 ", fault %" PRIu64 ", re-entry %" PRIu64 ", fair share %"
-	       PRIu64 "), %" PRIu64 " bytes queued, since the reader attached\n",
+	       PRIu64 "), %" PRIu64 " left out by the open filter, %" PRIu64
+	       " bytes queued, since the reader attached\n",
 	       t->events, saker_ctl_cpu_drops(t), t->drops_full, t->drops_fault, t->reentries,
-	       t->drops_share, t->queued);
+	       t->drops_share, t->filtered, t->queued);
 }
 
 int saker_cmd_status(int argc, char *argv[])

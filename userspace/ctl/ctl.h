@@ -45,6 +45,8 @@ struct saker_ctl_info {
 	uint32_t reader_pid;	/* 0: no reader */
 	uint64_t open_missed;	/* since the module was loaded */
 	uint32_t classes;	/* SAKER_CLASS_* */
+	bool filter_set;	/* an open filter is set: filter_entries */
+	uint32_t filter_entries;
 	struct saker_ctl_hook hooks[SAKER_CTL_HOOKS_MAX];
 	size_t nhooks;		/* hooks attached */
 };
@@ -57,6 +59,7 @@ struct saker_ctl_cpu {
 	uint64_t drops_fault;
 	uint64_t reentries;
 	uint64_t drops_share;
+	uint64_t filtered;	/* opens the open filter left out: not lost */
 	uint64_t queued;	/* bytes not yet consumed */
 };
 
@@ -77,6 +80,18 @@ int saker_ctl_get_classes(struct saker_ctl *c, uint32_t *classes, char *err,
 /* The kernel logs every change. Every call: -EPERM unless root. */
 int saker_ctl_set_classes(struct saker_ctl *c, uint32_t classes, char *err,
 			  size_t errlen);
+/* The open filter's state: set (even empty) and its entries. */
+struct saker_ctl_config {
+	uint32_t classes;
+	bool filter_set;
+	uint32_t filter_entries;
+};
+int saker_ctl_get_config(struct saker_ctl *c, struct saker_ctl_config *out,
+			 char *err, size_t errlen);
+/* Replaces the module's open filter; kf NULL or kf->none removes it. */
+struct saker_kfilter;
+int saker_ctl_set_filter(struct saker_ctl *c, const struct saker_kfilter *kf,
+			 char *err, size_t errlen);
 /* "exec,open", "all" or "none" -> SAKER_CLASS_* bits, and back. */
 int saker_ctl_parse_classes(const char *s, uint32_t *out, char *err,
 			    size_t errlen);

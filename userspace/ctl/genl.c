@@ -16,6 +16,7 @@
 
 #include "ctl.h"
 #include "lib/errbuf.h"
+#include "lib/kfilter.h"
 
 /* Large enough that the kernel never truncates a dump message. */
 #define CTL_BUF_SIZE 32768
@@ -275,6 +276,14 @@ static int info_attr(const struct nlattr *a, void *data)
 	case SAKER_A_READER_PID: take_u32(a, &in->reader_pid); break;
 	case SAKER_A_OPEN_MISSED: take_u64(a, &in->open_missed); break;
 	case SAKER_A_CLASSES: take_u32(a, &in->classes); break;
+	case SAKER_A_FILTER_ENTRIES: take_u32(a, &in->filter_entries); break;
+	case SAKER_A_FILTER_SET: {
+		uint32_t set = 0;
+
+		take_u32(a, &set);
+		in->filter_set = set != 0;
+		break;
+	}
 	}
 	return MNL_CB_OK;
 }
@@ -311,6 +320,7 @@ static int cpu_attr(const struct nlattr *a, void *data)
 	case SAKER_A_DROPS_FAULT: take_u64(a, &s->drops_fault); break;
 	case SAKER_A_REENTRIES: take_u64(a, &s->reentries); break;
 	case SAKER_A_DROPS_SHARE: take_u64(a, &s->drops_share); break;
+	case SAKER_A_FILTERED: take_u64(a, &s->filtered); break;
 	case SAKER_A_QUEUED: take_u64(a, &s->queued); break;
 	}
 	return MNL_CB_OK;
@@ -391,6 +401,7 @@ void saker_ctl_cpu_sum(const struct saker_ctl_cpu *v, size_t n,
 		total->drops_fault += v[i].drops_fault;
 		total->reentries += v[i].reentries;
 		total->drops_share += v[i].drops_share;
+		total->filtered += v[i].filtered;
 		total->queued += v[i].queued;
 	}
 }
@@ -430,6 +441,90 @@ int saker_ctl_set_classes(struct saker_ctl *c, uint32_t classes, char *err,
 
 	mnl_attr_put_u32(nlh, SAKER_A_CLASSES, classes);
 	return exchange(c, nlh, &r, err, errlen);
+}
+
+static int config_attr(const struct nlattr *a, void *data)
+{
+	struct saker_ctl_config *cf = data;
+	uint32_t set = 0;
+
+	switch (mnl_attr_get_type(a)) {
+	case SAKER_A_CLASSES: take_u32(a, &cf->classes); break;
+	case SAKER_A_FILTER_ENTRIES: take_u32(a, &cf->filter_entries); break;
+	case SAKER_A_FILTER_SET:
+		take_u32(a, &set);
+		cf->filter_set = set != 0;
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+static int config_msg(const struct nlmsghdr *nlh, void *data)
+{
+	return mnl_attr_parse(nlh, sizeof(struct genlmsghdr), config_attr, data);
+}
+
+int saker_ctl_get_config(struct saker_ctl *c, struct saker_ctl_config *out,
+			 char *err, size_t errlen)
+{
+	struct reply r = { .parse = config_msg, .data = out };
+
+	memset(out, 0, sizeof(*out));
+	return exchange(c, start(c, c->family, SAKER_CMD_CONFIG_GET, 0), &r,
+			err, errlen);
+}
+
+/* What one entry takes in the request: four u32, the path, the nest. */
+static size_t filter_entry_size(const struct saker_kfilter_entry *e)
+{
+	return MNL_ATTR_HDRLEN + 4 * MNL_ALIGN(MNL_ATTR_HDRLEN + sizeof(uint32_t)) +
+	       (e->path ? MNL_ALIGN(MNL_ATTR_HDRLEN + e->len + 1) : 0);
+}
+
+int saker_ctl_set_filter(struct saker_ctl *c, const struct saker_kfilter *kf,
+			 char *err, size_t errlen)
+{
+	struct reply r = { 0 };
+	size_t i, size = MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct genlmsghdr)) +
+			 2 * MNL_ATTR_HDRLEN;
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	char *buf;
+	int ret;
+
+	for (i = 0; kf && !kf->none && i < kf->n; i++)
+		size += filter_entry_size(&kf->v[i]);
+	/* A filter larger than the usual buffer is built in its own. */
+	buf = size > sizeof(c->buf) ? malloc(size) : NULL;
+	if (size > sizeof(c->buf) && !buf) {
+		saker_set_err(err, errlen, "%s", strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	nlh = start(c, c->family, SAKER_CMD_CONFIG_SET, 0);
+	if (buf) {
+		memcpy(buf, nlh, nlh->nlmsg_len);
+		nlh = (struct nlmsghdr *)buf;
+	}
+	nest = mnl_attr_nest_start(nlh, SAKER_A_OPEN_FILTER);
+	if (!kf || kf->none)
+		mnl_attr_put(nlh, SAKER_A_FILTER_NONE, 0, NULL);
+	for (i = 0; kf && !kf->none && i < kf->n; i++) {
+		const struct saker_kfilter_entry *e = &kf->v[i];
+		struct nlattr *en = mnl_attr_nest_start(nlh, SAKER_A_FILTER_ENTRY);
+
+		mnl_attr_put_u32(nlh, SAKER_A_FILTER_KINDS, e->kinds);
+		mnl_attr_put_u32(nlh, SAKER_A_FILTER_ACCESS, e->access);
+		mnl_attr_put_u32(nlh, SAKER_A_FILTER_RESULT, e->result);
+		mnl_attr_put_u32(nlh, SAKER_A_FILTER_MATCH, e->match);
+		if (e->path)
+			mnl_attr_put_strz(nlh, SAKER_A_FILTER_PATH, e->path);
+		mnl_attr_nest_end(nlh, en);
+	}
+	mnl_attr_nest_end(nlh, nest);
+	/* The replies still come into c->buf: only the request is elsewhere. */
+	ret = exchange(c, nlh, &r, err, errlen);
+	free(buf);
+	return ret;
 }
 
 static const char *const class_names[] = { "exec", "fork", "exit", "open" };

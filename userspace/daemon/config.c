@@ -68,6 +68,7 @@ static const struct key keys[] = {
 	{ "stats.interval_s", K_UINT, OFF(stats_interval_s), 86400 },
 	{ "stats.alert", K_BOOL, OFF(stats_alert), 0 },
 	{ "losses.alert_interval_s", K_UINT, OFF(loss_alert_interval_s), 86400 },
+	{ "kernel.open_filter", K_BOOL, OFF(open_filter), 0 },
 };
 
 static const char *const facilities[SAKER_SYSLOG_FACILITY_MAX + 1] = {
@@ -145,6 +146,7 @@ void saker_config_defaults(struct saker_config *c)
 	c->containers_negative_ttl_s = 5;
 	c->stats_interval_s = 60;
 	c->loss_alert_interval_s = 30;
+	c->open_filter = true;
 }
 
 void saker_config_free(struct saker_config *c)

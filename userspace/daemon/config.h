@@ -57,6 +57,7 @@ struct saker_config {
 	unsigned int containers_negative_ttl_s;
 	unsigned int stats_interval_s;
 	bool stats_alert;
+	bool open_filter;		/* kernel.open_filter: push the rules' filter */
 	unsigned int loss_alert_interval_s;	/* between two loss alerts */
 };
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "ctl/ctl.h"
+#include "lib/kfilter.h"
 #include "daemon.h"
 #include "lib/log.h"
 
@@ -55,6 +56,34 @@ int saker_daemon_engine(const struct saker_config *cfg, struct saker_engine **ou
 	return ret ? ret : -EINVAL;
 }
 
+/*
+ * The module's open filter for e's rules (rules_kfilter.c). When it cannot
+ * be set the module records every open: alerts are the same, only slower.
+ */
+static void saker_daemon_push_filter(struct saker_daemon *d, const struct saker_engine *e)
+{
+	struct saker_kfilter kf;
+	char err[SAKER_ERRLEN];
+	int ret;
+
+	if (!d->cfg->open_filter || !d->ctl)
+		return;
+	ret = saker_engine_kfilter(e, &kf);
+	if (ret) {
+		saker_log_warnx("open filter: %s; the module records every open", strerror(-ret));
+		kf.none = true;
+	}
+	ret = saker_ctl_set_filter(d->ctl, &kf, err, sizeof(err));
+	if (ret)
+		saker_log_warnx("open filter: %s; the module records every open", err);
+	else if (kf.none)
+		saker_log_info("open filter: none (%s): the module records every open", kf.why);
+	else
+		saker_log_info("open filter: %zu entries for %zu rules that may match opens",
+			       kf.n, kf.rules);
+	saker_kfilter_release(&kf);
+}
+
 /* The reason of a failed reload: the first error line of the rules. */
 #define RELOAD_WHY_MAX 512
 
@@ -75,6 +104,8 @@ void saker_daemon_reload(struct saker_daemon *d)
 				      json_pack("{s:s}", "saker.reason", why));
 		return;
 	}
+	/* Before the swap: from here on the module keeps what the new rules want. */
+	saker_daemon_push_filter(d, e);
 	/* The process table and metadata cache stay: only the rules change. */
 	saker_pipeline_set_engine(&d->pipe, e);
 	saker_engine_free(d->engine);
@@ -198,8 +229,10 @@ int saker_daemon_run(struct saker_config *cfg)
 	/* The control plane: the event classes, checked every second after. */
 	d.classes = SAKER_CLASS_ALL;
 	if (saker_ctl_open(&d.ctl, err, sizeof(err)))
-		saker_log_warnx("module control plane: %s; event classes are not watched", err);
+		saker_log_warnx("module control plane: %s; event classes are not watched, no open filter",
+				err);
 	saker_daemon_check_classes(&d);
+	saker_daemon_push_filter(&d, d.engine);
 	ret = saker_daemon_loop_setup(&d, &mask);
 	if (ret) {
 		saker_log_warnx("event loop setup: %s", strerror(-ret));

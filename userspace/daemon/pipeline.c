@@ -20,6 +20,11 @@ int saker_pipeline_event(struct saker_pipeline *p, const struct saker_event *ev)
 {
 	int n = 0;
 
+	/* What the module would have left out never reaches the table or the rules. */
+	if (p->kfilter && !saker_kfilter_keep(p->kfilter, ev)) {
+		p->filtered++;
+		return 0;
+	}
 	if (ev->type < SAKER_REC_TYPE_MAX)
 		p->events[ev->type]++;
 	if (ev->type == SAKER_REC_EXEC) {

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "lib/event.h"
+#include "lib/kfilter.h"
 #include "rules/rules.h"
 #include "track.h"
 
@@ -33,6 +34,9 @@ struct saker_pipeline {
 	/* execs whose argv / environment the module cut (rules see a prefix) */
 	uint64_t args_truncated, env_truncated, env_unreadable;
 	uint64_t alerts;	/* matches the rules reported */
+	/* The module's open filter applied here (replay only), and what it left out. */
+	const struct saker_kfilter *kfilter;
+	uint64_t filtered;
 };
 
 /* Makes e the rules step, reading the track's table and metadata. */

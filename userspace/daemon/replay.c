@@ -160,7 +160,7 @@ free_all:
 }
 
 int saker_replay_file(struct saker_engine *e, const char *path,
-		      saker_alert_fn fn, void *arg, struct saker_replay_stats *st)
+		      const struct saker_kfilter *kf, saker_alert_fn fn, void *arg, struct saker_replay_stats *st)
 {
 	struct run r = { .st = st, .path = path };
 	struct saker_clock_anchor host;
@@ -178,6 +178,7 @@ int saker_replay_file(struct saker_engine *e, const char *path,
 	r.pipe.track = &r.track;
 	r.pipe.alert = fn;
 	r.pipe.alert_arg = arg;
+	r.pipe.kfilter = kf;
 	saker_clock_anchor_sample(&host);
 	r.host_offset_ns = host.offset_ns;
 	saker_pipeline_set_engine(&r.pipe, e);
@@ -202,6 +203,7 @@ int saker_replay_file(struct saker_engine *e, const char *path,
 	ret = replay_json(&r, f);
 	fclose(f);
 fini_track:
+	st->filtered = r.pipe.filtered;
 	saker_engine_set_proctable(e, NULL);
 	saker_track_fini(&r.track);
 	return ret;

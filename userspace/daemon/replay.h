@@ -21,6 +21,7 @@ struct saker_replay_stats {
 	uint64_t events;	/* records run through the rules */
 	uint64_t bad;		/* lines or records that could not be read */
 	uint64_t alerts;
+	uint64_t filtered;	/* events the open filter left out */
 	char error[SAKER_REPLAY_ERRLEN];	/* why the run failed, naming the file */
 };
 
@@ -57,7 +58,9 @@ long saker_json_to_record_time(const char *line, size_t len, void *buf,
  * truncated capture record (the events before it were run) or for JSON
  * lines that could not be read (each is logged; the others were run).
  */
+/* kf, when not NULL: the module's open filter, applied to every event. */
 int saker_replay_file(struct saker_engine *e, const char *path,
+		      const struct saker_kfilter *kf,
 		      saker_alert_fn fn, void *arg, struct saker_replay_stats *st);
 
 #endif /* SAKER_REPLAY_H */

@@ -121,6 +121,13 @@ int saker_strset_reserve(struct saker_arena *a, struct saker_strset *set, size_t
 int saker_pmatch_add(struct saker_arena *a, struct saker_pnode **root,
 		     const char *s, size_t len);
 bool saker_pmatch_has(const struct saker_pnode *root, const char *s, size_t len);
+/*
+ * fn for each literal prefix a path must start with to match a pattern of
+ * root: the pattern itself, or what comes before its first glob component
+ * ("" for the pattern "/"). Stops at fn's first non-zero return.
+ */
+int saker_pmatch_prefixes(const struct saker_pnode *root,
+			  int (*fn)(void *arg, const char *prefix, size_t len), void *arg);
 struct saker_evctx;
 /* fnmatch(3) without flags, as libsinsp's glob; icase for iglob. */
 bool saker_glob_match(struct saker_evctx *cx, const char *pat, size_t plen,

@@ -104,6 +104,15 @@ const struct saker_rule_info *saker_engine_rule(const struct saker_engine *e,
 						size_t i);
 
 /*
+ * The module's open filter for the compiled rules (rules_kfilter.c): every
+ * open any active rule could match is kept. kf->none when no filter can
+ * be proved narrower than "every open", with kf->why. 0 or -ENOMEM;
+ * saker_kfilter_release() frees it either way.
+ */
+struct saker_kfilter;
+int saker_engine_kfilter(const struct saker_engine *e, struct saker_kfilter *kf);
+
+/*
  * Process context for proc.pname/aname..., container metadata: optional,
  * read only. Whoever sets them keeps them up to date (daemon/track.c).
  */

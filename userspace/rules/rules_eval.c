@@ -321,6 +321,39 @@ bool saker_pmatch_has(const struct saker_pnode *root, const char *s, size_t len)
 	return pmatch_from(root, s, s + len, buf, sizeof(buf), 0);
 }
 
+static int pmatch_walk(const struct saker_pnode *p, char *buf, size_t len,
+		       size_t cap, int depth,
+		       int (*fn)(void *arg, const char *prefix, size_t len), void *arg)
+{
+	const struct saker_pnode *k;
+	int ret;
+
+	if (p->terminal)
+		return fn(arg, buf, len);
+	for (k = p->kids; k; k = k->next) {
+		/* A glob component, a name too long, too deep: stop at its parent. */
+		if (k->glob || len + 1 + k->len >= cap || depth > 256) {
+			buf[len] = '/';
+			ret = fn(arg, buf, len + 1);
+		} else {
+			buf[len] = '/';
+			memcpy(buf + len + 1, k->name, k->len);
+			ret = pmatch_walk(k, buf, len + 1 + k->len, cap, depth + 1, fn, arg);
+		}
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+int saker_pmatch_prefixes(const struct saker_pnode *root,
+			  int (*fn)(void *arg, const char *prefix, size_t len), void *arg)
+{
+	char buf[4096];
+
+	return root ? pmatch_walk(root, buf, 0, sizeof(buf), 0, fn, arg) : 0;
+}
+
 /* Is path s below (or at) the directory pattern r, component-wise? */
 static bool path_prefix(const char *r, size_t rl, const char *s, size_t sl)
 {

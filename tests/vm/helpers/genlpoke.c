@@ -13,9 +13,17 @@
  *   stray     CONFIG_GET with SAKER_A_CLASSES, which it does not take
  *   nocpu     STATS from a CPU past the last ring
  *   resv      INFO with the genl header's reserved field set
+ *   frel      an open filter entry with a relative path
+ *   fnomatch  an entry without its match attribute
+ *   fkinds    an entry with no open kind
+ *   fstray    a filter nest holding something other than entries
+ *   fanypath  an "any path" entry that names a path
+ *   fnone     NONE alone: removes the filter (an ack)
+ *   fset      a valid filter: opens below /tmp (an ack)
  * Exit status: 0 when an answer came, 1 otherwise.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +49,40 @@ static void put_attr(struct req *r, unsigned short type, const void *data,
 	a->nla_len = NLA_HDRLEN + len;
 	memcpy((char *)a + NLA_HDRLEN, data, len);
 	r->n.nlmsg_len = NLMSG_ALIGN(r->n.nlmsg_len) + NLA_ALIGN(a->nla_len);
+}
+
+/* One attribute at p; returns the bytes it takes. */
+static size_t attr_at(char *p, unsigned short type, const void *data, unsigned short len)
+{
+	struct nlattr *a = (struct nlattr *)p;
+
+	a->nla_type = type;
+	a->nla_len = NLA_HDRLEN + len;
+	if (len)
+		memcpy(p + NLA_HDRLEN, data, len);
+	return NLA_ALIGN(a->nla_len);
+}
+
+/* An open filter nest of one entry (match < 0: left out) or of one stray u32. */
+static void put_filter(struct req *r, unsigned int kinds, int match, const char *path,
+		       bool stray)
+{
+	char entry[128], nest[192];
+	size_t n = 0, m;
+	unsigned int acc = SAKER_FILTER_ACCESS_ALL, res = SAKER_FILTER_OK, mt = match;
+
+	n += attr_at(entry + n, SAKER_A_FILTER_KINDS, &kinds, 4);
+	n += attr_at(entry + n, SAKER_A_FILTER_ACCESS, &acc, 4);
+	n += attr_at(entry + n, SAKER_A_FILTER_RESULT, &res, 4);
+	if (match >= 0)
+		n += attr_at(entry + n, SAKER_A_FILTER_MATCH, &mt, 4);
+	if (path)
+		n += attr_at(entry + n, SAKER_A_FILTER_PATH, path, strlen(path) + 1);
+	if (stray)
+		m = attr_at(nest, SAKER_A_FILTER_KINDS, &kinds, 4);
+	else
+		m = attr_at(nest, SAKER_A_FILTER_ENTRY | NLA_F_NESTED, entry, n);
+	put_attr(r, SAKER_A_OPEN_FILTER | NLA_F_NESTED, nest, m);
 }
 
 static void start(struct req *r, unsigned short type, unsigned char cmd)
@@ -159,8 +201,26 @@ int main(int argc, char **argv)
 	} else if (!strcmp(c, "resv")) {
 		r.g.cmd = SAKER_CMD_INFO;
 		r.g.reserved = 1;
+	} else if (!strcmp(c, "frel")) {
+		put_filter(&r, SAKER_FILTER_KIND(SAKER_CALL_OPENAT), SAKER_FILTER_EXACT, "etc/x", false);
+	} else if (!strcmp(c, "fnomatch")) {
+		put_filter(&r, SAKER_FILTER_KIND(SAKER_CALL_OPENAT), -1, "/etc/x", false);
+	} else if (!strcmp(c, "fkinds")) {
+		put_filter(&r, 0, SAKER_FILTER_EXACT, "/etc/x", false);
+	} else if (!strcmp(c, "fstray")) {
+		put_filter(&r, SAKER_FILTER_KIND(SAKER_CALL_OPENAT), 0, NULL, true);
+	} else if (!strcmp(c, "fanypath")) {
+		put_filter(&r, SAKER_FILTER_KIND(SAKER_CALL_OPENAT), SAKER_FILTER_ANY, "/etc/x", false);
+	} else if (!strcmp(c, "fset")) {
+		put_filter(&r, SAKER_FILTER_KIND(SAKER_CALL_OPENAT), SAKER_FILTER_PREFIX, "/tmp", false);
+	} else if (!strcmp(c, "fnone")) {
+		char flag[8];
+
+		put_attr(&r, SAKER_A_OPEN_FILTER | NLA_F_NESTED, flag,
+			 attr_at(flag, SAKER_A_FILTER_NONE, NULL, 0));
 	} else {
-		fprintf(stderr, "usage: genlpoke bits|outattr|badsize|empty|badcmd|above|stray|nocpu|resv\n");
+		fprintf(stderr, "usage: genlpoke bits|outattr|badsize|empty|badcmd|above|stray|nocpu|resv|"
+			"frel|fnomatch|fkinds|fstray|fanypath|fnone|fset\n");
 		return 2;
 	}
 	err = ask(fd, &r, NULL, msg, sizeof(msg));

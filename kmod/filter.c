@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The open filter: which opens the reader's rules could match (contract in
+ * uapi/saker.h). Set from the control plane in process context, read by
+ * the open hooks under RCU; a new filter replaces the old one whole, and
+ * the old one is freed after a grace period, when no hook can hold it.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/fcntl.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <net/genetlink.h>
+
+#include "saker.h"
+
+struct saker_fentry {
+	u32 kinds;
+	u8 access;
+	u8 result;
+	u8 match;
+	u16 len;
+	const char *path;
+};
+
+struct saker_filter {
+	u32 n;
+	struct saker_fentry e[];	/* then the paths, NUL-terminated */
+};
+
+static struct saker_filter __rcu *saker_filter;
+/* Setters: the control plane and the device's release. */
+static DEFINE_MUTEX(saker_filter_lock);
+
+static const struct nla_policy saker_fentry_policy[SAKER_A_MAX + 1] = {
+	[SAKER_A_FILTER_KINDS] = { .type = NLA_U32 },
+	[SAKER_A_FILTER_ACCESS] = NLA_POLICY_RANGE(NLA_U32, 1,
+						   SAKER_FILTER_ACCESS_ALL),
+	[SAKER_A_FILTER_RESULT] = NLA_POLICY_RANGE(NLA_U32, 1,
+						   SAKER_FILTER_OK |
+						   SAKER_FILTER_FAILED),
+	[SAKER_A_FILTER_MATCH] = NLA_POLICY_MAX(NLA_U32, SAKER_FILTER_PREFIX),
+	[SAKER_A_FILTER_PATH] = { .type = NLA_NUL_STRING,
+				  .len = SAKER_PATH_MAX - 1 },
+};
+
+#define SAKER_FILTER_KINDS_ALL	(SAKER_FILTER_EXEC_IMAGE | \
+				 (SAKER_FILTER_KIND(SAKER_CALL_MAX) - 1))
+
+/* The filter's masks for one open, as sakerd computes them from the record. */
+static u32 saker_open_kind(const struct saker_open *o)
+{
+	if (o->flags & SAKER_OPEN_EXEC)
+		return SAKER_FILTER_EXEC_IMAGE;
+	return o->call < SAKER_CALL_MAX ? SAKER_FILTER_KIND(o->call) : 0;
+}
+
+static u8 saker_open_access(const struct saker_open *o)
+{
+	return SAKER_FILTER_ACCESS(o->open_flags & O_ACCMODE,
+				   o->open_flags & O_DIRECTORY);
+}
+
+int saker_filter_check(const struct saker_open *o, const char *path,
+		       size_t len)
+{
+	u32 kind = saker_open_kind(o);
+	u8 access = saker_open_access(o);
+	u8 result = o->err ? SAKER_FILTER_FAILED : SAKER_FILTER_OK;
+	const struct saker_filter *f;
+	int verdict = SAKER_FILTER_DROP;
+	u32 i;
+
+	rcu_read_lock();
+	f = rcu_dereference(saker_filter);
+	if (!f) {
+		verdict = SAKER_FILTER_KEEP;
+		goto unlock;
+	}
+	for (i = 0; i < f->n; i++) {
+		const struct saker_fentry *e = &f->e[i];
+
+		if (!(e->kinds & kind) || !(e->access & access) ||
+		    !(e->result & result))
+			continue;
+		if (e->match == SAKER_FILTER_ANY || o->err) {
+			verdict = SAKER_FILTER_KEEP;
+			break;
+		}
+		if (!path) {
+			verdict = SAKER_FILTER_NEED_PATH;
+			continue;
+		}
+		if (len < e->len || memcmp(path, e->path, e->len))
+			continue;
+		if (e->match == SAKER_FILTER_PREFIX || len == e->len) {
+			verdict = SAKER_FILTER_KEEP;
+			break;
+		}
+	}
+unlock:
+	rcu_read_unlock();
+	return verdict;
+}
+
+static void saker_filter_replace(struct saker_filter *f)
+{
+	struct saker_filter *old;
+	u32 n = f ? f->n : 0;
+
+	mutex_lock(&saker_filter_lock);
+	old = rcu_replace_pointer(saker_filter, f,
+				  lockdep_is_held(&saker_filter_lock));
+	mutex_unlock(&saker_filter_lock);
+	if (!old && !f)
+		return;
+	synchronize_rcu();
+	kvfree(old);
+	if (f)
+		pr_info("open filter of %u entries, set by pid %d (%s)\n", n,
+			task_tgid_nr(current), current->comm);
+	else
+		pr_info("open filter removed by pid %d (%s)\n",
+			task_tgid_nr(current), current->comm);
+}
+
+void saker_filter_clear(void)
+{
+	saker_filter_replace(NULL);
+}
+
+/* The filter's entries, or -1 when there is none. */
+s64 saker_filter_entries(void)
+{
+	const struct saker_filter *f;
+	s64 n;
+
+	rcu_read_lock();
+	f = rcu_dereference(saker_filter);
+	n = f ? (s64)f->n : -1;
+	rcu_read_unlock();
+	return n;
+}
+
+/* One entry into e, its path copied to *pool; -EINVAL with a reason. */
+static int saker_fentry_parse(const struct nlattr *nest, struct saker_fentry *e,
+			      char **pool, size_t *room,
+			      struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[SAKER_A_MAX + 1];
+	const struct nlattr *p;
+	int err;
+
+	err = nla_parse_nested(tb, SAKER_A_MAX, nest, saker_fentry_policy,
+			       extack);
+	if (err)
+		return err;
+	if (!tb[SAKER_A_FILTER_KINDS] || !tb[SAKER_A_FILTER_ACCESS] ||
+	    !tb[SAKER_A_FILTER_RESULT] || !tb[SAKER_A_FILTER_MATCH]) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "entry needs kinds, access, result, match");
+		return -EINVAL;
+	}
+	e->kinds = nla_get_u32(tb[SAKER_A_FILTER_KINDS]);
+	if (!e->kinds || (e->kinds & ~SAKER_FILTER_KINDS_ALL)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[SAKER_A_FILTER_KINDS],
+				    "unknown or no open kinds");
+		return -EINVAL;
+	}
+	e->access = nla_get_u32(tb[SAKER_A_FILTER_ACCESS]);
+	e->result = nla_get_u32(tb[SAKER_A_FILTER_RESULT]);
+	e->match = nla_get_u32(tb[SAKER_A_FILTER_MATCH]);
+	p = tb[SAKER_A_FILTER_PATH];
+	if ((e->match == SAKER_FILTER_ANY) != !p) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "a path for exact and prefix entries only");
+		return -EINVAL;
+	}
+	e->len = 0;
+	e->path = NULL;
+	if (!p)
+		return 0;
+	e->len = strlen(nla_data(p));
+	if (!e->len || *(const char *)nla_data(p) != '/') {
+		NL_SET_ERR_MSG_ATTR(extack, p, "path must be absolute");
+		return -EINVAL;
+	}
+	if (e->len + 1 > *room) {
+		NL_SET_ERR_MSG_ATTR(extack, p, "open filter paths too long");
+		return -E2BIG;
+	}
+	*room -= e->len + 1;
+	memcpy(*pool, nla_data(p), e->len + 1);
+	e->path = *pool;
+	*pool += e->len + 1;
+	return 0;
+}
+
+/*
+ * CONFIG_SET's SAKER_A_OPEN_FILTER: checks every entry before anything
+ * changes, then replaces the filter; NONE alone removes it.
+ */
+int saker_filter_set(const struct nlattr *nest, struct genl_info *info)
+{
+	size_t room = SAKER_FILTER_BYTES_MAX;
+	struct saker_filter *f;
+	const struct nlattr *a;
+	size_t bytes = 0;
+	u32 n = 0;
+	char *pool;
+	int rem, err;
+
+	nla_for_each_nested(a, nest, rem) {
+		if (nla_type(a) == SAKER_A_FILTER_NONE && nla_len(a) == 0 &&
+		    nla_total_size(0) == nla_len(nest)) {
+			saker_filter_clear();
+			return 0;
+		}
+		if (nla_type(a) != SAKER_A_FILTER_ENTRY) {
+			NL_SET_ERR_MSG_ATTR(info->extack, a,
+					    "the open filter holds entries, or NONE alone");
+			return -EINVAL;
+		}
+		/* Bounds the pool: each path is at most its attribute. */
+		bytes += nla_len(a);
+		n++;
+	}
+	if (n > SAKER_FILTER_ENTRIES_MAX || bytes > SAKER_FILTER_BYTES_MAX +
+	    SAKER_FILTER_ENTRIES_MAX * 64) {
+		NL_SET_ERR_MSG_ATTR(info->extack, nest, "open filter too large");
+		return -E2BIG;
+	}
+	f = kvzalloc(struct_size(f, e, n) + bytes, GFP_KERNEL);
+	if (!f)
+		return -ENOMEM;
+	pool = (char *)&f->e[n];
+	nla_for_each_nested(a, nest, rem) {
+		err = saker_fentry_parse(a, &f->e[f->n], &pool, &room,
+					 info->extack);
+		if (err)
+			goto free_filter;
+		f->n++;
+	}
+	saker_filter_replace(f);
+	return 0;
+
+free_filter:
+	kvfree(f);
+	return err;
+}
