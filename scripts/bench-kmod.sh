@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bench-kmod.sh (`make bench-kmod`): what the module costs the workloads it watches. Boots the first
-# test kernel once and runs tests/vm/bench-kmod.sh there: openclose, forkexec and nullsys, without and
-# with the module (+ `sakerctl trace` draining), interleaved rounds, median ns/op and the ratio.
+# test kernel once and runs tests/vm/bench-kmod.sh there: nullsys, openclose, openfail and forkexec,
+# without the module, with `sakerctl trace` draining, with sakerd and its open filter, and with sakerd
+# without it: interleaved rounds, median ns/op and the ratios.
 # BENCH_* variables (BENCH_ROUNDS, BENCH_OPENCLOSE, BENCH_FORKEXEC, BENCH_NULLSYS, BENCH_RING_KB)
 # are passed through to the VM. Under TCG absolute numbers mean little; the ratio is the result.
 set -euo pipefail
@@ -15,7 +16,7 @@ KVER=${SAKER_BENCH_KERNEL:-$(scripts/kernels.sh list | head -n1)}
 make --no-print-directory userspace vm-helpers >/dev/null
 
 env_args=""
-for v in BENCH_ROUNDS BENCH_OPENCLOSE BENCH_FORKEXEC BENCH_NULLSYS BENCH_RING_KB; do
+for v in BENCH_ROUNDS BENCH_OPENCLOSE BENCH_OPENFAIL BENCH_FORKEXEC BENCH_NULLSYS BENCH_RING_KB; do
 	if [ -n "${!v:-}" ]; then
 		# Digits only: they end up in a shell command line inside the VM.
 		[[ ${!v} =~ ^[0-9]+$ ]] || { echo "bench-kmod.sh: $v must be a number" >&2; exit 2; }

@@ -1,7 +1,9 @@
 #!/bin/sh
-# bench-kmod (in the VM, run by scripts/bench-kmod.sh; not a test): cost of the module on three
-# workloads, as the ratio with/without of the median ns/op over interleaved rounds (A B A B A B, so
-# drift hits both configs alike). "with" = module loaded and `sakerctl trace >/dev/null` draining.
+# bench-kmod (in the VM, run by scripts/bench-kmod.sh; not a test): cost of the module on four
+# workloads, as the ratio to "without" of the median ns/op over interleaved rounds (A B C D A B C D,
+# so drift hits every config alike). Configs: without the module; "trace" = module loaded and
+# `sakerctl trace >/dev/null` draining every event; "sakerd" = sakerd with the shipped rules, which
+# sets the open filter they give; "nofilter" = the same sakerd with kernel.open_filter=false.
 # Prints "SAKER-BENCH: ..." lines; the ratio only means something if the drop counters are 0.
 # shellcheck disable=SC2016,SC2119 # jq programs name $vars; load_module/stop_trace take optional args
 # shellcheck source=tests/vm/lib.sh
@@ -14,10 +16,13 @@ OPENCLOSE_N=${BENCH_OPENCLOSE:-200000}
 FORKEXEC_N=${BENCH_FORKEXEC:-300}
 NULLSYS_N=${BENCH_NULLSYS:-3000000}
 # Under TCG the JSON reader drains ~20k events/s, slower than the workloads produce them: a ring
-# that holds a whole run (200000 opens * ~250 B) keeps drops at 0, so "with" is the full cost.
+# that holds a whole run (200000 opens * ~250 B) keeps drops at 0, so "trace" is the full cost.
 RING_KB=${BENCH_RING_KB:-65536}
 # nullsys first: measured before any backlog of the other workloads is in the system.
-WORKLOADS="nullsys openclose forkexec"
+WORKLOADS="nullsys openclose openfail forkexec"
+OPENFAIL_N=${BENCH_OPENFAIL:-$OPENCLOSE_N}
+CONFIGS="without trace sakerd nofilter"
+RULES=${SAKER_RULES:-/saker/rules}/saker_rules.yaml
 
 cd "$(mktemp -d /tmp/bench.XXXXXX)" || fail "mktemp"
 echo bench >bench.file
@@ -43,11 +48,56 @@ wait_drained() {
 	fail "the reader did not catch up within 120 s ($_left records behind)"
 }
 
+# sd_queued: bytes the rings hold that sakerd has not consumed yet.
+sd_queued() {
+	jq_get "$(sakerctl stats --json)" '.total.queued_bytes'
+}
+
+sd_empty() {
+	[ "$(sd_queued)" -eq 0 ]
+}
+
+# sd_drained: wait until sakerd consumed everything (120 s at most).
+sd_drained() {
+	wait_for 120 sd_empty || fail "sakerd did not catch up within 120 s"
+}
+
+cat >saker.yaml <<EOF2
+rules_files:
+  - $RULES
+json_output: true
+stdout_output:
+  enabled: false
+file_output:
+  enabled: true
+  filename: /dev/null
+stats:
+  interval_s: 0
+EOF2
+
+# sd_start [ARGS]: sakerd on the shipped rules, running.
+sd_start() {
+	sakerd -c saker.yaml "$@" 2>sd.err &
+	SD_PID=$!
+	wait_for 20 grep -q 'sakerd: running' sd.err || fail "sakerd not running: $(cat sd.err)"
+}
+
+# sd_stop ROUND: stop sakerd; its lost events (kernel drops) appended to drops like the trace's.
+sd_stop() {
+	_s=$(sakerctl stats --json) || fail "sakerctl stats"
+	kill -TERM "$SD_PID"
+	wait_exit "$SD_PID" 30 || fail "sakerd did not stop"
+	d=$(jq_get "$_s" '"\(.total.drops_full) \(.total.drops_fault) \(.total.reentries) 0 0 \(.total.events)"')
+	echo "$d" >>drops
+	echo "SAKER-BENCH: round $1 $2 drops=$(jq_get "$_s" '.total.drops') filtered=$(jq_get "$_s" '.total.filtered') events=$(jq_get "$_s" '.total.events')"
+}
+
 # run_config CONFIG ROUND: each workload once; "CONFIG WORKLOAD NS_PER_OP" appended to results.
 run_config() {
 	for w in $WORKLOADS; do
 		case $w in
 		openclose) args="$OPENCLOSE_N $PWD/bench.file" ;;
+		openfail) args="$OPENFAIL_N $PWD/nonexistent" ;;
 		forkexec) args=$FORKEXEC_N ;;
 		nullsys) args=$NULLSYS_N ;;
 		esac
@@ -57,10 +107,12 @@ run_config() {
 		echo "$1 $w $ns" >>results
 		echo "SAKER-BENCH: round $2 $1 $w: $ns ns/op"
 		[ -z "$TRACE_PID" ] || wait_drained
+		[ -z "$SD_PID" ] || sd_drained
 	done
 }
+SD_PID=
 
-# One line per "with" round: drops_full drops_fault reentries open_missed corrupt events (all rings).
+# One line per round and loaded config: drops_full drops_fault reentries open_missed corrupt events (all rings).
 : >drops
 r=1
 while [ "$r" -le "$ROUNDS" ]; do
@@ -68,9 +120,8 @@ while [ "$r" -le "$ROUNDS" ]; do
 
 	load_module "ring_kb=$RING_KB"
 	start_trace /dev/null "stats.$r"
-	run_config with "$r"
+	run_config trace "$r"
 	stop_trace nosync
-	unload_module
 	s=$(stats_line "stats.$r" last)
 	d=$(jq_get "$s" '[(.rings | map(.drops_full), map(.drops_fault), map(.reentries), map(.events) | add),
 		.open_missed, .corrupt] | "\(.[0]) \(.[1]) \(.[2]) \(.[4]) \(.[5]) \(.[3])"')
@@ -78,6 +129,14 @@ while [ "$r" -le "$ROUNDS" ]; do
 	# shellcheck disable=SC2086 # split the six numbers
 	set -- $d
 	echo "SAKER-BENCH: round $r drops_full=$1 drops_fault=$2 reentries=$3 open_missed=$4 corrupt=$5 events=$6"
+	sd_start
+	run_config sakerd "$r"
+	sd_stop "$r" sakerd
+	sd_start -o kernel.open_filter=false
+	run_config nofilter "$r"
+	sd_stop "$r" nofilter
+	SD_PID=
+	unload_module
 	r=$((r + 1))
 done
 
@@ -88,11 +147,19 @@ median() {
 }
 
 echo "SAKER-BENCH: kernel $(uname -r), $(nproc) CPUs, ring_kb=$RING_KB, $ROUNDS rounds, median ns/op"
-printf 'SAKER-BENCH: %-10s %12s %12s %8s\n' workload without with ratio
+echo "SAKER-BENCH: ratio = median ns/op of the config / median ns/op without the module"
+printf 'SAKER-BENCH: %-10s %10s' workload without
+for c in $CONFIGS; do [ "$c" = without ] || printf ' %10s %7s' "$c" ratio; done
+echo
 for w in $WORKLOADS; do
 	a=$(median without "$w")
-	b=$(median with "$w")
-	printf 'SAKER-BENCH: %-10s %12s %12s %8s\n' "$w" "$a" "$b" "$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f", b / a }')"
+	printf 'SAKER-BENCH: %-10s %10s' "$w" "$a"
+	for c in $CONFIGS; do
+		[ "$c" = without ] && continue
+		b=$(median "$c" "$w")
+		printf ' %10s %7s' "$b" "$(awk -v a="$a" -v b="$b" 'BEGIN { printf "x%.3f", b / a }')"
+	done
+	echo
 done
 lost=$(awk '{ s += $1 + $2 + $3 + $4 + $5 } END { print s + 0 }' drops)
 if [ "$lost" -eq 0 ]; then

@@ -6,6 +6,8 @@
  *   forkexec   fork, execve of a trivial program (ARG, default
  *              /saker/bin/truebin, else /bin/true), waitpid
  *   nullsys    syscall(SYS_getppid), a syscall the module does not hook
+ *   openfail   open() of a path that does not exist (ARG, default
+ *              /nonexistent/bench), which fails with ENOENT
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,7 +21,7 @@
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: bench openclose|forkexec|nullsys ITER [ARG]\n"
+	fprintf(stderr, "usage: bench openclose|openfail|forkexec|nullsys ITER [ARG]\n"
 		"  openclose ARG: file to open (default /bin/sh)\n"
 		"  forkexec ARG: program to exec (default /saker/bin/truebin or /bin/true)\n");
 	exit(2);
@@ -46,6 +48,23 @@ static int run_openclose(unsigned long iter, const char *path)
 			return -1;
 		}
 		close(fd);
+	}
+	return 0;
+}
+
+static int run_openfail(unsigned long iter, const char *path)
+{
+	unsigned long i;
+
+	for (i = 0; i < iter; i++) {
+		int fd = open(path, O_RDONLY);
+
+		if (fd >= 0 || errno != ENOENT) {
+			fprintf(stderr, "bench: open %s did not fail with ENOENT\n", path);
+			if (fd >= 0)
+				close(fd);
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -110,6 +129,12 @@ int main(int argc, char **argv)
 			arg = "/bin/sh";
 		t0 = now_ns();
 		ret = run_openclose(iter, arg);
+		t1 = now_ns();
+	} else if (strcmp(argv[1], "openfail") == 0) {
+		if (!arg)
+			arg = "/nonexistent/bench";
+		t0 = now_ns();
+		ret = run_openfail(iter, arg);
 		t1 = now_ns();
 	} else if (strcmp(argv[1], "forkexec") == 0) {
 		if (!arg)
