@@ -118,8 +118,10 @@ static void saker_filter_replace(struct saker_filter *f)
 	mutex_unlock(&saker_filter_lock);
 	if (!old && !f)
 		return;
-	synchronize_rcu();
-	kvfree(old);
+	if (old) {
+		synchronize_rcu();
+		kvfree(old);
+	}
 	if (f)
 		pr_info("open filter of %u entries, set by pid %d (%s)\n", n,
 			task_tgid_nr(current), current->comm);
@@ -228,6 +230,11 @@ int saker_filter_set(const struct nlattr *nest, struct genl_info *info)
 		/* Bounds the pool: each path is at most its attribute. */
 		bytes += nla_len(a);
 		n++;
+	}
+	if (rem) {
+		NL_SET_ERR_MSG_ATTR(info->extack, nest,
+				    "trailing bytes after the last entry");
+		return -EINVAL;
 	}
 	if (n > SAKER_FILTER_ENTRIES_MAX || bytes > SAKER_FILTER_BYTES_MAX +
 	    SAKER_FILTER_ENTRIES_MAX * 64) {

@@ -421,7 +421,7 @@ enum saker_filter_match {
 	SAKER_FILTER_PREFIX,	/* the path starts with PATH */
 };
 #define SAKER_FILTER_ENTRIES_MAX	512
-#define SAKER_FILTER_BYTES_MAX		65536
+#define SAKER_FILTER_BYTES_MAX		32768	/* the nest fits a u16 nla_len */
 
 enum saker_genl_attr {
 	SAKER_A_UNSPEC,

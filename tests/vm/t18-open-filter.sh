@@ -107,5 +107,7 @@ poke fnomatch 22
 poke fkinds 22
 poke fstray 22
 poke fanypath 22
+poke fset 0
+assert_eq "$(sakerctl config get | tail -n 1)" "open_filter=1 entries" "the filter genlpoke set"
 poke fnone 0
 assert_eq "$(sakerctl config get | tail -n 1)" "open_filter=none" "the filter after malformed requests"

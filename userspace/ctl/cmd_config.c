@@ -69,7 +69,7 @@ static int config_get(struct saker_ctl *c, bool json)
 	} else {
 		printf("classes=%s\n", names);
 		if (cf.filter_set)
-			printf("open_filter=%" PRIu32 " entries (set by the reader)\n",
+			printf("open_filter=%" PRIu32 " entries\n",
 			       cf.filter_entries);
 		else
 			printf("open_filter=none\n");

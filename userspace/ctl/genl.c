@@ -494,6 +494,12 @@ int saker_ctl_set_filter(struct saker_ctl *c, const struct saker_kfilter *kf,
 
 	for (i = 0; kf && !kf->none && i < kf->n; i++)
 		size += filter_entry_size(&kf->v[i]);
+	/* The nest's length is 16 bits: past that it would wrap, not fail. */
+	if (size > UINT16_MAX) {
+		saker_set_err(err, errlen, "the open filter takes %zu bytes, more than one netlink attribute holds",
+			      size);
+		return -E2BIG;
+	}
 	/* A filter larger than the usual buffer is built in its own. */
 	buf = size > sizeof(c->buf) ? malloc(size) : NULL;
 	if (size > sizeof(c->buf) && !buf) {

@@ -62,25 +62,34 @@ int saker_daemon_engine(const struct saker_config *cfg, struct saker_engine **ou
  */
 static void saker_daemon_push_filter(struct saker_daemon *d, const struct saker_engine *e)
 {
-	struct saker_kfilter kf;
+	struct saker_kfilter kf = { .none = true };
 	char err[SAKER_ERRLEN];
 	int ret;
 
-	if (!d->cfg->open_filter || !d->ctl)
+	if (!d->ctl)
 		return;
-	ret = saker_engine_kfilter(e, &kf);
-	if (ret) {
-		saker_log_warnx("open filter: %s; the module records every open", strerror(-ret));
-		kf.none = true;
+	/* Off: say so, in case another root process set one since the open. */
+	if (d->cfg->open_filter) {
+		ret = saker_engine_kfilter(e, &kf);
+		if (ret) {
+			saker_log_warnx("open filter: %s", strerror(-ret));
+			saker_kfilter_release(&kf);
+			kf.none = true;
+		}
 	}
 	ret = saker_ctl_set_filter(d->ctl, &kf, err, sizeof(err));
-	if (ret)
-		saker_log_warnx("open filter: %s; the module records every open", err);
-	else if (kf.none)
+	if (ret) {
+		/* Never leave an old filter for new rules: every open, then. */
+		saker_log_warnx("open filter: %s; removing it, the module records every open", err);
+		saker_ctl_set_filter(d->ctl, NULL, err, sizeof(err));
+	} else if (!d->cfg->open_filter) {
+		saker_log_info("open filter: off (kernel.open_filter): the module records every open");
+	} else if (kf.none) {
 		saker_log_info("open filter: none (%s): the module records every open", kf.why);
-	else
+	} else {
 		saker_log_info("open filter: %zu entries for %zu rules that may match opens",
 			       kf.n, kf.rules);
+	}
 	saker_kfilter_release(&kf);
 }
 
