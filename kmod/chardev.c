@@ -41,9 +41,10 @@ static int saker_open(struct inode *inode, struct file *f)
 	saker_rings_reset(d);
 	/* One set while no reader held the device was nobody's. */
 	saker_filter_clear();
-	WRITE_ONCE(d->reader_tgid, current->tgid);
+	saker_ignore_clear();
+	WRITE_ONCE(d->reader, get_pid(task_tgid(current)));
 	d->open_missed_base = saker_open_missed();
-	/* Hooks that see active also see the reset rings and reader_tgid. */
+	/* Hooks that see active also see the reset rings and the reader. */
 	smp_store_release(&d->active, true);
 	return nonseekable_open(inode, f);
 }
@@ -55,8 +56,11 @@ static int saker_release(struct inode *inode, struct file *f)
 	WRITE_ONCE(d->active, false);
 	/* Hooks run with preemption off: this waits for every one in flight. */
 	synchronize_rcu();
-	/* The filter was this reader's: the next one starts with every open. */
+	/* These were this reader's: the next one starts recording everything. */
 	saker_filter_clear();
+	saker_ignore_clear();
+	put_pid(d->reader);
+	WRITE_ONCE(d->reader, NULL);
 	saker_wakeup_stop(d);
 	kfree(f->private_data);
 	atomic_set(&d->opened, 0);

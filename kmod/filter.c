@@ -7,6 +7,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/err.h>
 #include <linux/fcntl.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
@@ -107,7 +108,8 @@ unlock:
 	return verdict;
 }
 
-static void saker_filter_replace(struct saker_filter *f)
+/* Sets what saker_filter_build() made, freeing the filter it replaces. */
+void saker_filter_commit(struct saker_filter *f)
 {
 	struct saker_filter *old;
 	u32 n = f ? f->n : 0;
@@ -132,7 +134,7 @@ static void saker_filter_replace(struct saker_filter *f)
 
 void saker_filter_clear(void)
 {
-	saker_filter_replace(NULL);
+	saker_filter_commit(NULL);
 }
 
 /* The filter's entries, or -1 when there is none. */
@@ -203,10 +205,11 @@ static int saker_fentry_parse(const struct nlattr *nest, struct saker_fentry *e,
 }
 
 /*
- * CONFIG_SET's SAKER_A_OPEN_FILTER: checks every entry before anything
- * changes, then replaces the filter; NONE alone removes it.
+ * CONFIG_SET's SAKER_A_OPEN_FILTER, checked whole: the new filter, NULL
+ * for NONE alone (no filter), or an ERR_PTR. saker_filter_commit() sets it.
  */
-int saker_filter_set(const struct nlattr *nest, struct genl_info *info)
+struct saker_filter *saker_filter_build(const struct nlattr *nest,
+					struct genl_info *info)
 {
 	size_t room = SAKER_FILTER_BYTES_MAX;
 	struct saker_filter *f;
@@ -218,14 +221,12 @@ int saker_filter_set(const struct nlattr *nest, struct genl_info *info)
 
 	nla_for_each_nested(a, nest, rem) {
 		if (nla_type(a) == SAKER_A_FILTER_NONE && nla_len(a) == 0 &&
-		    nla_total_size(0) == nla_len(nest)) {
-			saker_filter_clear();
-			return 0;
-		}
+		    nla_total_size(0) == nla_len(nest))
+			return NULL;
 		if (nla_type(a) != SAKER_A_FILTER_ENTRY) {
 			NL_SET_ERR_MSG_ATTR(info->extack, a,
 					    "the open filter holds entries, or NONE alone");
-			return -EINVAL;
+			return ERR_PTR(-EINVAL);
 		}
 		/* Bounds the pool: each path is at most its attribute. */
 		bytes += nla_len(a);
@@ -234,16 +235,16 @@ int saker_filter_set(const struct nlattr *nest, struct genl_info *info)
 	if (rem) {
 		NL_SET_ERR_MSG_ATTR(info->extack, nest,
 				    "trailing bytes after the last entry");
-		return -EINVAL;
+		return ERR_PTR(-EINVAL);
 	}
 	if (n > SAKER_FILTER_ENTRIES_MAX || bytes > SAKER_FILTER_BYTES_MAX +
 	    SAKER_FILTER_ENTRIES_MAX * 64) {
 		NL_SET_ERR_MSG_ATTR(info->extack, nest, "open filter too large");
-		return -E2BIG;
+		return ERR_PTR(-E2BIG);
 	}
 	f = kvzalloc(struct_size(f, e, n) + bytes, GFP_KERNEL);
 	if (!f)
-		return -ENOMEM;
+		return ERR_PTR(-ENOMEM);
 	pool = (char *)&f->e[n];
 	nla_for_each_nested(a, nest, rem) {
 		err = saker_fentry_parse(a, &f->e[f->n], &pool, &room,
@@ -252,10 +253,9 @@ int saker_filter_set(const struct nlattr *nest, struct genl_info *info)
 			goto free_filter;
 		f->n++;
 	}
-	saker_filter_replace(f);
-	return 0;
+	return f;
 
 free_filter:
 	kvfree(f);
-	return err;
+	return ERR_PTR(err);
 }

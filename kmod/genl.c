@@ -3,7 +3,7 @@
  * The control plane: the generic netlink family "saker" (commands and
  * attributes in uapi/saker.h). Handlers run in process context, one at a
  * time under the genetlink mutex, never in probe context; what they share
- * with the hooks and the device (classes, reader_tgid, the ring counters)
+ * with the hooks and the device (classes, the reader, the ring counters)
  * is read and written with READ_ONCE/WRITE_ONCE. Every command is a doit:
  * genl_unregister_family() waits for one in flight, and none holds a
  * module reference (a dump would, until its caller reads the end).
@@ -11,7 +11,9 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/capability.h>
+#include <linux/err.h>
 #include <linux/module.h>
+#include <linux/pid.h>
 #include <linux/sched.h>
 #include <net/genetlink.h>
 
@@ -20,14 +22,16 @@
 static struct genl_family saker_genl_family;
 
 /*
- * Only SAKER_A_CLASSES, SAKER_A_CPU and SAKER_A_OPEN_FILTER may be sent;
- * the rest are replies. Strict validation rejects what is left NLA_UNSPEC
- * here and anything above SAKER_A_MAX; filter.c checks inside the nest.
+ * Only SAKER_A_CLASSES, SAKER_A_CPU, SAKER_A_OPEN_FILTER and SAKER_A_IGNORE
+ * may be sent; the rest are replies. Strict validation rejects what is left
+ * NLA_UNSPEC here and anything above SAKER_A_MAX; filter.c and ignore.c
+ * check inside their nests.
  */
 static const struct nla_policy saker_genl_policy[SAKER_A_MAX + 1] = {
 	[SAKER_A_CLASSES] = { .type = NLA_U32 },
 	[SAKER_A_CPU] = { .type = NLA_U32 },
 	[SAKER_A_OPEN_FILTER] = { .type = NLA_NESTED },
+	[SAKER_A_IGNORE] = { .type = NLA_NESTED },
 };
 
 /*
@@ -61,7 +65,7 @@ static int saker_put_config(struct sk_buff *msg, struct genl_info *info)
 	    nla_put_u32(msg, SAKER_A_FILTER_SET, entries >= 0) ||
 	    nla_put_u32(msg, SAKER_A_FILTER_ENTRIES, entries >= 0 ? entries : 0))
 		return -EMSGSIZE;
-	return 0;
+	return saker_ignore_put(msg);
 }
 
 static int saker_put_hooks(struct sk_buff *msg)
@@ -91,8 +95,14 @@ static int saker_put_hooks(struct sk_buff *msg)
 static int saker_put_info(struct sk_buff *msg, struct genl_info *info)
 {
 	struct saker_dev *d = &saker_dev;
-	/* Pairs with saker_open(): reader_tgid is set before active. */
-	u32 reader = smp_load_acquire(&d->active) ? READ_ONCE(d->reader_tgid) : 0;
+	u32 reader = 0;
+
+	/* saker_release() puts the reader after a grace period. */
+	rcu_read_lock();
+	/* Pairs with saker_open(): the reader is set before active. */
+	if (smp_load_acquire(&d->active))
+		reader = pid_vnr(READ_ONCE(d->reader));
+	rcu_read_unlock();
 
 	if (nla_put_u32(msg, SAKER_A_ABI_VERSION, SAKER_ABI_VERSION) ||
 	    nla_put_string(msg, SAKER_A_MODULE_VERSION, SAKER_MODULE_VERSION) ||
@@ -159,14 +169,18 @@ static int saker_genl_config_get(struct sk_buff *skb, struct genl_info *info)
 static int saker_genl_config_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *a = info->attrs[SAKER_A_CLASSES];
-	struct nlattr *filter = info->attrs[SAKER_A_OPEN_FILTER];
+	struct nlattr *fnest = info->attrs[SAKER_A_OPEN_FILTER];
+	struct nlattr *inest = info->attrs[SAKER_A_IGNORE];
 	int err = saker_genl_check(skb, info, BIT_ULL(SAKER_A_CLASSES) |
-				   BIT_ULL(SAKER_A_OPEN_FILTER));
+				   BIT_ULL(SAKER_A_OPEN_FILTER) |
+				   BIT_ULL(SAKER_A_IGNORE));
+	struct saker_filter *filter = NULL;
+	struct saker_ignore *ignore = NULL;
 	u32 classes, old;
 
 	if (err)
 		return err;
-	if (!a && !filter) {
+	if (!a && !fnest && !inest) {
 		GENL_SET_ERR_MSG(info, "nothing to set");
 		return -EINVAL;
 	}
@@ -174,11 +188,23 @@ static int saker_genl_config_set(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG_ATTR(info->extack, a, "unknown event class bits");
 		return -EINVAL;
 	}
-	if (filter) {
-		err = saker_filter_set(filter, info);
-		if (err)
-			return err;
+	if (inest) {
+		ignore = saker_ignore_build(inest, info);
+		if (IS_ERR(ignore))
+			return PTR_ERR(ignore);
 	}
+	if (fnest) {
+		filter = saker_filter_build(fnest, info);
+		if (IS_ERR(filter)) {
+			saker_ignore_discard(ignore);
+			return PTR_ERR(filter);
+		}
+	}
+	/* Nothing below fails. */
+	if (inest)
+		saker_ignore_commit(ignore);
+	if (fnest)
+		saker_filter_commit(filter);
 	if (!a)
 		return 0;
 	classes = nla_get_u32(a);
@@ -192,7 +218,7 @@ static int saker_genl_config_set(struct sk_buff *skb, struct genl_info *info)
 
 /* What one ring's nest takes in a message. */
 #define SAKER_RING_ATTR_SIZE	(nla_total_size(0) + nla_total_size(sizeof(u32)) + \
-				 7 * nla_total_size_64bit(sizeof(u64)))
+				 8 * nla_total_size_64bit(sizeof(u64)))
 
 static int saker_put_ring(struct sk_buff *msg, unsigned int i)
 {
@@ -214,6 +240,8 @@ static int saker_put_ring(struct sk_buff *msg, unsigned int i)
 	    nla_put_u64_64bit(msg, SAKER_A_DROPS_SHARE,
 			      READ_ONCE(h->drops_share), SAKER_A_PAD) ||
 	    nla_put_u64_64bit(msg, SAKER_A_FILTERED, READ_ONCE(h->filtered),
+			      SAKER_A_PAD) ||
+	    nla_put_u64_64bit(msg, SAKER_A_IGNORED, READ_ONCE(h->ignored),
 			      SAKER_A_PAD) ||
 	    nla_put_u64_64bit(msg, SAKER_A_QUEUED, head > tail ? head - tail : 0,
 			      SAKER_A_PAD)) {

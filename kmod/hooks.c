@@ -347,7 +347,7 @@ unsigned int saker_open_active(void)
 
 u64 saker_features(void)
 {
-	u64 f = SAKER_FEAT_OPEN_FILTER;
+	u64 f = SAKER_FEAT_OPEN_FILTER | SAKER_FEAT_IGNORE;
 
 #ifdef SAKER_HAVE_TP_EXIT_GROUP_DEAD
 	f |= SAKER_FEAT_EXIT_GROUP_DEAD;

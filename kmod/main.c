@@ -130,6 +130,7 @@ static void __exit saker_exit(void)
 	saker_genl_exit();
 	saker_hooks_exit();
 	saker_filter_clear();
+	saker_ignore_clear();
 	saker_wakeup_stop(&saker_dev);
 	saker_records_exit();
 	saker_rings_free(&saker_dev);

@@ -75,8 +75,13 @@ bool saker_should_record(struct task_struct *t, u32 class)
 		return false;
 	if (!(READ_ONCE(saker_dev.classes) & class))
 		return false;
-	return !(t->flags & PF_KTHREAD) &&
-	       t->tgid != READ_ONCE(saker_dev.reader_tgid);
+	if ((t->flags & PF_KTHREAD) || task_tgid(t) == READ_ONCE(saker_dev.reader))
+		return false;
+	if (unlikely(saker_ignored(t))) {
+		saker_ring_count(SAKER_CNT(ignored));
+		return false;
+	}
+	return true;
 }
 
 /* Claim this CPU's scratch area, or count a re-entry and give up. */

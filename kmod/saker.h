@@ -56,7 +56,7 @@ struct saker_dev {
 	unsigned int share_pct;
 
 	bool active;			/* a reader is attached: record */
-	pid_t reader_tgid;		/* never record the reader itself */
+	struct pid *reader;		/* never record the reader's thread group */
 	atomic_t opened;		/* exclusive open */
 	u64 open_missed_base;		/* probe misses before this reader */
 	u32 classes;			/* SAKER_CLASS_*: set through genl.c */
@@ -99,9 +99,23 @@ struct genl_info;
 enum { SAKER_FILTER_DROP, SAKER_FILTER_KEEP, SAKER_FILTER_NEED_PATH };
 int saker_filter_check(const struct saker_open *o, const char *path,
 		       size_t len);
-int saker_filter_set(const struct nlattr *nest, struct genl_info *info);
+struct saker_filter;
+struct saker_filter *saker_filter_build(const struct nlattr *nest,
+					struct genl_info *info);
+void saker_filter_commit(struct saker_filter *f);
 void saker_filter_clear(void);
 s64 saker_filter_entries(void);
+
+/* ignore.c: saker_ignored() in probe context, the rest in process. */
+struct sk_buff;
+bool saker_ignored(struct task_struct *t);
+struct saker_ignore;
+struct saker_ignore *saker_ignore_build(const struct nlattr *nest,
+					struct genl_info *info);
+void saker_ignore_discard(struct saker_ignore *ig);
+void saker_ignore_commit(struct saker_ignore *ig);
+int saker_ignore_put(struct sk_buff *msg);
+void saker_ignore_clear(void);
 
 /* chardev.c */
 int saker_chardev_init(void);

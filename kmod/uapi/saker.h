@@ -289,13 +289,15 @@ struct saker_ring_hdr {
 	__u64 reentries;	/* hook re-entered on this CPU: dropped */
 	__u64 drops_share;	/* dropped: unprivileged over its fair share */
 	__u64 filtered;		/* opens the open filter left out: not lost */
-	__u64 reserved2[2];
+	__u64 ignored;		/* events of ignored thread groups: not lost */
+	__u64 reserved2;
 };
 
 /* saker_info.features */
 #define SAKER_FEAT_EXIT_GROUP_DEAD	(1ULL << 0) /* group_dead is exact */
 #define SAKER_FEAT_OPEN_FD		(1ULL << 1) /* open fds are exact */
 #define SAKER_FEAT_OPEN_FILTER		(1ULL << 2) /* SAKER_A_OPEN_FILTER */
+#define SAKER_FEAT_IGNORE		(1ULL << 3) /* SAKER_A_IGNORE */
 
 /*
  * SAKER_IOC_INFO: in abi_version (everything else zero), out everything.
@@ -369,6 +371,17 @@ struct saker_consume {
  * SAKER_FILTER_ENTRIES_MAX entries and SAKER_FILTER_BYTES_MAX bytes of
  * paths; a reader that needs more sets no filter.
  *
+ * The ignore list (SAKER_A_IGNORE, CONFIG_SET and CONFIG_GET) names thread
+ * groups whose events are not recorded, only counted in the ring's
+ * "ignored" counter: at most SAKER_IGNORE_MAX SAKER_A_IGNORE_TGID ids, in
+ * the sender's pid namespace, each of a live thread group (else ESRCH).
+ * An entry is that thread group, not its number: once it exits, a new
+ * process given the same id is recorded. The ignore list does not extend
+ * to children. Setting it replaces the whole list; an empty nest clears
+ * it, and so do the reader's open and close of /dev/saker. CONFIG_GET
+ * lists the groups still alive that the caller can see. The reader's own
+ * thread group is never recorded and is not counted.
+ *
  * Every command needs CAP_SYS_ADMIN and CAP_NET_ADMIN (GENL_ADMIN_PERM), as
  * /dev/saker is root's only: the drop and queue counters would tell a local
  * attacker when a ring is past its fair share, and the reader's pid which
@@ -422,6 +435,7 @@ enum saker_filter_match {
 };
 #define SAKER_FILTER_ENTRIES_MAX	512
 #define SAKER_FILTER_BYTES_MAX		32768	/* the nest fits a u16 nla_len */
+#define SAKER_IGNORE_MAX		16
 
 enum saker_genl_attr {
 	SAKER_A_UNSPEC,
@@ -472,6 +486,11 @@ enum saker_genl_attr {
 	SAKER_A_FILTER_SET,	/* u32: 1 when a filter is set (even empty) */
 	/* CONFIG_SET, in SAKER_A_OPEN_FILTER alone: remove the filter */
 	SAKER_A_FILTER_NONE,	/* flag */
+	/* CONFIG_SET and CONFIG_GET: nest of SAKER_A_IGNORE_TGID */
+	SAKER_A_IGNORE,
+	SAKER_A_IGNORE_TGID,	/* u32 */
+	/* STATS, in each SAKER_A_RING */
+	SAKER_A_IGNORED,	/* u64: events of ignored thread groups */
 	__SAKER_A_MAX,
 };
 #define SAKER_A_MAX	(__SAKER_A_MAX - 1)

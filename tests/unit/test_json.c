@@ -200,7 +200,7 @@ START_TEST(stats_line)
 {
 	struct saker_ring_counters c[2] = {
 		{ .events = 10, .drops_full = 1, .drops_fault = 2, .reentries = 3 },
-		{ .events = 20 },
+		{ .events = 20, .filtered = 5, .ignored = 6 },
 	};
 	struct saker_stats st = { .nr_rings = 2, .rings = c, .open_missed = 4,
 				  .records = 29, .corrupt = 1 };
@@ -210,8 +210,10 @@ START_TEST(stats_line)
 	ck_assert_ptr_nonnull(j);
 	s = json_dumps(j, SAKER_JSON_FLAGS);
 	ck_assert_str_eq(s, "{\"type\":\"stats\",\"rings\":["
-		"{\"ring\":0,\"events\":10,\"drops_full\":1,\"drops_fault\":2,\"reentries\":3,\"drops_share\":0},"
-		"{\"ring\":1,\"events\":20,\"drops_full\":0,\"drops_fault\":0,\"reentries\":0,\"drops_share\":0}],"
+		"{\"ring\":0,\"events\":10,\"drops_full\":1,\"drops_fault\":2,\"reentries\":3,\"drops_share\":0,"
+		"\"filtered\":0,\"ignored\":0},"
+		"{\"ring\":1,\"events\":20,\"drops_full\":0,\"drops_fault\":0,\"reentries\":0,\"drops_share\":0,"
+		"\"filtered\":5,\"ignored\":6}],"
 		"\"open_missed\":4,\"records\":29,\"corrupt\":1}");
 	free(s);
 	json_decref(j);

@@ -324,6 +324,14 @@ dev_encode() {
 	echo $((($2 & 255) | ($1 << 8) | (($2 & ~255) << 12)))
 }
 
+# poke CASE ERRNO: the genlpoke helper's request CASE; fails unless the kernel answered with ERRNO
+# (0: an ack). The answer is left in poke.CASE.
+poke() {
+	genlpoke "$1" >"poke.$1" 2>&1 || fail "genlpoke $1: $(cat "poke.$1")"
+	grep -q "^error=$2 " "poke.$1" || fail "genlpoke $1: expected error=$2: $(cat "poke.$1")"
+	info "genlpoke $1: $(cat "poke.$1")"
+}
+
 # run_pid PIDFILE CMD [ARGS...]: run CMD in a child that first writes its pid to PIDFILE and closes
 # fds 3-9 (so CMD's first open gets fd 3), then execs CMD (same pid); returns CMD's status.
 run_pid() {

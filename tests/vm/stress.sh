@@ -77,8 +77,8 @@ while [ "$c" -lt "$NCPU" ]; do
 done
 
 # The control plane across every load and unload: reads, a refused request, classes turned off and
-# on again, an open filter set and removed under the hooks (genetlink's unregister must wait for
-# requests in flight; a replaced filter is freed after a grace period). Full speed, not niced.
+# on again, an open filter and an ignore list set and removed under the hooks (genetlink's unregister
+# must wait for requests in flight; a replaced filter or list is freed after a grace period). Full speed, not niced.
 ctl_loop=
 if command -v genlpoke >/dev/null 2>&1; then
 	ctl_loop=1
@@ -87,6 +87,7 @@ if command -v genlpoke >/dev/null 2>&1; then
 		sakerctl stats --json; sakerctl status; genlpoke bits
 		sakerctl config set classes=exec,fork,exit; sakerctl config get; sakerctl config set classes=all
 		genlpoke fset; genlpoke fnone
+		sakerctl config set ignore=$$,$PPID; genlpoke ignatomic; sakerctl config set ignore=none
 		echo >>ctl.rounds
 	done >/dev/null 2>&1' &
 	load_pids="$load_pids $!"
@@ -162,7 +163,7 @@ figures() {
 
 now
 T0=$UP
-events=0 drops=0 missed=0 changes=0 i=0 ring='' wk='' lat='' mx='' sh_pct=''
+events=0 drops=0 missed=0 changes=0 ignores=0 i=0 ring='' wk='' lat='' mx='' sh_pct=''
 t_load='' t_fifo='' t_reader='' t_unload=''
 while [ "$i" -lt "$CYCLES" ]; do
 	now
@@ -254,6 +255,7 @@ $(dmesg | tail -n 20)"
 	done
 	log=$(dmesg -c)
 	changes=$((changes + $(printf '%s\n' "$log" | grep -c 'event classes .* set by pid')))
+	ignores=$((ignores + $(printf '%s\n' "$log" | grep -c 'ignore list of [0-9]* thread groups, set by pid')))
 	case $log in
 	*BUG* | *WARNING* | *Oops* | *lockdep* | *"general protection"* | *"Call Trace"* | *KASAN* | *UBSAN* | *refcount_t*)
 		fail "cycle $i: kernel log errors ($params):
@@ -268,6 +270,6 @@ $log"
 done
 now
 rounds=$(wc -l <ctl.rounds 2>/dev/null || echo 0)
-info "control plane: $rounds rounds of requests, $changes configuration changes logged by the module"
+info "control plane: $rounds rounds of requests, $changes class changes and $ignores ignore lists logged by the module"
 [ -z "$ctl_loop" ] || [ "$rounds" -gt 0 ] || fail "the control-plane loop never completed a round"
 echo "SAKER-STRESS: cycles=$i events=$events drops=$drops missed=$missed faults=0 seconds=$(echo "$T0 $UP" | awk '{ printf "%d", $2 - $1 + 0.5 }') control=$rounds changes=$changes"

@@ -71,11 +71,6 @@ assert_some out.json '.type == "open" and .pid == $p and .path == "/proc/cmdline
 	"no open event once the open class is back" --argjson p "$(cat on.pid)"
 
 # Malformed requests: EINVAL (22) with a reason; an unknown command: EOPNOTSUPP (95).
-poke() {
-	genlpoke "$1" >"poke.$1" 2>&1 || fail "genlpoke $1: $(cat "poke.$1")"
-	grep -q "^error=$2 " "poke.$1" || fail "genlpoke $1: expected error=$2: $(cat "poke.$1")"
-	info "genlpoke $1: $(cat "poke.$1")"
-}
 poke bits 22
 grep -q 'unknown event class bits' poke.bits || fail "no reason for unknown bits: $(cat poke.bits)"
 poke outattr 22

@@ -3,6 +3,7 @@
  * sakerctl config: read or change the module's configuration over generic
  * netlink. Root only, as every command of the control plane.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdbool.h>
@@ -18,16 +19,29 @@
 
 static const char config_usage[] =
 "Usage: sakerctl config get [--json]\n"
-"       sakerctl config set classes=LIST\n"
+"       sakerctl config set KEY=VALUE...\n"
 "\n"
-"Read or change the saker module's configuration. It lasts until the module\n"
-"is unloaded, whoever reads the rings; sakerd logs it when it starts.\n"
+"Read or change the saker module's configuration. The event classes last\n"
+"until the module is unloaded; the ignore list and the open filter belong\n"
+"to the reader of the rings and go when a reader opens or closes it. One\n"
+"set changes every key it names, or none of them.\n"
 "\n"
 "Keys:\n"
-"  classes   the event classes the module records: a comma-separated list of\n"
-"            exec, fork, exit, open, or all, or none (default all). Rules on a\n"
-"            class that is off never match, and without fork and exit the\n"
-"            daemon's process table ages: turn classes off only to measure.\n"
+"  classes=LIST  the event classes the module records: a comma-separated list\n"
+"                of exec, fork, exit, open, or all, or none (default all).\n"
+"                Rules on a class that is off never match, and without fork\n"
+"                and exit the daemon's process table ages: turn classes off\n"
+"                only to measure.\n"
+"  ignore=PIDS   thread groups whose events are not recorded, only counted\n"
+"                (sakerctl stats, \"ignored\"): a comma-separated list of at\n"
+"                most 16 process ids of running processes, or none. Their\n"
+"                children are recorded, and an id is dropped when its\n"
+"                process exits, so a new process given the same id is seen.\n"
+"                sakerd raises a critical alert while the list is not empty:\n"
+"                whatever these processes do is invisible to the rules.\n"
+"\n"
+"The open filter is set by sakerd from its rules (sakerd -n prints it); get\n"
+"shows its size.\n"
 "\n"
 "Options:\n"
 "  -j, --json   print the configuration as one JSON object\n"
@@ -42,12 +56,14 @@ static const char config_usage[] =
 "Examples:\n"
 "  sakerctl config get\n"
 "  sakerctl config set classes=exec,fork,exit\n"
-"  sakerctl config set classes=all\n";
+"  sakerctl config set classes=all ignore=none\n"
+"  sakerctl config set ignore=$(pidof backup-agent | tr ' ' ,)\n";
 
 static int config_get(struct saker_ctl *c, bool json)
 {
 	char err[SAKER_ERRLEN], names[64];
 	struct saker_ctl_config cf;
+	size_t i;
 	int ret;
 
 	ret = saker_ctl_get_config(c, &cf, err, sizeof(err));
@@ -57,12 +73,16 @@ static int config_get(struct saker_ctl *c, bool json)
 	}
 	saker_ctl_format_classes(cf.classes, names, sizeof(names));
 	if (json) {
-		json_t *j = json_pack("{s:s,s:I,s:b,s:I}", "classes", names,
+		json_t *ign = json_array();
+		json_t *j = json_pack("{s:s,s:I,s:b,s:I,s:o*}", "classes", names,
 				      "classes_mask", (json_int_t)cf.classes,
 				      "open_filter", cf.filter_set,
-				      "open_filter_entries", (json_int_t)cf.filter_entries);
+				      "open_filter_entries", (json_int_t)cf.filter_entries,
+				      "ignore", ign);
 
-		ret = j ? saker_json_print(stdout, j) : -1;
+		for (i = 0; ign && i < cf.nignore; i++)
+			json_array_append_new(ign, json_integer(cf.ignore[i]));
+		ret = j && ign ? saker_json_print(stdout, j) : -1;
 		json_decref(j);
 		if (ret)
 			return EXIT_FAILURE;
@@ -73,33 +93,78 @@ static int config_get(struct saker_ctl *c, bool json)
 			       cf.filter_entries);
 		else
 			printf("open_filter=none\n");
+		printf("ignore=");
+		for (i = 0; i < cf.nignore; i++)
+			printf("%s%" PRIu32, i ? "," : "", cf.ignore[i]);
+		printf("%s\n", cf.nignore ? "" : "none");
 	}
 	return fflush(stdout) ? EXIT_FAILURE : 0;
 }
 
+/* "12,345" or "none" into set->ignore. */
+static int parse_ignore(const char *s, struct saker_ctl_set *set)
+{
+	const char *p = s;
+	char *end;
+
+	set->ignore_set = true;
+	set->nignore = 0;
+	if (!strcmp(s, "none"))
+		return 0;
+	for (;;) {
+		unsigned long v;
+
+		if (*p < '0' || *p > '9')
+			return saker_ctl_usage_error("config", "set: ignore: '%s' is not a list of process ids or none",
+						     s);
+		errno = 0;
+		v = strtoul(p, &end, 10);
+		if (errno || !v || v > INT32_MAX)
+			return saker_ctl_usage_error("config", "set: ignore: no process has the id %.*s",
+						     (int)(end - p), p);
+		if (set->nignore == SAKER_IGNORE_MAX)
+			return saker_ctl_usage_error("config", "set: ignore: more than %d process ids",
+						     SAKER_IGNORE_MAX);
+		set->ignore[set->nignore++] = (uint32_t)v;
+		if (!*end)
+			return 0;
+		if (*end != ',')
+			return saker_ctl_usage_error("config", "set: ignore: '%s' is not a list of process ids or none",
+						     s);
+		p = end + 1;
+	}
+}
+
 /* The keys of "set": 0, or the usage error's exit status. */
-static int parse_set(int argc, char *argv[], uint32_t *classes)
+static int parse_set(int argc, char *argv[], struct saker_ctl_set *set)
 {
 	char err[SAKER_ERRLEN];
-	int i;
+	int i, ret;
 
 	if (!argc)
-		return saker_ctl_usage_error("config", "set: nothing to set (classes=LIST)");
+		return saker_ctl_usage_error("config", "set: nothing to set (classes=LIST, ignore=PIDS)");
 	for (i = 0; i < argc; i++) {
-		if (strncmp(argv[i], "classes=", 8))
-			return saker_ctl_usage_error("config", "set: unknown key in '%s' (classes=LIST)",
+		if (!strncmp(argv[i], "classes=", 8)) {
+			if (saker_ctl_parse_classes(argv[i] + 8, &set->classes, err, sizeof(err)))
+				return saker_ctl_usage_error("config", "set: %s", err);
+			set->classes_set = true;
+		} else if (!strncmp(argv[i], "ignore=", 7)) {
+			ret = parse_ignore(argv[i] + 7, set);
+			if (ret)
+				return ret;
+		} else {
+			return saker_ctl_usage_error("config", "set: unknown key in '%s' (classes=LIST, ignore=PIDS)",
 						     argv[i]);
-		if (saker_ctl_parse_classes(argv[i] + 8, classes, err, sizeof(err)))
-			return saker_ctl_usage_error("config", "set: %s", err);
+		}
 	}
 	return 0;
 }
 
-static int config_set(struct saker_ctl *c, uint32_t classes)
+static int config_set(struct saker_ctl *c, const struct saker_ctl_set *set)
 {
 	char err[SAKER_ERRLEN];
 
-	if (saker_ctl_set_classes(c, classes, err, sizeof(err))) {
+	if (saker_ctl_set_config(c, set, err, sizeof(err))) {
 		saker_log_warnx("config set: %s", err);
 		return EXIT_FAILURE;
 	}
@@ -109,7 +174,7 @@ static int config_set(struct saker_ctl *c, uint32_t classes)
 int saker_cmd_config(int argc, char *argv[])
 {
 	char err[SAKER_ERRLEN];
-	uint32_t classes = SAKER_CLASS_ALL;
+	struct saker_ctl_set set = { 0 };
 	struct saker_ctl *c;
 	bool json;
 	const char *verb;
@@ -129,7 +194,7 @@ int saker_cmd_config(int argc, char *argv[])
 	if (!strcmp(verb, "set") && json)
 		return saker_ctl_usage_error("config", "set: --json is for get");
 	if (!strcmp(verb, "set")) {
-		ret = parse_set(argc - optind, argv + optind, &classes);
+		ret = parse_set(argc - optind, argv + optind, &set);
 		if (ret)
 			return ret;
 	}
@@ -138,7 +203,7 @@ int saker_cmd_config(int argc, char *argv[])
 		saker_log_warnx("%s", err);
 		return EXIT_FAILURE;
 	}
-	ret = !strcmp(verb, "get") ? config_get(c, json) : config_set(c, classes);
+	ret = !strcmp(verb, "get") ? config_get(c, json) : config_set(c, &set);
 	saker_ctl_close(c);
 	return ret;
 }

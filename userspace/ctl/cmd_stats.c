@@ -25,8 +25,9 @@ static const char stats_usage[] =
 "Print each CPU's ring counters as the module keeps them since its reader\n"
 "attached: events recorded, drops by cause (the ring was full, the record\n"
 "could not be built, a hook re-entered on that CPU, a task other than host\n"
-"root went over its fair share of the ring) and bytes not yet consumed,\n"
-"then their total. With --watch, print them again every SECONDS (1) with\n"
+"root went over its fair share of the ring), opens the open filter left\n"
+"out, events of ignored thread groups (sakerctl config), which are not\n"
+"losses, and bytes not yet consumed, then their total. With --watch, print them again every SECONDS (1) with\n"
 "what changed per second, until interrupted. Any user may run it; a running\n"
 "reader is not disturbed.\n"
 "\n"
@@ -49,9 +50,10 @@ static void on_stop(int sig)
 
 static json_t *cpu_json(const struct saker_ctl_cpu *s, bool with_cpu)
 {
-	json_t *j = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
+	json_t *j = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
 			      "events", (json_int_t)s->events,
 			      "filtered", (json_int_t)s->filtered,
+			      "ignored", (json_int_t)s->ignored,
 			      "drops", (json_int_t)saker_ctl_cpu_drops(s),
 			      "drops_full", (json_int_t)s->drops_full,
 			      "drops_fault", (json_int_t)s->drops_fault,
@@ -91,8 +93,9 @@ put:
 static void row(const char *name, const struct saker_ctl_cpu *s)
 {
 	printf("%-6s %12" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64
-	       " %10" PRIu64 " %12" PRIu64 " %12" PRIu64 "\n", name, s->events, s->drops_full,
-	       s->drops_fault, s->reentries, s->drops_share, s->filtered, s->queued);
+	       " %10" PRIu64 " %12" PRIu64 " %10" PRIu64 " %12" PRIu64 "\n", name, s->events,
+	       s->drops_full, s->drops_fault, s->reentries, s->drops_share, s->filtered,
+	       s->ignored, s->queued);
 }
 
 static void print_table(const struct saker_ctl_cpu *v, size_t n,
@@ -102,8 +105,8 @@ static void print_table(const struct saker_ctl_cpu *v, size_t n,
 	char name[16];
 	size_t i;
 
-	printf("%-6s %12s %10s %10s %10s %10s %12s %12s\n", "cpu", "events",
-	       "full", "fault", "reentry", "share", "filtered", "queued");
+	printf("%-6s %12s %10s %10s %10s %10s %12s %10s %12s\n", "cpu", "events",
+	       "full", "fault", "reentry", "share", "filtered", "ignored", "queued");
 	for (i = 0; i < n; i++) {
 		snprintf(name, sizeof(name), "%" PRIu32, v[i].cpu);
 		row(name, &v[i]);
@@ -130,6 +133,7 @@ static void per_second(const struct saker_ctl_cpu *now,
 	rate->reentries = rise(now->reentries, prev->reentries, secs);
 	rate->drops_share = rise(now->drops_share, prev->drops_share, secs);
 	rate->filtered = rise(now->filtered, prev->filtered, secs);
+	rate->ignored = rise(now->ignored, prev->ignored, secs);
 	rate->queued = now->queued;
 }
 

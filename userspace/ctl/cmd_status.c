@@ -55,9 +55,12 @@ static void reader_comm(uint32_t pid, char *buf, size_t size)
 static int print_json(const struct saker_ctl_info *in, const char *comm,
 		      const char *classes, const struct saker_ctl_cpu *t)
 {
-	json_t *feat = json_array(), *hooks = json_array(), *j;
+	json_t *feat = json_array(), *hooks = json_array(), *ignore = json_array(), *j;
 	size_t i;
 	int ret;
+
+	for (i = 0; ignore && i < in->config.nignore; i++)
+		json_array_append_new(ignore, json_integer(in->config.ignore[i]));
 
 	for (i = 0; hooks && i < in->nhooks; i++)
 		json_array_append_new(hooks, json_pack("{s:s,s:s,s:I,s:I}",
@@ -71,14 +74,16 @@ static int print_json(const struct saker_ctl_info *in, const char *comm,
 		json_array_append_new(feat, json_string("open_fd"));
 	if (feat && (in->features & SAKER_FEAT_OPEN_FILTER))
 		json_array_append_new(feat, json_string("open_filter"));
+	if (feat && (in->features & SAKER_FEAT_IGNORE))
+		json_array_append_new(feat, json_string("ignore"));
 	j = json_pack("{s:s,s:I,s:I,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:s,s:I,s:I,s:b,s:I,s:o?,s:o?,"
-		      "s:{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}}",
+		      "s:o?,s:{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}}",
 		      "module_version", in->module_version,
 		      "abi_version", (json_int_t)in->abi_version,
 		      "reader_pid", (json_int_t)in->reader_pid,
 		      "reader_comm", comm,
 		      "classes", classes,
-		      "classes_mask", (json_int_t)in->classes,
+		      "classes_mask", (json_int_t)in->config.classes,
 		      "nr_rings", (json_int_t)in->nr_rings,
 		      "ring_size", (json_int_t)in->ring_size,
 		      "wakeup_bytes", (json_int_t)in->wakeup_bytes,
@@ -87,13 +92,15 @@ static int print_json(const struct saker_ctl_info *in, const char *comm,
 		      "open_probe", in->open_probe,
 		      "open_maxactive", (json_int_t)in->open_maxactive,
 		      "open_missed", (json_int_t)in->open_missed,
-		      "open_filter", in->filter_set,
-		      "open_filter_entries", (json_int_t)in->filter_entries,
+		      "open_filter", in->config.filter_set,
+		      "open_filter_entries", (json_int_t)in->config.filter_entries,
 		      "features", feat,
 		      "hooks", hooks,
+		      "ignore", ignore,
 		      "since_reader",
 		      "events", (json_int_t)t->events,
 		      "filtered", (json_int_t)t->filtered,
+		      "ignored", (json_int_t)t->ignored,
 		      "drops", (json_int_t)saker_ctl_cpu_drops(t),
 		      "drops_full", (json_int_t)t->drops_full,
 		      "drops_fault", (json_int_t)t->drops_fault,
@@ -120,7 +127,7 @@ static void print_table(const struct saker_ctl_info *in, const char *comm,
 	else
 		printf("reader       none: no events are recorded\n");
 	printf("classes      %s%s\n", classes,
-	       in->classes == SAKER_CLASS_ALL ? "" : " (others off: sakerctl config set classes=all)");
+	       in->config.classes == SAKER_CLASS_ALL ? "" : " (others off: sakerctl config set classes=all)");
 	printf("rings        %" PRIu32 " of %" PRIu64 " KiB, reader woken at %" PRIu64
 	       " KiB or after %" PRIu32 " ms\n", in->nr_rings, in->ring_size / 1024,
 	       in->wakeup_bytes / 1024, in->latency_ms);
@@ -133,22 +140,29 @@ static void print_table(const struct saker_ctl_info *in, const char *comm,
 		printf("hook         %-20s %-10s %" PRIu64 " runs, %" PRIu64 " missed since load\n",
 		       in->hooks[i].name, in->hooks[i].kind, in->hooks[i].hits,
 		       in->hooks[i].missed);
-	if (in->filter_set)
+	if (in->config.filter_set)
 		printf("open filter  %" PRIu32 " entries set by the reader: opens no rule could match are left out\n",
-		       in->filter_entries);
+		       in->config.filter_entries);
 	else
 		printf("open filter  none: every open is recorded\n");
-	printf("features    %s%s%s%s\n",
+	if (in->config.nignore) {
+		printf("ignore list ");
+		for (i = 0; i < in->config.nignore; i++)
+			printf(" %" PRIu32, in->config.ignore[i]);
+		printf(": their events are not recorded\n");
+	}
+	printf("features    %s%s%s%s%s\n",
 	       in->features & SAKER_FEAT_EXIT_GROUP_DEAD ? " exit_group_dead" : "",
 	       in->features & SAKER_FEAT_OPEN_FD ? " open_fd" : "",
 	       in->features & SAKER_FEAT_OPEN_FILTER ? " open_filter" : "",
+	       in->features & SAKER_FEAT_IGNORE ? " ignore" : "",
 	       in->features ? "" : " none");
 	printf("events       %" PRIu64 " recorded, %" PRIu64 " dropped (ring full %"
 	       PRIu64 ", fault %" PRIu64 ", re-entry %" PRIu64 ", fair share %"
 	       PRIu64 "), %" PRIu64 " left out by the open filter, %" PRIu64
-	       " bytes queued, since the reader attached\n",
+	       " of ignored thread groups, %" PRIu64 " bytes queued, since the reader attached\n",
 	       t->events, saker_ctl_cpu_drops(t), t->drops_full, t->drops_fault, t->reentries,
-	       t->drops_share, t->filtered, t->queued);
+	       t->drops_share, t->filtered, t->ignored, t->queued);
 }
 
 int saker_cmd_status(int argc, char *argv[])
@@ -180,7 +194,7 @@ int saker_cmd_status(int argc, char *argv[])
 	saker_ctl_cpu_sum(cpus, n, &total);
 	free(cpus);
 	reader_comm(in.reader_pid, comm, sizeof(comm));
-	saker_ctl_format_classes(in.classes, classes, sizeof(classes));
+	saker_ctl_format_classes(in.config.classes, classes, sizeof(classes));
 	if (json) {
 		if (print_json(&in, comm, classes, &total))
 			return EXIT_FAILURE;

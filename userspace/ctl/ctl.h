@@ -31,6 +31,14 @@ struct saker_ctl_hook {
 
 #define SAKER_CTL_HOOKS_MAX 16
 
+/* The configuration: event classes, open filter, ignore list. */
+struct saker_ctl_config {
+	uint32_t classes;
+	bool filter_set;	/* an open filter is set (even empty) */
+	uint32_t filter_entries;
+	uint32_t ignore[SAKER_IGNORE_MAX];	/* live, in our pid namespace */
+	size_t nignore;
+};
 struct saker_ctl_info {
 	uint32_t abi_version;
 	char module_version[32];
@@ -44,9 +52,7 @@ struct saker_ctl_info {
 	uint64_t features;
 	uint32_t reader_pid;	/* 0: no reader */
 	uint64_t open_missed;	/* since the module was loaded */
-	uint32_t classes;	/* SAKER_CLASS_* */
-	bool filter_set;	/* an open filter is set: filter_entries */
-	uint32_t filter_entries;
+	struct saker_ctl_config config;
 	struct saker_ctl_hook hooks[SAKER_CTL_HOOKS_MAX];
 	size_t nhooks;		/* hooks attached */
 };
@@ -60,6 +66,7 @@ struct saker_ctl_cpu {
 	uint64_t reentries;
 	uint64_t drops_share;
 	uint64_t filtered;	/* opens the open filter left out: not lost */
+	uint64_t ignored;	/* events of ignored thread groups: not lost */
 	uint64_t queued;	/* bytes not yet consumed */
 };
 
@@ -75,18 +82,18 @@ int saker_ctl_stats(struct saker_ctl *c, struct saker_ctl_cpu **cpus, size_t *n,
 void saker_ctl_cpu_sum(const struct saker_ctl_cpu *v, size_t n,
 		       struct saker_ctl_cpu *total);
 uint64_t saker_ctl_cpu_drops(const struct saker_ctl_cpu *s);
-int saker_ctl_get_classes(struct saker_ctl *c, uint32_t *classes, char *err,
-			  size_t errlen);
-/* The kernel logs every change. Every call: -EPERM unless root. */
-int saker_ctl_set_classes(struct saker_ctl *c, uint32_t classes, char *err,
-			  size_t errlen);
-/* The open filter's state: set (even empty) and its entries. */
-struct saker_ctl_config {
-	uint32_t classes;
-	bool filter_set;
-	uint32_t filter_entries;
-};
 int saker_ctl_get_config(struct saker_ctl *c, struct saker_ctl_config *out,
+			 char *err, size_t errlen);
+/* What one CONFIG_SET changes, all or nothing; nignore 0 clears the list. */
+struct saker_ctl_set {
+	bool classes_set;
+	uint32_t classes;
+	bool ignore_set;
+	uint32_t ignore[SAKER_IGNORE_MAX];
+	size_t nignore;
+};
+/* The kernel logs every change. Every call: -EPERM unless root. */
+int saker_ctl_set_config(struct saker_ctl *c, const struct saker_ctl_set *set,
 			 char *err, size_t errlen);
 /* Replaces the module's open filter; kf NULL or kf->none removes it. */
 struct saker_kfilter;

@@ -250,6 +250,36 @@ static int hook_attr(const struct nlattr *a, void *data)
 }
 
 /* Attributes a newer module adds are skipped. */
+static int ignore_attr(const struct nlattr *a, void *data)
+{
+	struct saker_ctl_config *cf = data;
+
+	if (mnl_attr_get_type(a) == SAKER_A_IGNORE_TGID &&
+	    cf->nignore < SAKER_IGNORE_MAX)
+		take_u32(a, &cf->ignore[cf->nignore++]);
+	return MNL_CB_OK;
+}
+
+static int config_attr(const struct nlattr *a, void *data)
+{
+	struct saker_ctl_config *cf = data;
+	uint32_t set = 0;
+
+	switch (mnl_attr_get_type(a)) {
+	case SAKER_A_CLASSES: take_u32(a, &cf->classes); break;
+	case SAKER_A_FILTER_ENTRIES: take_u32(a, &cf->filter_entries); break;
+	case SAKER_A_FILTER_SET:
+		take_u32(a, &set);
+		cf->filter_set = set != 0;
+		break;
+	case SAKER_A_IGNORE:
+		if (!mnl_attr_validate(a, MNL_TYPE_NESTED))
+			mnl_attr_parse_nested(a, ignore_attr, cf);
+		break;
+	}
+	return MNL_CB_OK;
+}
+
 static int info_attr(const struct nlattr *a, void *data)
 {
 	struct saker_ctl_info *in = data;
@@ -275,15 +305,7 @@ static int info_attr(const struct nlattr *a, void *data)
 	case SAKER_A_FEATURES: take_u64(a, &in->features); break;
 	case SAKER_A_READER_PID: take_u32(a, &in->reader_pid); break;
 	case SAKER_A_OPEN_MISSED: take_u64(a, &in->open_missed); break;
-	case SAKER_A_CLASSES: take_u32(a, &in->classes); break;
-	case SAKER_A_FILTER_ENTRIES: take_u32(a, &in->filter_entries); break;
-	case SAKER_A_FILTER_SET: {
-		uint32_t set = 0;
-
-		take_u32(a, &set);
-		in->filter_set = set != 0;
-		break;
-	}
+	default: return config_attr(a, &in->config);
 	}
 	return MNL_CB_OK;
 }
@@ -321,6 +343,7 @@ static int cpu_attr(const struct nlattr *a, void *data)
 	case SAKER_A_REENTRIES: take_u64(a, &s->reentries); break;
 	case SAKER_A_DROPS_SHARE: take_u64(a, &s->drops_share); break;
 	case SAKER_A_FILTERED: take_u64(a, &s->filtered); break;
+	case SAKER_A_IGNORED: take_u64(a, &s->ignored); break;
 	case SAKER_A_QUEUED: take_u64(a, &s->queued); break;
 	}
 	return MNL_CB_OK;
@@ -402,6 +425,7 @@ void saker_ctl_cpu_sum(const struct saker_ctl_cpu *v, size_t n,
 		total->reentries += v[i].reentries;
 		total->drops_share += v[i].drops_share;
 		total->filtered += v[i].filtered;
+		total->ignored += v[i].ignored;
 		total->queued += v[i].queued;
 	}
 }
@@ -411,52 +435,23 @@ uint64_t saker_ctl_cpu_drops(const struct saker_ctl_cpu *s)
 	return s->drops_full + s->drops_fault + s->reentries + s->drops_share;
 }
 
-static int classes_attr(const struct nlattr *a, void *data)
-{
-	if (mnl_attr_get_type(a) == SAKER_A_CLASSES)
-		take_u32(a, data);
-	return MNL_CB_OK;
-}
-
-static int classes_msg(const struct nlmsghdr *nlh, void *data)
-{
-	return mnl_attr_parse(nlh, sizeof(struct genlmsghdr), classes_attr, data);
-}
-
-int saker_ctl_get_classes(struct saker_ctl *c, uint32_t *classes, char *err,
-			  size_t errlen)
-{
-	struct reply r = { .parse = classes_msg, .data = classes };
-
-	*classes = 0;
-	return exchange(c, start(c, c->family, SAKER_CMD_CONFIG_GET, 0), &r,
-			err, errlen);
-}
-
-int saker_ctl_set_classes(struct saker_ctl *c, uint32_t classes, char *err,
-			  size_t errlen)
+int saker_ctl_set_config(struct saker_ctl *c, const struct saker_ctl_set *set,
+			 char *err, size_t errlen)
 {
 	struct nlmsghdr *nlh = start(c, c->family, SAKER_CMD_CONFIG_SET, 0);
 	struct reply r = { 0 };
+	struct nlattr *nest;
+	size_t i;
 
-	mnl_attr_put_u32(nlh, SAKER_A_CLASSES, classes);
-	return exchange(c, nlh, &r, err, errlen);
-}
-
-static int config_attr(const struct nlattr *a, void *data)
-{
-	struct saker_ctl_config *cf = data;
-	uint32_t set = 0;
-
-	switch (mnl_attr_get_type(a)) {
-	case SAKER_A_CLASSES: take_u32(a, &cf->classes); break;
-	case SAKER_A_FILTER_ENTRIES: take_u32(a, &cf->filter_entries); break;
-	case SAKER_A_FILTER_SET:
-		take_u32(a, &set);
-		cf->filter_set = set != 0;
-		break;
+	if (set->classes_set)
+		mnl_attr_put_u32(nlh, SAKER_A_CLASSES, set->classes);
+	if (set->ignore_set) {
+		nest = mnl_attr_nest_start(nlh, SAKER_A_IGNORE);
+		for (i = 0; i < set->nignore; i++)
+			mnl_attr_put_u32(nlh, SAKER_A_IGNORE_TGID, set->ignore[i]);
+		mnl_attr_nest_end(nlh, nest);
 	}
-	return MNL_CB_OK;
+	return exchange(c, nlh, &r, err, errlen);
 }
 
 static int config_msg(const struct nlmsghdr *nlh, void *data)

@@ -6,6 +6,7 @@
  * order and why.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
@@ -140,20 +141,10 @@ static void block_signals(sigset_t *mask)
  * off, at start or turned off later by some root process, is an alert,
  * since rules on it can no longer match; turned back on, an alert too.
  */
-void saker_daemon_check_classes(struct saker_daemon *d)
+static void check_classes(struct saker_daemon *d, uint32_t classes)
 {
-	char err[SAKER_ERRLEN], now_s[64], was_s[64], msg[384];
-	uint32_t classes;
+	char now_s[64], was_s[64], msg[384];
 
-	if (!d->ctl)
-		return;
-	if (saker_ctl_get_classes(d->ctl, &classes, err, sizeof(err))) {
-		if (!d->ctl_failed)
-			saker_log_warnx("module control plane: %s", err);
-		d->ctl_failed = true;
-		return;
-	}
-	d->ctl_failed = false;
 	if (classes == d->classes)
 		return;
 	saker_ctl_format_classes(classes, now_s, sizeof(now_s));
@@ -171,6 +162,57 @@ void saker_daemon_check_classes(struct saker_daemon *d)
 			      json_pack("{s:s,s:s}", "saker.classes", now_s,
 					"saker.classes_was", was_s));
 	d->classes = classes;
+}
+
+/*
+ * The module's ignore list: sakerd never sets one (the module leaves out
+ * its reader by itself), so thread groups on it were put there by some
+ * root process, and what they do is not seen: an alert, and another when
+ * the list changes or empties.
+ */
+static void check_ignore(struct saker_daemon *d, const struct saker_ctl_config *cf)
+{
+	char now_s[sizeof(d->ignore_s)], msg[512];
+	size_t i, used = 0;
+
+	now_s[0] = '\0';
+	for (i = 0; i < cf->nignore && used < sizeof(now_s); i++)
+		used += (size_t)snprintf(now_s + used, sizeof(now_s) - used, "%s%" PRIu32,
+					 i ? "," : "", cf->ignore[i]);
+	if (!strcmp(now_s, d->ignore_s))
+		return;
+	if (now_s[0])
+		snprintf(msg, sizeof(msg),
+			 "the module does not record the thread groups %s: their execs, forks and opens are not seen (sakerctl config set ignore=none; the kernel log names who set it)",
+			 now_s);
+	else
+		snprintf(msg, sizeof(msg), "the module ignores no thread group again (was %s)",
+			 d->ignore_s);
+	saker_log_warnx("%s", msg);
+	saker_alerts_internal(d->alerts, now_s[0] ? SAKER_PRIO_CRITICAL : SAKER_PRIO_NOTICE,
+			      "saker: ignore list changed", msg,
+			      json_pack("{s:s,s:s}", "saker.ignore", now_s,
+					"saker.ignore_was", d->ignore_s));
+	memcpy(d->ignore_s, now_s, sizeof(now_s));
+}
+
+/* What some root process may have changed in the module's configuration. */
+void saker_daemon_check_config(struct saker_daemon *d)
+{
+	struct saker_ctl_config cf;
+	char err[SAKER_ERRLEN];
+
+	if (!d->ctl)
+		return;
+	if (saker_ctl_get_config(d->ctl, &cf, err, sizeof(err))) {
+		if (!d->ctl_failed)
+			saker_log_warnx("module control plane: %s", err);
+		d->ctl_failed = true;
+		return;
+	}
+	d->ctl_failed = false;
+	check_classes(d, cf.classes);
+	check_ignore(d, &cf);
 }
 
 int saker_daemon_run(struct saker_config *cfg)
@@ -240,7 +282,7 @@ int saker_daemon_run(struct saker_config *cfg)
 	if (saker_ctl_open(&d.ctl, err, sizeof(err)))
 		saker_log_warnx("module control plane: %s; event classes are not watched, no open filter",
 				err);
-	saker_daemon_check_classes(&d);
+	saker_daemon_check_config(&d);
 	saker_daemon_push_filter(&d, d.engine);
 	ret = saker_daemon_loop_setup(&d, &mask);
 	if (ret) {

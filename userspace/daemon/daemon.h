@@ -43,6 +43,7 @@ struct saker_daemon {
 	struct saker_loss_watch losses;
 	struct saker_ctl *ctl;		/* the module's control plane, or NULL */
 	uint32_t classes;		/* SAKER_CLASS_* last seen */
+	char ignore_s[SAKER_IGNORE_MAX * 11];	/* the ignore list last seen */
 	bool ctl_failed;		/* its last request failed (said once) */
 	bool stop;
 	uint64_t reloads, reload_failures;
@@ -75,8 +76,8 @@ int saker_daemon_loop(struct saker_daemon *d);
 void saker_daemon_stats(struct saker_daemon *d, const char *reason);
 /* stats.c: raise the loss alert when the kernel lost events (each second). */
 void saker_daemon_check_losses(struct saker_daemon *d);
-/* daemon.c: an alert when the module's event classes changed. */
-void saker_daemon_check_classes(struct saker_daemon *d);
+/* daemon.c: an alert when the module's event classes or ignore list changed. */
+void saker_daemon_check_config(struct saker_daemon *d);
 /* loop.c: follow a step of the wall clock in the anchor (each second). */
 void saker_daemon_check_clock(struct saker_daemon *d);
 

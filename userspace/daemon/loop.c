@@ -113,7 +113,7 @@ int saker_daemon_loop(struct saker_daemon *d)
 				if (read(d->losstimerfd, &ticks, sizeof(ticks)) == sizeof(ticks)) {
 					saker_daemon_check_losses(d);
 					saker_daemon_check_clock(d);
-					saker_daemon_check_classes(d);
+					saker_daemon_check_config(d);
 				}
 				break;
 			}

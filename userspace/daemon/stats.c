@@ -20,12 +20,14 @@ static json_t *kernel_stats(struct saker_daemon *d)
 
 	saker_ring_stats(d->ring, &st);
 	for (i = 0; i < st.nr_rings; i++)
-		json_array_append_new(rings, json_pack("{s:i,s:I,s:I,s:I,s:I,s:I}",
+		json_array_append_new(rings, json_pack("{s:i,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
 			"ring", (int)i, "events", (json_int_t)st.rings[i].events,
 			"drops_full", (json_int_t)st.rings[i].drops_full,
 			"drops_fault", (json_int_t)st.rings[i].drops_fault,
 			"reentries", (json_int_t)st.rings[i].reentries,
-			"drops_share", (json_int_t)st.rings[i].drops_share));
+			"drops_share", (json_int_t)st.rings[i].drops_share,
+			"filtered", (json_int_t)st.rings[i].filtered,
+			"ignored", (json_int_t)st.rings[i].ignored));
 	json_object_set_new(o, "rings", rings);
 	json_object_set_new(o, "open_missed", json_integer((json_int_t)st.open_missed));
 	json_object_set_new(o, "records", json_integer((json_int_t)st.records));

@@ -294,6 +294,8 @@ static json_t *ring_object(uint32_t i, const struct saker_ring_counters *c)
 	put(o, "drops_fault", json_integer((json_int_t)c->drops_fault), &bad);
 	put(o, "reentries", json_integer((json_int_t)c->reentries), &bad);
 	put(o, "drops_share", json_integer((json_int_t)c->drops_share), &bad);
+	put(o, "filtered", json_integer((json_int_t)c->filtered), &bad);
+	put(o, "ignored", json_integer((json_int_t)c->ignored), &bad);
 	if (bad) {
 		json_decref(o);
 		return NULL;

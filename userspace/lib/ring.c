@@ -402,6 +402,8 @@ int saker_ring_stats(struct saker_ring *r, struct saker_stats *st)
 		c->drops_fault = __atomic_load_n(&h->drops_fault, __ATOMIC_RELAXED);
 		c->reentries = __atomic_load_n(&h->reentries, __ATOMIC_RELAXED);
 		c->drops_share = __atomic_load_n(&h->drops_share, __ATOMIC_RELAXED);
+		c->filtered = __atomic_load_n(&h->filtered, __ATOMIC_RELAXED);
+		c->ignored = __atomic_load_n(&h->ignored, __ATOMIC_RELAXED);
 		st->records += r->views[i].records;
 		st->corrupt += r->views[i].corrupt;
 	}

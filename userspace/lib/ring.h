@@ -25,6 +25,8 @@ struct saker_ring_counters {
 	uint64_t drops_fault;
 	uint64_t reentries;
 	uint64_t drops_share;	/* unprivileged records over their fair share */
+	uint64_t filtered;	/* opens the open filter left out: not lost */
+	uint64_t ignored;	/* events of ignored thread groups: not lost */
 };
 
 struct saker_stats {

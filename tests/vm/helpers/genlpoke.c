@@ -20,6 +20,10 @@
  *   fanypath  an "any path" entry that names a path
  *   fnone     NONE alone: removes the filter (an ack)
  *   fset      a valid filter: opens below /tmp (an ack)
+ *   ignstray  an ignore list holding something other than tgids
+ *   ignmany   an ignore list of SAKER_IGNORE_MAX + 1 ids
+ *   ignatomic classes, a valid filter and an ignore list naming a process
+ *             that does not exist: ESRCH, and nothing changes
  * Exit status: 0 when an answer came, 1 otherwise.
  */
 #include <errno.h>
@@ -218,9 +222,28 @@ int main(int argc, char **argv)
 
 		put_attr(&r, SAKER_A_OPEN_FILTER | NLA_F_NESTED, flag,
 			 attr_at(flag, SAKER_A_FILTER_NONE, NULL, 0));
+	} else if (!strcmp(c, "ignstray") || !strcmp(c, "ignmany") || !strcmp(c, "ignatomic")) {
+		char nest[192];
+		size_t n = 0;
+		unsigned int i, pid = (unsigned int)getpid(), none = 0x7ffffff0;
+
+		if (!strcmp(c, "ignatomic")) {
+			v = SAKER_CLASS_EXEC;
+			put_attr(&r, SAKER_A_CLASSES, &v, sizeof(v));
+			put_filter(&r, SAKER_FILTER_KIND(SAKER_CALL_OPENAT), SAKER_FILTER_PREFIX,
+				   "/tmp", false);
+			n += attr_at(nest + n, SAKER_A_IGNORE_TGID, &pid, 4);
+			n += attr_at(nest + n, SAKER_A_IGNORE_TGID, &none, 4);
+		} else if (!strcmp(c, "ignstray")) {
+			n += attr_at(nest + n, SAKER_A_FILTER_KINDS, &pid, 4);
+		} else {
+			for (i = 0; i <= SAKER_IGNORE_MAX; i++)
+				n += attr_at(nest + n, SAKER_A_IGNORE_TGID, &pid, 4);
+		}
+		put_attr(&r, SAKER_A_IGNORE | NLA_F_NESTED, nest, n);
 	} else {
 		fprintf(stderr, "usage: genlpoke bits|outattr|badsize|empty|badcmd|above|stray|nocpu|resv|"
-			"frel|fnomatch|fkinds|fstray|fanypath|fnone|fset\n");
+			"frel|fnomatch|fkinds|fstray|fanypath|fnone|fset|ignstray|ignmany|ignatomic\n");
 		return 2;
 	}
 	err = ask(fd, &r, NULL, msg, sizeof(msg));
