@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # saker: top-level build. `make` builds the kernel module and the userspace
 # programs; `make check` is the full test suite (unit + VM); `make demo` boots
 # the module and daemon in a VM. See README.md.

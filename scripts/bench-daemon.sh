@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # bench-daemon.sh (`make bench-daemon`): what sakerd sustains. Boots the first test kernel once and runs
 # tests/vm/bench-daemon.sh there: sakerd with the default rules writing JSON alerts to a file;
 # (a) alert latency p50/p99/max (event timestamp to outputs) over BENCH_ALERTS (200) /etc/shadow reads

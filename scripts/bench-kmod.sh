@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # bench-kmod.sh (`make bench-kmod`): what the module costs the workloads it watches. Boots the first
 # test kernel once and runs tests/vm/bench-kmod.sh there: nullsys, openclose, openfail and forkexec,
 # without the module, with `sakerctl trace` draining, with sakerd and its open filter, and with sakerd

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # bench-load.sh: rule loading must scale linearly. Generates rule files of
 # N and 4N rules (each with its own list, macro, exception and an appended
 # override, the shapes that once made loading quadratic), times

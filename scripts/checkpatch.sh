@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # checkpatch.sh: run the kernel's checkpatch.pl over kmod/ (kernel style is
 # a requirement of the module). checkpatch is not packaged on its own in
 # Debian, so it is taken once from the linux-source package into .cache/.

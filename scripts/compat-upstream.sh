@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # compat-upstream.sh DIR...: how Falco rule sets load in saker. Each DIR holds
 # one set (every *.yaml in it, loaded together, falco_rules.yaml first, as a
 # deployment loads them); prints one line per set: sakerd -V's verdict and

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # scripts/demo.sh (`make demo`): boots the first test kernel (Debian 6.1) in
 # qemu with the module and shows the events it reports. Runs
 # tests/vm/demo.sh in the VM when that exists, else a minimal trace of

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # Installs everything saker's build and tests need on Debian 12, from
 # Debian's own archive. Safe to rerun: when every package is already
 # installed it only asks dpkg and returns (no apt-get update, no network).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # Host test of the DKMS packaging: does dkms.conf really build and install
 # the module? For each test kernel whose headers are installed: dkms add,
 # build, install, check the installed module's vermagic, then remove

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # emu-check.sh (`make emu-check`): is an oops during kprobe (un)registration under load the
 # emulator's or the module's? Runs tests/vm/emu/emu-check.sh (insmod/rmmod of a bare kprobe module
 # while every CPU storms open()) for EMU_CYCLES (60) cycles on every test kernel, once under

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # scripts/fuzz.sh [--replay] BUILD NAME...: `make fuzz`. Runs each libFuzzer target
 # BUILD/fuzz/fuzz_NAME for FUZZ_SECONDS (60) on a scratch copy of its seeds
 # (tests/fuzz/corpus_NAME/, copied to BUILD/fuzz/run/NAME/corpus, so that

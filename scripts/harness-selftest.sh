@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # harness-selftest.sh [--all]: the VM harness itself turns a kernel fault into
 # one failed test, with the kernel's trace, within seconds, and goes on with
 # the next test in a new VM (docs/testing.md). Run by `make check`.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # The test kernels: which Debian kernels saker is tested on, getting their
 # headers and boot images, and building the module against each of them.
 #

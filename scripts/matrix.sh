@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # matrix.sh (`make check-matrix`): the VM tests on every kernel saker
 # supports, booted, not only built: Debian's 5.10 (bullseye, in a chroot),
 # 6.1 and 6.12 (bookworm, as make check) and the newest kernel sid has (in a

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # mkinitramfs.sh VER OUT.cpio.gz: the test VM's whole root filesystem, per
 # the in-VM contract in docs/conventions.md. Everything runs from this
 # initramfs (no disk), so it carries busybox, jq, our binaries with their

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # stress-kmod.sh (`make stress-kmod`): the module's load/unload stress, tests/vm/stress.sh, on every
 # test kernel: one boot each under single-threaded TCG with 4 vCPUs (the only TCG mode that
 # unregisters probes under load without oopsing on its own, docs/testing.md), SAKER_STRESS_CYCLES

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # scripts/test.sh [--unit-only|--vm-only]: the whole test suite (`make check`).
 #   1. deps.sh and the test kernels (headers + boot images)
 #   2. build: userspace, VM helpers, unit tests

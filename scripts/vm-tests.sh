@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # vm-tests.sh VER [--group all|main|unload] [--suite DIR] [--env 'K=V ...']
 #             [--timeout SEC] [--log FILE]
 #

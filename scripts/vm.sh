@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # vm.sh run VER 'COMMAND' [--timeout SEC] [--mem MB] [--accel multi|single] [--smp N]
 # vm.sh trace LOG
 #

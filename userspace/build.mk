@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # userspace/build.mk: the userspace libraries and programs. Included by the
 # top Makefile, which sets BUILD, CC and the compile/link commands
 # (SAKER_COMPILE, SAKER_LINK). docs/architecture.md draws the pipeline.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # `make install` and `make dkms-install` (included by userspace/build.mk).
 # PREFIX=/usr/local by default; DESTDIR is honoured; configuration always
 # goes to $(SYSCONFDIR)/saker and is never overwritten (a changed default

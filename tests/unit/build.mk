@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # tests/unit/build.mk: the Check unit tests (one program per
 # tests/unit/test_*.c, into $(BUILD)/tests/unit/), the fuzz targets and the
 # rule engine benchmark. `make unit-tests` builds the tests; scripts/test.sh

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # bench-daemon (in the VM, run by scripts/bench-daemon.sh; not a test): sakerd with the default rules
 # (installed /etc/saker, JSON alerts to a file, module with its default parameters).
 #  (a) alert latency: a shell in a fake docker container reads /etc/shadow BENCH_ALERTS times,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # bench-kmod (in the VM, run by scripts/bench-kmod.sh; not a test): cost of the module on four
 # workloads, as the ratio to "without" of the median ns/op over interleaved rounds (A B C D A B C D,
 # so drift hits every config alike). Configs: without the module; "trace" = module loaded and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # Static test programs run inside the VM: every tests/vm/helpers/NAME.c becomes
 # $(BUILD)/vm-helpers/NAME, which the initramfs puts in /saker/bin.
 # Static so that they need no libraries in the VM and make no opens of their own

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # demo.sh (`make demo` runs it in the VM): plays the attack stories of the user's seed documents against
 # simulated Kubernetes/docker containers (see scenario.sh), shows what sakerd alerted, in Falco's text
 # format, and ends with a table: scenario, expected alert, seen. Exit status 1 if an expected alert

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh
 # Helpers sourced by the in-VM tests (tests/vm/tNN-*.sh): `. /saker/tests/lib.sh`.
 # POSIX sh for busybox ash. Contract: docs/conventions.md ("In-VM contract", "sakerctl trace JSON").

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # In-VM test runner (busybox sh, POSIX only): runs every
 # /saker/tests/t[0-9]*.sh in order, each in a fresh directory under /tmp,
 # with a timeout, and judges each by its exit status (0 pass, 77 skip, else

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh
 # Helpers of the sakerd output tests (t85, t86) and of the daemon benchmark (bench-daemon.sh): sakerd
 # run from /etc/saker laid out as `make install` does, syslog receivers (the sysrecv helper) and

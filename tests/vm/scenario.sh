@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh
 # Attack-story helpers shared by the scenario tests (tests/vm/t91..t99) and the demo (tests/vm/demo.sh).
 # Source after lib.sh: `. /saker/tests/lib.sh; . /saker/tests/scenario.sh`. POSIX sh for busybox ash.

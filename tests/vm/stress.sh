@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # stress.sh: SAKER_STRESS_CYCLES (100) load/unload cycles of the module under mixed load on every
 # CPU (docs/testing.md). Run by t81-stress (make check) and scripts/stress-kmod.sh (make
 # stress-kmod), under single-threaded TCG: it unregisters the probes while other CPUs run them.

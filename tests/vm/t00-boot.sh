@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # Harness self-test: the VM booted the kernel the host asked for and the
 # module in the initramfs was built for it. Skips while there is no module.
 set -eu

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # t10-container-exec: a shell started as pid 1 of a fake docker container, and an interactive
 # `nsenter` exec into it, are reported with the container's namespaces, vpid, cgroup path and id,
 # and parent_other_pidns; a host shell with the host's.

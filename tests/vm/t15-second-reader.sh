@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # t15-second-reader: /dev/saker has one reader at a time. While a trace runs, a second
 # `sakerctl trace` fails at once with a clear EBUSY message and a non-zero status; the first trace
 # keeps working, and once it is gone the device can be opened again.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # t16-abi: /dev/saker refuses what its ABI does not define: reserved input bytes set (EINVAL), another
 # ABI version (EPROTO, with its own), mappings that are writable or executable, now or later.
 # shellcheck disable=SC2119 # load_module takes optional args

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # t17-control-plane: the generic netlink family "saker". sakerctl status and stats answer with or
 # without a reader, and while one holds /dev/saker (which sakerctl info cannot); an unprivileged
 # caller gets EPERM for every command and nothing changes; root can turn

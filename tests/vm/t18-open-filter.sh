@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # t18-open-filter: the open filter sakerd derives from the shipped rules and hands to the module.
 # The same scenario (reads of credential files, io_uring included, writes below /etc and /usr/bin,
 # failed opens, unrelated opens and a background storm of them) runs under sakerd with

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # t19-ignore: the module's ignore list (sakerctl config set ignore=PIDS). A process on it is not
 # recorded (opens, forks, exit), only counted as "ignored", while its children and everyone else are;
 # once it exits, a new process given its pid is recorded again; the list goes with the reader; bad

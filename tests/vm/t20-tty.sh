@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # t20-tty: a shell on a pty (ptyrun) is reported with its controlling tty "pts/N" (the name `tty`
 # prints), the tty's device number and stdin/stdout/stderr "tty"; a shell in a new session without a
 # terminal and with stdin from /dev/null has tty null, tty_dev 0 and stdin "other".

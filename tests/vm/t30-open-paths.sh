@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # t30-open-paths: every way of opening /etc/shadow -- plain, through "..", relative to cwd /etc,
 # through a symlink, and through io_uring (inline and punted to an io-wq worker) -- is reported as an
 # open of exactly "/etc/shadow" with errno 0, the right fd, inode and device, by the right process.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # t40-open-fail: failed opens are reported with the exact errno and name, and an absolute path built
 # from the name the process passed (relative names resolved against its cwd): ENOENT for a missing
 # absolute and relative path, EACCES for /etc/shadow read by uid 1000.

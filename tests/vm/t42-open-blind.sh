@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # t42-open-blind: opens that sleep in the kernel cannot blind saker. An unprivileged user (uid 65534)
 # holds many threads blocked in open() of a FIFO, more than the open kretprobe's pool of in-flight
 # opens (open_maxactive=16): root's successful opens are still recorded, each with its fd (they are

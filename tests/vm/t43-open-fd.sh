@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # t43-open-fd: the fd of a successful open is the one the process got, also when another process
 # shares its fd table (clone(CLONE_FILES) without CLONE_THREAD) and opens at the same time; an open
 # that created its file says so; open_by_handle_at() is recorded with its path and fd.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # t44-long-paths: a binary run from, and a cwd in, a directory deeper than PATH_MAX still have a name in
 # the exec event: the end of the path (the part that names the file), flagged truncated per field,
 # never an empty exe or cwd; a failed open there keeps the name it asked for.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # t45-exec-identity: an exec event tells a fileless binary (run from a memfd) and a deleted one from a
 # named file by flags from the kernel, not by the " (deleted)" suffix of a name, and carries the
 # binary's identity (dev, inode, links) whatever its name: a renamed or hard-linked copy of a binary

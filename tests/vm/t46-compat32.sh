@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # t46-compat32: a 32-bit program's calls are named from the ia32 syscall table: its open (ia32 5, which
 # is fstat on x86_64), a failed openat (ia32 295) and its execve (ia32 11) come out as "open",
 # "openat" and "execve", the opens flagged compat, with the right fd and errno. (Exec of a 64-bit

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # t47-uring-taskwork: an io_uring open that runs from task_work while its task is inside an open
 # syscall (a linked IORING_OP_OPENAT into a fixed-file slot, released as a blocked open(FIFO) is
 # interrupted) is recorded: it is not the syscall's own open, and no fd_install() follows it.

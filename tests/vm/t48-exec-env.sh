@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # t48-exec-env: the exec event carries the new program's environment (envp as exec laid it out), so
 # LD_PRELOAD, proxy and GLIBC_TUNABLES rules work: each variable as set, none for `env -i`, the first
 # 4096 bytes of a longer one with env_truncated set (a variable past the cut is not seen: documented);

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # t50-socket-stdin: the kind of fds 0-2 at exec: a shell whose stdin is a socket (the reverse-shell
 # shape) has stdin "socket", over AF_UNIX and over TCP; a shell reading a pipe has stdin "pipe".
 # shellcheck disable=SC2016,SC2119 # jq programs name $vars; load_module/stop_trace take optional args

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # t60-fork-exit: process lifecycle. A shell's short-lived child is reported as fork (child pid, parent),
 # exec and exit (group_dead, exit_code 0) in that order; exit codes are in wait(2) form: `exit 3` is
 # 768, death by SIGKILL is 9.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # t62-exit-group: of the exits of a process's threads, exactly one says the process ended
 # (group_dead), even when all threads leave at the same instant. 40 runs of 8 threads leaving
 # together through a barrier. (Not "the last one by timestamp": another thread may reach the exit

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # t70-ring-full: a full ring drops and counts, never blocks, never corrupts. With a small ring and the
 # reader stopped, a storm of N opens on CPU 1 must be accounted for exactly on ring 1
 # (events + drops == N), every recorded one must come out once the reader resumes, and reading

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # t72-fair-share: an unprivileged user cannot flood a ring so that the host's root activity goes
 # unrecorded. With the reader stopped, uid 65534 fills CPU 1's ring with failed opens of long names:
 # it gets at most its share (share_pct) and the rest of its records are dropped and counted in

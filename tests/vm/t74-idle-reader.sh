@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # t74-idle-reader: a reader never spins. With a watermark of 1 KiB a few records wake the reader at
 # once and it drains them; the latency timer armed by the first one fires later, with nothing left to
 # read. That wakeup must be settled, not left pending: afterwards the idle reader (sakerctl trace and

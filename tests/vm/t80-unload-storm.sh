@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # t80-unload-storm: the module cannot be removed while a reader has /dev/saker open, and can be
 # removed while its hooks fire at full rate (an open storm) once the reader is gone -- three times
 # in a row. The runner then checks that dmesg holds no BUG/WARNING/Oops.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # t81-stress: tests/vm/stress.sh with SAKER_STRESS_CYCLES (100) cycles: the module loaded and unloaded
 # under mixed load on every CPU, varied parameters, an open blocked across the unload, sakerctl and
 # sakerd attaching and detaching (`make stress-kmod` runs 1000 cycles per kernel).

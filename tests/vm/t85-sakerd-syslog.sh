@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # t85-sakerd-syslog: sakerd run from its installed configuration (/etc/saker as `make install` lays it
 # out, with the operator's output choices: JSON alerts to the default alert file, stdout, the local
 # syslog and a remote TCP syslog receiver) raises, for a shell in a fake docker container that reads

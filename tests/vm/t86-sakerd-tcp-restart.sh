@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # t86-sakerd-tcp-restart: the remote TCP syslog output keeps its queue while the receiver is down and
 # counts what does not fit. sakerd (installed configuration, outputs_queue.capacity 8, JSON alerts to
 # the alert file and to a TCP receiver on 127.0.0.1:5515) delivers one alert; the receiver stops;

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # t87-sakerd-losses: events the kernel could not record are never silent. An unprivileged flood into a
 # small ring, with sakerd stopped, makes the module drop records; once running again, sakerd raises
 # one Critical "saker: kernel events lost" alert within seconds, naming the cause (the fair share)

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # t90-sakerd: the live daemon. sakerd reads the rings and writes JSON alerts to a file: a shell in a
 # fake docker container (with docker state files giving its name and image) and a read of
 # /etc/shadow inside it raise the rules of rules/saker_rules.yaml; SIGHUP with a broken rule file

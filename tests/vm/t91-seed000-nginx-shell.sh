@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # t91-seed000-nginx-shell (seed 000, LAB-001): `kubectl exec` into a Kubernetes nginx container runs
 # bash, which reads /etc/shadow: "Shell Spawned in Container" (shell bash, parent runc, the container's
 # name, image and pod from containerd's state file) and "Sensitive File Read", nothing else.

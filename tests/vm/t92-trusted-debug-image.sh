@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # t92-trusted-debug-image (seed 000, false positive "debug images"): bash exec'd into a container of an
 # image listed in trusted_shell_images raises no "Shell Spawned in Container", with or without a tty,
 # while the same exec into an nginx container does.

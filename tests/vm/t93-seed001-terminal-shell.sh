@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # t93-seed001-terminal-shell (seed 001): `kubectl exec -it my-busybox-pod -- sh`, then commands typed
 # on its terminal: "Terminal Shell in Container" with the shell's tty (pts/N, proc.tty != 0), plus
 # "Shell Spawned in Container" and "Interactive Exec into Container"; the commands typed are not shells.

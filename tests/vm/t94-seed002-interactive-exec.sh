@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # t94-seed002-interactive-exec (seed 002, entry-leader semantics): `docker exec -it redis sh` into a
 # running docker container: the shell is the session leader of a new terminal session, its parent (runc)
 # is outside the container's pid namespace (proc.is_container_entry) -> "Interactive Exec into

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # t95-ci-smoke-exec (seed 000, false positive "CI/CD smoke tests"): a CI job's `kubectl exec` without a
 # tty. A plain command raises nothing; one run through sh -c raises only "Shell Spawned in Container"
 # (the seed's documented false positive, silenced by an exception), never the tty rules.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # t96-init-container (seed 000, false positive "init containers"): an init container whose entrypoint is a
 # shell script, started by the shim. The site's exception scoped to the container name (init-schema)
 # keeps it silent; the same image and script under another container name still alerts.

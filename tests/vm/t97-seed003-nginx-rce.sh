@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # t97-seed003-nginx-rce (seed 003): in an nginx pod, an exploited request makes nginx run /bin/sh, which
 # appends a user to /etc/passwd: "Shell Spawned in Container" (parent nginx) and "Write below etc"
 # (file /etc/passwd), nothing else. The container has its own /etc: the VM's stays untouched.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # t98-reverse-shell-tmp: in an exploited nginx container, the attacker drops a binary in /tmp and runs
 # it; it connects back and hands a shell its socket as stdin/stdout: "Execution from Temporary
 # Directory in Container" (/tmp/.kworker) and "Reverse Shell" (stdin and stdout socket), besides the

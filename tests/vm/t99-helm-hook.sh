@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # t99-helm-hook (seed 000, false positive "Helm hooks"): a chart's pre-install hook Job whose container
 # runs a shell script, from an image the site added to trusted_shell_images (alpine/helm): silent. The
 # same hook from an image not in the list alerts.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # emu-check.sh (in the VM, from scripts/emu-check.sh): EMU_CYCLES (60) cycles of insmod of a bare
 # module, rmmod, while every CPU runs two open storms (an existing file, a missing path) the whole
 # time, so both the registration and the unregistration patch do_filp_open while other vCPUs run

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # Harness self-test (scripts/harness-selftest.sh): load faultmod with mode=$SAKER_FAULT (warn, oops,
 # softlockup, rcu, hung), after lowering that detector's threshold so the fault shows within seconds.
 # The VM must end right there; if insmod returns, the fault did not end the VM and the test fails.
