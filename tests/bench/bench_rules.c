@@ -2,7 +2,9 @@
 /*
  * `make bench-rules`: decodes a capture held in memory and runs every
  * event through the rule engine (process table included), three passes;
- * prints the best rate per core (thread CPU time) and the resident memory.
+ * prints the best rate per core (thread CPU time) and the resident memory,
+ * and how many rules are active, disabled and skipped (with the reasons
+ * of the skipped ones, so that a rule saker cannot run is never silent).
  * usage: bench_rules CAPTURE RULES...
  */
 #include <fcntl.h>
@@ -64,7 +66,7 @@ int main(int argc, char **argv)
 	double best = 0;
 	unsigned char *cap;
 	struct rusage ru;
-	size_t len, i, active = 0;
+	size_t len, i, nstate[SAKER_RULE_ERROR + 1] = { 0 };
 	int a, pass;
 	long rules_rss;
 
@@ -78,8 +80,14 @@ int main(int argc, char **argv)
 		saker_engine_print_diags(e, stderr);
 		return 1;
 	}
-	for (i = 0; i < saker_engine_rule_count(e); i++)
-		active += saker_engine_rule(e, i)->state == SAKER_RULE_ACTIVE;
+	for (i = 0; i < saker_engine_rule_count(e); i++) {
+		const struct saker_rule_info *r = saker_engine_rule(e, i);
+
+		nstate[r->state]++;
+		if (r->state == SAKER_RULE_SKIPPED)
+			printf("rule engine: skipped \"%s\" (%s:%u): %s\n", r->name,
+			       r->file, r->line, r->reason ? r->reason : "?");
+	}
 	getrusage(RUSAGE_SELF, &ru);
 	rules_rss = ru.ru_maxrss;
 	cap = slurp(argv[1], &len);
@@ -124,8 +132,12 @@ int main(int argc, char **argv)
 	}
 	free(cap);
 	getrusage(RUSAGE_SELF, &ru);
+	printf("rule engine: %zu rules: %zu active, %zu disabled, %zu below the priority, "
+	       "%zu skipped\n", saker_engine_rule_count(e), nstate[SAKER_RULE_ACTIVE],
+	       nstate[SAKER_RULE_DISABLED], nstate[SAKER_RULE_BELOW_PRIO],
+	       nstate[SAKER_RULE_SKIPPED]);
 	printf("rule engine: %llu events (%zu bytes), %zu active rules, %llu alerts per pass\n",
-	       events, len, active, alerts);
+	       events, len, nstate[SAKER_RULE_ACTIVE], alerts);
 	printf("rule engine: %.2fM events/s per core (best of 3, decode + process table + rules), "
 	       "%.0f ns/event\n", best / 1e6, 1e9 / best);
 	printf("rule engine: RSS %ld MiB with the rules compiled; max RSS %ld MiB with the "

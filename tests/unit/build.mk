@@ -91,7 +91,10 @@ fuzz-seeds: $(BUILD)/fuzz/gen_seeds
 # Benchmark of the rule engine: make bench-rules (not part of all).
 BENCH_EVENTS ?= 1200000
 BENCH_CAP := $(BUILD)/bench/events.cap
+# Upstream's stable file from ../shared (not in the tree), then its
+# incubating and sandbox files (tests/compat/, same commit), as Falco loads them.
 FALCO_RULES := $(CURDIR)/../shared/compat/falco_rules.yaml
+FALCO_RULES_MORE := tests/compat/falco-incubating_rules.yaml tests/compat/falco-sandbox_rules.yaml
 $(BUILD)/bench/gen_events $(BUILD)/bench/bench_rules: $(BUILD)/bench/%: $(BUILD)/obj/tests/bench/%.o $(SAKER_ARCHIVES)
 	@mkdir -p $(@D)
 	$(SAKER_LINK) -o $@ $< $(SAKER_LINK_ALL)
@@ -101,7 +104,7 @@ $(BENCH_CAP): $(BUILD)/bench/gen_events
 
 bench-rules: $(BUILD)/bench/bench_rules $(BENCH_CAP)
 	$(BUILD)/bench/bench_rules $(BENCH_CAP) rules/saker_rules.yaml \
-		$(if $(wildcard $(FALCO_RULES)),$(FALCO_RULES),)
+		$(if $(wildcard $(FALCO_RULES)),$(FALCO_RULES),) $(FALCO_RULES_MORE)
 
 # test_kfilter replays the benchmark's synthetic capture, made by gen_events.
 $(BUILD)/obj/tests/unit/test_kfilter.o: SAKER_CPPFLAGS += -DSAKER_GEN_EVENTS='"$(CURDIR)/$(BUILD)/bench/gen_events"'
