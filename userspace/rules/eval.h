@@ -57,6 +57,7 @@ struct saker_evctx {
 	struct saker_container_meta meta;
 	int meta_rc;		/* 1 not looked up yet */
 	char *valbuf;		/* saker_alert_field()'s rendered string */
+	uint64_t *cand;		/* the prefilter's rules for this event */
 };
 
 /* Scratch memory that lives for one event; NULL when full. */

@@ -153,6 +153,8 @@ struct saker_program {
 	/* per event type, the rules that can match it, in load order */
 	struct saker_prog_rule *index[SAKER_ET_COUNT];
 	size_t nindex[SAKER_ET_COUNT];
+	/* per open event type, which of its rules an open can match (prefilter.h) */
+	struct saker_prefilter *pre[SAKER_ET_COUNT];
 };
 
 #endif /* SAKER_RULES_PROGRAM_H */

@@ -13,6 +13,7 @@
 #include "compile.h"
 #include "engine.h"
 #include "lib/file.h"
+#include "prefilter.h"
 
 static const char *const prio_names[] = {
 	"Emergency", "Alert", "Critical", "Error", "Warning", "Notice",
@@ -102,6 +103,7 @@ void saker_engine_free(struct saker_engine *e)
 	free(e->cx.cache);
 	free(e->cx.scratch);
 	free(e->cx.valbuf);
+	free(e->cx.cand);
 	saker_arena_release(&e->arena);
 	free(e);
 }
@@ -236,13 +238,16 @@ int saker_engine_compile(struct saker_engine *e)
 	if (e->compiled)
 		return -EBUSY;
 	ret = saker_compile_rules(&e->load, &e->prog);
+	if (!ret)
+		ret = saker_prefilter_build(&e->prog);
 	if (ret)
 		return ret;
 	e->cx.prog = &e->prog;
 	e->cx.cache = calloc(e->prog.slots.n + 1, sizeof(*e->cx.cache));
 	e->cx.scratch = malloc(SAKER_ENGINE_SCRATCH);
 	e->cx.valbuf = malloc(SAKER_VALBUF_SIZE);
-	if (!e->cx.cache || !e->cx.scratch || !e->cx.valbuf)
+	e->cx.cand = calloc(saker_prefilter_words(&e->prog) + 1, sizeof(*e->cx.cand));
+	if (!e->cx.cache || !e->cx.scratch || !e->cx.valbuf || !e->cx.cand)
 		return -ENOMEM;
 	e->cx.scratch_cap = SAKER_ENGINE_SCRATCH;
 	e->compiled = true;
@@ -266,12 +271,29 @@ struct alert_priv {
 	const struct saker_template *tpl;
 };
 
-/* Runs the event through the program's rules for its type. */
+/* Rule i's condition holds: counts it and gives the alert; true to stop. */
+static bool matched(struct saker_evctx *cx, const struct saker_program *pg,
+		    const struct saker_prog_rule *r, saker_alert_fn fn, void *arg)
+{
+	if (fn) {
+		struct alert_priv priv = { cx, r->tpl };
+		struct saker_alert a = {
+			.rule = r->info, .ev = cx->ev,
+			.output = saker_template_format(cx, r->tpl), .fields = &priv,
+		};
+
+		fn(arg, &a);
+	}
+	return pg->mode == SAKER_MATCH_FIRST;
+}
+
+/* Runs the event through the program's rules for its type, in load order. */
 static int evaluate(struct saker_evctx *cx, const struct saker_program *pg,
 		    const struct saker_event *ev, saker_alert_fn fn, void *arg)
 {
+	const struct saker_prefilter *pf;
 	const struct saker_prog_rule *rules;
-	size_t i, n;
+	size_t i, n, w;
 	int alerts = 0;
 
 	cx->ev = ev;
@@ -288,23 +310,30 @@ static int evaluate(struct saker_evctx *cx, const struct saker_program *pg,
 	cx->scratch_used = 0;
 	rules = pg->index[cx->evtype];
 	n = pg->nindex[cx->evtype];
-	for (i = 0; i < n; i++) {
-		const struct saker_prog_rule *r = &rules[i];
-
-		if (!saker_cnode_eval(cx, r->cond))
-			continue;
-		alerts++;
-		if (fn) {
-			struct alert_priv priv = { cx, r->tpl };
-			struct saker_alert a = {
-				.rule = r->info, .ev = ev,
-				.output = saker_template_format(cx, r->tpl), .fields = &priv,
-			};
-
-			fn(arg, &a);
+	pf = pg->pre[cx->evtype];
+	if (!pf || !saker_prefilter_rules(pf, ev, cx->cand)) {
+		for (i = 0; i < n; i++) {
+			if (!saker_cnode_eval(cx, rules[i].cond))
+				continue;
+			alerts++;
+			if (matched(cx, pg, &rules[i], fn, arg))
+				break;
 		}
-		if (pg->mode == SAKER_MATCH_FIRST)
-			break;
+		return alerts;
+	}
+	/* Only the rules whose open filter keeps the event: the others cannot match. */
+	for (w = 0; w * 64 < n; w++) {
+		uint64_t bits = cx->cand[w];
+
+		while (bits) {
+			i = w * 64 + (size_t)__builtin_ctzll(bits);
+			bits &= bits - 1;
+			if (!saker_cnode_eval(cx, rules[i].cond))
+				continue;
+			alerts++;
+			if (matched(cx, pg, &rules[i], fn, arg))
+				return alerts;
+		}
 	}
 	return alerts;
 }

@@ -18,6 +18,7 @@
 #include "engine.h"
 #include "fields.h"
 #include "lib/kfilter.h"
+#include "prefilter.h"
 
 #define KF_KINDS_ALL	(SAKER_FILTER_EXEC_IMAGE | (SAKER_FILTER_KIND(SAKER_CALL_MAX) - 1))
 #define KF_RESULT_ALL	(SAKER_FILTER_OK | SAKER_FILTER_FAILED)
@@ -619,6 +620,50 @@ static void kfilter_none(struct saker_kfilter *kf, const char *fmt, const char *
 	snprintf(kf->why, sizeof(kf->why), fmt, arg);
 }
 
+/*
+ * The clauses of rule r for opens of the types in evmask into kf; *top when
+ * the rule may match any open. 0 or -ENOMEM.
+ */
+static int rule_filter(struct kctx *k, const struct saker_prog_rule *r, uint32_t evmask,
+		       struct saker_kfilter *kf, bool *top)
+{
+	struct kset s, only;
+	size_t j;
+
+	k->visits = 0;
+	only = kset_one(k, kinds_of_evmask(evmask), SAKER_FILTER_ACCESS_ALL, KF_RESULT_ALL);
+	s = kset_and(k, only, derive(k, r->cond, false));
+	if (k->err)
+		return k->err;
+	*top = false;
+	for (j = 0; j < s.n; j++) {
+		if (clause_is_top(&s.v[j])) {
+			*top = true;
+			return 0;
+		}
+	}
+	return flatten(kf, &s);
+}
+
+int saker_kfilter_rule(const struct saker_program *pg, const struct saker_prog_rule *r,
+		       uint32_t evmask, struct saker_kfilter *kf)
+{
+	struct kctx k = { .pg = pg };
+	bool top = false;
+	int ret;
+
+	memset(kf, 0, sizeof(*kf));
+	ret = rule_filter(&k, r, evmask, kf, &top);
+	if (!ret && !top)
+		ret = prune(kf);
+	if (ret)
+		saker_kfilter_release(kf);
+	else if (top)
+		kfilter_none(kf, "rule \"%s\" may match any open", r->info->name);
+	saker_arena_release(&k.arena);
+	return ret;
+}
+
 int saker_engine_kfilter(const struct saker_engine *e, struct saker_kfilter *kf)
 {
 	static const int open_types[] = {
@@ -641,8 +686,7 @@ int saker_engine_kfilter(const struct saker_engine *e, struct saker_kfilter *kf)
 		for (i = 0; i < pg->nindex[et] && !ret; i++) {
 			const struct saker_prog_rule *r = &pg->index[et][i];
 			uint32_t evmask = 0;
-			struct kset s, only;
-			bool seen = false;
+			bool seen = false, top;
 
 			/* Once per rule, with every open type it is indexed for. */
 			for (j = 0; j < t && !seen; j++)
@@ -656,22 +700,11 @@ int saker_engine_kfilter(const struct saker_engine *e, struct saker_kfilter *kf)
 					if (pg->index[open_types[j]][x].info == r->info)
 						evmask |= 1u << open_types[j];
 			kf->rules++;
-			k.visits = 0;
-			only = kset_one(&k, kinds_of_evmask(evmask), SAKER_FILTER_ACCESS_ALL,
-					KF_RESULT_ALL);
-			s = kset_and(&k, only, derive(&k, r->cond, false));
-			if (k.err) {
-				ret = k.err;
-				break;
+			ret = rule_filter(&k, r, evmask, kf, &top);
+			if (!ret && top) {
+				kfilter_none(kf, "rule \"%s\" may match any open", r->info->name);
+				goto release;
 			}
-			for (j = 0; j < s.n; j++) {
-				if (clause_is_top(&s.v[j])) {
-					kfilter_none(kf, "rule \"%s\" may match any open",
-						     r->info->name);
-					goto release;
-				}
-			}
-			ret = flatten(kf, &s);
 		}
 	}
 	if (ret) {

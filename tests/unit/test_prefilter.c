@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The evaluator's open prefilter (rules/rules_prefilter.c): an open runs
+ * only the rules whose own open filter keeps it, and what alerts is what
+ * every rule's condition says, in load order: first-match picks the same
+ * rule, exact and prefix paths, failures and many rules per type.
+ */
+#include "rules_testlib.h"
+#include "check_main.h"
+
+#define R(name, cond) "- rule: " name "\n  desc: d\n  condition: " cond \
+	"\n  output: o\n  priority: WARNING\n"
+
+static int run_open(struct saker_engine *e, const char *override)
+{
+	char *json = tl_event(tl_base_open, override);
+	int n = tl_run(e, json);
+
+	free(json);
+	return n;
+}
+
+START_TEST(test_first_match_order)
+{
+	const char *yaml = R("etc", "evt.type = openat and evt.is_open_read = true and "
+			     "fd.name startswith /etc/")
+			   R("cat", "evt.type = openat and proc.name = cat");
+	struct saker_engine *e = tl_engine(yaml);
+
+	ck_assert_uint_eq(saker_engine_error_count(e), 0);
+	/* both may match: the first in load order alerts */
+	ck_assert_int_eq(run_open(e, "{\"path\":\"/etc/shadow\"}"), 1);
+	ck_assert_str_eq(tl_last_rule, "etc");
+	/* a path the first rule does not watch: the second still runs */
+	ck_assert_int_eq(run_open(e, "{\"path\":\"/usr/lib/libc.so.6\"}"), 1);
+	ck_assert_str_eq(tl_last_rule, "cat");
+	/* a write below /etc is not the first rule's either */
+	ck_assert_int_eq(run_open(e, "{\"path\":\"/etc/shadow\",\"flags\":1}"), 1);
+	ck_assert_str_eq(tl_last_rule, "cat");
+	saker_engine_free(e);
+
+	e = tl_engine(yaml);
+	saker_engine_set_match_mode(e, SAKER_MATCH_ALL);
+	ck_assert_int_eq(run_open(e, "{\"path\":\"/etc/shadow\"}"), 2);
+	ck_assert_int_eq(run_open(e, "{\"path\":\"/etc\"}"), 1);
+	saker_engine_free(e);
+}
+END_TEST
+
+START_TEST(test_exact_prefix_failed)
+{
+	struct saker_engine *e = tl_engine(
+		R("exact", "evt.type = openat and fd.name = /tmp/x")
+		R("prefix", "evt.type = openat and fd.name startswith /var/lib/")
+		R("failed", "evt.type = openat and fd.name = /srv/a and evt.res != SUCCESS"));
+
+	ck_assert_uint_eq(saker_engine_error_count(e), 0);
+	saker_engine_set_match_mode(e, SAKER_MATCH_ALL);
+	ck_assert_int_eq(run_open(e, "{\"path\":\"/tmp/x\"}"), 1);
+	ck_assert_str_eq(tl_last_rule, "exact");
+	ck_assert_int_eq(run_open(e, "{\"path\":\"/tmp/xy\"}"), 0);
+	ck_assert_int_eq(run_open(e, "{\"path\":\"/tmp\"}"), 0);
+	ck_assert_int_eq(run_open(e, "{\"path\":\"/var/lib/dpkg/status\"}"), 1);
+	ck_assert_str_eq(tl_last_rule, "prefix");
+	ck_assert_int_eq(run_open(e, "{\"path\":\"/var/li\"}"), 0);
+	/* a failed open still reaches the rules that want failures */
+	ck_assert_int_eq(run_open(e, "{\"path\":\"/srv/a\",\"fd\":null,\"errno\":2,"
+				     "\"errname\":\"ENOENT\"}"), 1);
+	ck_assert_str_eq(tl_last_rule, "failed");
+	ck_assert_int_eq(run_open(e, "{\"path\":\"/srv/a\"}"), 0);
+	saker_engine_free(e);
+}
+END_TEST
+
+/* More rules for one type than a bitmap word holds. */
+START_TEST(test_many_rules)
+{
+	char *yaml = calloc(1, 200 * 128), name[16], path[32];
+	size_t n = 0;
+	struct saker_engine *e;
+	int i;
+
+	ck_assert_ptr_nonnull(yaml);
+	for (i = 0; i < 150; i++)
+		n += (size_t)snprintf(yaml + n, 200 * 128 - n, R("r%d", "evt.type = openat "
+				      "and fd.name = /p/%d"), i, i);
+	e = tl_engine(yaml);
+	ck_assert_uint_eq(saker_engine_error_count(e), 0);
+	saker_engine_set_match_mode(e, SAKER_MATCH_ALL);
+	for (i = 0; i < 150; i += 7) {
+		snprintf(path, sizeof(path), "{\"path\":\"/p/%d\"}", i);
+		snprintf(name, sizeof(name), "r%d", i);
+		ck_assert_int_eq(run_open(e, path), 1);
+		ck_assert_str_eq(tl_last_rule, name);
+	}
+	ck_assert_int_eq(run_open(e, "{\"path\":\"/p/150\"}"), 0);
+	ck_assert_int_eq(run_open(e, "{\"path\":\"/p/\"}"), 0);
+	saker_engine_free(e);
+	free(yaml);
+}
+END_TEST
+
+Suite *saker_test_suite(void)
+{
+	Suite *s = suite_create("prefilter");
+	TCase *tc = tcase_create("prefilter");
+
+	tcase_add_test(tc, test_first_match_order);
+	tcase_add_test(tc, test_exact_prefix_failed);
+	tcase_add_test(tc, test_many_rules);
+	suite_add_tcase(s, tc);
+	return s;
+}
