@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The evaluator's open prefilter (rules/rules_prefilter.c): an open runs
- * only the rules whose own open filter keeps it, and what alerts is what
- * every rule's condition says, in load order: first-match picks the same
- * rule, exact and prefix paths, failures and many rules per type.
+ * The evaluator's prefilters (rules/rules_prefilter.c, rules_prekey.c): an
+ * event runs only the rules its path and its key fields (proc.name = v...)
+ * allow, and what alerts is what every rule's condition says, in load
+ * order: first-match picks the same rule, exact and prefix paths,
+ * failures, keys on several fields and many rules per type.
  */
 #include "rules_testlib.h"
 #include "check_main.h"
@@ -72,6 +73,47 @@ START_TEST(test_exact_prefix_failed)
 }
 END_TEST
 
+/* An open by a process named comm of path, read (flags 0) or write (1). */
+static int open_as(struct saker_engine *e, const char *comm, const char *path, int flags)
+{
+	char o[256];
+
+	snprintf(o, sizeof(o), "{\"comm\":\"%s\",\"path\":\"%s\",\"flags\":%d}",
+		 comm, path, flags);
+	return run_open(e, o);
+}
+
+START_TEST(test_keys)
+{
+	struct saker_engine *e = tl_engine(
+		R("tar", "evt.type = openat and proc.name = tar")
+		R("set", "evt.type = openat and proc.name in (cat, dd) and fd.name startswith /etc/")
+		R("or", "evt.type = openat and (proc.name = cat or fd.name = /etc/x)")
+		R("two", "evt.type = openat and proc.name = cat and fd.typechar = f and "
+		  "evt.is_open_write = true")
+		R("none", "evt.type = openat and proc.name in (zz) and proc.name = zz"));
+
+	ck_assert_uint_eq(saker_engine_error_count(e), 0);
+	saker_engine_set_match_mode(e, SAKER_MATCH_ALL);
+	ck_assert_int_eq(open_as(e, "tar", "/usr/x", 0), 1);
+	ck_assert_str_eq(tl_last_rule, "tar");
+	/* set and or; not two (a read) */
+	ck_assert_int_eq(open_as(e, "cat", "/etc/passwd", 0), 2);
+	ck_assert_str_eq(tl_last_rule, "or");
+	ck_assert_int_eq(open_as(e, "dd", "/etc/passwd", 0), 1);
+	ck_assert_str_eq(tl_last_rule, "set");
+	/* a key in an or is no key: the other side still matches */
+	ck_assert_int_eq(open_as(e, "sh", "/etc/x", 0), 1);
+	ck_assert_str_eq(tl_last_rule, "or");
+	ck_assert_int_eq(open_as(e, "cat", "/tmp/a", 1), 2);
+	ck_assert_str_eq(tl_last_rule, "two");
+	ck_assert_int_eq(open_as(e, "zz", "/tmp/a", 0), 1);
+	ck_assert_str_eq(tl_last_rule, "none");
+	ck_assert_int_eq(open_as(e, "ta", "/tmp/a", 0), 0);
+	saker_engine_free(e);
+}
+END_TEST
+
 /* More rules for one type than a bitmap word holds. */
 START_TEST(test_many_rules)
 {
@@ -107,6 +149,7 @@ Suite *saker_test_suite(void)
 
 	tcase_add_test(tc, test_first_match_order);
 	tcase_add_test(tc, test_exact_prefix_failed);
+	tcase_add_test(tc, test_keys);
 	tcase_add_test(tc, test_many_rules);
 	suite_add_tcase(s, tc);
 	return s;

@@ -23,7 +23,7 @@ int saker_kfilter_rule(const struct saker_program *pg, const struct saker_prog_r
 
 /* Fills pg->pre[] for the open event types; 0 or -ENOMEM. */
 int saker_prefilter_build(struct saker_program *pg);
-/* Words of the largest candidate bitmap saker_prefilter_rules() fills. */
+/* Words of the largest candidate bitmap (the event type with most rules). */
 size_t saker_prefilter_words(const struct saker_program *pg);
 /*
  * Bit i of out (saker_prefilter_words() words) set when rule i of the
@@ -31,5 +31,15 @@ size_t saker_prefilter_words(const struct saker_program *pg);
  */
 bool saker_prefilter_rules(const struct saker_prefilter *pf, const struct saker_event *ev,
 			   uint64_t *out);
+
+/*
+ * The key prefilter (rules_prekey.c): per event type, the rules that need a
+ * string field to equal one of some values, by value. Fills pg->prekey[].
+ */
+struct saker_prekey;
+struct saker_evctx;
+int saker_prekey_build(struct saker_program *pg);
+/* Clears in cand the rules keyed on a value the event's field does not have. */
+void saker_prekey_apply(const struct saker_prekey *pk, struct saker_evctx *cx, uint64_t *cand);
 
 #endif /* SAKER_RULES_PREFILTER_H */

@@ -155,6 +155,8 @@ struct saker_program {
 	size_t nindex[SAKER_ET_COUNT];
 	/* per open event type, which of its rules an open can match (prefilter.h) */
 	struct saker_prefilter *pre[SAKER_ET_COUNT];
+	/* per event type, its rules by the value of a field they need (prefilter.h) */
+	struct saker_prekey *prekey[SAKER_ET_COUNT];
 };
 
 #endif /* SAKER_RULES_PROGRAM_H */

@@ -240,6 +240,8 @@ int saker_engine_compile(struct saker_engine *e)
 	ret = saker_compile_rules(&e->load, &e->prog);
 	if (!ret)
 		ret = saker_prefilter_build(&e->prog);
+	if (!ret)
+		ret = saker_prekey_build(&e->prog);
 	if (ret)
 		return ret;
 	e->cx.prog = &e->prog;
@@ -292,6 +294,7 @@ static int evaluate(struct saker_evctx *cx, const struct saker_program *pg,
 		    const struct saker_event *ev, saker_alert_fn fn, void *arg)
 {
 	const struct saker_prefilter *pf;
+	const struct saker_prekey *pk;
 	const struct saker_prog_rule *rules;
 	size_t i, n, w;
 	int alerts = 0;
@@ -311,7 +314,8 @@ static int evaluate(struct saker_evctx *cx, const struct saker_program *pg,
 	rules = pg->index[cx->evtype];
 	n = pg->nindex[cx->evtype];
 	pf = pg->pre[cx->evtype];
-	if (!pf || !saker_prefilter_rules(pf, ev, cx->cand)) {
+	pk = pg->prekey[cx->evtype];
+	if (!pf && !pk) {
 		for (i = 0; i < n; i++) {
 			if (!saker_cnode_eval(cx, rules[i].cond))
 				continue;
@@ -321,7 +325,13 @@ static int evaluate(struct saker_evctx *cx, const struct saker_program *pg,
 		}
 		return alerts;
 	}
-	/* Only the rules whose open filter keeps the event: the others cannot match. */
+	/* Only the rules the prefilters keep: the others cannot match. */
+	if (!pf || !saker_prefilter_rules(pf, ev, cx->cand)) {
+		for (w = 0; w * 64 < n; w++)
+			cx->cand[w] = n - w * 64 >= 64 ? ~0ull : (1ull << (n - w * 64)) - 1;
+	}
+	if (pk)
+		saker_prekey_apply(pk, cx, cx->cand);
 	for (w = 0; w * 64 < n; w++) {
 		uint64_t bits = cx->cand[w];
 

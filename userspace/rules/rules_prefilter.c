@@ -274,12 +274,12 @@ int saker_prefilter_build(struct saker_program *pg)
 
 size_t saker_prefilter_words(const struct saker_program *pg)
 {
-	size_t t, w = 0;
+	size_t et, n = 0;
 
-	for (t = 0; t < NOPEN_TYPES; t++)
-		if (pg->pre[open_types[t]] && pg->pre[open_types[t]]->words > w)
-			w = pg->pre[open_types[t]]->words;
-	return w;
+	for (et = 0; et < SAKER_ET_COUNT; et++)
+		if (pg->nindex[et] > n)
+			n = pg->nindex[et];
+	return (n + 63) / 64;
 }
 
 static void or_map(uint64_t *out, const uint64_t *in, size_t words)

@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The evaluator's key prefilter: a rule whose condition is "A and B and
+ * ..." with one of the terms "F = v" or "F in (v1, v2...)" (F a string
+ * field, no other field on the right) cannot match an event whose F is
+ * none of those values. Per event type and per such field F, a hash map
+ * from value to the rules keyed on it: one lookup of F's value per event
+ * removes every rule keyed on another value ("proc.name = tar", "proc.name
+ * in (shell_binaries)"...). A rule is keyed on every such field it has (the
+ * smallest set per field); fields with more distinct values are looked up
+ * first, and a field is not read when no candidate left is keyed on it. The
+ * value and its hash are the ones the conditions use (the per-event field
+ * cache), so nothing is read twice.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "eval.h"
+#include "prefilter.h"
+
+/* Top-level terms looked at per rule, through nested ands and macros. */
+#define PK_DEPTH_MAX	64
+/* Fields a rule is keyed on, at most. */
+#define PK_KEYS_MAX	8
+
+struct pk_field {
+	int slot;
+	uint64_t *keyed;	/* [words]: the rules keyed on this field */
+	/* open addressing: value -> its bitmap of rules */
+	uint64_t *hashes;
+	const char **vals;
+	uint32_t *lens;
+	uint64_t **rules;
+	size_t cap, n;
+};
+
+struct saker_prekey {
+	size_t words;
+	struct pk_field *fields;
+	size_t nfields;
+};
+
+/* A rule's keys: per field, its smallest "F = v" / "F in (...)" among the top-level terms. */
+struct pk_choice {
+	const struct saker_cmp *cmp[PK_KEYS_MAX];
+	size_t n;
+};
+
+static bool keyable(const struct saker_program *pg, const struct saker_cmp *c)
+{
+	const struct saker_slot *s;
+
+	if ((c->op != SAKER_OP_EQ && c->op != SAKER_OP_IN) || c->rslot >= 0 ||
+	    c->ltype != SAKER_FT_STR)
+		return false;
+	s = pg->slots.v[c->slot];
+	return s->rtype == SAKER_FT_STR;
+}
+
+static size_t nvals_of(const struct saker_cmp *c)
+{
+	return c->op == SAKER_OP_EQ ? 1 : c->set.n;
+}
+
+static void choose(const struct saker_program *pg, const struct saker_cnode *c, int depth,
+		   struct pk_choice *ch)
+{
+	uint32_t i;
+	size_t k;
+
+	if (depth > PK_DEPTH_MAX)
+		return;
+	if (c->kind == SAKER_C_AND) {
+		for (i = 0; i < c->n; i++)
+			choose(pg, c->kids[i], depth + 1, ch);
+		return;
+	}
+	if (c->kind != SAKER_C_CMP || !keyable(pg, c->cmp))
+		return;
+	for (k = 0; k < ch->n && ch->cmp[k]->slot != c->cmp->slot; k++)
+		;
+	if (k < ch->n) {
+		if (nvals_of(c->cmp) < nvals_of(ch->cmp[k]))
+			ch->cmp[k] = c->cmp;
+	} else if (ch->n < PK_KEYS_MAX) {
+		ch->cmp[ch->n++] = c->cmp;
+	}
+}
+
+/* Where v is in f, or the free place it would go. */
+static size_t pk_pos(const struct pk_field *f, const char *v, size_t len, uint64_t h)
+{
+	size_t j;
+
+	for (j = h & (f->cap - 1); f->vals[j]; j = (j + 1) & (f->cap - 1))
+		if (f->hashes[j] == h && f->lens[j] == len && !memcmp(f->vals[j], v, len))
+			break;
+	return j;
+}
+
+/* Each value of c's set or literal: fn(arg, value, len). */
+static int each_val(const struct saker_cmp *c, int (*fn)(void *, const char *, size_t),
+		    void *arg)
+{
+	size_t j;
+	int ret;
+
+	if (c->op == SAKER_OP_EQ)
+		return fn(arg, c->s, c->len);
+	for (j = 0; j < c->set.cap; j++) {
+		if (!c->set.keys[j])
+			continue;
+		ret = fn(arg, c->set.keys[j], c->set.lens[j]);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+struct pk_add {
+	struct saker_arena *arena;
+	struct pk_field *f;
+	size_t words, rule;
+};
+
+static int add_val(void *arg, const char *v, size_t len)
+{
+	struct pk_add *a = arg;
+	struct pk_field *f = a->f;
+	uint64_t h = saker_hash_bytes(v, len);
+	size_t j = pk_pos(f, v, len, h);
+
+	if (!f->vals[j]) {
+		f->rules[j] = saker_arena_alloc(a->arena, a->words * sizeof(*f->rules[j]));
+		if (!f->rules[j])
+			return -ENOMEM;
+		f->hashes[j] = h;
+		f->vals[j] = len ? v : "";
+		f->lens[j] = (uint32_t)len;
+		f->n++;
+	}
+	f->rules[j][a->rule / 64] |= 1ull << (a->rule % 64);
+	return 0;
+}
+
+static int count_val(void *arg, const char *v, size_t len)
+{
+	(void)v;
+	(void)len;
+	(*(size_t *)arg)++;
+	return 0;
+}
+
+static int field_init(struct saker_arena *arena, struct pk_field *f, int slot, size_t nvals,
+		      size_t words)
+{
+	f->slot = slot;
+	f->cap = 8;
+	while (f->cap < nvals * 2)
+		f->cap *= 2;
+	f->keyed = saker_arena_alloc(arena, words * sizeof(*f->keyed));
+	f->hashes = saker_arena_alloc(arena, f->cap * sizeof(*f->hashes));
+	f->vals = saker_arena_alloc(arena, f->cap * sizeof(*f->vals));
+	f->lens = saker_arena_alloc(arena, f->cap * sizeof(*f->lens));
+	f->rules = saker_arena_alloc(arena, f->cap * sizeof(*f->rules));
+	return f->keyed && f->hashes && f->vals && f->lens && f->rules ? 0 : -ENOMEM;
+}
+
+/* The fields with more distinct values first: they remove more rules. */
+static int field_cmp(const void *pa, const void *pb)
+{
+	const struct pk_field *a = pa, *b = pb;
+
+	if (a->n != b->n)
+		return a->n > b->n ? -1 : 1;
+	return a->slot - b->slot;
+}
+
+static int build_type(struct saker_program *pg, int et)
+{
+	size_t n = pg->nindex[et], words = (n + 63) / 64, i, j, k, nf = 0, *nvals;
+	struct pk_choice *key = calloc(n + 1, sizeof(*key));
+	struct saker_prekey *pk;
+	int *slots, ret = -ENOMEM;
+
+	slots = calloc(n * PK_KEYS_MAX + 1, sizeof(*slots));
+	nvals = calloc(n * PK_KEYS_MAX + 1, sizeof(*nvals));
+	if (!key || !slots || !nvals)
+		goto free_tmp;
+	/* Which rules are keyed, on which fields, with how many values per field. */
+	for (i = 0; i < n; i++) {
+		choose(pg, pg->index[et][i].cond, 0, &key[i]);
+		for (k = 0; k < key[i].n; k++) {
+			for (j = 0; j < nf && slots[j] != key[i].cmp[k]->slot; j++)
+				;
+			if (j == nf)
+				slots[nf++] = key[i].cmp[k]->slot;
+			each_val(key[i].cmp[k], count_val, &nvals[j]);
+		}
+	}
+	ret = 0;
+	if (!nf)
+		goto free_tmp;
+	ret = -ENOMEM;
+	pk = saker_arena_alloc(pg->arena, sizeof(*pk));
+	if (!pk || !(pk->fields = saker_arena_alloc(pg->arena, nf * sizeof(*pk->fields))))
+		goto free_tmp;
+	pk->words = words;
+	pk->nfields = nf;
+	for (j = 0; j < nf; j++)
+		if (field_init(pg->arena, &pk->fields[j], slots[j], nvals[j], words))
+			goto free_tmp;
+	for (i = 0; i < n; i++) {
+		struct pk_add a = { .arena = pg->arena, .words = words, .rule = i };
+
+		for (k = 0; k < key[i].n; k++) {
+			for (j = 0; pk->fields[j].slot != key[i].cmp[k]->slot; j++)
+				;
+			a.f = &pk->fields[j];
+			a.f->keyed[i / 64] |= 1ull << (i % 64);
+			ret = each_val(key[i].cmp[k], add_val, &a);
+			if (ret)
+				goto free_tmp;
+		}
+	}
+	qsort(pk->fields, nf, sizeof(*pk->fields), field_cmp);
+	pg->prekey[et] = pk;
+	ret = 0;
+free_tmp:
+	free(nvals);
+	free(slots);
+	free(key);
+	return ret;
+}
+
+int saker_prekey_build(struct saker_program *pg)
+{
+	int et, ret = 0;
+
+	for (et = 0; et < SAKER_ET_COUNT && !ret; et++)
+		if (pg->nindex[et])
+			ret = build_type(pg, et);
+	return ret;
+}
+
+void saker_prekey_apply(const struct saker_prekey *pk, struct saker_evctx *cx, uint64_t *cand)
+{
+	size_t i, w;
+
+	for (i = 0; i < pk->nfields; i++) {
+		const struct pk_field *f = &pk->fields[i];
+		struct saker_cache_ent *ce = &cx->cache[f->slot];
+		const struct saker_val *v;
+		const uint64_t *m;
+		uint64_t any = 0;
+		size_t j;
+
+		for (w = 0; w < pk->words; w++)
+			any |= cand[w] & f->keyed[w];
+		if (!any)
+			continue;	/* no candidate left is keyed here: F need not be read */
+		if (saker_slot_get(cx, f->slot, &v)) {
+			/* No value: every comparison with it is false. */
+			for (w = 0; w < pk->words; w++)
+				cand[w] &= ~f->keyed[w];
+			continue;
+		}
+		if (v->kind != SAKER_V_STR)
+			continue;	/* compared otherwise: keep them all */
+		if (ce->hgen != cx->gen) {
+			ce->hash = saker_hash_bytes(v->s, v->len);
+			ce->hgen = cx->gen;
+		}
+		j = pk_pos(f, v->s, v->len, ce->hash);
+		m = f->vals[j] ? f->rules[j] : NULL;
+		for (w = 0; w < pk->words; w++)
+			cand[w] &= ~f->keyed[w] | (m ? m[w] : 0);
+	}
+}
