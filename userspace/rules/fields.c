@@ -482,16 +482,26 @@ static int open_flags_str(struct saker_evctx *cx, uint32_t f, struct saker_val *
 		{ 02000000, "O_CLOEXEC" }, { 04000000, "O_SYNC" },
 		{ 010000000, "O_PATH" }, { 020000000, "O_TMPFILE" },
 	};
+	/* Every name once fits: "O_RDONLY" and 17 "|O_..." of at most 12 bytes. */
 	char *out = saker_scratch(cx, 256);
-	size_t i, n;
+	const char *acc = (f & K_O_ACCMODE) == K_O_WRONLY ? "O_WRONLY" :
+			  (f & K_O_ACCMODE) == K_O_RDWR ? "O_RDWR" : "O_RDONLY";
+	size_t i, n, len;
 
 	if (!out)
 		return -ENOENT;
-	n = (size_t)snprintf(out, 256, "%s", (f & K_O_ACCMODE) == K_O_WRONLY ? "O_WRONLY" :
-			     (f & K_O_ACCMODE) == K_O_RDWR ? "O_RDWR" : "O_RDONLY");
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (f & names[i].bit)
-			n += (size_t)snprintf(out + n, 256 - n, "|%s", names[i].name);
+	/* Copies, not snprintf: this field is read for every open some rules see. */
+	n = strlen(acc);
+	memcpy(out, acc, n);
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!(f & names[i].bit))
+			continue;
+		len = strlen(names[i].name);
+		out[n++] = '|';
+		memcpy(out + n, names[i].name, len);
+		n += len;
+	}
+	out[n] = '\0';
 	return str_out(v, out, n);
 }
 

@@ -394,18 +394,29 @@ static bool icontains(const char *h, size_t hl, const char *lowneedle, size_t nl
 	return false;
 }
 
-/* Haystacks are short paths: a plain loop beats memmem's setup. */
+/*
+ * Haystacks are short paths and command lines: memmem's setup costs more
+ * than the search. memchr finds each candidate start, and the second byte
+ * is tested before memcmp is called ('/' starts many needles and many
+ * path components).
+ */
 static bool contains(const char *h, size_t hl, const char *n, size_t nl)
 {
-	size_t i;
+	const char *p = h, *last;
 
 	if (!nl)
 		return true;
 	if (nl > hl)
 		return false;
-	for (i = 0; i + nl <= hl; i++)
-		if (h[i] == n[0] && !memcmp(h + i + 1, n + 1, nl - 1))
+	last = h + (hl - nl);
+	while (p <= last) {
+		p = memchr(p, n[0], (size_t)(last - p) + 1);
+		if (!p)
+			return false;
+		if (nl == 1 || (p[1] == n[1] && !memcmp(p + 2, n + 2, nl - 2)))
 			return true;
+		p++;
+	}
 	return false;
 }
 
