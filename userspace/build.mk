@@ -17,7 +17,7 @@ SAKER_LIBDIRS := lib track rules outputs ctl daemon
 SAKER_LIB_lib := decode ring capture json errbuf file merge log dict idname clock kfilter
 SAKER_LIB_track := proctable procfs container_id containers mounts
 SAKER_LIB_rules := rules_mem rules_diag rules_yaml rules_load rules_lex \
-	rules_subst rules_parse rules_compile rules_lint evttypes rules_eval rules_engine rules_kfilter rules_prefilter rules_prekey field_table fields template
+	rules_subst rules_parse rules_compile rules_lint evttypes rules_eval rules_engine rules_kfilter rules_prefilter rules_prekey rules_order field_table fields template
 SAKER_LIB_outputs := alert_format outputs file_output syslog_local \
 	syslog_remote program_output
 SAKER_LIB_daemon := daemon loop pipeline track config stats alerts latency losses \

@@ -4,7 +4,8 @@
  * event runs only the rules its path and its key fields (proc.name = v...)
  * allow, and what alerts is what every rule's condition says, in load
  * order: first-match picks the same rule, exact and prefix paths,
- * failures, keys on several fields and many rules per type.
+ * failures, keys on several fields and many rules per type; and terms
+ * put in order of cost (rules_order.c) give the condition's own result.
  */
 #include "rules_testlib.h"
 #include "check_main.h"
@@ -114,6 +115,27 @@ START_TEST(test_keys)
 }
 END_TEST
 
+/*
+ * rules_order.c puts cheap terms first and negations last: the results
+ * are the condition's own, with missing values and macros shared by rules.
+ */
+START_TEST(test_order_same_results)
+{
+	/* the costly glob holds, the cheap negation does not */
+	ck_assert_int_eq(MATCH_OPEN("fd.name glob '/etc/*' and not proc.name = cat and "
+				    "evt.type = openat", NULL), 0);
+	ck_assert_int_eq(MATCH_OPEN("fd.name glob '/etc/*' and not proc.name = dd and "
+				    "evt.type = openat", NULL), 1);
+	/* no parent: the set test is false, its negation true */
+	ck_assert_int_eq(MATCH_OPEN("(fd.name contains shadow or evt.type = execve) and "
+				    "not proc.pname in (zz) and fd.num >= 0", NULL), 1);
+	ck_assert_int_eq(MATCH_OPEN("evt.type = openat and (proc.cmdline contains x or "
+				    "fd.name = /etc/shadow)", NULL), 1);
+	ck_assert_int_eq(MATCH_OPEN("evt.type = openat and fd.name regex '/etc/.*' and "
+				    "not (fd.name endswith shadow or proc.name = cat)", NULL), 0);
+}
+END_TEST
+
 /* More rules for one type than a bitmap word holds. */
 START_TEST(test_many_rules)
 {
@@ -150,6 +172,7 @@ Suite *saker_test_suite(void)
 	tcase_add_test(tc, test_first_match_order);
 	tcase_add_test(tc, test_exact_prefix_failed);
 	tcase_add_test(tc, test_keys);
+	tcase_add_test(tc, test_order_same_results);
 	tcase_add_test(tc, test_many_rules);
 	suite_add_tcase(s, tc);
 	return s;

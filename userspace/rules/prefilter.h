@@ -42,4 +42,7 @@ int saker_prekey_build(struct saker_program *pg);
 /* Clears in cand the rules keyed on a value the event's field does not have. */
 void saker_prekey_apply(const struct saker_prekey *pk, struct saker_evctx *cx, uint64_t *cand);
 
+/* Puts the kids of every and/or in order of estimated cost (rules_order.c). */
+void saker_order_conditions(struct saker_program *pg);
+
 #endif /* SAKER_RULES_PREFILTER_H */

@@ -104,6 +104,7 @@ struct saker_cmp {
 
 struct saker_cnode {
 	uint8_t kind;
+	uint16_t cost;		/* estimated evaluation cost, 0 until rules_order.c sets it */
 	uint32_t n;
 	union {
 		struct saker_cnode **kids;

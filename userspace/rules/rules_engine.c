@@ -242,6 +242,8 @@ int saker_engine_compile(struct saker_engine *e)
 		ret = saker_prefilter_build(&e->prog);
 	if (!ret)
 		ret = saker_prekey_build(&e->prog);
+	if (!ret)
+		saker_order_conditions(&e->prog);
 	if (ret)
 		return ret;
 	e->cx.prog = &e->prog;
