@@ -115,6 +115,31 @@ START_TEST(test_keys)
 }
 END_TEST
 
+START_TEST(test_needles)
+{
+	struct saker_engine *e = tl_engine(
+		R("dots", "evt.type = openat and fd.nameraw contains '../' and "
+		  "fd.name contains ../e")
+		R("ssh", "evt.type = openat and (fd.name contains /.ssh/ or proc.name = vi)")
+		R("cmd", "evt.type = openat and proc.cmdline contains zz"));
+
+	ck_assert_uint_eq(saker_engine_error_count(e), 0);
+	saker_engine_set_match_mode(e, SAKER_MATCH_ALL);
+	ck_assert_int_eq(open_as(e, "cat", "/x/../etc/passwd", 0), 1);
+	ck_assert_str_eq(tl_last_rule, "dots");
+	ck_assert_int_eq(open_as(e, "cat", "/x/../tmp/passwd", 0), 0);
+	ck_assert_int_eq(open_as(e, "cat", "/x/etc/passwd", 0), 0);
+	/* a contains in an or is no key */
+	ck_assert_int_eq(open_as(e, "vi", "/x", 0), 1);
+	ck_assert_str_eq(tl_last_rule, "ssh");
+	ck_assert_int_eq(open_as(e, "cat", "/root/.ssh/id", 0), 1);
+	ck_assert_str_eq(tl_last_rule, "ssh");
+	/* no command line without the process table: the rule cannot match */
+	ck_assert_int_eq(open_as(e, "zz", "/x", 0), 0);
+	saker_engine_free(e);
+}
+END_TEST
+
 /*
  * rules_order.c puts cheap terms first and negations last: the results
  * are the condition's own, with missing values and macros shared by rules.
@@ -172,6 +197,7 @@ Suite *saker_test_suite(void)
 	tcase_add_test(tc, test_first_match_order);
 	tcase_add_test(tc, test_exact_prefix_failed);
 	tcase_add_test(tc, test_keys);
+	tcase_add_test(tc, test_needles);
 	tcase_add_test(tc, test_order_same_results);
 	tcase_add_test(tc, test_many_rules);
 	suite_add_tcase(s, tc);

@@ -66,6 +66,8 @@ int saker_field_extract(struct saker_evctx *cx, const struct saker_field_def *de
 			int arg, const char *sarg, struct saker_val *out);
 int saker_slot_get(struct saker_evctx *cx, int slot, const struct saker_val **out);
 bool saker_cnode_eval(struct saker_evctx *cx, const struct saker_cnode *c);
+/* Does h (hl bytes) contain n (nl bytes)? The contains operator. */
+bool saker_str_contains(const char *h, size_t hl, const char *n, size_t nl);
 
 /* ---- output template (template.c) ---- */
 /* Formats into the scratch of cx; returns the NUL-terminated text. */

@@ -400,7 +400,7 @@ static bool icontains(const char *h, size_t hl, const char *lowneedle, size_t nl
  * is tested before memcmp is called ('/' starts many needles and many
  * path components).
  */
-static bool contains(const char *h, size_t hl, const char *n, size_t nl)
+bool saker_str_contains(const char *h, size_t hl, const char *n, size_t nl)
 {
 	const char *p = h, *last;
 
@@ -445,7 +445,7 @@ static bool cmp_str(struct saker_evctx *cx, const struct saker_cmp *c,
 		return c->op == SAKER_OP_LT ? d < 0 : c->op == SAKER_OP_LE ? d <= 0 :
 		       c->op == SAKER_OP_GT ? d > 0 : d >= 0;
 	case SAKER_OP_CONTAINS:
-		return contains(s, len, r, rl);
+		return saker_str_contains(s, len, r, rl);
 	case SAKER_OP_ICONTAINS:
 		if (rv) {
 			size_t i;
@@ -466,7 +466,7 @@ static bool cmp_str(struct saker_evctx *cx, const struct saker_cmp *c,
 	case SAKER_OP_IGLOB:
 		return saker_glob_match(cx, r, rl, s, len, c->op == SAKER_OP_IGLOB);
 	case SAKER_OP_BCONTAINS:
-		return contains(s, len, r, rl);
+		return saker_str_contains(s, len, r, rl);
 	case SAKER_OP_BSTARTSWITH:
 		return rl <= len && !memcmp(s, r, rl);
 	case SAKER_OP_IN:

@@ -11,6 +11,11 @@
  * first, and a field is not read when no candidate left is keyed on it. The
  * value and its hash are the ones the conditions use (the per-event field
  * cache), so nothing is read twice.
+ *
+ * The same for a top-level "F contains s" (F a string field): per event
+ * type, each distinct (F, s) with the rules that need it is tested once
+ * per event, so that "fd.nameraw contains '../'" deep in a rule removes it
+ * from an open of a plain path before any of its other terms runs.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -35,16 +40,27 @@ struct pk_field {
 	size_t cap, n;
 };
 
+/* Rules that need field slot to contain s. */
+struct pk_needle {
+	int slot;
+	const char *s;
+	size_t len;
+	uint64_t *rules;	/* [words] */
+};
+
 struct saker_prekey {
 	size_t words;
 	struct pk_field *fields;
 	size_t nfields;
+	struct pk_needle *needles;
+	size_t nneedles;
 };
 
 /* A rule's keys: per field, its smallest "F = v" / "F in (...)" among the top-level terms. */
 struct pk_choice {
 	const struct saker_cmp *cmp[PK_KEYS_MAX];
 	size_t n;
+	const struct saker_cmp *needle;	/* the longest top-level contains */
 };
 
 static bool keyable(const struct saker_program *pg, const struct saker_cmp *c)
@@ -76,6 +92,11 @@ static void choose(const struct saker_program *pg, const struct saker_cnode *c, 
 			choose(pg, c->kids[i], depth + 1, ch);
 		return;
 	}
+	if (c->kind == SAKER_C_CMP && c->cmp->op == SAKER_OP_CONTAINS && c->cmp->rslot < 0 &&
+	    c->cmp->ltype == SAKER_FT_STR &&
+	    ((const struct saker_slot *)pg->slots.v[c->cmp->slot])->rtype == SAKER_FT_STR &&
+	    (!ch->needle || c->cmp->len > ch->needle->len))
+		ch->needle = c->cmp;
 	if (c->kind != SAKER_C_CMP || !keyable(pg, c->cmp))
 		return;
 	for (k = 0; k < ch->n && ch->cmp[k]->slot != c->cmp->slot; k++)
@@ -167,6 +188,36 @@ static int field_init(struct saker_arena *arena, struct pk_field *f, int slot, s
 	return f->keyed && f->hashes && f->vals && f->lens && f->rules ? 0 : -ENOMEM;
 }
 
+/* One needle per distinct (field, string), with the rules that need it. */
+static int add_needles(struct saker_arena *arena, struct saker_prekey *pk,
+		       const struct pk_choice *key, size_t n, size_t words)
+{
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		const struct saker_cmp *c = key[i].needle;
+		struct pk_needle *nd;
+
+		if (!c)
+			continue;
+		for (j = 0; j < pk->nneedles; j++) {
+			nd = &pk->needles[j];
+			if (nd->slot == c->slot && nd->len == c->len && !memcmp(nd->s, c->s, c->len))
+				break;
+		}
+		nd = &pk->needles[j];
+		if (j == pk->nneedles) {
+			*nd = (struct pk_needle){ .slot = c->slot, .s = c->s, .len = c->len };
+			nd->rules = saker_arena_alloc(arena, words * sizeof(*nd->rules));
+			if (!nd->rules)
+				return -ENOMEM;
+			pk->nneedles++;
+		}
+		nd->rules[i / 64] |= 1ull << (i % 64);
+	}
+	return 0;
+}
+
 /* The fields with more distinct values first: they remove more rules. */
 static int field_cmp(const void *pa, const void *pb)
 {
@@ -179,7 +230,7 @@ static int field_cmp(const void *pa, const void *pb)
 
 static int build_type(struct saker_program *pg, int et)
 {
-	size_t n = pg->nindex[et], words = (n + 63) / 64, i, j, k, nf = 0, *nvals;
+	size_t n = pg->nindex[et], words = (n + 63) / 64, i, j, k, nf = 0, nn = 0, *nvals;
 	struct pk_choice *key = calloc(n + 1, sizeof(*key));
 	struct saker_prekey *pk;
 	int *slots, ret = -ENOMEM;
@@ -199,12 +250,17 @@ static int build_type(struct saker_program *pg, int et)
 			each_val(key[i].cmp[k], count_val, &nvals[j]);
 		}
 	}
+	for (i = 0; i < n; i++)
+		nn += key[i].needle != NULL;
 	ret = 0;
-	if (!nf)
+	if (!nf && !nn)
 		goto free_tmp;
 	ret = -ENOMEM;
 	pk = saker_arena_alloc(pg->arena, sizeof(*pk));
-	if (!pk || !(pk->fields = saker_arena_alloc(pg->arena, nf * sizeof(*pk->fields))))
+	if (!pk || !(pk->fields = saker_arena_alloc(pg->arena, (nf + 1) * sizeof(*pk->fields))) ||
+	    !(pk->needles = saker_arena_alloc(pg->arena, (nn + 1) * sizeof(*pk->needles))))
+		goto free_tmp;
+	if (add_needles(pg->arena, pk, key, n, words))
 		goto free_tmp;
 	pk->words = words;
 	pk->nfields = nf;
@@ -224,7 +280,8 @@ static int build_type(struct saker_program *pg, int et)
 				goto free_tmp;
 		}
 	}
-	qsort(pk->fields, nf, sizeof(*pk->fields), field_cmp);
+	if (nf)
+		qsort(pk->fields, nf, sizeof(*pk->fields), field_cmp);
 	pg->prekey[et] = pk;
 	ret = 0;
 free_tmp:
@@ -276,5 +333,21 @@ void saker_prekey_apply(const struct saker_prekey *pk, struct saker_evctx *cx, u
 		m = f->vals[j] ? f->rules[j] : NULL;
 		for (w = 0; w < pk->words; w++)
 			cand[w] &= ~f->keyed[w] | (m ? m[w] : 0);
+	}
+	for (i = 0; i < pk->nneedles; i++) {
+		const struct pk_needle *nd = &pk->needles[i];
+		const struct saker_val *v;
+		uint64_t any = 0;
+
+		for (w = 0; w < pk->words; w++)
+			any |= cand[w] & nd->rules[w];
+		if (!any)
+			continue;
+		/* No value, or one without the needle: each of these rules is false. */
+		if (!saker_slot_get(cx, nd->slot, &v) &&
+		    (v->kind != SAKER_V_STR || saker_str_contains(v->s, v->len, nd->s, nd->len)))
+			continue;
+		for (w = 0; w < pk->words; w++)
+			cand[w] &= ~nd->rules[w];
 	}
 }
