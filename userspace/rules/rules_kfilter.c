@@ -107,11 +107,27 @@ static struct kset kset_paths(struct kctx *k, struct kpath *paths, size_t n)
 	return s;
 }
 
-/* The one clause that holds everything s does. */
+/* Is p already in the first n of v? */
+static bool path_in(const struct kpath *v, size_t n, const struct kpath *p)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (v[i].match == p->match && v[i].len == p->len && !memcmp(v[i].s, p->s, p->len))
+			return true;
+	return false;
+}
+
+/*
+ * The one clause that holds everything s does. Its paths are each clause's
+ * once: the clauses of an `and` of many exceptions mostly share their
+ * paths, and a hull of hulls would otherwise double them until they pass
+ * KF_PATHS_MAX and become "any path".
+ */
 static struct kset kset_hull(struct kctx *k, struct kset s)
 {
 	struct kclause h = { 0 };
-	size_t i, np = 0;
+	size_t i, j, np = 0;
 
 	for (i = 0; i < s.n; i++) {
 		h.kinds |= s.v[i].kinds;
@@ -120,17 +136,14 @@ static struct kset kset_hull(struct kctx *k, struct kset s)
 		h.any_path |= s.v[i].any_path;
 		np += s.v[i].npaths;
 	}
-	if (!h.any_path && np > KF_PATHS_MAX)
-		h.any_path = true;
 	if (!h.any_path) {
 		h.paths = kalloc(k, np * sizeof(*h.paths));
-		for (i = 0; h.paths && i < s.n; i++) {
-			if (!s.v[i].npaths)
-				continue;
-			memcpy(h.paths + h.npaths, s.v[i].paths,
-			       s.v[i].npaths * sizeof(*h.paths));
-			h.npaths += s.v[i].npaths;
-		}
+		for (i = 0; h.paths && i < s.n; i++)
+			for (j = 0; j < s.v[i].npaths; j++)
+				if (!path_in(h.paths, h.npaths, &s.v[i].paths[j]))
+					h.paths[h.npaths++] = s.v[i].paths[j];
+		if (h.npaths > KF_PATHS_MAX)
+			h.any_path = true;
 	}
 	s.v = kalloc(k, sizeof(h));
 	s.n = s.v ? 1 : 0;
