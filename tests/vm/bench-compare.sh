@@ -13,16 +13,15 @@
 . "${SAKER_TESTS:-/saker/tests}/lib.sh"
 
 ROUNDS=${BENCH_ROUNDS:-3}
-# Sized for ~1-3 s per timed run without any tool under TCG (bench-kmod's per-op figures on 6.1:
-# nullsys ~1 us, openclose ~18 us, forkexec ~10 ms; rw ~3 us, one mixed iteration ~150 ms).
-# auditd's log of 100,000 opens is ~80 MB of the VM's tmpfs: opens stay at that.
-NULLSYS_N=${BENCH_NULLSYS:-2000000}
-RW_N=${BENCH_RW:-400000}
-OPENCLOSE_N=${BENCH_OPENCLOSE:-100000}
-# Failed opens cost auditd most (~1 ms each in the first runs): half as many.
-OPENFAIL_N=${BENCH_OPENFAIL:-50000}
-FORKEXEC_N=${BENCH_FORKEXEC:-300}
-MIXED_N=${BENCH_MIXED:-20}
+# Sized for ~1-3 s per timed run without any tool under TCG (6.1: nullsys ~0.6 us, rw ~5 us,
+# openclose ~18 us, forkexec ~7 ms, one mixed iteration ~150 ms), and for the whole run to stay near
+# 25 minutes: auditd takes 0.7-2.5 ms per open event under TCG, so opens are the fewest.
+NULLSYS_N=${BENCH_NULLSYS:-1000000}
+RW_N=${BENCH_RW:-200000}
+OPENCLOSE_N=${BENCH_OPENCLOSE:-20000}
+OPENFAIL_N=${BENCH_OPENFAIL:-10000}
+FORKEXEC_N=${BENCH_FORKEXEC:-200}
+MIXED_N=${BENCH_MIXED:-15}
 WORKLOADS="nullsys rw openclose openfail forkexec mixed"
 RULES=${SAKER_RULES:-/saker/rules}/saker_rules.yaml
 # A filter like Falco's "Read sensitive file untrusted" (opens under /etc), evaluated by sysdig.
@@ -267,9 +266,27 @@ run_config() {
 	done
 }
 
+# rotate N WORDS...: the words starting at the Nth (0-based), wrapping around.
+rotate() {
+	_n=$1
+	shift
+	_i=0
+	_head=
+	for _w in "$@"; do
+		if [ "$_i" -lt "$_n" ]; then _head="$_head $_w"; else printf '%s ' "$_w"; fi
+		_i=$((_i + 1))
+	done
+	echo "$_head"
+}
+
+# Each round starts one configuration later, so that no configuration always runs in the same
+# place of a round (the host's load changes over minutes: other VMs start and end).
+ncfg=$(echo "$CONFIGS" | wc -w)
 r=1
 while [ "$r" -le "$ROUNDS" ]; do
-	for c in $CONFIGS; do
+	# shellcheck disable=SC2086 # a list of words
+	order=$(rotate $(((r - 1) % ncfg)) $CONFIGS)
+	for c in $order; do
 		[ "$c" = base ] || "${c}_setup"
 		run_config "$c" "$r"
 		[ "$c" = base ] || "${c}_teardown"
