@@ -27,7 +27,7 @@ SAKER_COMPILE = $(CC) -std=gnu11 $(SAKER_CPPFLAGS) $(CPPFLAGS) $(SAKER_WARN) \
 # CFLAGS on the link line too: sanitizer builds need -fsanitize there.
 SAKER_LINK = $(CC) $(CFLAGS) $(LDFLAGS) -pthread
 
-.PHONY: all kmod userspace analyze check check-unit check-vm check-matrix demo bench-kmod bench-load stress-kmod harness-selftest \
+.PHONY: all kmod userspace analyze check check-unit check-vm check-matrix demo bench-kmod bench-compare bench-load stress-kmod harness-selftest \
 	emu-check deps clean
 
 all: kmod userspace
@@ -68,6 +68,11 @@ bench-load: userspace
 
 bench-kmod:
 	scripts/bench-kmod.sh
+
+# saker beside scap.ko + sysdig and auditd, six workloads in one VM boot; plot in
+# build/bench-compare.png (docs/benchmarks.md). Installs sysdig and gnuplot.
+bench-compare:
+	scripts/bench-compare.sh
 
 # Load/unload stress of the module under load, 1000 cycles per test kernel
 # (SAKER_STRESS_CYCLES); make check runs 100 (t81-stress). docs/testing.md.

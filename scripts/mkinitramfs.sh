@@ -9,6 +9,10 @@
 # cpio holding /saker/cmd (the kernel unpacks concatenated archives in
 # order), so no quoting passes through the kernel command line and this
 # archive can be reused for any command.
+#
+# SAKER_INITRAMFS_EXTRA=DIR: a tree copied over the root as it is, each ELF
+# in it with its shared libraries (make bench-compare adds sysdig, auditd
+# and scap.ko this way; the tests never set it).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -89,6 +93,14 @@ touch "$STAGE/lib/modules/$VER/modules.dep"
 [ -d "$ROOT/tests/vm" ] && cp -R "$ROOT/tests/vm/." "$STAGE/saker/tests/"
 [ -d "$ROOT/rules" ] && cp -R "$ROOT/rules/." "$STAGE/saker/rules/"
 shopt -u nullglob
+
+if [ -n "${SAKER_INITRAMFS_EXTRA:-}" ]; then
+	[ -d "$SAKER_INITRAMFS_EXTRA" ] || die "SAKER_INITRAMFS_EXTRA=$SAKER_INITRAMFS_EXTRA is not a directory"
+	cp -R "$SAKER_INITRAMFS_EXTRA/." "$STAGE/"
+	while IFS= read -r -d '' f; do
+		is_elf "$f" && copy_libs "$f"
+	done < <(find "$SAKER_INITRAMFS_EXTRA" -type f -print0)
+fi
 
 # Users the tests switch to: an unprivileged login user and nobody.
 cat >"$STAGE/etc/passwd" <<'EOF'

@@ -8,6 +8,10 @@
  *   nullsys    syscall(SYS_getppid), a syscall the module does not hook
  *   openfail   open() of a path that does not exist (ARG, default
  *              /nonexistent/bench), which fails with ENOENT
+ *   rw         pwrite() then pread() of 64 bytes at the start of a small
+ *              file (ARG, required), opened once: syscalls saker does not hook
+ *   mixed      fork, execve of /bin/sh ARG (a script, required), waitpid:
+ *              the script is the workload (bench-compare's build loop)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,9 +25,11 @@
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: bench openclose|openfail|forkexec|nullsys ITER [ARG]\n"
+	fprintf(stderr, "usage: bench openclose|openfail|forkexec|nullsys|rw|mixed ITER [ARG]\n"
 		"  openclose ARG: file to open (default /bin/sh)\n"
-		"  forkexec ARG: program to exec (default /saker/bin/truebin or /bin/true)\n");
+		"  forkexec ARG: program to exec (default /saker/bin/truebin or /bin/true)\n"
+		"  rw ARG: small file to write and read back (required)\n"
+		"  mixed ARG: shell script to run each iteration (required)\n");
 	exit(2);
 }
 
@@ -69,10 +75,34 @@ static int run_openfail(unsigned long iter, const char *path)
 	return 0;
 }
 
-static int run_forkexec(unsigned long iter, const char *prog)
+static int run_rw(unsigned long iter, const char *path)
 {
-	char *const argv[] = { (char *)prog, NULL };
-	char *const envp[] = { NULL };
+	char buf[64];
+	unsigned long i;
+	int fd, ret = 0;
+
+	fd = open(path, O_RDWR | O_CREAT, 0644);
+	if (fd < 0) {
+		fprintf(stderr, "bench: open %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	memset(buf, 'b', sizeof(buf));
+	for (i = 0; i < iter; i++) {
+		if (pwrite(fd, buf, sizeof(buf), 0) != (ssize_t)sizeof(buf) ||
+		    pread(fd, buf, sizeof(buf), 0) != (ssize_t)sizeof(buf)) {
+			fprintf(stderr, "bench: write/read %s: %s\n", path, strerror(errno));
+			ret = -1;
+			break;
+		}
+	}
+	close(fd);
+	return ret;
+}
+
+/* argv[0] is the program, run with the environment envp. */
+static int run_forkexec(unsigned long iter, char *const argv[], char *const envp[])
+{
+	const char *prog = argv[0];
 	unsigned long i;
 
 	for (i = 0; i < iter; i++) {
@@ -140,8 +170,27 @@ int main(int argc, char **argv)
 		if (!arg)
 			arg = access("/saker/bin/truebin", X_OK) == 0 ?
 			      "/saker/bin/truebin" : "/bin/true";
+		char *const av[] = { (char *)arg, NULL };
+		char *const env[] = { NULL };
+
 		t0 = now_ns();
-		ret = run_forkexec(iter, arg);
+		ret = run_forkexec(iter, av, env);
+		t1 = now_ns();
+	} else if (strcmp(argv[1], "mixed") == 0) {
+		if (!arg)
+			usage();
+		char *const av[] = { "/bin/sh", (char *)arg, NULL };
+		/* The script's commands are busybox applets found by PATH. */
+		char *const env[] = { "PATH=/bin:/usr/bin:/sbin:/usr/sbin", NULL };
+
+		t0 = now_ns();
+		ret = run_forkexec(iter, av, env);
+		t1 = now_ns();
+	} else if (strcmp(argv[1], "rw") == 0) {
+		if (!arg)
+			usage();
+		t0 = now_ns();
+		ret = run_rw(iter, arg);
 		t1 = now_ns();
 	} else if (strcmp(argv[1], "nullsys") == 0) {
 		if (arg)
