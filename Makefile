@@ -28,16 +28,36 @@ SAKER_COMPILE = $(CC) -std=gnu11 $(SAKER_CPPFLAGS) $(CPPFLAGS) $(SAKER_WARN) \
 SAKER_LINK = $(CC) $(CFLAGS) $(LDFLAGS) -pthread
 
 .PHONY: all kmod userspace analyze check check-unit check-vm check-matrix demo bench-kmod bench-compare bench-load stress-kmod harness-selftest \
-	emu-check deps clean
+	emu-check deps clean deb check-deb
 
+# The wrong-kernel warning comes last too, after the userspace build output.
 all: kmod userspace
+	$(kmod_other_kernel)
+
+# The kernel KDIR's headers are for (UTS_RELEASE); when the running
+# kernel has no headers and KDIR was not chosen, the fallback builds a module
+# for another kernel: say so loudly, before and after the build, with the
+# command that fixes it. Never a silent build for the wrong kernel.
+KDIR_KVER = $(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' \
+	$(KDIR)/include/generated/utsrelease.h 2>/dev/null)
+define kmod_other_kernel
+	@if [ "$(origin KDIR)" = file ] && [ -n "$(KDIR_KVER)" ] && \
+	    [ "$(KDIR_KVER)" != "$(KVER)" ]; then \
+		echo "saker: WARNING: no headers for the running kernel $(KVER):" \
+		     "kmod/saker.ko is built for $(KDIR_KVER) ($(KDIR)) and will not load here." >&2; \
+		echo "saker: WARNING: for this kernel: apt-get install linux-headers-$(KVER)" \
+		     "(then make again), or choose one with KDIR=/lib/modules/VERSION/build." >&2; \
+	fi
+endef
 
 kmod:
 	@if [ -z "$(KDIR)" ]; then \
 		echo "saker: no kernel headers found. Install linux-headers-$(KVER)" \
 		     "(or run scripts/deps.sh), or set KDIR=/path/to/headers." >&2; \
 		exit 1; fi
+	$(kmod_other_kernel)
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod modules
+	$(kmod_other_kernel)
 
 include userspace/build.mk
 include tests/unit/build.mk
@@ -100,6 +120,16 @@ analyze:
 
 deps:
 	scripts/deps.sh
+
+# Debian packages saker and saker-dkms into build/deb/, lintian-checked.
+deb:
+	scripts/deb-build.sh
+
+# Install both packages in a clean bookworm chroot, let DKMS build the module
+# for the test kernels' headers, purge, check nothing is left. Not in make
+# check (docs/testing.md, "Debian packages").
+check-deb: deb
+	scripts/deb-test.sh
 
 clean:
 	rm -rf $(BUILD)
