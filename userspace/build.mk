@@ -14,7 +14,8 @@
 # and the programs beside them: sakerd.c, sakerctl.c.
 
 SAKER_LIBDIRS := lib track rules outputs ctl daemon
-SAKER_LIB_lib := decode ring capture json errbuf file merge log dict idname clock kfilter
+SAKER_LIB_lib := decode ring capture json errbuf file merge log dict idname clock kfilter \
+	version
 SAKER_LIB_track := proctable procfs container_id containers mounts
 SAKER_LIB_rules := rules_mem rules_diag rules_yaml rules_load rules_lex \
 	rules_subst rules_parse rules_compile rules_lint evttypes rules_eval rules_engine rules_kfilter field_table fields template
@@ -32,6 +33,13 @@ $(foreach d,$(SAKER_LIBDIRS),$(eval SAKER_OBJS_$(d) := \
 SAKER_ARCHIVES := $(foreach d,daemon outputs rules track ctl lib,$(call saker_archive,$(d)))
 SAKER_LDLIBS := $(shell pkg-config --libs yaml-0.1 jansson libmnl 2>/dev/null || echo -lyaml -ljansson -lmnl)
 SAKER_LINK_ALL := $(SAKER_ARCHIVES) $(SAKER_LDLIBS)
+
+# The version's one source: dkms.conf, read here, compiled into lib/version.o
+# only (it is rebuilt when dkms.conf changes).
+SAKER_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+$(BUILD)/obj/userspace/lib/version.o $(BUILD)/fuzz/obj/userspace/lib/version.o: \
+	SAKER_CPPFLAGS += -DSAKER_VERSION='"$(SAKER_VERSION)"'
+$(BUILD)/obj/userspace/lib/version.o $(BUILD)/fuzz/obj/userspace/lib/version.o: dkms.conf
 
 SAKERD := $(BUILD)/sakerd
 SAKERCTL := $(BUILD)/sakerctl

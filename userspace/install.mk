@@ -10,7 +10,6 @@ MANDIR ?= $(PREFIX)/share/man
 SYSCONFDIR ?= /etc
 UNITDIR ?= $(PREFIX)/lib/systemd/system
 MODLOADDIR ?= $(SYSCONFDIR)/modules-load.d
-SAKER_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 DKMS_SRC := /usr/src/saker-$(SAKER_VERSION)
 INSTALL ?= install
 

@@ -20,6 +20,7 @@
 #include "lib/json.h"
 #include "lib/log.h"
 #include "lib/ring.h"
+#include "lib/version.h"
 #include "ctl/ctl.h"
 
 
@@ -43,6 +44,7 @@ static const char main_usage[] =
 "\n"
 "Options:\n"
 "  -h, --help   show this help\n"
+"  --version    print the version and the module ABI it speaks\n"
 "\n"
 "Exit status: 0 success, 1 runtime error, 2 usage error.\n";
 
@@ -557,6 +559,11 @@ int main(int argc, char *argv[])
 	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
 		fputs(main_usage, stdout);
 		return 0;
+	}
+	if (!strcmp(cmd, "--version")) {
+		/* The module's own version: sakerctl status. */
+		printf("sakerctl %s\nmodule ABI %u\n", saker_version(), SAKER_ABI_VERSION);
+		return fflush(stdout) ? EXIT_FAILURE : 0;
 	}
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(cmd, commands[i].name))

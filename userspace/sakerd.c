@@ -19,6 +19,8 @@
 #include "daemon/replay.h"
 #include "lib/kfilter.h"
 #include "lib/log.h"
+#include "lib/version.h"
+#include "kmod/uapi/saker.h"
 #include "rules/rules.h"
 
 /* --replay: the file could not be read whole (sakerd(8), EXIT STATUS). */
@@ -45,11 +47,17 @@ static void usage(FILE *out)
 		"      --open-filter        with --replay: first apply the module's open filter for the rules\n"
 		"  -q, --quiet              no rule warnings on load\n"
 		"  -h, --help\n"
+		"      --version            print the version and the module ABI it reads\n"
 		"Signals: HUP reloads the rules, USR1 reopens the alert file, USR2 prints\n"
 		"statistics, INT/TERM stop.\n"
 		"Exit status: 0 ok; 1 configuration, rule or device error; 2 usage error;\n"
 		"3 --replay FILE could not be read whole (not a regular file, a corrupt or\n"
 		"truncated capture, JSON lines that do not read). See sakerd(8).\n");
+}
+
+static void print_version(void)
+{
+	printf("sakerd %s\nmodule ABI %u\n", saker_version(), SAKER_ABI_VERSION);
 }
 
 static int validate(int argc, char **argv, int first)
@@ -221,6 +229,7 @@ static int parse_args(int argc, char **argv, struct saker_config *cfg, struct op
 		{ "json", no_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char err[512];
@@ -238,6 +247,9 @@ static int parse_args(int argc, char **argv, struct saker_config *cfg, struct op
 					o->config_given = true;
 				} else if (c == 'h') {
 					usage(stdout);
+					return 0;
+				} else if (c == 'v') {
+					print_version();
 					return 0;
 				} else if (c == 'F') {
 					saker_fields_print(stdout);
