@@ -154,6 +154,10 @@ void saker_config_free(struct saker_config *c)
 	size_t i;
 
 	free_list(c);
+	free(c->output_append);
+	for (i = 0; i < c->nloaded; i++)
+		free(c->loaded[i]);
+	free(c->loaded);
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		if (keys[i].type == K_STR)
 			free(*(char **)((char *)c + keys[i].off));
@@ -488,6 +492,20 @@ delete_parser:
 	return ret;
 }
 
+static int note_loaded(struct saker_config *c, const char *path)
+{
+	char **l = realloc(c->loaded, (c->nloaded + 1) * sizeof(*l));
+
+	if (!l)
+		return -ENOMEM;
+	c->loaded = l;
+	l[c->nloaded] = strdup(path);
+	if (!l[c->nloaded])
+		return -ENOMEM;
+	c->nloaded++;
+	return 0;
+}
+
 int saker_config_load(struct saker_config *c, const char *path, char *err,
 		      size_t errlen)
 {
@@ -500,6 +518,8 @@ int saker_config_load(struct saker_config *c, const char *path, char *err,
 		return ret;
 	ret = saker_config_load_buffer(c, path, buf, len, err, errlen);
 	free(buf);
+	if (!ret)
+		ret = note_loaded(c, path);
 	return ret;
 }
 

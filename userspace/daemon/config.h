@@ -26,6 +26,9 @@ struct saker_config {
 	size_t nrules;
 	enum saker_match_mode rule_matching;
 	enum saker_prio priority;	/* minimum */
+	/* -p (Falco's): added to every rule's output; command line only */
+	char *output_append;
+	bool output_append_info;	/* -pc/-pk: replaces %container.info */
 	/* alert format and outputs */
 	bool json_output;
 	bool json_include_output;
@@ -59,6 +62,9 @@ struct saker_config {
 	bool stats_alert;
 	bool open_filter;		/* kernel.open_filter: push the rules' filter */
 	unsigned int loss_alert_interval_s;	/* between two loss alerts */
+	/* the files read, in order (saker_config_load), for --support */
+	char **loaded;
+	size_t nloaded;
 };
 
 void saker_config_defaults(struct saker_config *c);

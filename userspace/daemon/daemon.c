@@ -30,6 +30,7 @@ int saker_daemon_engine(const struct saker_config *cfg, struct saker_engine **ou
 	}
 	saker_engine_set_match_mode(e, cfg->rule_matching);
 	saker_engine_set_min_priority(e, cfg->priority);
+	saker_engine_set_output_append(e, cfg->output_append, cfg->output_append_info);
 	for (i = 0; i < cfg->nrules; i++) {
 		ret = saker_engine_load_path(e, cfg->rules_files[i]);
 		if (ret && !load_ret)
