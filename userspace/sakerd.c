@@ -136,8 +136,10 @@ static int check(const struct saker_config *cfg, const char *cfg_name)
 	struct saker_engine *e;
 	char why[512];
 
-	if (saker_config_check(cfg, why, sizeof(why))) {
-		printf("%s: %s\n", cfg_name, why);
+	/* The messages carry the file:line:col where the key was set. */
+	if (saker_config_check(cfg, why, sizeof(why)) ||
+	    saker_config_check_host(cfg, why, sizeof(why))) {
+		printf("%s\n", why);
 		return 1;
 	}
 	if (saker_daemon_engine(cfg, &e, stdout, true, why, sizeof(why))) {
@@ -490,7 +492,7 @@ int main(int argc, char **argv)
 		goto free_config;
 	}
 	if (saker_config_check(&cfg, err, sizeof(err))) {
-		saker_log_warnx("%s: %s", o.config, err);
+		saker_log_warnx("%s", err);
 		ret = 1;
 		goto free_config;
 	}

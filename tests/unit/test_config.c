@@ -193,7 +193,7 @@ START_TEST(test_checks)
 
 	ck_assert_int_eq(load(&c, "file_output:\n  enabled: true\n  filename: \"\"\n"), 0);
 	ck_assert_int_eq(saker_config_check(&c, err, sizeof(err)), -EINVAL);
-	ck_assert_str_eq(err, "file_output.enabled needs file_output.filename");
+	ck_assert_str_eq(err, "t.yaml:2:12: file_output.enabled: needs file_output.filename");
 	saker_config_free(&c);
 	ck_assert_int_eq(load(&c, "remote_syslog_output:\n  enabled: true\n"), 0);
 	ck_assert_int_eq(saker_config_check(&c, err, sizeof(err)), -EINVAL);

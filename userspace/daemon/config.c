@@ -12,6 +12,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include <netdb.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <yaml.h>
 
 #include "config.h"
@@ -20,7 +23,7 @@
 #include "outputs/outputs.h"
 
 enum key_type { K_BOOL, K_UINT, K_SIZE, K_STR, K_LIST, K_PRIO, K_MATCH, K_PROTO,
-		K_FACILITY };
+		K_FACILITY, K_PORT };
 
 struct key {
 	const char *name;
@@ -30,6 +33,7 @@ struct key {
 };
 
 #define OFF(f) offsetof(struct saker_config, f)
+#define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
 /* YAML nesting allowed, as in the rule loader (rules/rules_yaml.c). */
 #define MAX_DEPTH 64
@@ -47,7 +51,7 @@ static const struct key keys[] = {
 	{ "syslog_output.enabled", K_BOOL, OFF(syslog_enabled), 0 },
 	{ "remote_syslog_output.enabled", K_BOOL, OFF(remote_enabled), 0 },
 	{ "remote_syslog_output.host", K_STR, OFF(remote_host), 0 },
-	{ "remote_syslog_output.port", K_STR, OFF(remote_port), 0 },
+	{ "remote_syslog_output.port", K_PORT, OFF(remote_port), 0 },
 	{ "remote_syslog_output.protocol", K_PROTO, OFF(remote_proto), 0 },
 	{ "remote_syslog_output.facility", K_FACILITY, OFF(facility), 0 },
 	{ "program_output.enabled", K_BOOL, OFF(program_enabled), 0 },
@@ -158,9 +162,13 @@ void saker_config_free(struct saker_config *c)
 	for (i = 0; i < c->nloaded; i++)
 		free(c->loaded[i]);
 	free(c->loaded);
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		if (keys[i].type == K_STR)
+	for (i = 0; i < NKEYS; i++) {
+		if (keys[i].type == K_STR || keys[i].type == K_PORT)
 			free(*(char **)((char *)c + keys[i].off));
+		if (c->origins)
+			free(c->origins[i]);
+	}
+	free(c->origins);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -172,6 +180,26 @@ static const struct key *find_key(const char *name)
 		if (!strcmp(keys[i].name, name))
 			return &keys[i];
 	return NULL;
+}
+
+/* Records where k was set; a failure only loses the position in messages. */
+static void set_origin(struct saker_config *c, const struct key *k, const char *where)
+{
+	size_t i = (size_t)(k - keys);
+
+	if (!c->origins)
+		c->origins = calloc(NKEYS, sizeof(*c->origins));
+	if (!c->origins)
+		return;
+	free(c->origins[i]);
+	c->origins[i] = strdup(where);
+}
+
+const char *saker_config_origin(const struct saker_config *c, const char *key)
+{
+	const struct key *k = find_key(key);
+
+	return k && c->origins ? c->origins[k - keys] : NULL;
 }
 
 /* True when some key starts with "prefix.": a mapping is expected there. */
@@ -247,6 +275,16 @@ static int apply_scalar(struct saker_config *c, const struct key *k,
 		return 0;
 	case K_STR:
 		return set_str((char **)dst, v);
+	case K_PORT:
+		/* A number wraps in a sockaddr (70000 was sent to 4464): 1..65535, or a service. */
+		if (isdigit((unsigned char)*v) ? parse_num(v, 65535, &n) || !n :
+		    !getservbyname(v, NULL)) {
+			saker_set_err(err, errlen,
+				"%s: expected a port 1..65535 or a service of /etc/services, got '%s'",
+				k->name, v);
+			return -EINVAL;
+		}
+		return set_str((char **)dst, v);
 	case K_LIST:
 		return list_add(c, v);
 	case K_PRIO:
@@ -316,7 +354,34 @@ static int node_err(struct walk *w, const yaml_node_t *n, const char *fmt, ...)
 	return -EINVAL;
 }
 
+static void node_pos(const struct walk *w, const yaml_node_t *n, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s:%zu:%zu", w->file, (size_t)n->start_mark.line + 1,
+		 (size_t)n->start_mark.column + 1);
+}
+
 static int walk_value(struct walk *w, const char *name, yaml_node_t *v);
+
+/*
+ * A key given twice in one mapping: libyaml keeps both and the last would
+ * win unseen (Falco's yaml-cpp too), so which one the user meant is unknown.
+ */
+static int check_duplicate(struct walk *w, const char *prefix, yaml_node_t *map,
+			   yaml_node_pair_t *pair, yaml_node_t *k)
+{
+	yaml_node_pair_t *p;
+
+	for (p = map->data.mapping.pairs.start; p < pair; p++) {
+		yaml_node_t *o = yaml_document_get_node(w->doc, p->key);
+
+		if (o && o->type == YAML_SCALAR_NODE &&
+		    !strcmp((const char *)o->data.scalar.value, (const char *)k->data.scalar.value))
+			return node_err(w, k, "duplicate key '%s%s%s' (first at line %zu)", prefix,
+					*prefix ? "." : "", (const char *)k->data.scalar.value,
+					(size_t)o->start_mark.line + 1);
+	}
+	return 0;
+}
 
 static int walk_mapping(struct walk *w, const char *prefix, yaml_node_t *map)
 {
@@ -330,6 +395,9 @@ static int walk_mapping(struct walk *w, const char *prefix, yaml_node_t *map)
 
 		if (!k || !v || k->type != YAML_SCALAR_NODE)
 			return node_err(w, k ? k : map, "keys must be plain strings");
+		ret = check_duplicate(w, prefix, map, pair, k);
+		if (ret)
+			return ret;
 		snprintf(name, sizeof(name), "%s%s%s", prefix, *prefix ? "." : "",
 			 (const char *)k->data.scalar.value);
 		if (!find_key(name) && !is_section(name))
@@ -344,7 +412,7 @@ static int walk_mapping(struct walk *w, const char *prefix, yaml_node_t *map)
 static int walk_value(struct walk *w, const char *name, yaml_node_t *v)
 {
 	const struct key *k = find_key(name);
-	char msg[200];
+	char msg[200], pos[300];
 	int ret;
 
 	if (!k) {
@@ -352,10 +420,12 @@ static int walk_value(struct walk *w, const char *name, yaml_node_t *v)
 			return node_err(w, v, "'%s' must be a mapping", name);
 		return walk_mapping(w, name, v);
 	}
+	node_pos(w, v, pos, sizeof(pos));
 	if (k->type == K_LIST) {
 		yaml_node_item_t *it;
 
 		free_list(w->c);
+		set_origin(w->c, k, pos);
 		if (v->type == YAML_SCALAR_NODE)
 			return apply_scalar(w->c, k, (const char *)v->data.scalar.value,
 					    msg, sizeof(msg)) ? node_err(w, v, "%s", msg) : 0;
@@ -376,6 +446,8 @@ static int walk_value(struct walk *w, const char *name, yaml_node_t *v)
 	ret = apply_scalar(w->c, k, (const char *)v->data.scalar.value, msg, sizeof(msg));
 	if (ret == -EINVAL)
 		return node_err(w, v, "%s", msg);
+	if (!ret)
+		set_origin(w->c, k, pos);
 	return ret;
 }
 
@@ -548,6 +620,7 @@ int saker_config_set(struct saker_config *c, const char *kv, char *err,
 		if (!copy)
 			return -ENOMEM;
 		free_list(c);
+		set_origin(c, k, "-o");
 		ret = 0;
 		for (item = strtok_r(copy, ",", &save); item && !ret;
 		     item = strtok_r(NULL, ",", &save))
@@ -556,6 +629,8 @@ int saker_config_set(struct saker_config *c, const char *kv, char *err,
 		return ret;
 	}
 	ret = apply_scalar(c, k, eq + 1, err, errlen);
+	if (!ret)
+		set_origin(c, k, "-o");
 	if (ret == -EINVAL) {
 		char msg[256];
 
@@ -572,27 +647,80 @@ int saker_config_add_rules(struct saker_config *c, const char *path, bool reset)
 	return list_add(c, path);
 }
 
+/* "where: key: " for a message about key, or "key: " for its default. */
+static int key_err(const struct saker_config *c, const char *key, char *err, size_t errlen,
+		   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static int key_err(const struct saker_config *c, const char *key, char *err, size_t errlen,
+		   const char *fmt, ...)
+{
+	const char *where = saker_config_origin(c, key);
+	char msg[400];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	saker_set_err(err, errlen, "%s%s%s: %s", where ? where : "", where ? ": " : "", key, msg);
+	return -EINVAL;
+}
+
+/* The alert file is created at start: its directory must be there already. */
+static int check_file_dir(const struct saker_config *c, char *err, size_t errlen)
+{
+	const char *slash = strrchr(c->file_path, '/');
+	/* The default filename: point at the line that enabled the output. */
+	const char *key = saker_config_origin(c, "file_output.filename") ?
+		"file_output.filename" : "file_output.enabled";
+	char dir[4096];
+	struct stat st;
+
+	if (!slash)
+		return 0;	/* the working directory */
+	snprintf(dir, sizeof(dir), "%.*s", slash == c->file_path ? 1 : (int)(slash - c->file_path),
+		 c->file_path);
+	if (stat(dir, &st))
+		return key_err(c, key, err, errlen, "the directory of %s: %s", c->file_path,
+			       strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return key_err(c, key, err, errlen, "the directory of %s is not a directory",
+			       c->file_path);
+	return 0;
+}
+
 int saker_config_check(const struct saker_config *c, char *err, size_t errlen)
 {
-	if (!c->nrules) {
-		saker_set_err(err, errlen, "rules_files: no rule file given");
+	if (!c->nrules)
+		return key_err(c, "rules_files", err, errlen, "no rule file given");
+	if (c->file_enabled && (!c->file_path || !*c->file_path))
+		return key_err(c, "file_output.enabled", err, errlen,
+			       "needs file_output.filename");
+	if (c->file_enabled && check_file_dir(c, err, errlen))
 		return -EINVAL;
-	}
-	if (c->file_enabled && (!c->file_path || !*c->file_path)) {
-		saker_set_err(err, errlen, "file_output.enabled needs file_output.filename");
-		return -EINVAL;
-	}
-	if (c->remote_enabled && (!c->remote_host || !*c->remote_host)) {
-		saker_set_err(err, errlen, "remote_syslog_output.enabled needs remote_syslog_output.host");
-		return -EINVAL;
-	}
-	if (c->program_enabled && (!c->program || !*c->program)) {
-		saker_set_err(err, errlen, "program_output.enabled needs program_output.program");
-		return -EINVAL;
-	}
-	if (!c->device || !*c->device) {
-		saker_set_err(err, errlen, "device: empty");
-		return -EINVAL;
-	}
+	if (c->remote_enabled && (!c->remote_host || !*c->remote_host))
+		return key_err(c, "remote_syslog_output.enabled", err, errlen,
+			       "needs remote_syslog_output.host");
+	if (c->program_enabled && (!c->program || !*c->program))
+		return key_err(c, "program_output.enabled", err, errlen,
+			       "needs program_output.program");
+	if (!c->device || !*c->device)
+		return key_err(c, "device", err, errlen, "empty");
+	return 0;
+}
+
+int saker_config_check_host(const struct saker_config *c, char *err, size_t errlen)
+{
+	struct addrinfo hints = { .ai_family = AF_UNSPEC }, *ai;
+	int ret;
+
+	if (!c->remote_enabled || !c->remote_host || !*c->remote_host)
+		return 0;
+	hints.ai_socktype = c->remote_proto == SAKER_CFG_TCP ? SOCK_STREAM : SOCK_DGRAM;
+	ret = getaddrinfo(c->remote_host, c->remote_port, &hints, &ai);
+	if (ret)
+		return key_err(c, "remote_syslog_output.host", err, errlen,
+			       "'%s' does not resolve: %s (at a start, sakerd retries it)",
+			       c->remote_host, ret == EAI_SYSTEM ? strerror(errno) : gai_strerror(ret));
+	freeaddrinfo(ai);
 	return 0;
 }

@@ -65,6 +65,8 @@ struct saker_config {
 	/* the files read, in order (saker_config_load), for --support */
 	char **loaded;
 	size_t nloaded;
+	/* per key of config.c's table: where it was set, "file:line:col" or "-o" */
+	char **origins;
 };
 
 void saker_config_defaults(struct saker_config *c);
@@ -85,8 +87,19 @@ int saker_config_set(struct saker_config *c, const char *kv, char *err,
 		     size_t errlen);
 /* Replaces (first call after load) or extends the rule list (-r). */
 int saker_config_add_rules(struct saker_config *c, const char *path, bool reset);
-/* Cross-key checks (file_output needs a filename...); 0 or -EINVAL. */
+/*
+ * Checks that need the whole configuration or the system: file_output
+ * needs a filename in a directory that exists... 0, or -EINVAL with
+ * "file:line:col: key: what" (the place the key was set) in err.
+ */
 int saker_config_check(const struct saker_config *c, char *err, size_t errlen);
+/*
+ * sakerd -n: the remote syslog host resolves. At a real start a name that
+ * does not resolve yet is retried by the output, not fatal. 0 or -EINVAL.
+ */
+int saker_config_check_host(const struct saker_config *c, char *err, size_t errlen);
+/* Where key was set ("file:line:col", "-o"), NULL for its default. */
+const char *saker_config_origin(const struct saker_config *c, const char *key);
 
 const char *saker_facility_name(int facility);
 

@@ -378,6 +378,7 @@ void saker_outputs_stats(const struct saker_outputs *o, size_t i,
 	st->dropped_queue = atomic_load(&out->dropped_queue);
 	st->dropped_error = atomic_load(&out->dropped_error);
 	st->reconnects = atomic_load(&out->reconnects);
+	st->resolve_retries = atomic_load(&out->resolve_retries);
 	st->queued = out->count;
 	pthread_mutex_unlock(&out->lock);
 }
@@ -535,6 +536,7 @@ static int out_init(struct saker_outputs *o, const char *name,
 	atomic_init(&out->dropped_queue, 0);
 	atomic_init(&out->dropped_error, 0);
 	atomic_init(&out->reconnects, 0);
+	atomic_init(&out->resolve_retries, 0);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&out->idle, &ca);

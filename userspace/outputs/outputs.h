@@ -71,6 +71,7 @@ struct saker_output_stats {
 	uint64_t dropped_queue;		/* queue full (or left at close): never written */
 	uint64_t dropped_error;		/* written but failed (after retries) */
 	uint64_t reconnects;		/* TCP syslog reconnections, program respawns */
+	uint64_t resolve_retries;	/* remote syslog: lookups of a host that did not resolve */
 	uint64_t queued;		/* in the queue now, the one being written included */
 };
 
