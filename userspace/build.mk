@@ -21,7 +21,7 @@ SAKER_LIB_rules := rules_mem rules_diag rules_yaml rules_load rules_lex \
 	rules_subst rules_parse rules_compile rules_lint evttypes rules_eval rules_engine rules_kfilter field_table fields template
 SAKER_LIB_outputs := alert_format outputs file_output syslog_local \
 	syslog_remote program_output
-SAKER_LIB_daemon := daemon loop pipeline track config stats alerts latency losses \
+SAKER_LIB_daemon := daemon loop pipeline track config config_check config_falco config_yaml stats alerts latency losses \
 	replay replay_json support
 SAKER_LIB_ctl := genl cmdline cmd_status cmd_stats cmd_config
 

@@ -146,7 +146,10 @@ static int check(const struct saker_config *cfg, const char *cfg_name)
 		printf("rules: %s\n", why);
 		return 1;
 	}
-	printf("configuration OK (%s, %zu rules)\n", cfg_name, saker_engine_rule_count(e));
+	printf("configuration OK (%s, %zu rules", cfg_name, saker_engine_rule_count(e));
+	if (cfg->nwarnings)
+		printf(", %zu configuration warning%s", cfg->nwarnings, cfg->nwarnings > 1 ? "s" : "");
+	printf(")\n");
 	if (cfg->open_filter) {
 		struct saker_kfilter kf;
 
@@ -252,6 +255,7 @@ free_engine:
 struct opts {
 	const char *config, *replay, *describe;
 	bool config_given, do_validate, do_list, do_check, quiet, open_filter, support;
+	char why[512];		/* the configuration error (file:line:col) */
 };
 
 /* -pc and -pk as Falco has them: the container's, and the pod's too. */
@@ -331,7 +335,6 @@ static int parse_args(int argc, char **argv, struct saker_config *cfg, struct op
 		{ "version", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char err[512];
 	int c, pass, ret;
 
 	/* Pass 1 finds -c; pass 2 applies flags over the loaded file. */
@@ -360,10 +363,8 @@ static int parse_args(int argc, char **argv, struct saker_config *cfg, struct op
 			}
 			switch (c) {
 			case 'o':
-				if (saker_config_set(cfg, optarg, err, sizeof(err))) {
-					saker_log_warnx("%s", err);
+				if (saker_config_set(cfg, optarg, o->why, sizeof(o->why)))
 					return 2;
-				}
 				break;
 			case 'n':
 				o->do_check = true;
@@ -418,13 +419,13 @@ static int parse_args(int argc, char **argv, struct saker_config *cfg, struct op
 			ret = 0;
 			/* The default file is optional; a named one must exist. */
 			if (o->config_given || !access(o->config, F_OK))
-				ret = saker_config_load(cfg, o->config, err, sizeof(err));
+				ret = saker_config_load(cfg, o->config, o->why, sizeof(o->why));
 			else
 				o->config = "(defaults)";
-			if (ret) {
-				saker_log_warnx("%s", err);
+			if (ret)
 				return 1;
-			}
+			for (size_t i = 0; i < cfg->nwarnings; i++)
+				saker_log_warnx("%s", cfg->warnings[i]);
 		}
 	}
 	return -1;
@@ -449,8 +450,27 @@ static int support(const struct saker_config *cfg, const char *cfg_name, int arg
 	return 0;
 }
 
+struct rebuild_args {
+	int argc;
+	char **argv;
+};
+
+/* SIGHUP: the configuration as at start, from the same file and options. */
+static int rebuild(void *arg, struct saker_config *c, char *err, size_t errlen)
+{
+	const struct rebuild_args *r = arg;
+	struct opts o = { .config = SAKER_CONFIG_DEFAULT };
+	int ret = parse_args(r->argc, r->argv, c, &o);
+
+	if (ret < 0)
+		return 0;
+	snprintf(err, errlen, "%s", o.why[0] ? o.why : "the command line no longer parses");
+	return -EINVAL;
+}
+
 int main(int argc, char **argv)
 {
+	struct rebuild_args rb = { argc, argv };
 	struct opts o = { .config = SAKER_CONFIG_DEFAULT };
 	struct saker_config cfg;
 	char err[512];
@@ -462,6 +482,8 @@ int main(int argc, char **argv)
 			o.do_validate = true;
 	saker_config_defaults(&cfg);
 	ret = parse_args(argc, argv, &cfg, &o);
+	if (o.why[0])
+		saker_log_warnx("%s", o.why);
 	if (ret >= 0)
 		goto free_config;
 	if (o.do_validate) {
@@ -496,6 +518,8 @@ int main(int argc, char **argv)
 		ret = 1;
 		goto free_config;
 	}
+	cfg.rebuild = rebuild;
+	cfg.rebuild_arg = &rb;
 	ret = saker_daemon_run(&cfg);
 free_config:
 	saker_config_free(&cfg);

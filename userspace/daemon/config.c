@@ -18,28 +18,19 @@
 #include <yaml.h>
 
 #include "config.h"
+#include "config_int.h"
 #include "lib/errbuf.h"
 #include "lib/file.h"
 #include "outputs/outputs.h"
 
-enum key_type { K_BOOL, K_UINT, K_SIZE, K_STR, K_LIST, K_PRIO, K_MATCH, K_PROTO,
-		K_FACILITY, K_PORT };
-
-struct key {
-	const char *name;
-	enum key_type type;
-	size_t off;
-	unsigned long long max;	/* K_UINT/K_SIZE upper bound */
-};
-
 #define OFF(f) offsetof(struct saker_config, f)
+#define keys saker_cfg_keys
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
-/* YAML nesting allowed, as in the rule loader (rules/rules_yaml.c). */
-#define MAX_DEPTH 64
 
-static const struct key keys[] = {
+const struct saker_cfg_key saker_cfg_keys[] = {
 	{ "rules_files", K_LIST, OFF(rules_files), 0 },
+	{ "rules_file", K_LIST, OFF(rules_files), 0 },	/* Falco before 0.29 */
 	{ "rule_matching", K_MATCH, OFF(rule_matching), 0 },
 	{ "priority", K_PRIO, OFF(priority), 0 },
 	{ "json_output", K_BOOL, OFF(json_output), 0 },
@@ -74,6 +65,7 @@ static const struct key keys[] = {
 	{ "losses.alert_interval_s", K_UINT, OFF(loss_alert_interval_s), 86400 },
 	{ "kernel.open_filter", K_BOOL, OFF(open_filter), 0 },
 };
+const size_t saker_cfg_nkeys = NKEYS;
 
 static const char *const facilities[SAKER_SYSLOG_FACILITY_MAX + 1] = {
 	"kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news",
@@ -96,6 +88,32 @@ static int set_str(char **dst, const char *v)
 	free(*dst);
 	*dst = s;
 	return 0;
+}
+
+/* Appends a copy of str to the string vector *v of *n entries. */
+static int strv_add(char ***v, size_t *n, const char *str)
+{
+	char **l = realloc(*v, (*n + 1) * sizeof(*l));
+
+	if (!l)
+		return -ENOMEM;
+	*v = l;
+	l[*n] = strdup(str);
+	if (!l[*n])
+		return -ENOMEM;
+	(*n)++;
+	return 0;
+}
+
+static void strv_free(char ***v, size_t *n)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		free((*v)[i]);
+	free(*v);
+	*v = NULL;
+	*n = 0;
 }
 
 static void free_list(struct saker_config *c)
@@ -159,9 +177,8 @@ void saker_config_free(struct saker_config *c)
 
 	free_list(c);
 	free(c->output_append);
-	for (i = 0; i < c->nloaded; i++)
-		free(c->loaded[i]);
-	free(c->loaded);
+	strv_free(&c->loaded, &c->nloaded);
+	strv_free(&c->warnings, &c->nwarnings);
 	for (i = 0; i < NKEYS; i++) {
 		if (keys[i].type == K_STR || keys[i].type == K_PORT)
 			free(*(char **)((char *)c + keys[i].off));
@@ -172,7 +189,7 @@ void saker_config_free(struct saker_config *c)
 	memset(c, 0, sizeof(*c));
 }
 
-static const struct key *find_key(const char *name)
+static const struct saker_cfg_key *find_key(const char *name)
 {
 	size_t i;
 
@@ -183,7 +200,7 @@ static const struct key *find_key(const char *name)
 }
 
 /* Records where k was set; a failure only loses the position in messages. */
-static void set_origin(struct saker_config *c, const struct key *k, const char *where)
+static void set_origin(struct saker_config *c, const struct saker_cfg_key *k, const char *where)
 {
 	size_t i = (size_t)(k - keys);
 
@@ -197,7 +214,7 @@ static void set_origin(struct saker_config *c, const struct key *k, const char *
 
 const char *saker_config_origin(const struct saker_config *c, const char *key)
 {
-	const struct key *k = find_key(key);
+	const struct saker_cfg_key *k = find_key(key);
 
 	return k && c->origins ? c->origins[k - keys] : NULL;
 }
@@ -246,7 +263,7 @@ static int parse_num(const char *v, unsigned long long max, unsigned long long *
 }
 
 /* Applies one scalar to key k; on failure err says what was expected. */
-static int apply_scalar(struct saker_config *c, const struct key *k,
+static int apply_scalar(struct saker_config *c, const struct saker_cfg_key *k,
 			const char *v, char *err, size_t errlen)
 {
 	void *dst = (char *)c + k->off;
@@ -329,13 +346,22 @@ bad_value:
 	return -EINVAL;
 }
 
+/* config_files' strategies, as Falco has them. */
+enum strategy {
+	S_OVERRIDE,	/* a key of the drop-in replaces the value */
+	S_APPEND,	/* lists (rules_files) are extended, other keys replaced */
+	S_ADD_ONLY,	/* only keys that no file set before are taken */
+};
+
 struct walk {
 	struct saker_config *c;
 	yaml_document_t *doc;
 	const char *file;
 	char *err;
 	size_t errlen;
-	bool list_reset;	/* rules_files seen: the file replaces defaults */
+	enum strategy strategy;
+	int depth;		/* 0: the main file; 1: a drop-in */
+	yaml_node_t *dropins;	/* the main file's config_files */
 };
 
 static int node_err(struct walk *w, const yaml_node_t *n, const char *fmt, ...)
@@ -358,6 +384,87 @@ static void node_pos(const struct walk *w, const yaml_node_t *n, char *buf, size
 {
 	snprintf(buf, len, "%s:%zu:%zu", w->file, (size_t)n->start_mark.line + 1,
 		 (size_t)n->start_mark.column + 1);
+}
+
+/* A warning at n: "file:line:col: msg", kept in c->warnings. */
+static int node_warn(struct walk *w, const yaml_node_t *n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int node_warn(struct walk *w, const yaml_node_t *n, const char *fmt, ...)
+{
+	char msg[256], line[600];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	node_pos(w, n, line, sizeof(line) - sizeof(msg) - 2);
+	strcat(line, ": ");
+	strcat(line, msg);
+	return strv_add(&w->c->warnings, &w->c->nwarnings, line);
+}
+
+/* The closest known name (a key, a section, or Falco's) a typo away, in out; or false. */
+static bool near_key(const char *name, char *out, size_t outlen)
+{
+	size_t n = strlen(name), cap = n >= 6 ? 2 : n >= 3 ? 1 : 0, best = cap + 1, d, i;
+	char sect[128];
+
+	for (i = 0; i < NKEYS; i++) {
+		const char *dot;
+
+		d = saker_config_distance(name, keys[i].name, cap);
+		if (d < best) {
+			best = d;
+			snprintf(out, outlen, "%s", keys[i].name);
+		}
+		/* and each section above the key: "stdout_output" for its typo */
+		for (dot = strchr(keys[i].name, '.'); dot; dot = strchr(dot + 1, '.')) {
+			snprintf(sect, sizeof(sect), "%.*s", (int)(dot - keys[i].name), keys[i].name);
+			d = saker_config_distance(name, sect, cap);
+			if (d < best) {
+				best = d;
+				snprintf(out, outlen, "%s", sect);
+			}
+		}
+	}
+	for (i = 0; saker_config_falco_keys[i]; i++) {
+		d = saker_config_distance(name, saker_config_falco_keys[i], cap);
+		if (d < best) {
+			best = d;
+			snprintf(out, outlen, "%s", saker_config_falco_keys[i]);
+		}
+	}
+	return best <= cap;
+}
+
+/*
+ * A key saker has no entry for. What a user needs: a falco.yaml loads (its
+ * keys saker lacks are warnings), a newer Falco's keys too (an unknown
+ * top-level key far from every known name is a warning), but a typo in a
+ * key saker reads is never silent: a name a typo away from a known one, or
+ * an unknown key inside a section saker has, is an error.
+ */
+static int unknown_key(struct walk *w, const char *prefix, const char *name,
+		       const yaml_node_t *k)
+{
+	char have[512], near[128];
+	size_t i, n = strlen(prefix), used = 0;
+
+	if (saker_config_falco_key(name))
+		return node_warn(w, k, "'%s' is a Falco key saker does not implement: ignored",
+				 name);
+	if (near_key(name, near, sizeof(near)))
+		return node_err(w, k, "unknown key '%s' (did you mean '%s'?)", name, near);
+	if (!*prefix)
+		return node_warn(w, k, "unknown key '%s' (neither saker's nor Falco's): ignored",
+				 name);
+	have[0] = '\0';
+	for (i = 0; i < NKEYS && used < sizeof(have); i++)
+		if (!strncmp(keys[i].name, prefix, n) && keys[i].name[n] == '.')
+			used += (size_t)snprintf(have + used, sizeof(have) - used, "%s%s",
+						 used ? ", " : "", keys[i].name + n + 1);
+	return node_err(w, k, "unknown key '%s' (%s has: %s)", name, prefix, have);
 }
 
 static int walk_value(struct walk *w, const char *name, yaml_node_t *v);
@@ -400,8 +507,22 @@ static int walk_mapping(struct walk *w, const char *prefix, yaml_node_t *map)
 			return ret;
 		snprintf(name, sizeof(name), "%s%s%s", prefix, *prefix ? "." : "",
 			 (const char *)k->data.scalar.value);
-		if (!find_key(name) && !is_section(name))
-			return node_err(w, k, "unknown key '%s'", name);
+		if (!strcmp(name, "config_files")) {
+			/* Falco reads them from the main file only. */
+			if (w->depth)
+				ret = node_warn(w, k, "config_files in a file of config_files: ignored");
+			else
+				w->dropins = v;
+			if (ret)
+				return ret;
+			continue;
+		}
+		if (!find_key(name) && !is_section(name)) {
+			ret = unknown_key(w, prefix, name, k);
+			if (ret)
+				return ret;
+			continue;	/* warned: the value is not read */
+		}
 		ret = walk_value(w, name, v);
 		if (ret)
 			return ret;
@@ -411,7 +532,7 @@ static int walk_mapping(struct walk *w, const char *prefix, yaml_node_t *map)
 
 static int walk_value(struct walk *w, const char *name, yaml_node_t *v)
 {
-	const struct key *k = find_key(name);
+	const struct saker_cfg_key *k = find_key(name);
 	char msg[200], pos[300];
 	int ret;
 
@@ -421,10 +542,13 @@ static int walk_value(struct walk *w, const char *name, yaml_node_t *v)
 		return walk_mapping(w, name, v);
 	}
 	node_pos(w, v, pos, sizeof(pos));
+	if (w->strategy == S_ADD_ONLY && w->c->origins && w->c->origins[k - keys])
+		return 0;
 	if (k->type == K_LIST) {
 		yaml_node_item_t *it;
 
-		free_list(w->c);
+		if (w->strategy != S_APPEND)
+			free_list(w->c);
 		set_origin(w->c, k, pos);
 		if (v->type == YAML_SCALAR_NODE)
 			return apply_scalar(w->c, k, (const char *)v->data.scalar.value,
@@ -451,101 +575,121 @@ static int walk_value(struct walk *w, const char *name, yaml_node_t *v)
 	return ret;
 }
 
-/* libyaml's reason at its position. */
-static int parse_error(const yaml_parser_t *p, const char *name, const char *buf,
-		       size_t len, char *err, size_t errlen)
+static int load_buffer(struct saker_config *c, const char *name, const char *buf,
+		       size_t len, enum strategy strategy, int depth, char *err, size_t errlen);
+
+static int load_file(struct saker_config *c, const char *path, enum strategy strategy,
+		     int depth, char *err, size_t errlen)
 {
-	unsigned int line, col;
+	char *buf;
+	size_t len;
+	int ret;
 
-	if (p->error == YAML_MEMORY_ERROR) {
-		saker_set_err(err, errlen, "%s: out of memory", name);
-		return -ENOMEM;
-	}
-	/* The reader (NUL, bad UTF-8) leaves problem_mark at 0: use its offset. */
-	if (p->error == YAML_READER_ERROR) {
-		char what[32] = "";
-
-		saker_text_pos(buf, len, p->problem_offset, &line, &col);
-		if (p->problem_value >= 0)
-			snprintf(what, sizeof(what), p->problem_value > 0xff ? " (U+%04X)" :
-				 " (byte 0x%02x)", (unsigned int)p->problem_value);
-		saker_set_err(err, errlen, "%s:%u:%u: %s%s", name, line, col,
-			p->problem ? p->problem : "unreadable YAML input", what);
-		return -EINVAL;
-	}
-	saker_set_err(err, errlen, "%s:%zu:%zu: %s", name,
-		(size_t)p->problem_mark.line + 1, (size_t)p->problem_mark.column + 1,
-		p->problem ? p->problem : "YAML syntax error");
-	return -EINVAL;
-}
-
-/*
- * One pass over the events before the document is built: nesting deeper
- * than MAX_DEPTH is refused where it starts, and stopping there bounds
- * libyaml's work (its document loader alone took seconds on 100k '[').
- */
-static int check_depth(const char *name, const char *buf, size_t len, char *err,
-		       size_t errlen)
-{
-	yaml_parser_t parser;
-	yaml_event_t ev;
-	size_t depth = 0;
-	int ret = 0;
-
-	if (!yaml_parser_initialize(&parser))
-		return -ENOMEM;
-	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
-	for (;;) {
-		yaml_event_type_t type;
-		yaml_mark_t at;
-
-		if (!yaml_parser_parse(&parser, &ev)) {
-			ret = parse_error(&parser, name, buf, len, err, errlen);
-			break;
-		}
-		type = ev.type;
-		at = ev.start_mark;
-		yaml_event_delete(&ev);
-		if (type == YAML_STREAM_END_EVENT)
-			break;
-		if (type == YAML_SEQUENCE_END_EVENT || type == YAML_MAPPING_END_EVENT) {
-			depth--;
-			continue;
-		}
-		if (type != YAML_SCALAR_EVENT && type != YAML_ALIAS_EVENT &&
-		    type != YAML_SEQUENCE_START_EVENT && type != YAML_MAPPING_START_EVENT)
-			continue;
-		/* A node's depth: the collections open around it (the root's is 0). */
-		if (depth > MAX_DEPTH) {
-			saker_set_err(err, errlen, "%s:%zu:%zu: YAML nesting too deep (more than %d levels)",
-				name, (size_t)at.line + 1, (size_t)at.column + 1, MAX_DEPTH);
-			ret = -EINVAL;
-			break;
-		}
-		if (type == YAML_SEQUENCE_START_EVENT || type == YAML_MAPPING_START_EVENT)
-			depth++;
-	}
-	yaml_parser_delete(&parser);
+	ret = saker_read_regular(path, &buf, &len, err, errlen);
+	if (ret)
+		return ret;
+	/* Noted first: the main file before its drop-ins, in --support. */
+	ret = strv_add(&c->loaded, &c->nloaded, path);
+	if (!ret)
+		ret = load_buffer(c, path, buf, len, strategy, depth, err, errlen);
+	free(buf);
 	return ret;
 }
 
-int saker_config_load_buffer(struct saker_config *c, const char *name,
-			     const char *buf, size_t len, char *err, size_t errlen)
+/* One config_files entry: a file, or a directory's YAML files, sorted. */
+static int load_dropin(struct walk *w, const yaml_node_t *at, const char *path,
+		       enum strategy strategy)
 {
-	struct walk w = { c, NULL, name, err, errlen, false };
+	char **names;
+	struct stat st;
+	size_t n, i;
+	int ret;
+
+	/* Falco's own falco.yaml names /etc/falco/config.d: absent is no error. */
+	if (stat(path, &st))
+		return errno == ENOENT ? node_warn(w, at, "config_files: %s: %s: skipped", path,
+						   strerror(errno)) :
+			node_err(w, at, "config_files: %s: %s", path, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return load_file(w->c, path, strategy, 1, w->err, w->errlen);
+	ret = saker_yaml_dir(path, &names, &n);
+	if (ret)
+		return node_err(w, at, "config_files: %s: %s", path, strerror(-ret));
+	for (i = 0; i < n && !ret; i++)
+		ret = load_file(w->c, names[i], strategy, 1, w->err, w->errlen);
+	saker_yaml_dir_free(names, n);
+	return ret;
+}
+
+/* config_files: a list of paths, or of {path, strategy} as in Falco 0.39. */
+static int load_dropins(struct walk *w, yaml_node_t *list)
+{
+	static const char *const names[] = { "override", "append", "add-only" };
+	yaml_node_item_t *it;
+	int ret = 0;
+
+	if (list->type == YAML_SCALAR_NODE)
+		return load_dropin(w, list, (const char *)list->data.scalar.value, S_OVERRIDE);
+	if (list->type != YAML_SEQUENCE_NODE)
+		return node_err(w, list, "'config_files' must be a list of paths");
+	for (it = list->data.sequence.items.start; it < list->data.sequence.items.top && !ret; it++) {
+		yaml_node_t *e = yaml_document_get_node(w->doc, *it), *p = NULL, *st = NULL;
+		enum strategy strategy = S_OVERRIDE;
+		yaml_node_pair_t *pair;
+		unsigned int i;
+
+		if (e && e->type == YAML_SCALAR_NODE) {
+			ret = load_dropin(w, e, (const char *)e->data.scalar.value, S_OVERRIDE);
+			continue;
+		}
+		if (!e || e->type != YAML_MAPPING_NODE)
+			return node_err(w, e ? e : list, "'config_files' items must be paths or {path, strategy}");
+		for (pair = e->data.mapping.pairs.start; pair < e->data.mapping.pairs.top; pair++) {
+			yaml_node_t *k = yaml_document_get_node(w->doc, pair->key);
+			yaml_node_t *v = yaml_document_get_node(w->doc, pair->value);
+
+			if (!k || !v || k->type != YAML_SCALAR_NODE || v->type != YAML_SCALAR_NODE)
+				return node_err(w, e, "config_files: path and strategy are strings");
+			if (!strcmp((const char *)k->data.scalar.value, "path"))
+				p = v;
+			else if (!strcmp((const char *)k->data.scalar.value, "strategy"))
+				st = v;
+			else
+				return node_err(w, k, "config_files: unknown key '%s' (path, strategy)",
+						(const char *)k->data.scalar.value);
+		}
+		if (!p)
+			return node_err(w, e, "config_files: an item without a path");
+		for (i = 0; st && i < 3; i++)
+			if (!strcmp((const char *)st->data.scalar.value, names[i]))
+				break;
+		if (st && i == 3)
+			return node_err(w, st, "config_files: strategy '%s' (override, append or add-only)",
+					(const char *)st->data.scalar.value);
+		if (st)
+			strategy = (enum strategy)i;
+		ret = load_dropin(w, p, (const char *)p->data.scalar.value, strategy);
+	}
+	return ret;
+}
+
+static int load_buffer(struct saker_config *c, const char *name, const char *buf,
+		       size_t len, enum strategy strategy, int depth, char *err, size_t errlen)
+{
+	struct walk w = { c, NULL, name, err, errlen, strategy, depth, NULL };
 	yaml_parser_t parser;
 	yaml_document_t doc;
 	yaml_node_t *root;
 	int ret;
 
-	ret = check_depth(name, buf, len, err, errlen);
+	ret = saker_config_yaml_depth(name, buf, len, err, errlen);
 	if (ret)
 		return ret;
 	if (!yaml_parser_initialize(&parser))
 		return -ENOMEM;
 	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
 	if (!yaml_parser_load(&parser, &doc)) {
-		ret = parse_error(&parser, name, buf, len, err, errlen);
+		ret = saker_config_yaml_error(&parser, name, buf, len, err, errlen);
 		goto delete_parser;
 	}
 	w.doc = &doc;
@@ -557,6 +701,9 @@ int saker_config_load_buffer(struct saker_config *c, const char *name,
 		goto delete_doc;
 	}
 	ret = walk_mapping(&w, "", root);
+	/* After the whole main file, wherever config_files stood in it (Falco). */
+	if (!ret && w.dropins)
+		ret = load_dropins(&w, w.dropins);
 delete_doc:
 	yaml_document_delete(&doc);
 delete_parser:
@@ -564,42 +711,23 @@ delete_parser:
 	return ret;
 }
 
-static int note_loaded(struct saker_config *c, const char *path)
+int saker_config_load_buffer(struct saker_config *c, const char *name,
+			     const char *buf, size_t len, char *err, size_t errlen)
 {
-	char **l = realloc(c->loaded, (c->nloaded + 1) * sizeof(*l));
-
-	if (!l)
-		return -ENOMEM;
-	c->loaded = l;
-	l[c->nloaded] = strdup(path);
-	if (!l[c->nloaded])
-		return -ENOMEM;
-	c->nloaded++;
-	return 0;
+	return load_buffer(c, name, buf, len, S_OVERRIDE, 0, err, errlen);
 }
 
 int saker_config_load(struct saker_config *c, const char *path, char *err,
 		      size_t errlen)
 {
-	char *buf;
-	size_t len;
-	int ret;
-
-	ret = saker_read_regular(path, &buf, &len, err, errlen);
-	if (ret)
-		return ret;
-	ret = saker_config_load_buffer(c, path, buf, len, err, errlen);
-	free(buf);
-	if (!ret)
-		ret = note_loaded(c, path);
-	return ret;
+	return load_file(c, path, S_OVERRIDE, 0, err, errlen);
 }
 
 int saker_config_set(struct saker_config *c, const char *kv, char *err,
 		     size_t errlen)
 {
 	const char *eq = strchr(kv, '=');
-	const struct key *k;
+	const struct saker_cfg_key *k;
 	char name[128];
 	int ret;
 
@@ -645,82 +773,4 @@ int saker_config_add_rules(struct saker_config *c, const char *path, bool reset)
 	if (reset)
 		free_list(c);
 	return list_add(c, path);
-}
-
-/* "where: key: " for a message about key, or "key: " for its default. */
-static int key_err(const struct saker_config *c, const char *key, char *err, size_t errlen,
-		   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
-static int key_err(const struct saker_config *c, const char *key, char *err, size_t errlen,
-		   const char *fmt, ...)
-{
-	const char *where = saker_config_origin(c, key);
-	char msg[400];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	saker_set_err(err, errlen, "%s%s%s: %s", where ? where : "", where ? ": " : "", key, msg);
-	return -EINVAL;
-}
-
-/* The alert file is created at start: its directory must be there already. */
-static int check_file_dir(const struct saker_config *c, char *err, size_t errlen)
-{
-	const char *slash = strrchr(c->file_path, '/');
-	/* The default filename: point at the line that enabled the output. */
-	const char *key = saker_config_origin(c, "file_output.filename") ?
-		"file_output.filename" : "file_output.enabled";
-	char dir[4096];
-	struct stat st;
-
-	if (!slash)
-		return 0;	/* the working directory */
-	snprintf(dir, sizeof(dir), "%.*s", slash == c->file_path ? 1 : (int)(slash - c->file_path),
-		 c->file_path);
-	if (stat(dir, &st))
-		return key_err(c, key, err, errlen, "the directory of %s: %s", c->file_path,
-			       strerror(errno));
-	if (!S_ISDIR(st.st_mode))
-		return key_err(c, key, err, errlen, "the directory of %s is not a directory",
-			       c->file_path);
-	return 0;
-}
-
-int saker_config_check(const struct saker_config *c, char *err, size_t errlen)
-{
-	if (!c->nrules)
-		return key_err(c, "rules_files", err, errlen, "no rule file given");
-	if (c->file_enabled && (!c->file_path || !*c->file_path))
-		return key_err(c, "file_output.enabled", err, errlen,
-			       "needs file_output.filename");
-	if (c->file_enabled && check_file_dir(c, err, errlen))
-		return -EINVAL;
-	if (c->remote_enabled && (!c->remote_host || !*c->remote_host))
-		return key_err(c, "remote_syslog_output.enabled", err, errlen,
-			       "needs remote_syslog_output.host");
-	if (c->program_enabled && (!c->program || !*c->program))
-		return key_err(c, "program_output.enabled", err, errlen,
-			       "needs program_output.program");
-	if (!c->device || !*c->device)
-		return key_err(c, "device", err, errlen, "empty");
-	return 0;
-}
-
-int saker_config_check_host(const struct saker_config *c, char *err, size_t errlen)
-{
-	struct addrinfo hints = { .ai_family = AF_UNSPEC }, *ai;
-	int ret;
-
-	if (!c->remote_enabled || !c->remote_host || !*c->remote_host)
-		return 0;
-	hints.ai_socktype = c->remote_proto == SAKER_CFG_TCP ? SOCK_STREAM : SOCK_DGRAM;
-	ret = getaddrinfo(c->remote_host, c->remote_port, &hints, &ai);
-	if (ret)
-		return key_err(c, "remote_syslog_output.host", err, errlen,
-			       "'%s' does not resolve: %s (at a start, sakerd retries it)",
-			       c->remote_host, ret == EAI_SYSTEM ? strerror(errno) : gai_strerror(ret));
-	freeaddrinfo(ai);
-	return 0;
 }

@@ -20,6 +20,11 @@ enum saker_cfg_proto {
 	SAKER_CFG_TCP,
 };
 
+struct saker_config;
+/* Builds the configuration again as at start (file, drop-ins, options): SIGHUP. */
+typedef int (*saker_config_build_fn)(void *arg, struct saker_config *c, char *err,
+				     size_t errlen);
+
 struct saker_config {
 	/* rules */
 	char **rules_files;		/* files or directories, in order */
@@ -67,15 +72,26 @@ struct saker_config {
 	size_t nloaded;
 	/* per key of config.c's table: where it was set, "file:line:col" or "-o" */
 	char **origins;
+	/* "file:line:col: what" for each key ignored (Falco's, unknown) or drop-in skipped */
+	char **warnings;
+	size_t nwarnings;
+	/* set by sakerd: how to read it again on SIGHUP (NULL: rules only) */
+	saker_config_build_fn rebuild;
+	void *rebuild_arg;
 };
 
 void saker_config_defaults(struct saker_config *c);
 void saker_config_free(struct saker_config *c);
 
 /*
- * Reads a YAML file over the current values. Returns 0, or -errno with
- * "file:line:col: what" in err (-EINVAL for content errors, and
- * "file: not a regular file" for a FIFO, device or directory).
+ * Reads a YAML file over the current values, then the files and
+ * directories its config_files lists, in order (Falco's drop-ins: later
+ * keys override). Returns 0, or -errno with "file:line:col: what" in err
+ * (-EINVAL for content errors, and "file: not a regular file" for a FIFO,
+ * device or directory). Keys of falco.yaml that saker does not implement,
+ * and unknown keys not close to one saker has, are ignored with a line in
+ * c->warnings; an unknown key in a section saker has, or one a typo away
+ * from a known key, is an error ("did you mean").
  */
 int saker_config_load(struct saker_config *c, const char *path, char *err,
 		      size_t errlen);
@@ -98,6 +114,14 @@ int saker_config_check(const struct saker_config *c, char *err, size_t errlen);
  * does not resolve yet is retried by the output, not fatal. 0 or -EINVAL.
  */
 int saker_config_check_host(const struct saker_config *c, char *err, size_t errlen);
+/*
+ * The keys whose values differ between a and b, in saker.yaml(5)'s order:
+ * fn(arg, key) for each; their number.
+ */
+size_t saker_config_diff(const struct saker_config *a, const struct saker_config *b,
+			 void (*fn)(void *arg, const char *key), void *arg);
+/* Swaps key's value (and where it was set) between dst and src. */
+void saker_config_take(struct saker_config *dst, struct saker_config *src, const char *key);
 /* Where key was set ("file:line:col", "-o"), NULL for its default. */
 const char *saker_config_origin(const struct saker_config *c, const char *key);
 
