@@ -483,7 +483,7 @@ int main(int argc, char **argv)
 	saker_config_defaults(&cfg);
 	ret = parse_args(argc, argv, &cfg, &o);
 	if (o.why[0])
-		saker_log_warnx("%s", o.why);
+		saker_log_errx("%s", o.why);
 	if (ret >= 0)
 		goto free_config;
 	if (o.do_validate) {
@@ -514,12 +514,14 @@ int main(int argc, char **argv)
 		goto free_config;
 	}
 	if (saker_config_check(&cfg, err, sizeof(err))) {
-		saker_log_warnx("%s", err);
+		saker_log_errx("%s", err);
 		ret = 1;
 		goto free_config;
 	}
 	cfg.rebuild = rebuild;
 	cfg.rebuild_arg = &rb;
+	/* The daemon's messages follow log_level, log_stderr, log_syslog; -n, -L... talk to the terminal. */
+	saker_config_apply_log(&cfg);
 	ret = saker_daemon_run(&cfg);
 free_config:
 	saker_config_free(&cfg);

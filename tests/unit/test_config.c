@@ -222,6 +222,10 @@ START_TEST(test_shipped_file)
 	ck_assert_uint_eq(c.stats_interval_s, d.stats_interval_s);
 	ck_assert_uint_eq(c.merge_window_ms, d.merge_window_ms);
 	ck_assert_str_eq(c.docker_root, d.docker_root);
+	ck_assert_int_eq(c.log_level, d.log_level);
+	ck_assert_int_eq(c.log_stderr, d.log_stderr);
+	ck_assert_int_eq(c.log_syslog, d.log_syslog);
+	ck_assert_uint_eq(c.nwarnings, 0);
 	saker_config_free(&c);
 	saker_config_free(&d);
 }

@@ -105,6 +105,10 @@ START_TEST(test_falco_yaml)
 	ck_assert_str_eq(c.rules_files[2], "/etc/falco/rules.d");
 	ck_assert(c.syslog_enabled && c.stdout_enabled && !c.file_enabled);
 	ck_assert_str_eq(c.file_path, "./events.txt");
+	/* Falco's logging keys are saker's too */
+	ck_assert_uint_eq(count_warnings(&c, "'log_"), 0);
+	ck_assert(c.log_stderr && c.log_syslog);
+	ck_assert_int_eq(c.log_level, SAKER_PRIO_INFORMATIONAL);
 	ck_assert_int_eq(saker_config_check(&c, err, sizeof(err)), 0);
 	saker_config_free(&c);
 }
@@ -130,6 +134,13 @@ START_TEST(test_typos_are_errors)
 	/* a typo of a Falco key is caught too */
 	ck_assert_int_eq(load(&c, "webservr:\n  enabled: true\n"), -EINVAL);
 	ck_assert_str_eq(err, "t.yaml:1:1: unknown key 'webservr' (did you mean 'webserver'?)");
+	saker_config_free(&c);
+	ck_assert_int_eq(load(&c, "log_level: debug\nlog_stderr: false\n"), 0);
+	ck_assert_int_eq(c.log_level, SAKER_PRIO_DEBUG);
+	ck_assert(!c.log_stderr && !c.log_syslog);
+	saker_config_free(&c);
+	ck_assert_int_eq(load(&c, "log_level: chatty\n"), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "t.yaml:1:12: log_level: invalid value 'chatty'"));
 	saker_config_free(&c);
 	/* Falco's old name of rules_files */
 	ck_assert_int_eq(load(&c, "rules_file: [/x.yaml]\n"), 0);

@@ -49,6 +49,9 @@ const struct saker_cfg_key saker_cfg_keys[] = {
 	{ "program_output.program", K_STR, OFF(program), 0 },
 	{ "outputs_queue.capacity", K_SIZE, OFF(queue_capacity), 1u << 24 },
 	{ "hostname", K_STR, OFF(hostname), 0 },
+	{ "log_level", K_PRIO, OFF(log_level), 0 },
+	{ "log_stderr", K_BOOL, OFF(log_stderr), 0 },
+	{ "log_syslog", K_BOOL, OFF(log_syslog), 0 },
 	{ "device", K_STR, OFF(device), 0 },
 	{ "merge.window_ms", K_UINT, OFF(merge_window_ms), 10000 },
 	{ "merge.max_pending", K_SIZE, OFF(merge_max_pending), 1u << 24 },
@@ -155,6 +158,8 @@ void saker_config_defaults(struct saker_config *c)
 	c->remote_port = strdup("514");
 	c->facility = 16;
 	c->queue_capacity = 4096;
+	c->log_level = SAKER_PRIO_INFORMATIONAL;
+	c->log_stderr = true;
 	c->device = strdup(SAKER_DEVICE);
 	c->merge_window_ms = 10;
 	c->merge_max_pending = 262144;

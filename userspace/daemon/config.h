@@ -51,6 +51,10 @@ struct saker_config {
 	char *program;
 	size_t queue_capacity;
 	char *hostname;			/* NULL: gethostname() */
+	/* sakerd's own messages (falco.yaml's keys) */
+	enum saker_prio log_level;	/* the most verbose level written */
+	bool log_stderr;
+	bool log_syslog;
 	/* saker's own */
 	char *device;
 	unsigned int merge_window_ms;
@@ -126,5 +130,7 @@ void saker_config_take(struct saker_config *dst, struct saker_config *src, const
 const char *saker_config_origin(const struct saker_config *c, const char *key);
 
 const char *saker_facility_name(int facility);
+/* log_level, log_stderr, log_syslog into the log (lib/log.h). */
+void saker_config_apply_log(const struct saker_config *c);
 
 #endif /* SAKER_CONFIG_H */

@@ -14,6 +14,7 @@
 #include "config.h"
 #include "config_int.h"
 #include "lib/errbuf.h"
+#include "lib/log.h"
 
 /* "where: key: " for a message about key, or "key: " for its default. */
 static int key_err(const struct saker_config *c, const char *key, char *err, size_t errlen,
@@ -196,4 +197,10 @@ void saker_config_take(struct saker_config *dst, struct saker_config *src, const
 		swap_bytes((char *)dst + saker_cfg_keys[i].off, (char *)src + saker_cfg_keys[i].off, len);
 	if (dst->origins && src->origins)
 		swap_bytes(&dst->origins[i], &src->origins[i], sizeof(char *));
+}
+
+void saker_config_apply_log(const struct saker_config *c)
+{
+	/* A priority's number is its syslog severity (rules.h). */
+	saker_log_setup((int)c->log_level, c->log_stderr, c->log_syslog);
 }

@@ -19,8 +19,7 @@ const char *const saker_config_falco_keys[] = {
 	"syscall_event_drops", "metrics", "base_syscalls", "falco_libs", "container_engines",
 	"capture", "plugins_hostinfo", "modern_bpf", "syscall_buf_size_preset",
 	"syscall_drop_failed_exit", "metadata_download", "file_output.keep_alive",
-	"program_output.keep_alive", "stdout_output.color", "log_stderr", "log_syslog",
-	"log_level",
+	"program_output.keep_alive", "stdout_output.color",
 	NULL,
 };
 

@@ -215,6 +215,7 @@ void saker_daemon_reload(struct saker_daemon *d)
 	}
 	if (have_fresh) {
 		take_changes(d->cfg, &fresh);
+		saker_config_apply_log(d->cfg);
 		if (ch.restart[0])
 			saker_log_warnx("configuration reload: %s changed; that takes a restart, the running values stay",
 					ch.restart);
@@ -352,12 +353,12 @@ int saker_daemon_run(struct saker_config *cfg)
 
 	/* rules */
 	if (saker_daemon_engine(cfg, &d.engine, stderr, true, err, sizeof(err))) {
-		saker_log_warnx("rules are invalid: %s", err);
+		saker_log_errx("rules are invalid: %s", err);
 		return 1;
 	}
 	/* track */
 	if (saker_track_init(&d.track, cfg->max_procs, &cc, getpid())) {
-		saker_log_warnx("out of memory");
+		saker_log_errx("out of memory");
 		goto free_engine;
 	}
 	/* decode -> track -> rules -> alerts, one record at a time */
@@ -376,7 +377,7 @@ int saker_daemon_run(struct saker_config *cfg)
 	 * reader's tgid, and the fd is O_CLOEXEC so no child inherits it. */
 	ret = saker_ring_open(&d.ring, cfg->device, err, sizeof(err));
 	if (ret) {
-		saker_log_warnx("%s%s", err, saker_ring_open_hint(ret));
+		saker_log_errx("%s%s", err, saker_ring_open_hint(ret));
 		goto fini_merge;
 	}
 	/* After the open: processes started later arrive as events. */
@@ -389,7 +390,7 @@ int saker_daemon_run(struct saker_config *cfg)
 	/* alerts -> outputs */
 	ret = saker_alerts_new(&d.alerts, cfg, err, sizeof(err));
 	if (ret) {
-		saker_log_warnx("outputs: %s", err);
+		saker_log_errx("outputs: %s", err);
 		goto close_ring;
 	}
 	d.pipe.alert = saker_alerts_rule;
