@@ -179,6 +179,29 @@ START_TEST(test_support)
 }
 END_TEST
 
+/*
+ * The man pages name only what is installed: every /etc/saker path they
+ * mention exists after `make install`, and none points into the source
+ * tree (docs/, config/, *.md), which a installed host does not have.
+ */
+START_TEST(test_man_pages_name_installed_files)
+{
+	make_tmp();
+	ck_assert_int_eq(run("make -s -o $B/sakerd -o $B/sakerctl BUILD=$B install DESTDIR=$T/root PREFIX=/usr >$T/install.log 2>&1 || cat $T/install.log"), 0);
+	ck_assert_str_eq(out, "");
+	ck_assert_int_eq(run("grep -ho '/etc/saker/[A-Za-z0-9_./-]*' man/* | sed 's/[.]$//' | sort -u | "
+			     "while read p; do [ -e \"$T/root$p\" ] || echo \"not installed: $p\"; done"), 0);
+	ck_assert_str_eq(out, "");
+	ck_assert_int_eq(run("grep -n 'docs/\\|config/\\|[a-z]\\.md\\b\\|tests/' man/* || true"), 0);
+	ck_assert_str_eq(out, "");
+	/* and the pages they refer to are installed too */
+	ck_assert_int_eq(run("grep -ho '^\\.BR [a-z.]*[a-z] ([58])' man/* | sed 's/^.BR //; s/ (\\(.\\))/.\\1/' | sort -u | "
+			     "while read m; do s=${m##*.}; [ -e \"$T/root/usr/share/man/man$s/$m\" ] || echo \"no page $m\"; done"), 0);
+	ck_assert_str_eq(out, "");
+	remove_tmp();
+}
+END_TEST
+
 Suite *saker_test_suite(void)
 {
 	Suite *s = suite_create("cli");
@@ -192,6 +215,7 @@ Suite *saker_test_suite(void)
 	tcase_add_test(tc, test_print_format);
 	tcase_add_test(tc, test_list_and_dry_run);
 	tcase_add_test(tc, test_support);
+	tcase_add_test(tc, test_man_pages_name_installed_files);
 	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);
 	return s;

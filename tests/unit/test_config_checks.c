@@ -139,6 +139,29 @@ START_TEST(test_origins)
 }
 END_TEST
 
+/* Each syslog output has its facility: the local one Falco's user by default. */
+START_TEST(test_facilities)
+{
+	struct saker_config c;
+
+	ck_assert_int_eq(load(&c, "remote_syslog_output:\n  facility: local3\n"), 0);
+	ck_assert_int_eq(c.facility, 19);
+	ck_assert_int_eq(c.syslog_facility, 1);
+	saker_config_free(&c);
+	ck_assert_int_eq(load(&c, "syslog_output:\n  enabled: true\n  facility: local5\n"), 0);
+	ck_assert_int_eq(c.syslog_facility, 21);
+	ck_assert_int_eq(c.facility, 16);
+	saker_config_free(&c);
+	ck_assert_int_eq(load(&c, "syslog_output:\n  facility: kern\n"), -EINVAL);
+	ck_assert_str_eq(err, "t.yaml:2:13: syslog_output.facility: kern is the kernel's facility; use user or local0..local7");
+	saker_config_free(&c);
+	/* app_name is no key (outputs.md used to say it was) */
+	ck_assert_int_eq(load(&c, "remote_syslog_output:\n  app_name: x\n"), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "unknown key 'remote_syslog_output.app_name'"));
+	saker_config_free(&c);
+}
+END_TEST
+
 Suite *saker_test_suite(void)
 {
 	Suite *s = suite_create("config_checks");
@@ -149,6 +172,7 @@ Suite *saker_test_suite(void)
 	tcase_add_test(tc, test_file_output_directory);
 	tcase_add_test(tc, test_unresolvable_host);
 	tcase_add_test(tc, test_origins);
+	tcase_add_test(tc, test_facilities);
 	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);
 	return s;

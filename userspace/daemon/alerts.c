@@ -60,6 +60,7 @@ int saker_alerts_new(struct saker_alerts **out, const struct saker_config *cfg,
 			.remote_proto = cfg->remote_proto == SAKER_CFG_TCP ?
 					SAKER_SYSLOG_TCP : SAKER_SYSLOG_UDP,
 			.facility = cfg->facility,
+			.local_facility = cfg->syslog_facility,
 			.app_name = "saker",
 			.program_enabled = cfg->program_enabled,
 			.program = cfg->program,

@@ -40,6 +40,7 @@ const struct saker_cfg_key saker_cfg_keys[] = {
 	{ "file_output.enabled", K_BOOL, OFF(file_enabled), 0 },
 	{ "file_output.filename", K_STR, OFF(file_path), 0 },
 	{ "syslog_output.enabled", K_BOOL, OFF(syslog_enabled), 0 },
+	{ "syslog_output.facility", K_FACILITY, OFF(syslog_facility), 0 },
 	{ "remote_syslog_output.enabled", K_BOOL, OFF(remote_enabled), 0 },
 	{ "remote_syslog_output.host", K_STR, OFF(remote_host), 0 },
 	{ "remote_syslog_output.port", K_PORT, OFF(remote_port), 0 },
@@ -157,6 +158,7 @@ void saker_config_defaults(struct saker_config *c)
 	c->file_path = strdup("/var/log/saker/alerts.log");
 	c->remote_port = strdup("514");
 	c->facility = 16;
+	c->syslog_facility = 1;
 	c->queue_capacity = 4096;
 	c->log_level = SAKER_PRIO_INFORMATIONAL;
 	c->log_stderr = true;
@@ -339,7 +341,13 @@ static int apply_scalar(struct saker_config *c, const struct saker_cfg_key *k,
 			i = (int)n;
 		if (i > SAKER_SYSLOG_FACILITY_MAX)
 			goto bad_value;
-		c->facility = i;
+		/* kern is the kernel's: syslog(3) turns it into user, so would we silently */
+		if (!i && k->off == OFF(syslog_facility)) {
+			saker_set_err(err, errlen, "%s: kern is the kernel's facility; use user or local0..local7",
+				k->name);
+			return -EINVAL;
+		}
+		*(int *)dst = i;
 		return 0;
 	}
 bad_value:

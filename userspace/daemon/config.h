@@ -46,7 +46,8 @@ struct saker_config {
 	char *remote_host;
 	char *remote_port;
 	enum saker_cfg_proto remote_proto;
-	int facility;			/* 0..SAKER_SYSLOG_FACILITY_MAX (LOG_LOCAL0 >> 3 = 16) */
+	int facility;			/* remote: 0..SAKER_SYSLOG_FACILITY_MAX (LOG_LOCAL0 >> 3 = 16) */
+	int syslog_facility;		/* local: 1..23, user (1) as Falco's syslog(3) */
 	bool program_enabled;
 	char *program;
 	size_t queue_capacity;

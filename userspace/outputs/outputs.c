@@ -265,7 +265,9 @@ static struct saker_payload *payload_new(const struct saker_outputs *o,
 		p->line[p->line_len] = '\0';
 	}
 	if (need & SAKER_NEED_LOCAL) {
-		p->local = saker_format_rfc3164(m, c->app_name, c->facility, o->pid, body);
+		p->local = saker_format_rfc3164(m, c->app_name,
+						c->local_facility ? c->local_facility : c->facility,
+						o->pid, body);
 		if (!p->local)
 			goto free_body;
 		p->local_len = strlen(p->local);
@@ -662,9 +664,11 @@ int saker_outputs_new(struct saker_outputs **out,
 	}
 	c = &o->cfg;
 	ret = -EINVAL;
-	if (c->facility < 0 || c->facility > SAKER_SYSLOG_FACILITY_MAX) {
-		snprintf(err, errlen, "syslog facility %d: not in 0..%d", c->facility,
-			 SAKER_SYSLOG_FACILITY_MAX);
+	if (c->facility < 0 || c->facility > SAKER_SYSLOG_FACILITY_MAX ||
+	    c->local_facility < 0 || c->local_facility > SAKER_SYSLOG_FACILITY_MAX) {
+		snprintf(err, errlen, "syslog facility %d: not in 0..%d",
+			 c->facility < 0 || c->facility > SAKER_SYSLOG_FACILITY_MAX ?
+			 c->facility : c->local_facility, SAKER_SYSLOG_FACILITY_MAX);
 		goto free_outputs;
 	}
 	if (c->stdout_enabled &&
