@@ -562,7 +562,7 @@ int main(int argc, char *argv[])
 	}
 	if (!strcmp(cmd, "--version")) {
 		/* The module's own version: sakerctl status. */
-		printf("sakerctl %s\nmodule ABI %u\n", saker_version(), SAKER_ABI_VERSION);
+		printf("sakerctl %s\nmodule ABI %d\n", saker_version(), SAKER_ABI_VERSION);
 		return fflush(stdout) ? EXIT_FAILURE : 0;
 	}
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)

@@ -64,7 +64,7 @@ static void usage(FILE *out)
 
 static void print_version(void)
 {
-	printf("sakerd %s\nmodule ABI %u\n", saker_version(), SAKER_ABI_VERSION);
+	printf("sakerd %s\nmodule ABI %d\n", saker_version(), SAKER_ABI_VERSION);
 }
 
 static int validate(int argc, char **argv, int first)

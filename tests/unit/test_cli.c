@@ -59,11 +59,11 @@ START_TEST(test_version)
 {
 	char want[128];
 
-	snprintf(want, sizeof(want), "sakerd %s\nmodule ABI %u\n", saker_version(),
+	snprintf(want, sizeof(want), "sakerd %s\nmodule ABI %d\n", saker_version(),
 		 SAKER_ABI_VERSION);
 	ck_assert_int_eq(run("$B/sakerd --version"), 0);
 	ck_assert_str_eq(out, want);
-	snprintf(want, sizeof(want), "sakerctl %s\nmodule ABI %u\n", saker_version(),
+	snprintf(want, sizeof(want), "sakerctl %s\nmodule ABI %d\n", saker_version(),
 		 SAKER_ABI_VERSION);
 	ck_assert_int_eq(run("$B/sakerctl --version"), 0);
 	ck_assert_str_eq(out, want);
@@ -175,6 +175,7 @@ START_TEST(test_support)
 	ck_assert_ptr_nonnull(strstr(out, "\"release\": "));
 	ck_assert_ptr_nonnull(strstr(out, "\"content\": \"priority: debug\\n\""));
 	ck_assert_ptr_nonnull(strstr(out, "\"name\": \"d/a.yaml\""));
+	ck_assert_ptr_nonnull(strstr(out, "\"config_warnings\": []"));
 	remove_tmp();
 }
 END_TEST

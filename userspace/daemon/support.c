@@ -92,7 +92,7 @@ json_t *saker_support_json(const struct saker_config *cfg, const char *cfg_path,
 	char hex[SAKER_SHA256_HEX];
 	struct saker_sha256 all;
 	struct utsname u;
-	json_t *j, *rules, *cmd, *cfgs;
+	json_t *j, *rules, *cmd, *cfgs, *w;
 	size_t i;
 	int k;
 
@@ -115,6 +115,10 @@ json_t *saker_support_json(const struct saker_config *cfg, const char *cfg_path,
 	for (i = 0; i < cfg->nloaded; i++)
 		json_array_append_new(cfgs, file_json(cfg->loaded[i], true));
 	json_object_set_new(j, "config", json_string(cfg_path));
+	w = json_array();
+	for (i = 0; i < cfg->nwarnings; i++)
+		json_array_append_new(w, json_string(cfg->warnings[i]));
+	json_object_set_new(j, "config_warnings", w);
 	saker_sha256_init(&all);
 	for (i = 0; i < cfg->nrules; i++)
 		if (add_rules(rules, &all, cfg->rules_files[i])) {
