@@ -14,14 +14,15 @@
 # and the programs beside them: sakerd.c, sakerctl.c.
 
 SAKER_LIBDIRS := lib track rules outputs ctl daemon
-SAKER_LIB_lib := decode ring capture json errbuf file merge log dict idname clock kfilter
+SAKER_LIB_lib := decode ring capture json errbuf file merge log dict idname clock kfilter \
+	version sha256
 SAKER_LIB_track := proctable procfs container_id containers mounts
 SAKER_LIB_rules := rules_mem rules_diag rules_yaml rules_load rules_lex \
 	rules_subst rules_parse rules_compile rules_lint evttypes rules_eval rules_engine rules_kfilter rules_prefilter rules_prekey rules_order field_table fields template
 SAKER_LIB_outputs := alert_format outputs file_output syslog_local \
 	syslog_remote program_output
-SAKER_LIB_daemon := daemon loop pipeline track config stats alerts latency losses \
-	replay replay_json
+SAKER_LIB_daemon := daemon loop pipeline track config config_check config_falco config_yaml stats alerts latency losses \
+	replay replay_json support
 SAKER_LIB_ctl := genl cmdline cmd_status cmd_stats cmd_config
 
 # $(BUILD)/libsaker_NAME.a for each folder; SAKER_LINK_ALL: every archive in
@@ -32,6 +33,13 @@ $(foreach d,$(SAKER_LIBDIRS),$(eval SAKER_OBJS_$(d) := \
 SAKER_ARCHIVES := $(foreach d,daemon outputs rules track ctl lib,$(call saker_archive,$(d)))
 SAKER_LDLIBS := $(shell pkg-config --libs yaml-0.1 jansson libmnl 2>/dev/null || echo -lyaml -ljansson -lmnl)
 SAKER_LINK_ALL := $(SAKER_ARCHIVES) $(SAKER_LDLIBS)
+
+# The version's one source: dkms.conf, read here, compiled into lib/version.o
+# only (it is rebuilt when dkms.conf changes).
+SAKER_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+$(BUILD)/obj/userspace/lib/version.o $(BUILD)/fuzz/obj/userspace/lib/version.o: \
+	SAKER_CPPFLAGS += -DSAKER_VERSION='"$(SAKER_VERSION)"'
+$(BUILD)/obj/userspace/lib/version.o $(BUILD)/fuzz/obj/userspace/lib/version.o: dkms.conf
 
 SAKERD := $(BUILD)/sakerd
 SAKERCTL := $(BUILD)/sakerctl

@@ -13,7 +13,6 @@ UNITDIR ?= $(PREFIX)/lib/systemd/system
 MODLOADDIR ?= $(SYSCONFDIR)/modules-load.d
 LOGROTATEDIR ?= $(SYSCONFDIR)/logrotate.d
 COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
-SAKER_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 DKMS_SRC := /usr/src/saker-$(SAKER_VERSION)
 INSTALL ?= install
 

@@ -20,6 +20,7 @@
 #include "lib/json.h"
 #include "lib/log.h"
 #include "lib/ring.h"
+#include "lib/version.h"
 #include "ctl/ctl.h"
 
 
@@ -43,6 +44,7 @@ static const char main_usage[] =
 "\n"
 "Options:\n"
 "  -h, --help   show this help\n"
+"  --version    print the version and the module ABI it speaks\n"
 "\n"
 "Exit status: 0 success, 1 runtime error, 2 usage error.\n";
 
@@ -51,8 +53,8 @@ static const char trace_usage[] =
 "       sakerctl trace --read FILE [--count N] [--write FILE]\n"
 "\n"
 "Attach to the saker kernel module as its only reader and print every event\n"
-"as one compact JSON line on standard output (keys and order: \"sakerctl\n"
-"trace JSON\" in docs/conventions.md). Bytes of paths and arguments that are\n"
+"as one compact JSON line on standard output (keys and order: TRACE JSON in\n"
+"sakerctl(8)). Bytes of paths and arguments that are\n"
 "not valid UTF-8 are written as the text \\xNN.\n"
 "\n"
 "Statistics go to standard error as one JSON line {\"type\":\"stats\",...}\n"
@@ -557,6 +559,11 @@ int main(int argc, char *argv[])
 	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
 		fputs(main_usage, stdout);
 		return 0;
+	}
+	if (!strcmp(cmd, "--version")) {
+		/* The module's own version: sakerctl status. */
+		printf("sakerctl %s\nmodule ABI %d\n", saker_version(), SAKER_ABI_VERSION);
+		return fflush(stdout) ? EXIT_FAILURE : 0;
 	}
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(cmd, commands[i].name))

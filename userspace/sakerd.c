@@ -5,6 +5,7 @@
  * -L, --list-fields and --replay work on rule files and recordings without
  * a kernel. Options override the configuration file (saker.yaml(5)).
  */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
@@ -17,8 +18,11 @@
 #include "daemon/config.h"
 #include "daemon/daemon.h"
 #include "daemon/replay.h"
+#include "daemon/support.h"
 #include "lib/kfilter.h"
 #include "lib/log.h"
+#include "lib/version.h"
+#include "kmod/uapi/saker.h"
 #include "rules/rules.h"
 
 /* --replay: the file could not be read whole (sakerd(8), EXIT STATUS). */
@@ -27,29 +31,40 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: sakerd [-c FILE] [-o KEY=VALUE]... [-r PATH]... [-A] [-p PRIO] [-j]\n"
+		"usage: sakerd [-c FILE] [-o KEY=VALUE]... [-r PATH]... [-A] [-p FORMAT] [-j]\n"
 		"       sakerd -n [options]           check configuration and rules, say OK\n"
 		"       sakerd -V FILE...             validate rule files\n"
-		"       sakerd -L | --list-fields | --replay FILE [options]\n"
+		"       sakerd -L | -l RULE | --list | --replay FILE | --support [options]\n"
 		"  -c, --config FILE        configuration file (default " SAKER_CONFIG_DEFAULT ")\n"
 		"  -o, --option KEY=VALUE   override a configuration key (dotted, e.g. stdout_output.enabled=false)\n"
 		"  -r, --rules PATH         rule file or directory (repeatable; replaces rules_files)\n"
 		"  -A, --all-matches        alert for every matching rule (rule_matching: all)\n"
-		"  -p, --min-priority P     ignore rules below priority P (priority: P)\n"
+		"  -p, --print FORMAT       add FORMAT to every rule's output, as Falco's -p;\n"
+		"                           -pc / -pk: container / Kubernetes fields\n"
+		"      --min-priority P     ignore rules below priority P (priority: P)\n"
 		"  -j, --json               alerts as JSON lines (json_output: true)\n"
-		"  -n, --check              check the configuration and rules, print OK or the error\n"
+		"  -n, --check, --dry-run   check the configuration and rules, print OK or the error\n"
 		"  -V, --validate FILE...   check rule files, print Ok / Ok, with warnings / Invalid\n"
-		"  -L, --list               list the loaded rules and their state\n"
-		"      --list-fields        print every field with its type and description\n"
+		"  -L, --list-rules         list the loaded rules and their state\n"
+		"  -l, --describe-rule RULE print a loaded rule: description, priority, tags, state\n"
+		"      --list[=syscall]     print every field with its type and description\n"
+		"      --list-fields        the same\n"
 		"      --replay FILE        run a capture (SAKERCAP) or JSON-lines file through the rules\n"
 		"      --open-filter        with --replay: first apply the module's open filter for the rules\n"
+		"      --support            print versions, system, configuration and rule digests as JSON\n"
 		"  -q, --quiet              no rule warnings on load\n"
 		"  -h, --help\n"
+		"      --version            print the version and the module ABI it reads\n"
 		"Signals: HUP reloads the rules, USR1 reopens the alert file, USR2 prints\n"
 		"statistics, INT/TERM stop.\n"
 		"Exit status: 0 ok; 1 configuration, rule or device error; 2 usage error;\n"
 		"3 --replay FILE could not be read whole (not a regular file, a corrupt or\n"
 		"truncated capture, JSON lines that do not read). See sakerd(8).\n");
+}
+
+static void print_version(void)
+{
+	printf("sakerd %s\nmodule ABI %d\n", saker_version(), SAKER_ABI_VERSION);
 }
 
 static int validate(int argc, char **argv, int first)
@@ -121,15 +136,20 @@ static int check(const struct saker_config *cfg, const char *cfg_name)
 	struct saker_engine *e;
 	char why[512];
 
-	if (saker_config_check(cfg, why, sizeof(why))) {
-		printf("%s: %s\n", cfg_name, why);
+	/* The messages carry the file:line:col where the key was set. */
+	if (saker_config_check(cfg, why, sizeof(why)) ||
+	    saker_config_check_host(cfg, why, sizeof(why))) {
+		printf("%s\n", why);
 		return 1;
 	}
 	if (saker_daemon_engine(cfg, &e, stdout, true, why, sizeof(why))) {
 		printf("rules: %s\n", why);
 		return 1;
 	}
-	printf("configuration OK (%s, %zu rules)\n", cfg_name, saker_engine_rule_count(e));
+	printf("configuration OK (%s, %zu rules", cfg_name, saker_engine_rule_count(e));
+	if (cfg->nwarnings)
+		printf(", %zu configuration warning%s", cfg->nwarnings, cfg->nwarnings > 1 ? "s" : "");
+	printf(")\n");
 	if (cfg->open_filter) {
 		struct saker_kfilter kf;
 
@@ -145,8 +165,37 @@ static int check(const struct saker_config *cfg, const char *cfg_name)
 	return 0;
 }
 
+/* -l RULE: what Falco's -l shows, from the loaded rules; 1 if there is none. */
+static int describe_rule(const struct saker_engine *e, const char *name)
+{
+	size_t i, t, dlen, n = saker_engine_rule_count(e);
+
+	for (i = 0; i < n; i++) {
+		const struct saker_rule_info *r = saker_engine_rule(e, i);
+
+		if (strcmp(r->name, name))
+			continue;
+		/* A folded description ends in a newline: one here is enough. */
+		dlen = r->desc ? strlen(r->desc) : 0;
+		while (dlen && isspace((unsigned char)r->desc[dlen - 1]))
+			dlen--;
+		printf("rule:        %s\ndescription: %.*s\npriority:    %s\nsource:      %s\n",
+		       r->name, (int)dlen, r->desc ? r->desc : "", saker_prio_name(r->priority),
+		       r->source ? r->source : "syscall");
+		printf("tags:        ");
+		for (t = 0; t < r->ntags; t++)
+			printf("%s%s", t ? ", " : "", r->tags[t]);
+		printf("\nstate:       %s%s%s%s\nevents:      %s\ndefined at:  %s:%u\n",
+		       state_name(r), r->reason ? " (" : "", r->reason ? r->reason : "",
+		       r->reason ? ")" : "", r->evttypes ? r->evttypes : "-", r->file ? r->file : "?", r->line);
+		return 0;
+	}
+	saker_log_warnx("no rule '%s' in the loaded rules", name);
+	return 1;
+}
+
 static int replay(struct saker_config *cfg, const char *path, bool quiet, bool do_list,
-		  bool filter)
+		  const char *describe, bool filter)
 {
 	struct saker_replay_stats st = { 0 };
 	struct saker_kfilter kf = { .none = true };
@@ -165,6 +214,10 @@ static int replay(struct saker_config *cfg, const char *path, bool quiet, bool d
 	}
 	if (do_list)
 		list_rules(e);
+	if (describe && !path) {
+		status = describe_rule(e, describe);
+		goto free_engine;
+	}
 	if (!path) {
 		saker_engine_free(e);
 		return 0;
@@ -200,9 +253,62 @@ free_engine:
 }
 
 struct opts {
-	const char *config, *replay;
-	bool config_given, do_validate, do_list, do_check, quiet, open_filter;
+	const char *config, *replay, *describe;
+	bool config_given, do_validate, do_list, do_check, quiet, open_filter, support;
+	char why[512];		/* the configuration error (file:line:col) */
 };
+
+/* -pc and -pk as Falco has them: the container's, and the pod's too. */
+#define PRINT_CONTAINER "container_id=%container.id container_image=%container.image.repository " \
+	"container_image_tag=%container.image.tag container_name=%container.name"
+#define PRINT_K8S "k8s_ns=%k8s.ns.name k8s_pod_name=%k8s.pod.name " PRINT_CONTAINER
+
+/*
+ * -p FORMAT. It was the minimum priority before Falco's meaning took the
+ * letter: a bare priority name now is refused, so that an old script
+ * fails loudly instead of appending "warning" to every alert.
+ */
+static int set_print(struct saker_config *cfg, const char *v)
+{
+	enum saker_prio p;
+	const char *fmt = v;
+	char *copy;
+
+	if (!strcmp(v, "c") || !strcmp(v, "container"))
+		fmt = PRINT_CONTAINER;
+	else if (!strcmp(v, "k") || !strcmp(v, "kubernetes"))
+		fmt = PRINT_K8S;
+	else if (!saker_prio_parse(v, &p)) {
+		fprintf(stderr, "sakerd: -p is Falco's output format now; for the minimum priority use --min-priority %s\n"
+			"Try 'sakerd --help'.\n", v);
+		return 2;
+	}
+	copy = strdup(fmt);
+	if (!copy) {
+		saker_log_warnx("out of memory");
+		return 1;
+	}
+	free(cfg->output_append);
+	cfg->output_append = copy;
+	cfg->output_append_info = fmt != v;
+	return -1;
+}
+
+/* --list[=SOURCE]: saker's one source is Falco's "syscall". */
+static int list_fields(int argc, char **argv)
+{
+	const char *src = optarg;
+
+	if (!src && optind < argc && argv[optind][0] != '-')
+		src = argv[optind++];
+	if (src && strcmp(src, "syscall")) {
+		fprintf(stderr, "sakerd: --list: unknown event source '%s' (saker has: syscall)\n"
+			"Try 'sakerd --help'.\n", src);
+		return 2;
+	}
+	saker_fields_print(stdout);
+	return 0;
+}
 
 static int parse_args(int argc, char **argv, struct saker_config *cfg, struct opts *o)
 {
@@ -210,28 +316,33 @@ static int parse_args(int argc, char **argv, struct saker_config *cfg, struct op
 		{ "config", required_argument, NULL, 'c' },
 		{ "option", required_argument, NULL, 'o' },
 		{ "check", no_argument, NULL, 'n' },
+		{ "dry-run", no_argument, NULL, 'n' },
 		{ "validate", no_argument, NULL, 'V' },
 		{ "rules", required_argument, NULL, 'r' },
-		{ "list", no_argument, NULL, 'L' },
+		{ "list-rules", no_argument, NULL, 'L' },
+		{ "describe-rule", required_argument, NULL, 'l' },
+		{ "list", optional_argument, NULL, 'F' },
 		{ "list-fields", no_argument, NULL, 'F' },
 		{ "replay", required_argument, NULL, 'R' },
 		{ "open-filter", no_argument, NULL, 'K' },
 		{ "all-matches", no_argument, NULL, 'A' },
-		{ "min-priority", required_argument, NULL, 'p' },
+		{ "print", required_argument, NULL, 'p' },
+		{ "min-priority", required_argument, NULL, 'P' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "support", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char err[512];
-	int c, pass;
+	int c, pass, ret;
 
 	/* Pass 1 finds -c; pass 2 applies flags over the loaded file. */
 	for (pass = 1; pass <= 2; pass++) {
 		bool rules_reset = true;
 
 		optind = 1;
-		while ((c = getopt_long(argc, argv, "c:o:nVr:LAp:jqh", lopts, NULL)) != -1) {
+		while ((c = getopt_long(argc, argv, "c:o:nVr:Ll:Ap:jqh", lopts, NULL)) != -1) {
 			if (pass == 1) {
 				if (c == 'c') {
 					o->config = optarg;
@@ -239,9 +350,11 @@ static int parse_args(int argc, char **argv, struct saker_config *cfg, struct op
 				} else if (c == 'h') {
 					usage(stdout);
 					return 0;
-				} else if (c == 'F') {
-					saker_fields_print(stdout);
+				} else if (c == 'v') {
+					print_version();
 					return 0;
+				} else if (c == 'F') {
+					return list_fields(argc, argv);
 				} else if (c == '?') {
 					usage(stderr);
 					return 2;
@@ -250,10 +363,8 @@ static int parse_args(int argc, char **argv, struct saker_config *cfg, struct op
 			}
 			switch (c) {
 			case 'o':
-				if (saker_config_set(cfg, optarg, err, sizeof(err))) {
-					saker_log_warnx("%s", err);
+				if (saker_config_set(cfg, optarg, o->why, sizeof(o->why)))
 					return 2;
-				}
 				break;
 			case 'n':
 				o->do_check = true;
@@ -268,16 +379,27 @@ static int parse_args(int argc, char **argv, struct saker_config *cfg, struct op
 			case 'L':
 				o->do_list = true;
 				break;
+			case 'l':
+				o->describe = optarg;
+				break;
 			case 'R':
 				o->replay = optarg;
 				break;
 			case 'K':
 				o->open_filter = true;
 				break;
+			case 'S':
+				o->support = true;
+				break;
 			case 'A':
 				cfg->rule_matching = SAKER_MATCH_ALL;
 				break;
 			case 'p':
+				ret = set_print(cfg, optarg);
+				if (ret >= 0)
+					return ret;
+				break;
+			case 'P':
 				if (saker_prio_parse(optarg, &cfg->priority)) {
 					saker_log_warnx("unknown priority '%s'", optarg);
 					return 2;
@@ -294,24 +416,61 @@ static int parse_args(int argc, char **argv, struct saker_config *cfg, struct op
 			}
 		}
 		if (pass == 1 && !o->do_validate) {
-			int ret = 0;
-
+			ret = 0;
 			/* The default file is optional; a named one must exist. */
 			if (o->config_given || !access(o->config, F_OK))
-				ret = saker_config_load(cfg, o->config, err, sizeof(err));
+				ret = saker_config_load(cfg, o->config, o->why, sizeof(o->why));
 			else
 				o->config = "(defaults)";
-			if (ret) {
-				saker_log_warnx("%s", err);
+			if (ret)
 				return 1;
-			}
+			for (size_t i = 0; i < cfg->nwarnings; i++)
+				saker_log_warnx("%s", cfg->warnings[i]);
 		}
 	}
 	return -1;
 }
 
+static int support(const struct saker_config *cfg, const char *cfg_name, int argc,
+		   char **argv)
+{
+	json_t *j = saker_support_json(cfg, cfg_name, argc, argv);
+	int ret;
+
+	if (!j) {
+		saker_log_warnx("--support: out of memory");
+		return 1;
+	}
+	ret = json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(j);
+	if (ret || putchar('\n') == EOF || fflush(stdout)) {
+		saker_log_warn("standard output");
+		return 1;
+	}
+	return 0;
+}
+
+struct rebuild_args {
+	int argc;
+	char **argv;
+};
+
+/* SIGHUP: the configuration as at start, from the same file and options. */
+static int rebuild(void *arg, struct saker_config *c, char *err, size_t errlen)
+{
+	const struct rebuild_args *r = arg;
+	struct opts o = { .config = SAKER_CONFIG_DEFAULT };
+	int ret = parse_args(r->argc, r->argv, c, &o);
+
+	if (ret < 0)
+		return 0;
+	snprintf(err, errlen, "%s", o.why[0] ? o.why : "the command line no longer parses");
+	return -EINVAL;
+}
+
 int main(int argc, char **argv)
 {
+	struct rebuild_args rb = { argc, argv };
 	struct opts o = { .config = SAKER_CONFIG_DEFAULT };
 	struct saker_config cfg;
 	char err[512];
@@ -323,6 +482,8 @@ int main(int argc, char **argv)
 			o.do_validate = true;
 	saker_config_defaults(&cfg);
 	ret = parse_args(argc, argv, &cfg, &o);
+	if (o.why[0])
+		saker_log_errx("%s", o.why);
 	if (ret >= 0)
 		goto free_config;
 	if (o.do_validate) {
@@ -340,19 +501,27 @@ int main(int argc, char **argv)
 		ret = 2;
 		goto free_config;
 	}
+	if (o.support) {
+		ret = support(&cfg, o.config, argc, argv);
+		goto free_config;
+	}
 	if (o.do_check) {
 		ret = check(&cfg, o.config);
 		goto free_config;
 	}
-	if (o.do_list || o.replay) {
-		ret = replay(&cfg, o.replay, o.quiet, o.do_list, o.open_filter);
+	if (o.do_list || o.replay || o.describe) {
+		ret = replay(&cfg, o.replay, o.quiet, o.do_list, o.describe, o.open_filter);
 		goto free_config;
 	}
 	if (saker_config_check(&cfg, err, sizeof(err))) {
-		saker_log_warnx("%s: %s", o.config, err);
+		saker_log_errx("%s", err);
 		ret = 1;
 		goto free_config;
 	}
+	cfg.rebuild = rebuild;
+	cfg.rebuild_arg = &rb;
+	/* The daemon's messages follow log_level, log_stderr, log_syslog; -n, -L... talk to the terminal. */
+	saker_config_apply_log(&cfg);
 	ret = saker_daemon_run(&cfg);
 free_config:
 	saker_config_free(&cfg);

@@ -106,6 +106,10 @@ bench-rules: $(BUILD)/bench/bench_rules $(BENCH_CAP)
 	$(BUILD)/bench/bench_rules $(BENCH_CAP) rules/saker_rules.yaml \
 		$(if $(wildcard $(FALCO_RULES)),$(FALCO_RULES),) $(FALCO_RULES_MORE)
 
+# test_cli runs this build's sakerd and sakerctl.
+$(BUILD)/obj/tests/unit/test_cli.o: SAKER_CPPFLAGS += -DSAKER_BUILD='"$(abspath $(BUILD))"'
+$(BUILD)/tests/unit/test_cli: | $(SAKERD) $(SAKERCTL)
+
 # test_kfilter replays the benchmark's synthetic capture, made by gen_events.
 $(BUILD)/obj/tests/unit/test_kfilter.o: SAKER_CPPFLAGS += -DSAKER_GEN_EVENTS='"$(CURDIR)/$(BUILD)/bench/gen_events"'
 $(BUILD)/tests/unit/test_kfilter: | $(BUILD)/bench/gen_events

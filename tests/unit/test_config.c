@@ -116,10 +116,12 @@ START_TEST(test_unknown_key_position)
 	struct saker_config c;
 
 	ck_assert_int_eq(load(&c, "priority: debug\nfile_output:\n  enabled: true\n  fliename: x\n"), -EINVAL);
-	ck_assert_str_eq(err, "t.yaml:4:3: unknown key 'file_output.fliename'");
+	ck_assert_str_eq(err, "t.yaml:4:3: unknown key 'file_output.fliename' (did you mean 'file_output.filename'?)");
 	saker_config_free(&c);
-	ck_assert_int_eq(load(&c, "\n\nbogus: 1\n"), -EINVAL);
-	ck_assert_str_eq(err, "t.yaml:3:1: unknown key 'bogus'");
+	/* far from every key: ignored, with a warning where it is (test_config_dropins) */
+	ck_assert_int_eq(load(&c, "\n\nbogus: 1\n"), 0);
+	ck_assert_uint_eq(c.nwarnings, 1);
+	ck_assert_str_eq(c.warnings[0], "t.yaml:3:1: unknown key 'bogus' (neither saker's nor Falco's): ignored");
 	saker_config_free(&c);
 }
 END_TEST
@@ -193,7 +195,7 @@ START_TEST(test_checks)
 
 	ck_assert_int_eq(load(&c, "file_output:\n  enabled: true\n  filename: \"\"\n"), 0);
 	ck_assert_int_eq(saker_config_check(&c, err, sizeof(err)), -EINVAL);
-	ck_assert_str_eq(err, "file_output.enabled needs file_output.filename");
+	ck_assert_str_eq(err, "t.yaml:2:12: file_output.enabled: needs file_output.filename");
 	saker_config_free(&c);
 	ck_assert_int_eq(load(&c, "remote_syslog_output:\n  enabled: true\n"), 0);
 	ck_assert_int_eq(saker_config_check(&c, err, sizeof(err)), -EINVAL);
@@ -220,6 +222,10 @@ START_TEST(test_shipped_file)
 	ck_assert_uint_eq(c.stats_interval_s, d.stats_interval_s);
 	ck_assert_uint_eq(c.merge_window_ms, d.merge_window_ms);
 	ck_assert_str_eq(c.docker_root, d.docker_root);
+	ck_assert_int_eq(c.log_level, d.log_level);
+	ck_assert_int_eq(c.log_stderr, d.log_stderr);
+	ck_assert_int_eq(c.log_syslog, d.log_syslog);
+	ck_assert_uint_eq(c.nwarnings, 0);
 	saker_config_free(&c);
 	saker_config_free(&d);
 }

@@ -194,6 +194,70 @@ START_TEST(test_reload_failure_keeps_rules)
 }
 END_TEST
 
+/* What SIGHUP reads: sakerd.c's rebuild, here a buffer over daemon_up's outputs. */
+static const char *next_yaml;
+
+static int rebuild(void *arg, struct saker_config *c, char *err, size_t errlen)
+{
+	int ret;
+
+	(void)arg;
+	ret = saker_config_load_buffer(c, "next.yaml", next_yaml, strlen(next_yaml), err, errlen);
+	if (ret)
+		return ret;
+	c->stdout_enabled = false;
+	c->file_enabled = true;
+	free(c->file_path);
+	c->file_path = strdup(alerts);
+	return saker_config_add_rules(c, rules, true);
+}
+
+/*
+ * SIGHUP reads the configuration again: a broken one is kept out (alert,
+ * the rules still reload), keys that can change do, keys that need a
+ * restart keep their value, and changed output keys rebuild the outputs.
+ */
+START_TEST(test_reload_config)
+{
+	struct saker_alerts *al;
+	struct saker_config cfg;
+	struct saker_daemon d;
+	char *text;
+
+	setup(&cfg, RULES);
+	daemon_up(&d, &cfg);
+	cfg.rebuild = rebuild;
+	next_yaml = "json_output: true\nmerge:\n  window_ms: lots\n";
+	saker_daemon_reload(&d);
+	ck_assert_uint_eq(d.reload_failures, 1);
+	ck_assert_uint_eq(d.reloads, 1);
+	ck_assert_uint_eq(cfg.merge_window_ms, 10);
+
+	next_yaml = "json_output: true\npriority: warning\nstats:\n  alert: true\nmerge:\n  window_ms: 99\n";
+	al = d.alerts;
+	saker_daemon_reload(&d);
+	ck_assert_uint_eq(d.reloads, 2);
+	ck_assert_int_eq(cfg.priority, SAKER_PRIO_WARNING);
+	ck_assert(cfg.stats_alert);
+	ck_assert_uint_eq(cfg.merge_window_ms, 10);	/* needs a restart */
+	ck_assert_ptr_eq(d.alerts, al);			/* outputs unchanged */
+	ck_assert_int_eq(saker_engine_rule(d.engine, 0)->state, SAKER_RULE_BELOW_PRIO);
+
+	next_yaml = "json_output: false\n";
+	saker_daemon_reload(&d);
+	ck_assert_uint_eq(d.reloads, 3);
+	ck_assert_ptr_ne(d.alerts, al);
+	ck_assert(!cfg.json_output);
+	ck_assert_int_eq(cfg.priority, SAKER_PRIO_DEBUG);
+	text = daemon_down(&d);
+	ck_assert_msg(strstr(text, "\"rule\":\"saker: configuration reload failed\"") &&
+		      strstr(text, "\"saker.reason\":\"next.yaml:3:14: merge.window_ms: expected an integer"),
+		      "alerts: '%s'", text);
+	free(text);
+	teardown(&cfg);
+}
+END_TEST
+
 Suite *saker_test_suite(void)
 {
 	Suite *s = suite_create("daemon");
@@ -203,6 +267,7 @@ Suite *saker_test_suite(void)
 	tcase_add_test(tc, test_compile_failure_is_fatal);
 	tcase_add_test(tc, test_load_failure_is_fatal);
 	tcase_add_test(tc, test_reload_failure_keeps_rules);
+	tcase_add_test(tc, test_reload_config);
 	suite_add_tcase(s, tc);
 	return s;
 }

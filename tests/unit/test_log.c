@@ -94,6 +94,33 @@ START_TEST(test_long_message_cut_to_one_line)
 }
 END_TEST
 
+/* log_level debug shows debug; warning hides info; log_stderr false: nothing on stderr. */
+static void configured(void)
+{
+	saker_log_init("sakerd", SAKER_LOG_INFO);
+	saker_log_setup(SAKER_LOG_DEBUG, true, false);
+	saker_log_debug("d1");
+	saker_log_setup(SAKER_LOG_WARNING, true, false);
+	saker_log_info("i1");
+	saker_log_warnx("w1");
+	saker_log_errx("e1");
+	saker_log_setup(2, true, false);	/* critical: errors are below it */
+	saker_log_errx("e2");
+	saker_log_setup(SAKER_LOG_DEBUG, false, false);
+	saker_log_warnx("w2");
+	saker_log_setup(SAKER_LOG_INFO, true, false);
+	saker_log_info("i2");
+}
+
+START_TEST(test_configured_levels)
+{
+	capture(configured, false);
+	ck_assert_str_eq(out, "sakerd: d1\nsakerd: w1\nsakerd: e1\nsakerd: i2\n");
+	capture(configured, true);
+	ck_assert_str_eq(out, "<7>d1\n<4>w1\n<3>e1\n<6>i2\n");
+}
+END_TEST
+
 Suite *saker_test_suite(void)
 {
 	Suite *s = suite_create("log");
@@ -102,6 +129,7 @@ Suite *saker_test_suite(void)
 	tcase_add_test(tc, test_prefix_and_strerror);
 	tcase_add_test(tc, test_journal_priorities);
 	tcase_add_test(tc, test_long_message_cut_to_one_line);
+	tcase_add_test(tc, test_configured_levels);
 	suite_add_tcase(s, tc);
 	/* No fork: the tests redirect this process's stderr. */
 	saker_test_fork_status = CK_NOFORK;

@@ -19,7 +19,8 @@ START_TEST(local_syslog_datagrams)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct saker_outputs_config c = {
-		.syslog_enabled = true, .facility = 1, .app_name = "saker",
+		/* the local records take local_facility (user), not the remote's local0 */
+		.syslog_enabled = true, .facility = 16, .local_facility = 1, .app_name = "saker",
 		.hostname = "h",
 	};
 	struct saker_alert_msg am = {

@@ -271,6 +271,33 @@ START_TEST(tcp_down_close_counts_leftovers)
 }
 END_TEST
 
+/*
+ * A host that does not resolve at start (DNS not up yet at boot) is not
+ * fatal: each send resolves it again, counted in resolve_retries, and what
+ * could not be sent counts as dropped_error, never silently.
+ */
+START_TEST(unresolved_host_is_retried)
+{
+	struct saker_outputs_config c;
+	struct saker_output_stats st;
+	struct saker_outputs *o;
+	char port[16];
+	int i;
+
+	c = remote_cfg(false, 514, port);
+	c.remote_host = "saker-test.invalid";	/* RFC 6761: never resolves */
+	o = new_outputs(&c);
+	for (i = 0; i < 3; i++)
+		emit_id(o, i, NULL);
+	saker_outputs_flush(o, 5000);
+	st = stats(o, 0);
+	ck_assert_uint_eq(st.resolve_retries, 3);
+	ck_assert_uint_eq(st.dropped_error, 3);
+	ck_assert_uint_eq(st.sent, 0);
+	saker_outputs_free(o, 1000);
+}
+END_TEST
+
 Suite *saker_test_suite(void)
 {
 	Suite *s = suite_create("syslog_remote");
@@ -278,6 +305,7 @@ Suite *saker_test_suite(void)
 
 	tcase_set_timeout(tc, 10);
 	tcase_add_test(tc, udp_exactly_once);
+	tcase_add_test(tc, unresolved_host_is_retried);
 	tcase_add_test(tc, tcp_exactly_once);
 	tcase_add_test(tc, tcp_reconnect_keeps_queue);
 	tcase_add_test(tc, tcp_reset_midstream);

@@ -3,7 +3,8 @@
 # t90-sakerd: the live daemon. sakerd reads the rings and writes JSON alerts to a file: a shell in a
 # fake docker container (with docker state files giving its name and image) and a read of
 # /etc/shadow inside it raise the rules of rules/saker_rules.yaml; SIGHUP with a broken rule file
-# keeps the old rules and raises "saker: rule reload failed"; SIGUSR2 and exit print statistics.
+# keeps the old rules and raises "saker: rule reload failed", a broken saker.yaml keeps the old
+# configuration and raises "saker: configuration reload failed"; SIGUSR2 and exit print statistics.
 # shellcheck disable=SC2016,SC2119 # jq programs name $vars; load_module takes optional args
 # shellcheck source=tests/vm/lib.sh
 . "${SAKER_TESTS:-/saker/tests}/lib.sh"
@@ -38,9 +39,15 @@ EOF2
 
 out=$(sakerd -n -c saker.yaml 2>&1) || fail "sakerd -n: $out"
 case $out in *"configuration OK"*) ;; *) fail "sakerd -n said: $out" ;; esac
-printf 'bogus_key: 1\n' >bad.yaml
-if sakerd -n -c bad.yaml >bad.out 2>&1; then fail "sakerd -n accepted an unknown key"; fi
-grep -q 'bad.yaml:1:1: unknown key' bad.out || fail "sakerd -n: no file:line:col: $(cat bad.out)"
+# A typo of a key saker has is an error; a key it does not know at all (a newer Falco's) a warning.
+printf 'priorty: debug\n' >bad.yaml
+if sakerd -n -c bad.yaml >bad.out 2>&1; then fail "sakerd -n accepted a mistyped key"; fi
+grep -q "bad.yaml:1:1: unknown key 'priorty' (did you mean 'priority'?)" bad.out ||
+	fail "sakerd -n: no file:line:col: $(cat bad.out)"
+printf 'some_future_key: 1\n' >future.yaml
+out=$(sakerd -n -c future.yaml -r "$RULES" 2>&1) || fail "sakerd -n refused an unknown key: $out"
+case $out in *"future.yaml:1:1: unknown key 'some_future_key'"*"1 configuration warning"*) ;;
+*) fail "sakerd -n: no warning for an unknown key: $out" ;; esac
 
 load_module
 sakerd -c saker.yaml 2>sakerd.err &
@@ -98,13 +105,27 @@ wait_for 10 more_reads "$n" || fail "old rules lost after the failed reload"
 kill -HUP "$spid"
 wait_for 10 grep -q 'rules reloaded' sakerd.err || fail "no successful reload: $(tail -n 5 sakerd.err)"
 
+# SIGHUP reads saker.yaml again: a broken one is kept out (said with its line, alerted) while the
+# rules still reload; a key that needs a restart keeps its running value, said.
+cp saker.yaml saker.yaml.good
+printf 'merge: {window_ms: lots}\n' >>saker.yaml
+kill -HUP "$spid"
+wait_alert "saker: configuration reload failed"
+grep -q 'configuration reload failed, keeping the old configuration: saker.yaml:[0-9]*:[0-9]*: merge.window_ms' sakerd.err ||
+	fail "no configuration reload failure line: $(tail -n 5 sakerd.err)"
+cp saker.yaml.good saker.yaml
+printf 'merge:\n  window_ms: 20\n' >>saker.yaml
+kill -HUP "$spid"
+wait_for 10 grep -q 'merge.window_ms changed; that takes a restart' sakerd.err ||
+	fail "no restart note for merge.window_ms: $(tail -n 5 sakerd.err)"
+
 kill -USR2 "$spid"
 wait_for 10 grep -q '"reason":"signal"' sakerd.err || fail "no stats line after SIGUSR2"
 kill -TERM "$spid"
 wait_exit "$spid" 10 || fail "sakerd did not exit within 10 s of SIGTERM"
 [ "$WAIT_STATUS" -eq 0 ] || fail "sakerd exited with $WAIT_STATUS: $(tail -n 5 sakerd.err)"
 st=$(grep '"reason":"exit"' sakerd.err) || fail "no stats line at exit"
-event_check "$st" '.events.exec > 0 and .events.open > 0 and .proctable.seeded > 0 and .reload_failures == 1
-	and .reloads == 1 and .containers.found >= 1 and .alerts["Sensitive File Read"] >= 2' "exit statistics"
+event_check "$st" '.events.exec > 0 and .events.open > 0 and .proctable.seeded > 0 and .reload_failures == 2
+	and .reloads == 3 and .containers.found >= 1 and .alerts["Sensitive File Read"] >= 2' "exit statistics"
 info "stats: $st"
 unload_module

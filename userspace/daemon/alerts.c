@@ -60,6 +60,7 @@ int saker_alerts_new(struct saker_alerts **out, const struct saker_config *cfg,
 			.remote_proto = cfg->remote_proto == SAKER_CFG_TCP ?
 					SAKER_SYSLOG_TCP : SAKER_SYSLOG_UDP,
 			.facility = cfg->facility,
+			.local_facility = cfg->syslog_facility,
 			.app_name = "saker",
 			.program_enabled = cfg->program_enabled,
 			.program = cfg->program,
@@ -180,12 +181,13 @@ void saker_alerts_stats(const struct saker_alerts *al, json_t *obj)
 		struct saker_output_stats st;
 
 		saker_outputs_stats(al->out, i, &st);
-		json_array_append_new(outs, json_pack("{s:s,s:I,s:I,s:I,s:I,s:I}",
+		json_array_append_new(outs, json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:I}",
 			"name", st.name, "sent", (json_int_t)st.sent,
 			"dropped_queue", (json_int_t)st.dropped_queue,
 			"dropped_error", (json_int_t)st.dropped_error,
 			"queued", (json_int_t)st.queued,
-			"reconnects", (json_int_t)st.reconnects));
+			"reconnects", (json_int_t)st.reconnects,
+			"resolve_retries", (json_int_t)st.resolve_retries));
 	}
 	json_object_set_new(obj, "alerts_total", json_integer((json_int_t)al->total));
 	json_object_set_new(obj, "alerts", rules);

@@ -12,30 +12,25 @@
 #include <string.h>
 #include <strings.h>
 
+#include <netdb.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <yaml.h>
 
 #include "config.h"
+#include "config_int.h"
 #include "lib/errbuf.h"
 #include "lib/file.h"
 #include "outputs/outputs.h"
 
-enum key_type { K_BOOL, K_UINT, K_SIZE, K_STR, K_LIST, K_PRIO, K_MATCH, K_PROTO,
-		K_FACILITY };
-
-struct key {
-	const char *name;
-	enum key_type type;
-	size_t off;
-	unsigned long long max;	/* K_UINT/K_SIZE upper bound */
-};
-
 #define OFF(f) offsetof(struct saker_config, f)
+#define keys saker_cfg_keys
+#define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
-/* YAML nesting allowed, as in the rule loader (rules/rules_yaml.c). */
-#define MAX_DEPTH 64
 
-static const struct key keys[] = {
+const struct saker_cfg_key saker_cfg_keys[] = {
 	{ "rules_files", K_LIST, OFF(rules_files), 0 },
+	{ "rules_file", K_LIST, OFF(rules_files), 0 },	/* Falco before 0.29 */
 	{ "rule_matching", K_MATCH, OFF(rule_matching), 0 },
 	{ "priority", K_PRIO, OFF(priority), 0 },
 	{ "json_output", K_BOOL, OFF(json_output), 0 },
@@ -45,15 +40,19 @@ static const struct key keys[] = {
 	{ "file_output.enabled", K_BOOL, OFF(file_enabled), 0 },
 	{ "file_output.filename", K_STR, OFF(file_path), 0 },
 	{ "syslog_output.enabled", K_BOOL, OFF(syslog_enabled), 0 },
+	{ "syslog_output.facility", K_FACILITY, OFF(syslog_facility), 0 },
 	{ "remote_syslog_output.enabled", K_BOOL, OFF(remote_enabled), 0 },
 	{ "remote_syslog_output.host", K_STR, OFF(remote_host), 0 },
-	{ "remote_syslog_output.port", K_STR, OFF(remote_port), 0 },
+	{ "remote_syslog_output.port", K_PORT, OFF(remote_port), 0 },
 	{ "remote_syslog_output.protocol", K_PROTO, OFF(remote_proto), 0 },
 	{ "remote_syslog_output.facility", K_FACILITY, OFF(facility), 0 },
 	{ "program_output.enabled", K_BOOL, OFF(program_enabled), 0 },
 	{ "program_output.program", K_STR, OFF(program), 0 },
 	{ "outputs_queue.capacity", K_SIZE, OFF(queue_capacity), 1u << 24 },
 	{ "hostname", K_STR, OFF(hostname), 0 },
+	{ "log_level", K_PRIO, OFF(log_level), 0 },
+	{ "log_stderr", K_BOOL, OFF(log_stderr), 0 },
+	{ "log_syslog", K_BOOL, OFF(log_syslog), 0 },
 	{ "device", K_STR, OFF(device), 0 },
 	{ "merge.window_ms", K_UINT, OFF(merge_window_ms), 10000 },
 	{ "merge.max_pending", K_SIZE, OFF(merge_max_pending), 1u << 24 },
@@ -70,6 +69,7 @@ static const struct key keys[] = {
 	{ "losses.alert_interval_s", K_UINT, OFF(loss_alert_interval_s), 86400 },
 	{ "kernel.open_filter", K_BOOL, OFF(open_filter), 0 },
 };
+const size_t saker_cfg_nkeys = NKEYS;
 
 static const char *const facilities[SAKER_SYSLOG_FACILITY_MAX + 1] = {
 	"kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news",
@@ -92,6 +92,32 @@ static int set_str(char **dst, const char *v)
 	free(*dst);
 	*dst = s;
 	return 0;
+}
+
+/* Appends a copy of str to the string vector *v of *n entries. */
+static int strv_add(char ***v, size_t *n, const char *str)
+{
+	char **l = realloc(*v, (*n + 1) * sizeof(*l));
+
+	if (!l)
+		return -ENOMEM;
+	*v = l;
+	l[*n] = strdup(str);
+	if (!l[*n])
+		return -ENOMEM;
+	(*n)++;
+	return 0;
+}
+
+static void strv_free(char ***v, size_t *n)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		free((*v)[i]);
+	free(*v);
+	*v = NULL;
+	*n = 0;
 }
 
 static void free_list(struct saker_config *c)
@@ -132,7 +158,10 @@ void saker_config_defaults(struct saker_config *c)
 	c->file_path = strdup("/var/log/saker/alerts.log");
 	c->remote_port = strdup("514");
 	c->facility = 16;
+	c->syslog_facility = 1;
 	c->queue_capacity = 4096;
+	c->log_level = SAKER_PRIO_INFORMATIONAL;
+	c->log_stderr = true;
 	c->device = strdup(SAKER_DEVICE);
 	c->merge_window_ms = 10;
 	c->merge_max_pending = 262144;
@@ -154,13 +183,20 @@ void saker_config_free(struct saker_config *c)
 	size_t i;
 
 	free_list(c);
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		if (keys[i].type == K_STR)
+	free(c->output_append);
+	strv_free(&c->loaded, &c->nloaded);
+	strv_free(&c->warnings, &c->nwarnings);
+	for (i = 0; i < NKEYS; i++) {
+		if (keys[i].type == K_STR || keys[i].type == K_PORT)
 			free(*(char **)((char *)c + keys[i].off));
+		if (c->origins)
+			free(c->origins[i]);
+	}
+	free(c->origins);
 	memset(c, 0, sizeof(*c));
 }
 
-static const struct key *find_key(const char *name)
+static const struct saker_cfg_key *find_key(const char *name)
 {
 	size_t i;
 
@@ -168,6 +204,26 @@ static const struct key *find_key(const char *name)
 		if (!strcmp(keys[i].name, name))
 			return &keys[i];
 	return NULL;
+}
+
+/* Records where k was set; a failure only loses the position in messages. */
+static void set_origin(struct saker_config *c, const struct saker_cfg_key *k, const char *where)
+{
+	size_t i = (size_t)(k - keys);
+
+	if (!c->origins)
+		c->origins = calloc(NKEYS, sizeof(*c->origins));
+	if (!c->origins)
+		return;
+	free(c->origins[i]);
+	c->origins[i] = strdup(where);
+}
+
+const char *saker_config_origin(const struct saker_config *c, const char *key)
+{
+	const struct saker_cfg_key *k = find_key(key);
+
+	return k && c->origins ? c->origins[k - keys] : NULL;
 }
 
 /* True when some key starts with "prefix.": a mapping is expected there. */
@@ -214,7 +270,7 @@ static int parse_num(const char *v, unsigned long long max, unsigned long long *
 }
 
 /* Applies one scalar to key k; on failure err says what was expected. */
-static int apply_scalar(struct saker_config *c, const struct key *k,
+static int apply_scalar(struct saker_config *c, const struct saker_cfg_key *k,
 			const char *v, char *err, size_t errlen)
 {
 	void *dst = (char *)c + k->off;
@@ -242,6 +298,16 @@ static int apply_scalar(struct saker_config *c, const struct key *k,
 			*(size_t *)dst = (size_t)n;
 		return 0;
 	case K_STR:
+		return set_str((char **)dst, v);
+	case K_PORT:
+		/* A number wraps in a sockaddr (70000 was sent to 4464): 1..65535, or a service. */
+		if (isdigit((unsigned char)*v) ? parse_num(v, 65535, &n) || !n :
+		    !getservbyname(v, NULL)) {
+			saker_set_err(err, errlen,
+				"%s: expected a port 1..65535 or a service of /etc/services, got '%s'",
+				k->name, v);
+			return -EINVAL;
+		}
 		return set_str((char **)dst, v);
 	case K_LIST:
 		return list_add(c, v);
@@ -275,7 +341,13 @@ static int apply_scalar(struct saker_config *c, const struct key *k,
 			i = (int)n;
 		if (i > SAKER_SYSLOG_FACILITY_MAX)
 			goto bad_value;
-		c->facility = i;
+		/* kern is the kernel's: syslog(3) turns it into user, so would we silently */
+		if (!i && k->off == OFF(syslog_facility)) {
+			saker_set_err(err, errlen, "%s: kern is the kernel's facility; use user or local0..local7",
+				k->name);
+			return -EINVAL;
+		}
+		*(int *)dst = i;
 		return 0;
 	}
 bad_value:
@@ -287,13 +359,22 @@ bad_value:
 	return -EINVAL;
 }
 
+/* config_files' strategies, as Falco has them. */
+enum strategy {
+	S_OVERRIDE,	/* a key of the drop-in replaces the value */
+	S_APPEND,	/* lists (rules_files) are extended, other keys replaced */
+	S_ADD_ONLY,	/* only keys that no file set before are taken */
+};
+
 struct walk {
 	struct saker_config *c;
 	yaml_document_t *doc;
 	const char *file;
 	char *err;
 	size_t errlen;
-	bool list_reset;	/* rules_files seen: the file replaces defaults */
+	enum strategy strategy;
+	int depth;		/* 0: the main file; 1: a drop-in */
+	yaml_node_t *dropins;	/* the main file's config_files */
 };
 
 static int node_err(struct walk *w, const yaml_node_t *n, const char *fmt, ...)
@@ -312,7 +393,115 @@ static int node_err(struct walk *w, const yaml_node_t *n, const char *fmt, ...)
 	return -EINVAL;
 }
 
+static void node_pos(const struct walk *w, const yaml_node_t *n, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s:%zu:%zu", w->file, (size_t)n->start_mark.line + 1,
+		 (size_t)n->start_mark.column + 1);
+}
+
+/* A warning at n: "file:line:col: msg", kept in c->warnings. */
+static int node_warn(struct walk *w, const yaml_node_t *n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int node_warn(struct walk *w, const yaml_node_t *n, const char *fmt, ...)
+{
+	char msg[256], line[600];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	node_pos(w, n, line, sizeof(line) - sizeof(msg) - 2);
+	strcat(line, ": ");
+	strcat(line, msg);
+	return strv_add(&w->c->warnings, &w->c->nwarnings, line);
+}
+
+/* The closest known name (a key, a section, or Falco's) a typo away, in out; or false. */
+static bool near_key(const char *name, char *out, size_t outlen)
+{
+	size_t n = strlen(name), cap = n >= 6 ? 2 : n >= 3 ? 1 : 0, best = cap + 1, d, i;
+	char sect[128];
+
+	for (i = 0; i < NKEYS; i++) {
+		const char *dot;
+
+		d = saker_config_distance(name, keys[i].name, cap);
+		if (d < best) {
+			best = d;
+			snprintf(out, outlen, "%s", keys[i].name);
+		}
+		/* and each section above the key: "stdout_output" for its typo */
+		for (dot = strchr(keys[i].name, '.'); dot; dot = strchr(dot + 1, '.')) {
+			snprintf(sect, sizeof(sect), "%.*s", (int)(dot - keys[i].name), keys[i].name);
+			d = saker_config_distance(name, sect, cap);
+			if (d < best) {
+				best = d;
+				snprintf(out, outlen, "%s", sect);
+			}
+		}
+	}
+	for (i = 0; saker_config_falco_keys[i]; i++) {
+		d = saker_config_distance(name, saker_config_falco_keys[i], cap);
+		if (d < best) {
+			best = d;
+			snprintf(out, outlen, "%s", saker_config_falco_keys[i]);
+		}
+	}
+	return best <= cap;
+}
+
+/*
+ * A key saker has no entry for. What a user needs: a falco.yaml loads (its
+ * keys saker lacks are warnings), a newer Falco's keys too (an unknown
+ * top-level key far from every known name is a warning), but a typo in a
+ * key saker reads is never silent: a name a typo away from a known one, or
+ * an unknown key inside a section saker has, is an error.
+ */
+static int unknown_key(struct walk *w, const char *prefix, const char *name,
+		       const yaml_node_t *k)
+{
+	char have[512], near[128];
+	size_t i, n = strlen(prefix), used = 0;
+
+	if (saker_config_falco_key(name))
+		return node_warn(w, k, "'%s' is a Falco key saker does not implement: ignored",
+				 name);
+	if (near_key(name, near, sizeof(near)))
+		return node_err(w, k, "unknown key '%s' (did you mean '%s'?)", name, near);
+	if (!*prefix)
+		return node_warn(w, k, "unknown key '%s' (neither saker's nor Falco's): ignored",
+				 name);
+	have[0] = '\0';
+	for (i = 0; i < NKEYS && used < sizeof(have); i++)
+		if (!strncmp(keys[i].name, prefix, n) && keys[i].name[n] == '.')
+			used += (size_t)snprintf(have + used, sizeof(have) - used, "%s%s",
+						 used ? ", " : "", keys[i].name + n + 1);
+	return node_err(w, k, "unknown key '%s' (%s has: %s)", name, prefix, have);
+}
+
 static int walk_value(struct walk *w, const char *name, yaml_node_t *v);
+
+/*
+ * A key given twice in one mapping: libyaml keeps both and the last would
+ * win unseen (Falco's yaml-cpp too), so which one the user meant is unknown.
+ */
+static int check_duplicate(struct walk *w, const char *prefix, yaml_node_t *map,
+			   yaml_node_pair_t *pair, yaml_node_t *k)
+{
+	yaml_node_pair_t *p;
+
+	for (p = map->data.mapping.pairs.start; p < pair; p++) {
+		yaml_node_t *o = yaml_document_get_node(w->doc, p->key);
+
+		if (o && o->type == YAML_SCALAR_NODE &&
+		    !strcmp((const char *)o->data.scalar.value, (const char *)k->data.scalar.value))
+			return node_err(w, k, "duplicate key '%s%s%s' (first at line %zu)", prefix,
+					*prefix ? "." : "", (const char *)k->data.scalar.value,
+					(size_t)o->start_mark.line + 1);
+	}
+	return 0;
+}
 
 static int walk_mapping(struct walk *w, const char *prefix, yaml_node_t *map)
 {
@@ -326,10 +515,27 @@ static int walk_mapping(struct walk *w, const char *prefix, yaml_node_t *map)
 
 		if (!k || !v || k->type != YAML_SCALAR_NODE)
 			return node_err(w, k ? k : map, "keys must be plain strings");
+		ret = check_duplicate(w, prefix, map, pair, k);
+		if (ret)
+			return ret;
 		snprintf(name, sizeof(name), "%s%s%s", prefix, *prefix ? "." : "",
 			 (const char *)k->data.scalar.value);
-		if (!find_key(name) && !is_section(name))
-			return node_err(w, k, "unknown key '%s'", name);
+		if (!strcmp(name, "config_files")) {
+			/* Falco reads them from the main file only. */
+			if (w->depth)
+				ret = node_warn(w, k, "config_files in a file of config_files: ignored");
+			else
+				w->dropins = v;
+			if (ret)
+				return ret;
+			continue;
+		}
+		if (!find_key(name) && !is_section(name)) {
+			ret = unknown_key(w, prefix, name, k);
+			if (ret)
+				return ret;
+			continue;	/* warned: the value is not read */
+		}
 		ret = walk_value(w, name, v);
 		if (ret)
 			return ret;
@@ -339,8 +545,8 @@ static int walk_mapping(struct walk *w, const char *prefix, yaml_node_t *map)
 
 static int walk_value(struct walk *w, const char *name, yaml_node_t *v)
 {
-	const struct key *k = find_key(name);
-	char msg[200];
+	const struct saker_cfg_key *k = find_key(name);
+	char msg[200], pos[300];
 	int ret;
 
 	if (!k) {
@@ -348,10 +554,15 @@ static int walk_value(struct walk *w, const char *name, yaml_node_t *v)
 			return node_err(w, v, "'%s' must be a mapping", name);
 		return walk_mapping(w, name, v);
 	}
+	node_pos(w, v, pos, sizeof(pos));
+	if (w->strategy == S_ADD_ONLY && w->c->origins && w->c->origins[k - keys])
+		return 0;
 	if (k->type == K_LIST) {
 		yaml_node_item_t *it;
 
-		free_list(w->c);
+		if (w->strategy != S_APPEND)
+			free_list(w->c);
+		set_origin(w->c, k, pos);
 		if (v->type == YAML_SCALAR_NODE)
 			return apply_scalar(w->c, k, (const char *)v->data.scalar.value,
 					    msg, sizeof(msg)) ? node_err(w, v, "%s", msg) : 0;
@@ -372,104 +583,126 @@ static int walk_value(struct walk *w, const char *name, yaml_node_t *v)
 	ret = apply_scalar(w->c, k, (const char *)v->data.scalar.value, msg, sizeof(msg));
 	if (ret == -EINVAL)
 		return node_err(w, v, "%s", msg);
+	if (!ret)
+		set_origin(w->c, k, pos);
 	return ret;
 }
 
-/* libyaml's reason at its position. */
-static int parse_error(const yaml_parser_t *p, const char *name, const char *buf,
-		       size_t len, char *err, size_t errlen)
+static int load_buffer(struct saker_config *c, const char *name, const char *buf,
+		       size_t len, enum strategy strategy, int depth, char *err, size_t errlen);
+
+static int load_file(struct saker_config *c, const char *path, enum strategy strategy,
+		     int depth, char *err, size_t errlen)
 {
-	unsigned int line, col;
+	char *buf;
+	size_t len;
+	int ret;
 
-	if (p->error == YAML_MEMORY_ERROR) {
-		saker_set_err(err, errlen, "%s: out of memory", name);
-		return -ENOMEM;
-	}
-	/* The reader (NUL, bad UTF-8) leaves problem_mark at 0: use its offset. */
-	if (p->error == YAML_READER_ERROR) {
-		char what[32] = "";
-
-		saker_text_pos(buf, len, p->problem_offset, &line, &col);
-		if (p->problem_value >= 0)
-			snprintf(what, sizeof(what), p->problem_value > 0xff ? " (U+%04X)" :
-				 " (byte 0x%02x)", (unsigned int)p->problem_value);
-		saker_set_err(err, errlen, "%s:%u:%u: %s%s", name, line, col,
-			p->problem ? p->problem : "unreadable YAML input", what);
-		return -EINVAL;
-	}
-	saker_set_err(err, errlen, "%s:%zu:%zu: %s", name,
-		(size_t)p->problem_mark.line + 1, (size_t)p->problem_mark.column + 1,
-		p->problem ? p->problem : "YAML syntax error");
-	return -EINVAL;
+	ret = saker_read_regular(path, &buf, &len, err, errlen);
+	if (ret)
+		return ret;
+	/* Noted first: the main file before its drop-ins, in --support. */
+	ret = strv_add(&c->loaded, &c->nloaded, path);
+	if (!ret)
+		ret = load_buffer(c, path, buf, len, strategy, depth, err, errlen);
+	free(buf);
+	return ret;
 }
 
-/*
- * One pass over the events before the document is built: nesting deeper
- * than MAX_DEPTH is refused where it starts, and stopping there bounds
- * libyaml's work (its document loader alone took seconds on 100k '[').
- */
-static int check_depth(const char *name, const char *buf, size_t len, char *err,
-		       size_t errlen)
+/* One config_files entry: a file, or a directory's YAML files, sorted. */
+static int load_dropin(struct walk *w, const yaml_node_t *at, const char *path,
+		       enum strategy strategy)
 {
-	yaml_parser_t parser;
-	yaml_event_t ev;
-	size_t depth = 0;
+	char **names;
+	struct stat st;
+	size_t n, i;
+	int ret;
+
+	/* Falco's own falco.yaml names /etc/falco/config.d: absent is no error. */
+	if (stat(path, &st))
+		return errno == ENOENT ? node_warn(w, at, "config_files: %s: %s: skipped", path,
+						   strerror(errno)) :
+			node_err(w, at, "config_files: %s: %s", path, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return load_file(w->c, path, strategy, 1, w->err, w->errlen);
+	ret = saker_yaml_dir(path, &names, &n);
+	if (ret)
+		return node_err(w, at, "config_files: %s: %s", path, strerror(-ret));
+	for (i = 0; i < n && !ret; i++)
+		ret = load_file(w->c, names[i], strategy, 1, w->err, w->errlen);
+	saker_yaml_dir_free(names, n);
+	return ret;
+}
+
+/* config_files: a list of paths, or of {path, strategy} as in Falco 0.39. */
+static int load_dropins(struct walk *w, yaml_node_t *list)
+{
+	static const char *const names[] = { "override", "append", "add-only" };
+	yaml_node_item_t *it;
 	int ret = 0;
 
-	if (!yaml_parser_initialize(&parser))
-		return -ENOMEM;
-	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
-	for (;;) {
-		yaml_event_type_t type;
-		yaml_mark_t at;
+	if (list->type == YAML_SCALAR_NODE)
+		return load_dropin(w, list, (const char *)list->data.scalar.value, S_OVERRIDE);
+	if (list->type != YAML_SEQUENCE_NODE)
+		return node_err(w, list, "'config_files' must be a list of paths");
+	for (it = list->data.sequence.items.start; it < list->data.sequence.items.top && !ret; it++) {
+		yaml_node_t *e = yaml_document_get_node(w->doc, *it), *p = NULL, *st = NULL;
+		enum strategy strategy = S_OVERRIDE;
+		yaml_node_pair_t *pair;
+		unsigned int i;
 
-		if (!yaml_parser_parse(&parser, &ev)) {
-			ret = parse_error(&parser, name, buf, len, err, errlen);
-			break;
-		}
-		type = ev.type;
-		at = ev.start_mark;
-		yaml_event_delete(&ev);
-		if (type == YAML_STREAM_END_EVENT)
-			break;
-		if (type == YAML_SEQUENCE_END_EVENT || type == YAML_MAPPING_END_EVENT) {
-			depth--;
+		if (e && e->type == YAML_SCALAR_NODE) {
+			ret = load_dropin(w, e, (const char *)e->data.scalar.value, S_OVERRIDE);
 			continue;
 		}
-		if (type != YAML_SCALAR_EVENT && type != YAML_ALIAS_EVENT &&
-		    type != YAML_SEQUENCE_START_EVENT && type != YAML_MAPPING_START_EVENT)
-			continue;
-		/* A node's depth: the collections open around it (the root's is 0). */
-		if (depth > MAX_DEPTH) {
-			saker_set_err(err, errlen, "%s:%zu:%zu: YAML nesting too deep (more than %d levels)",
-				name, (size_t)at.line + 1, (size_t)at.column + 1, MAX_DEPTH);
-			ret = -EINVAL;
-			break;
+		if (!e || e->type != YAML_MAPPING_NODE)
+			return node_err(w, e ? e : list, "'config_files' items must be paths or {path, strategy}");
+		for (pair = e->data.mapping.pairs.start; pair < e->data.mapping.pairs.top; pair++) {
+			yaml_node_t *k = yaml_document_get_node(w->doc, pair->key);
+			yaml_node_t *v = yaml_document_get_node(w->doc, pair->value);
+
+			if (!k || !v || k->type != YAML_SCALAR_NODE || v->type != YAML_SCALAR_NODE)
+				return node_err(w, e, "config_files: path and strategy are strings");
+			if (!strcmp((const char *)k->data.scalar.value, "path"))
+				p = v;
+			else if (!strcmp((const char *)k->data.scalar.value, "strategy"))
+				st = v;
+			else
+				return node_err(w, k, "config_files: unknown key '%s' (path, strategy)",
+						(const char *)k->data.scalar.value);
 		}
-		if (type == YAML_SEQUENCE_START_EVENT || type == YAML_MAPPING_START_EVENT)
-			depth++;
+		if (!p)
+			return node_err(w, e, "config_files: an item without a path");
+		for (i = 0; st && i < 3; i++)
+			if (!strcmp((const char *)st->data.scalar.value, names[i]))
+				break;
+		if (st && i == 3)
+			return node_err(w, st, "config_files: strategy '%s' (override, append or add-only)",
+					(const char *)st->data.scalar.value);
+		if (st)
+			strategy = (enum strategy)i;
+		ret = load_dropin(w, p, (const char *)p->data.scalar.value, strategy);
 	}
-	yaml_parser_delete(&parser);
 	return ret;
 }
 
-int saker_config_load_buffer(struct saker_config *c, const char *name,
-			     const char *buf, size_t len, char *err, size_t errlen)
+static int load_buffer(struct saker_config *c, const char *name, const char *buf,
+		       size_t len, enum strategy strategy, int depth, char *err, size_t errlen)
 {
-	struct walk w = { c, NULL, name, err, errlen, false };
+	struct walk w = { c, NULL, name, err, errlen, strategy, depth, NULL };
 	yaml_parser_t parser;
 	yaml_document_t doc;
 	yaml_node_t *root;
 	int ret;
 
-	ret = check_depth(name, buf, len, err, errlen);
+	ret = saker_config_yaml_depth(name, buf, len, err, errlen);
 	if (ret)
 		return ret;
 	if (!yaml_parser_initialize(&parser))
 		return -ENOMEM;
 	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
 	if (!yaml_parser_load(&parser, &doc)) {
-		ret = parse_error(&parser, name, buf, len, err, errlen);
+		ret = saker_config_yaml_error(&parser, name, buf, len, err, errlen);
 		goto delete_parser;
 	}
 	w.doc = &doc;
@@ -481,6 +714,9 @@ int saker_config_load_buffer(struct saker_config *c, const char *name,
 		goto delete_doc;
 	}
 	ret = walk_mapping(&w, "", root);
+	/* After the whole main file, wherever config_files stood in it (Falco). */
+	if (!ret && w.dropins)
+		ret = load_dropins(&w, w.dropins);
 delete_doc:
 	yaml_document_delete(&doc);
 delete_parser:
@@ -488,26 +724,23 @@ delete_parser:
 	return ret;
 }
 
+int saker_config_load_buffer(struct saker_config *c, const char *name,
+			     const char *buf, size_t len, char *err, size_t errlen)
+{
+	return load_buffer(c, name, buf, len, S_OVERRIDE, 0, err, errlen);
+}
+
 int saker_config_load(struct saker_config *c, const char *path, char *err,
 		      size_t errlen)
 {
-	char *buf;
-	size_t len;
-	int ret;
-
-	ret = saker_read_regular(path, &buf, &len, err, errlen);
-	if (ret)
-		return ret;
-	ret = saker_config_load_buffer(c, path, buf, len, err, errlen);
-	free(buf);
-	return ret;
+	return load_file(c, path, S_OVERRIDE, 0, err, errlen);
 }
 
 int saker_config_set(struct saker_config *c, const char *kv, char *err,
 		     size_t errlen)
 {
 	const char *eq = strchr(kv, '=');
-	const struct key *k;
+	const struct saker_cfg_key *k;
 	char name[128];
 	int ret;
 
@@ -528,6 +761,7 @@ int saker_config_set(struct saker_config *c, const char *kv, char *err,
 		if (!copy)
 			return -ENOMEM;
 		free_list(c);
+		set_origin(c, k, "-o");
 		ret = 0;
 		for (item = strtok_r(copy, ",", &save); item && !ret;
 		     item = strtok_r(NULL, ",", &save))
@@ -536,6 +770,8 @@ int saker_config_set(struct saker_config *c, const char *kv, char *err,
 		return ret;
 	}
 	ret = apply_scalar(c, k, eq + 1, err, errlen);
+	if (!ret)
+		set_origin(c, k, "-o");
 	if (ret == -EINVAL) {
 		char msg[256];
 
@@ -550,29 +786,4 @@ int saker_config_add_rules(struct saker_config *c, const char *path, bool reset)
 	if (reset)
 		free_list(c);
 	return list_add(c, path);
-}
-
-int saker_config_check(const struct saker_config *c, char *err, size_t errlen)
-{
-	if (!c->nrules) {
-		saker_set_err(err, errlen, "rules_files: no rule file given");
-		return -EINVAL;
-	}
-	if (c->file_enabled && (!c->file_path || !*c->file_path)) {
-		saker_set_err(err, errlen, "file_output.enabled needs file_output.filename");
-		return -EINVAL;
-	}
-	if (c->remote_enabled && (!c->remote_host || !*c->remote_host)) {
-		saker_set_err(err, errlen, "remote_syslog_output.enabled needs remote_syslog_output.host");
-		return -EINVAL;
-	}
-	if (c->program_enabled && (!c->program || !*c->program)) {
-		saker_set_err(err, errlen, "program_output.enabled needs program_output.program");
-		return -EINVAL;
-	}
-	if (!c->device || !*c->device) {
-		saker_set_err(err, errlen, "device: empty");
-		return -EINVAL;
-	}
-	return 0;
 }

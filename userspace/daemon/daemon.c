@@ -13,6 +13,7 @@
 
 #include "ctl/ctl.h"
 #include "lib/kfilter.h"
+#include "config_int.h"
 #include "daemon.h"
 #include "lib/log.h"
 
@@ -30,6 +31,7 @@ int saker_daemon_engine(const struct saker_config *cfg, struct saker_engine **ou
 	}
 	saker_engine_set_match_mode(e, cfg->rule_matching);
 	saker_engine_set_min_priority(e, cfg->priority);
+	saker_engine_set_output_append(e, cfg->output_append, cfg->output_append_info);
 	for (i = 0; i < cfg->nrules; i++) {
 		ret = saker_engine_load_path(e, cfg->rules_files[i]);
 		if (ret && !load_ret)
@@ -97,22 +99,135 @@ static void saker_daemon_push_filter(struct saker_daemon *d, const struct saker_
 /* The reason of a failed reload: the first error line of the rules. */
 #define RELOAD_WHY_MAX 512
 
+/* what: "rule" or "configuration"; each keeps its old one (and the other stays too). */
+static void reload_failed(struct saker_daemon *d, const char *rule, const char *what,
+			  const char *why)
+{
+	bool rules = !strcmp(what, "rule");
+	char msg[RELOAD_WHY_MAX + 96];	/* the reason and the sentence around it */
+
+	d->reload_failures++;
+	saker_log_warnx("%s reload failed, keeping the old %s: %s", what,
+			rules ? "rules" : "configuration", why);
+	snprintf(msg, sizeof(msg), "%s reload failed, the previous %s active: %s", what,
+		 rules ? "rules stay" : "configuration stays", why);
+	saker_alerts_internal(d->alerts, SAKER_PRIO_CRITICAL, rule, msg,
+			      json_pack("{s:s}", "saker.reason", why));
+}
+
+/* Keys a running sakerd cannot change: the device, the merge, the tables, the timers. */
+static bool needs_restart(const char *key)
+{
+	static const char *const fixed[] = { "device", "merge.", "proctable.", "containers.",
+					     "stats.interval_s", "losses." };
+	size_t i;
+
+	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		if (!strncmp(key, fixed[i], strlen(fixed[i])))
+			return true;
+	return false;
+}
+
+/* Keys the outputs were built from: a change builds them again. */
+static bool is_output_key(const char *key)
+{
+	static const char *const out[] = { "json_", "stdout_output.", "file_output.",
+					   "syslog_output.", "remote_syslog_output.",
+					   "program_output.", "outputs_queue.", "hostname" };
+	size_t i;
+
+	for (i = 0; i < sizeof(out) / sizeof(out[0]); i++)
+		if (!strncmp(key, out[i], strlen(out[i])))
+			return true;
+	return false;
+}
+
+struct changes {
+	char restart[384];	/* the keys left as they were */
+	bool outputs;
+};
+
+static void note_change(void *arg, const char *key)
+{
+	struct changes *ch = arg;
+	size_t used = strlen(ch->restart);
+
+	if (needs_restart(key))
+		snprintf(ch->restart + used, sizeof(ch->restart) - used, "%s%s", used ? ", " : "",
+			 key);
+	else if (is_output_key(key))
+		ch->outputs = true;
+}
+
+/* The keys that changed and can change now go from fresh into the running configuration. */
+static void take_changes(struct saker_config *cur, struct saker_config *fresh)
+{
+	size_t i;
+
+	for (i = 0; i < saker_cfg_nkeys; i++) {
+		const char *key = saker_cfg_keys[i].name;
+
+		/* an alias shares the field before it: taking it again would swap back */
+		if (i && saker_cfg_keys[i].off == saker_cfg_keys[i - 1].off)
+			continue;
+		if (!needs_restart(key))
+			saker_config_take(cur, fresh, key);
+	}
+}
+
+/*
+ * SIGHUP: the configuration is read again as at start (sakerd.c's
+ * rebuild), then the rules from it into a new engine, and the outputs
+ * again if their keys changed; only when all of it works does it replace
+ * what runs. Keys a running daemon cannot change keep their value, said.
+ */
 void saker_daemon_reload(struct saker_daemon *d)
 {
+	struct changes ch = { "", false };
+	struct saker_alerts *al = NULL, *old_al;
+	struct saker_config fresh, *cfg = d->cfg;
 	struct saker_engine *e;
 	char why[RELOAD_WHY_MAX];
+	bool have_fresh = false;
 
-	saker_log_info("SIGHUP: reloading rules");
-	if (saker_daemon_engine(d->cfg, &e, stderr, true, why, sizeof(why))) {
-		char msg[RELOAD_WHY_MAX + 64];	/* the reason and the sentence around it */
-
-		d->reload_failures++;
-		saker_log_warnx("rule reload failed, keeping the old rules: %s", why);
-		snprintf(msg, sizeof(msg), "rule reload failed, the previous rules stay active: %s", why);
-		saker_alerts_internal(d->alerts, SAKER_PRIO_CRITICAL,
-				      "saker: rule reload failed", msg,
-				      json_pack("{s:s}", "saker.reason", why));
-		return;
+	saker_log_info("SIGHUP: reloading the configuration and the rules");
+	if (d->cfg->rebuild) {
+		saker_config_defaults(&fresh);
+		if (d->cfg->rebuild(d->cfg->rebuild_arg, &fresh, why, sizeof(why)) ||
+		    saker_config_check(&fresh, why, sizeof(why))) {
+			reload_failed(d, "saker: configuration reload failed", "configuration", why);
+			saker_config_free(&fresh);
+		} else {
+			/* its warnings were logged as it was read */
+			have_fresh = true;
+			cfg = &fresh;
+			saker_config_diff(d->cfg, &fresh, note_change, &ch);
+		}
+	}
+	if (saker_daemon_engine(cfg, &e, stderr, true, why, sizeof(why))) {
+		reload_failed(d, "saker: rule reload failed", "rule", why);
+		goto free_fresh;
+	}
+	if (ch.outputs && saker_alerts_new(&al, cfg, why, sizeof(why))) {
+		reload_failed(d, "saker: configuration reload failed", "configuration", why);
+		saker_engine_free(e);
+		goto free_fresh;
+	}
+	if (have_fresh) {
+		take_changes(d->cfg, &fresh);
+		saker_config_apply_log(d->cfg);
+		if (ch.restart[0])
+			saker_log_warnx("configuration reload: %s changed; that takes a restart, the running values stay",
+					ch.restart);
+	}
+	if (al) {
+		/* The old outputs write what they hold, then go; counts start again. */
+		old_al = d->alerts;
+		d->alerts = al;
+		d->pipe.alert_arg = al;
+		saker_alerts_flush(old_al, 2000);
+		saker_alerts_free(old_al);
+		saker_log_info("outputs rebuilt from the new configuration");
 	}
 	/* Before the swap: from here on the module keeps what the new rules want. */
 	saker_daemon_push_filter(d, e);
@@ -122,6 +237,9 @@ void saker_daemon_reload(struct saker_daemon *d)
 	d->engine = e;
 	d->reloads++;
 	saker_log_info("rules reloaded: %zu rules", saker_engine_rule_count(e));
+free_fresh:
+	if (have_fresh)
+		saker_config_free(&fresh);
 }
 
 static void block_signals(sigset_t *mask)
@@ -235,12 +353,12 @@ int saker_daemon_run(struct saker_config *cfg)
 
 	/* rules */
 	if (saker_daemon_engine(cfg, &d.engine, stderr, true, err, sizeof(err))) {
-		saker_log_warnx("rules are invalid: %s", err);
+		saker_log_errx("rules are invalid: %s", err);
 		return 1;
 	}
 	/* track */
 	if (saker_track_init(&d.track, cfg->max_procs, &cc, getpid())) {
-		saker_log_warnx("out of memory");
+		saker_log_errx("out of memory");
 		goto free_engine;
 	}
 	/* decode -> track -> rules -> alerts, one record at a time */
@@ -259,7 +377,7 @@ int saker_daemon_run(struct saker_config *cfg)
 	 * reader's tgid, and the fd is O_CLOEXEC so no child inherits it. */
 	ret = saker_ring_open(&d.ring, cfg->device, err, sizeof(err));
 	if (ret) {
-		saker_log_warnx("%s%s", err, saker_ring_open_hint(ret));
+		saker_log_errx("%s%s", err, saker_ring_open_hint(ret));
 		goto fini_merge;
 	}
 	/* After the open: processes started later arrive as events. */
@@ -272,7 +390,7 @@ int saker_daemon_run(struct saker_config *cfg)
 	/* alerts -> outputs */
 	ret = saker_alerts_new(&d.alerts, cfg, err, sizeof(err));
 	if (ret) {
-		saker_log_warnx("outputs: %s", err);
+		saker_log_errx("outputs: %s", err);
 		goto close_ring;
 	}
 	d.pipe.alert = saker_alerts_rule;

@@ -3,8 +3,10 @@
  * Regular files only: open without blocking, check the type on the open
  * fd (no race with a rename), then read as usual.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,4 +114,53 @@ free_buf:
 	free(b);
 	close(fd);
 	return ret;
+}
+
+static int yaml_entry(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+
+	return (n > 5 && !strcmp(d->d_name + n - 5, ".yaml")) ||
+	       (n > 4 && !strcmp(d->d_name + n - 4, ".yml"));
+}
+
+void saker_yaml_dir_free(char **names, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+int saker_yaml_dir(const char *path, char ***names, size_t *n)
+{
+	struct dirent **ents;
+	char **out;
+	int i, got, ret = 0;
+
+	*names = NULL;
+	*n = 0;
+	got = scandir(path, &ents, yaml_entry, alphasort);
+	if (got < 0)
+		return -errno;
+	out = calloc((size_t)got + 1, sizeof(*out));
+	if (!out)
+		ret = -ENOMEM;
+	for (i = 0; i < got; i++) {
+		if (!ret && asprintf(&out[i], "%s/%s", path, ents[i]->d_name) < 0) {
+			out[i] = NULL;
+			ret = -ENOMEM;
+		}
+		free(ents[i]);
+	}
+	free(ents);
+	if (ret) {
+		if (out)
+			saker_yaml_dir_free(out, (size_t)got);
+		return ret;
+	}
+	*names = out;
+	*n = (size_t)got;
+	return 0;
 }

@@ -23,4 +23,12 @@ int saker_open_regular(const char *path, char *err, size_t errlen);
 int saker_read_regular(const char *path, char **buf, size_t *len, char *err,
 		       size_t errlen);
 
+/*
+ * The *.yaml and *.yml entries of directory path, sorted as alphasort(3)
+ * does (the order rule and configuration directories load in), as
+ * malloc'd "path/name" strings: *n of them, or -errno.
+ */
+int saker_yaml_dir(const char *path, char ***names, size_t *n);
+void saker_yaml_dir_free(char **names, size_t n);
+
 #endif /* SAKER_FILE_H */

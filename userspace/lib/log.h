@@ -26,6 +26,14 @@ enum saker_log_level {
 
 /* prog: the line prefix; messages above max_level are not written. */
 void saker_log_init(const char *prog, enum saker_log_level max_level);
+/*
+ * log_level, log_stderr and log_syslog of the configuration, as falco.yaml
+ * has them: messages above max_level are dropped; the others go to stderr,
+ * to syslog(3) (LOG_DAEMON, the program's name, its pid), or both. Until
+ * called: stderr only, at saker_log_init's level. Levels 0..2 are syslog's
+ * emerg, alert and crit: only more severe messages pass.
+ */
+void saker_log_setup(int max_level, bool to_stderr, bool to_syslog);
 /* Whether stderr is the journal (set by saker_log_init). */
 bool saker_log_journal(void);
 
@@ -37,6 +45,8 @@ void saker_logv(enum saker_log_level level, const char *fmt, va_list ap)
 void saker_log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void saker_log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void saker_log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* An error the caller stops on (LOG_ERR, "<3>" in the journal), without exiting. */
+void saker_log_errx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void saker_log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* An error the program cannot go on from: logged at LOG_ERR, exit(1). */
 void saker_fatal(const char *fmt, ...)

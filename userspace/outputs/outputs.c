@@ -265,7 +265,9 @@ static struct saker_payload *payload_new(const struct saker_outputs *o,
 		p->line[p->line_len] = '\0';
 	}
 	if (need & SAKER_NEED_LOCAL) {
-		p->local = saker_format_rfc3164(m, c->app_name, c->facility, o->pid, body);
+		p->local = saker_format_rfc3164(m, c->app_name,
+						c->local_facility ? c->local_facility : c->facility,
+						o->pid, body);
 		if (!p->local)
 			goto free_body;
 		p->local_len = strlen(p->local);
@@ -378,6 +380,7 @@ void saker_outputs_stats(const struct saker_outputs *o, size_t i,
 	st->dropped_queue = atomic_load(&out->dropped_queue);
 	st->dropped_error = atomic_load(&out->dropped_error);
 	st->reconnects = atomic_load(&out->reconnects);
+	st->resolve_retries = atomic_load(&out->resolve_retries);
 	st->queued = out->count;
 	pthread_mutex_unlock(&out->lock);
 }
@@ -535,6 +538,7 @@ static int out_init(struct saker_outputs *o, const char *name,
 	atomic_init(&out->dropped_queue, 0);
 	atomic_init(&out->dropped_error, 0);
 	atomic_init(&out->reconnects, 0);
+	atomic_init(&out->resolve_retries, 0);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&out->idle, &ca);
@@ -660,9 +664,11 @@ int saker_outputs_new(struct saker_outputs **out,
 	}
 	c = &o->cfg;
 	ret = -EINVAL;
-	if (c->facility < 0 || c->facility > SAKER_SYSLOG_FACILITY_MAX) {
-		snprintf(err, errlen, "syslog facility %d: not in 0..%d", c->facility,
-			 SAKER_SYSLOG_FACILITY_MAX);
+	if (c->facility < 0 || c->facility > SAKER_SYSLOG_FACILITY_MAX ||
+	    c->local_facility < 0 || c->local_facility > SAKER_SYSLOG_FACILITY_MAX) {
+		snprintf(err, errlen, "syslog facility %d: not in 0..%d",
+			 c->facility < 0 || c->facility > SAKER_SYSLOG_FACILITY_MAX ?
+			 c->facility : c->local_facility, SAKER_SYSLOG_FACILITY_MAX);
 		goto free_outputs;
 	}
 	if (c->stdout_enabled &&

@@ -40,6 +40,8 @@ struct saker_outputs_config {
 	const char *remote_port;	/* remote_syslog_output.port */
 	enum saker_syslog_proto remote_proto;	/* .protocol: udp|tcp */
 	int facility;			/* .facility, LOG_LOCAL0 >> 3 style, 0..SAKER_SYSLOG_FACILITY_MAX */
+	/* syslog_output.facility; 0 (kern, which no program may use): facility's */
+	int local_facility;
 	const char *app_name;		/* RFC 5424 APP-NAME, "saker" */
 	bool program_enabled;		/* program_output.enabled */
 	const char *program;		/* program_output.program (sh -c) */
@@ -71,6 +73,7 @@ struct saker_output_stats {
 	uint64_t dropped_queue;		/* queue full (or left at close): never written */
 	uint64_t dropped_error;		/* written but failed (after retries) */
 	uint64_t reconnects;		/* TCP syslog reconnections, program respawns */
+	uint64_t resolve_retries;	/* remote syslog: lookups of a host that did not resolve */
 	uint64_t queued;		/* in the queue now, the one being written included */
 };
 

@@ -69,6 +69,7 @@ struct saker_out {
 	bool abandoned;			/* writer stuck in write(), detached */
 
 	atomic_uint_least64_t sent, dropped_queue, dropped_error, reconnects;
+	atomic_uint_least64_t resolve_retries;
 };
 
 /* Backoff of reconnects and respawns. */

@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "lib/log.h"
 #include "outputs_int.h"
 
 #define CONNECT_TIMEOUT_MS 5000
@@ -21,8 +22,10 @@
 #define SEND_STALL_MS 60000
 
 struct remote_out {
-	struct addrinfo *ai;	/* resolved once, at start */
+	struct addrinfo *ai;	/* resolved once, at start or at the first send that can */
+	char *host, *port;	/* to resolve again while ai is NULL */
 	char desc[320];		/* "host:port" for messages */
+	char unresolved_desc[360];
 	bool tcp;
 	int fd;
 	bool connected_once;
@@ -50,16 +53,54 @@ static int remote_open(struct saker_out *out, const struct saker_outputs_config 
 	r->tcp = cfg->remote_proto == SAKER_SYSLOG_TCP;
 	r->fd = -1;
 	snprintf(r->desc, sizeof(r->desc), "%s:%s", cfg->remote_host, cfg->remote_port);
+	snprintf(r->unresolved_desc, sizeof(r->unresolved_desc), "%s (the name does not resolve)",
+		 r->desc);
 	hints.ai_socktype = r->tcp ? SOCK_STREAM : SOCK_DGRAM;
+	r->host = strdup(cfg->remote_host);
+	r->port = strdup(cfg->remote_port);
+	if (!r->host || !r->port) {
+		snprintf(err, errlen, "remote_syslog_output: out of memory");
+		ret = -ENOMEM;
+		goto free_remote;
+	}
 	ret = getaddrinfo(cfg->remote_host, cfg->remote_port, &hints, &r->ai);
+	/* A bad port never gets better; a name may (DNS not up yet at boot). */
+	if (ret == EAI_SERVICE || ret == EAI_SOCKTYPE || ret == EAI_MEMORY) {
+		snprintf(err, errlen, "remote_syslog_output: %s: %s", r->desc, gai_strerror(ret));
+		ret = -EINVAL;
+		goto free_remote;
+	}
 	if (ret) {
-		snprintf(err, errlen, "remote_syslog_output: %s: %s", r->desc,
-			 ret == EAI_SYSTEM ? strerror(errno) : gai_strerror(ret));
-		free(r);
-		return -EINVAL;
+		r->ai = NULL;
+		saker_log_warnx("remote_syslog_output: %s: %s; resolving it again before each send "
+				"(resolve_retries in the statistics)", r->desc,
+				ret == EAI_SYSTEM ? strerror(errno) : gai_strerror(ret));
 	}
 	out->priv = r;
 	return 0;
+free_remote:
+	free(r->host);
+	free(r->port);
+	free(r);
+	return ret;
+}
+
+/* The host did not resolve at start: try again, counted; 0 or -EHOSTUNREACH. */
+static int resolve_again(struct saker_out *out, struct remote_out *r)
+{
+	struct addrinfo hints = { .ai_family = AF_UNSPEC };
+	int ret;
+
+	hints.ai_socktype = r->tcp ? SOCK_STREAM : SOCK_DGRAM;
+	atomic_fetch_add(&out->resolve_retries, 1);
+	ret = getaddrinfo(r->host, r->port, &hints, &r->ai);
+	if (!ret) {
+		saker_log_info("remote_syslog_output: %s resolves now, after %llu retries", r->desc,
+			       (unsigned long long)atomic_load(&out->resolve_retries));
+		return 0;
+	}
+	r->ai = NULL;
+	return -EHOSTUNREACH;
 }
 
 /* One address: 0 with r->fd set, -ECANCELED, or -errno. */
@@ -109,6 +150,8 @@ static int remote_connect(struct saker_out *out, struct remote_out *r)
 	const struct addrinfo *ai;
 	int ret = -EHOSTUNREACH;
 
+	if (!r->ai && resolve_again(out, r))
+		return -EHOSTUNREACH;
 	for (ai = r->ai; ai; ai = ai->ai_next) {
 		ret = connect_one(out, r, ai);
 		if (!ret || ret == -ECANCELED)
@@ -165,7 +208,7 @@ static int remote_deliver(struct saker_out *out, const struct saker_payload *p)
 			/* Until an alert gets through, a lost connection backs off too. */
 			r->delay = true;
 			if (ret) {
-				saker_out_failed(out, r->desc, -ret);
+				saker_out_failed(out, r->ai ? r->desc : r->unresolved_desc, -ret);
 				/* TCP keeps the alert queued; UDP has nothing to wait for. */
 				if (!r->tcp)
 					return ret;
@@ -209,7 +252,10 @@ static void remote_close(struct saker_out *out, uint64_t deadline_ns)
 		return;
 	if (r->fd >= 0)
 		close(r->fd);
-	freeaddrinfo(r->ai);
+	if (r->ai)
+		freeaddrinfo(r->ai);
+	free(r->host);
+	free(r->port);
 	free(r);
 	out->priv = NULL;
 }

@@ -148,6 +148,9 @@ struct saker_program {
 	struct saker_arena *arena;	/* the engine's */
 	enum saker_match_mode mode;
 	enum saker_prio min_prio;
+	/* -p: text added to every rule's output (saker_engine_set_output_append) */
+	const char *output_append;
+	bool append_replaces_info;
 	struct saker_vec slots;		/* struct saker_slot * */
 	struct saker_vec regexes;	/* regex_t *, to regfree */
 	struct saker_strmap slot_by_text;

@@ -81,6 +81,13 @@ int saker_engine_load_buffer(struct saker_engine *e, const char *name,
 			     const char *buf, size_t len);
 void saker_engine_set_match_mode(struct saker_engine *e, enum saker_match_mode m);
 void saker_engine_set_min_priority(struct saker_engine *e, enum saker_prio p);
+/*
+ * Falco's -p: fmt (kept by the caller until compiled) is appended to every
+ * rule's output, after a space; with replace_info, an output that holds
+ * %container.info gets fmt in its place instead. NULL: none.
+ */
+void saker_engine_set_output_append(struct saker_engine *e, const char *fmt,
+				    bool replace_info);
 /* Builds the rule table; 0, or -EINVAL when any error was reported. */
 int saker_engine_compile(struct saker_engine *e);
 

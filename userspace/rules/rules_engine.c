@@ -221,6 +221,13 @@ void saker_engine_set_min_priority(struct saker_engine *e, enum saker_prio p)
 	e->prog.min_prio = p;
 }
 
+void saker_engine_set_output_append(struct saker_engine *e, const char *fmt,
+				    bool replace_info)
+{
+	e->prog.output_append = fmt && *fmt ? fmt : NULL;
+	e->prog.append_replaces_info = replace_info;
+}
+
 void saker_engine_set_proctable(struct saker_engine *e, const struct saker_proctable *pt)
 {
 	e->cx.procs = pt;

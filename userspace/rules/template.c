@@ -46,6 +46,33 @@ static int add_seg(struct saker_arena *a, struct saker_vec *v, const char *lit,
 	return saker_vec_push(v, s);
 }
 
+/*
+ * The output with -p's text (Falco's rule): in place of %container.info
+ * when asked and present, else after a space. NULL: out of memory.
+ */
+static const char *with_append(struct saker_program *pg, const char *t, size_t *len)
+{
+	const char *info = NULL, *add = pg->output_append;
+	size_t i;
+
+	if (pg->append_replaces_info)
+		for (i = 0; i + 15 <= *len && !info; i++)
+			if (!memcmp(t + i, "%container.info", 15) &&
+			    (i + 15 == *len || !isalnum((unsigned char)t[i + 15])))
+				info = t + i;
+	if (info) {
+		size_t pre = (size_t)(info - t);
+		const char *s = saker_arena_printf(pg->arena, "%.*s%s%.*s", (int)pre, t, add,
+						   (int)(*len - pre - 15), info + 15);
+
+		*len = s ? strlen(s) : 0;
+		return s;
+	}
+	t = saker_arena_printf(pg->arena, "%.*s%s%s", (int)*len, t, *len ? " " : "", add);
+	*len = t ? strlen(t) : 0;
+	return t;
+}
+
 struct saker_template *saker_template_compile(struct saker_loader *ld,
 					      struct saker_program *pg,
 					      struct saker_rule_def *r)
@@ -60,6 +87,12 @@ struct saker_template *saker_template_compile(struct saker_loader *ld,
 	/* Folded YAML leaves a trailing newline; alerts are one line. */
 	while (len && isspace((unsigned char)t[len - 1]))
 		len--;
+	/* Positions past the rule's own text point at its end (saker_text_loc). */
+	if (pg->output_append) {
+		t = with_append(pg, t, &len);
+		if (!t)
+			return NULL;
+	}
 	while (i < len) {
 		const struct saker_field_def *def;
 		struct saker_fexpr fx = { 0 };
