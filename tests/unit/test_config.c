@@ -111,6 +111,37 @@ START_TEST(test_every_key)
 }
 END_TEST
 
+/* The delivery keys added for issue 12, Falco's spellings. */
+START_TEST(test_output_keys)
+{
+	static const char yaml[] =
+		"http_output:\n  enabled: true\n  url: https://sidekick:2801/\n"
+		"  user_agent: ua/1\n  insecure: true\n  ca_cert: /ca.pem\n"
+		"  ca_bundle: /bundle.pem\n  ca_path: /cas/\n  mtls: true\n"
+		"  client_cert: /c.crt\n  client_key: /c.key\n  echo: true\n"
+		"  compress_uploads: true\n  keep_alive: true\n";
+	struct saker_config c;
+
+	ck_assert_msg(load(&c, yaml) == 0, "%s", err);
+	ck_assert(c.http_enabled && c.http_insecure && c.http_mtls);
+	ck_assert(c.http_echo && c.http_compress && c.http_keep_alive);
+	ck_assert_str_eq(c.http_url, "https://sidekick:2801/");
+	ck_assert_str_eq(c.http_user_agent, "ua/1");
+	ck_assert_str_eq(c.http_ca_cert, "/ca.pem");
+	ck_assert_str_eq(c.http_ca_bundle, "/bundle.pem");
+	ck_assert_str_eq(c.http_ca_path, "/cas/");
+	ck_assert_str_eq(c.http_client_cert, "/c.crt");
+	ck_assert_str_eq(c.http_client_key, "/c.key");
+	ck_assert_int_eq(saker_config_check(&c, err, sizeof(err)), 0);
+	saker_config_free(&c);
+	/* Enabled without a URL: refused by name. */
+	ck_assert_int_eq(load(&c, "http_output:\n  enabled: true\n"), 0);
+	ck_assert_int_eq(saker_config_check(&c, err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "http_output.url"));
+	saker_config_free(&c);
+}
+END_TEST
+
 START_TEST(test_unknown_key_position)
 {
 	struct saker_config c;
@@ -220,6 +251,11 @@ START_TEST(test_shipped_file)
 	ck_assert_uint_eq(c.stats_interval_s, d.stats_interval_s);
 	ck_assert_uint_eq(c.merge_window_ms, d.merge_window_ms);
 	ck_assert_str_eq(c.docker_root, d.docker_root);
+	ck_assert_int_eq(c.http_enabled, d.http_enabled);
+	ck_assert_str_eq(c.http_user_agent, d.http_user_agent);
+	ck_assert_str_eq(c.http_ca_path, d.http_ca_path);
+	ck_assert_str_eq(c.http_client_key, d.http_client_key);
+	ck_assert_int_eq(c.http_keep_alive, d.http_keep_alive);
 	saker_config_free(&c);
 	saker_config_free(&d);
 }
@@ -347,6 +383,7 @@ Suite *saker_test_suite(void)
 
 	tcase_add_test(tc, test_defaults);
 	tcase_add_test(tc, test_every_key);
+	tcase_add_test(tc, test_output_keys);
 	tcase_add_test(tc, test_unknown_key_position);
 	tcase_add_test(tc, test_type_errors);
 	tcase_add_test(tc, test_overrides);

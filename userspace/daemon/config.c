@@ -52,6 +52,19 @@ static const struct key keys[] = {
 	{ "remote_syslog_output.facility", K_FACILITY, OFF(facility), 0 },
 	{ "program_output.enabled", K_BOOL, OFF(program_enabled), 0 },
 	{ "program_output.program", K_STR, OFF(program), 0 },
+	{ "http_output.enabled", K_BOOL, OFF(http_enabled), 0 },
+	{ "http_output.url", K_STR, OFF(http_url), 0 },
+	{ "http_output.user_agent", K_STR, OFF(http_user_agent), 0 },
+	{ "http_output.insecure", K_BOOL, OFF(http_insecure), 0 },
+	{ "http_output.ca_cert", K_STR, OFF(http_ca_cert), 0 },
+	{ "http_output.ca_bundle", K_STR, OFF(http_ca_bundle), 0 },
+	{ "http_output.ca_path", K_STR, OFF(http_ca_path), 0 },
+	{ "http_output.mtls", K_BOOL, OFF(http_mtls), 0 },
+	{ "http_output.client_cert", K_STR, OFF(http_client_cert), 0 },
+	{ "http_output.client_key", K_STR, OFF(http_client_key), 0 },
+	{ "http_output.echo", K_BOOL, OFF(http_echo), 0 },
+	{ "http_output.compress_uploads", K_BOOL, OFF(http_compress), 0 },
+	{ "http_output.keep_alive", K_BOOL, OFF(http_keep_alive), 0 },
 	{ "outputs_queue.capacity", K_SIZE, OFF(queue_capacity), 1u << 24 },
 	{ "hostname", K_STR, OFF(hostname), 0 },
 	{ "device", K_STR, OFF(device), 0 },
@@ -132,6 +145,10 @@ void saker_config_defaults(struct saker_config *c)
 	c->file_path = strdup("/var/log/saker/alerts.log");
 	c->remote_port = strdup("514");
 	c->facility = 16;
+	c->http_user_agent = strdup("saker");
+	c->http_ca_path = strdup("/etc/saker/certs/");
+	c->http_client_cert = strdup("/etc/saker/certs/client/client.crt");
+	c->http_client_key = strdup("/etc/saker/certs/client/client.key");
 	c->queue_capacity = 4096;
 	c->device = strdup(SAKER_DEVICE);
 	c->merge_window_ms = 10;
@@ -568,6 +585,10 @@ int saker_config_check(const struct saker_config *c, char *err, size_t errlen)
 	}
 	if (c->program_enabled && (!c->program || !*c->program)) {
 		saker_set_err(err, errlen, "program_output.enabled needs program_output.program");
+		return -EINVAL;
+	}
+	if (c->http_enabled && (!c->http_url || !*c->http_url)) {
+		saker_set_err(err, errlen, "http_output.enabled needs http_output.url");
 		return -EINVAL;
 	}
 	if (!c->device || !*c->device) {

@@ -41,6 +41,20 @@ struct saker_config {
 	int facility;			/* 0..SAKER_SYSLOG_FACILITY_MAX (LOG_LOCAL0 >> 3 = 16) */
 	bool program_enabled;
 	char *program;
+	/* http_output, Falco's keys */
+	bool http_enabled;
+	char *http_url;
+	char *http_user_agent;
+	bool http_insecure;
+	char *http_ca_cert;
+	char *http_ca_bundle;
+	char *http_ca_path;
+	bool http_mtls;
+	char *http_client_cert;
+	char *http_client_key;
+	bool http_echo;
+	bool http_compress;
+	bool http_keep_alive;
 	size_t queue_capacity;
 	char *hostname;			/* NULL: gethostname() */
 	/* saker's own */

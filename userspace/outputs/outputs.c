@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,13 +21,13 @@
 #include "lib/log.h"
 #include "outputs_int.h"
 
-#define MAX_OUTPUTS 5
+#define MAX_OUTPUTS 6
 /* After the drain deadline, how long a stopped writer gets to exit. */
 #define STOP_GRACE_MS 200
 
 struct saker_outputs {
 	struct saker_outputs_config cfg;	/* strings point into owned copies */
-	char *owned[8];
+	char *owned[24];
 	char hostname[256];
 	int pid;
 	bool closed;
@@ -45,7 +46,7 @@ static void wake(struct saker_out *out)
 	}
 }
 
-static void drain_wake(struct saker_out *out)
+void saker_out_drain_wake(struct saker_out *out)
 {
 	uint64_t v;
 
@@ -84,7 +85,7 @@ int saker_out_wait_fd(struct saker_out *out, int fd, short events, int timeout_m
 			return -errno;
 		}
 		if (pfd[0].revents)
-			drain_wake(out);
+			saker_out_drain_wake(out);
 		if (nfds == 2 && pfd[1].revents)
 			return pfd[1].revents;
 	}
@@ -96,7 +97,7 @@ static void wait_work(struct saker_out *out)
 	struct pollfd pfd = { .fd = out->wake_fd, .events = POLLIN };
 
 	if (poll(&pfd, 1, -1) > 0)
-		drain_wake(out);
+		saker_out_drain_wake(out);
 }
 
 int saker_out_sleep(struct saker_out *out, unsigned int ms)
@@ -156,6 +157,20 @@ void saker_out_failed(struct saker_out *out, const char *what, int err)
 			out->name, what, strerror_r(err, buf, sizeof(buf)));
 }
 
+void saker_out_failedx(struct saker_out *out, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	if (out->failing)
+		return;
+	out->failing = true;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	saker_log_warnx("%s output: %s (reported once until it recovers)", out->name, msg);
+}
+
 void saker_out_recovered(struct saker_out *out)
 {
 	if (!out->failing)
@@ -173,6 +188,7 @@ static void payload_put(struct saker_payload *p)
 	free(p->line);
 	free(p->local);
 	free(p->remote);
+	free(p->json);
 	free(p);
 }
 
@@ -287,6 +303,14 @@ static struct saker_payload *payload_new(const struct saker_outputs *o,
 		} else {
 			p->remote = msg;
 		}
+	}
+	if (need & SAKER_NEED_JSON) {
+		p->json = c->json ? strdup(body)
+				  : saker_format_json(m, o->hostname, c->json_include_output,
+						      c->json_include_tags);
+		if (!p->json)
+			goto free_body;
+		p->json_len = strlen(p->json);
 	}
 	free(body);
 	return p;
@@ -591,6 +615,13 @@ static int copy_config(struct saker_outputs *o, const struct saker_outputs_confi
 	ret |= copy_str(o, &c->app_name, &k);
 	ret |= copy_str(o, &c->program, &k);
 	ret |= copy_str(o, &c->syslog_path, &k);
+	ret |= copy_str(o, &c->http_url, &k);
+	ret |= copy_str(o, &c->http_user_agent, &k);
+	ret |= copy_str(o, &c->http_ca_cert, &k);
+	ret |= copy_str(o, &c->http_ca_bundle, &k);
+	ret |= copy_str(o, &c->http_ca_path, &k);
+	ret |= copy_str(o, &c->http_client_cert, &k);
+	ret |= copy_str(o, &c->http_client_key, &k);
 	if (ret)
 		return -ENOMEM;
 	if (c->hostname)
@@ -682,6 +713,9 @@ int saker_outputs_new(struct saker_outputs **out,
 	if (c->program_enabled &&
 	    (ret = out_init(o, "program", &saker_out_program_ops, SAKER_NEED_LINE,
 			    err, errlen)))
+		goto close_outputs;
+	if (c->http_enabled &&
+	    (ret = out_init(o, "http", &saker_out_http_ops, SAKER_NEED_JSON, err, errlen)))
 		goto close_outputs;
 	ret = start_writers(o, err, errlen);
 	if (ret)

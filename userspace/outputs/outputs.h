@@ -45,6 +45,20 @@ struct saker_outputs_config {
 	const char *program;		/* program_output.program (sh -c) */
 	/* Added with the outputs (zero = default): */
 	const char *syslog_path;	/* local syslog socket; NULL: /dev/log */
+	/* http_output, Falco's keys: POST of the JSON alert (always JSON). */
+	bool http_enabled;		/* http_output.enabled */
+	const char *http_url;		/* .url: http:// or https:// */
+	const char *http_user_agent;	/* .user_agent; NULL: "saker" */
+	bool http_insecure;		/* .insecure: no certificate checks */
+	const char *http_ca_cert;	/* .ca_cert: CA file (PEM) */
+	const char *http_ca_bundle;	/* .ca_bundle: used when ca_cert is empty */
+	const char *http_ca_path;	/* .ca_path: hashed CA directory, the last choice */
+	bool http_mtls;			/* .mtls: present client_cert/client_key */
+	const char *http_client_cert;	/* .client_cert (PEM) */
+	const char *http_client_key;	/* .client_key (PEM) */
+	bool http_echo;			/* .echo: log the receiver's response body */
+	bool http_compress;		/* .compress_uploads: gzip the body */
+	bool http_keep_alive;		/* .keep_alive: reuse one connection */
 };
 
 /* Syslog facilities are 0 (kern) .. 23 (local7), RFC 5424's range. */

@@ -25,6 +25,8 @@ struct saker_payload {
 	size_t local_len;
 	char *remote;		/* RFC 5424; octet-framed when over TCP */
 	size_t remote_len;
+	char *json;		/* the JSON object whatever json_output says (HTTP) */
+	size_t json_len;
 };
 
 struct saker_out;
@@ -46,6 +48,7 @@ struct saker_out_ops {
 #define SAKER_NEED_LINE		1u
 #define SAKER_NEED_LOCAL	2u
 #define SAKER_NEED_REMOTE	4u
+#define SAKER_NEED_JSON		8u
 
 struct saker_out {
 	const char *name;
@@ -87,6 +90,11 @@ int saker_out_write_all(struct saker_out *out, int fd, const char *buf,
 /* Report an error on stderr once per streak; recovered() ends the streak. */
 void saker_out_failed(struct saker_out *out, const char *what, int err);
 void saker_out_recovered(struct saker_out *out);
+/* The same with a message of its own (no errno text). */
+void saker_out_failedx(struct saker_out *out, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Consumes pending wakes (a writer polling wake_fd itself, as curl does). */
+void saker_out_drain_wake(struct saker_out *out);
 /* Next backoff after *ms (doubling, capped), returns the one to wait now. */
 unsigned int saker_out_backoff(unsigned int *ms);
 
@@ -95,5 +103,6 @@ extern const struct saker_out_ops saker_out_file_ops;
 extern const struct saker_out_ops saker_out_syslog_ops;
 extern const struct saker_out_ops saker_out_remote_ops;
 extern const struct saker_out_ops saker_out_program_ops;
+extern const struct saker_out_ops saker_out_http_ops;
 
 #endif /* SAKER_OUTPUTS_INT_H */
