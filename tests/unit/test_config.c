@@ -119,10 +119,16 @@ START_TEST(test_output_keys)
 		"  user_agent: ua/1\n  insecure: true\n  ca_cert: /ca.pem\n"
 		"  ca_bundle: /bundle.pem\n  ca_path: /cas/\n  mtls: true\n"
 		"  client_cert: /c.crt\n  client_key: /c.key\n  echo: true\n"
-		"  compress_uploads: true\n  keep_alive: true\n";
+		"  compress_uploads: true\n  keep_alive: true\n"
+		"program_output:\n  keep_alive: true\n";
 	struct saker_config c;
 
+	saker_config_defaults(&c);
+	/* Falco's default: a run per alert. */
+	ck_assert(!c.program_keep_alive);
+	saker_config_free(&c);
 	ck_assert_msg(load(&c, yaml) == 0, "%s", err);
+	ck_assert(c.program_keep_alive);
 	ck_assert(c.http_enabled && c.http_insecure && c.http_mtls);
 	ck_assert(c.http_echo && c.http_compress && c.http_keep_alive);
 	ck_assert_str_eq(c.http_url, "https://sidekick:2801/");

@@ -52,6 +52,7 @@ static const struct key keys[] = {
 	{ "remote_syslog_output.facility", K_FACILITY, OFF(facility), 0 },
 	{ "program_output.enabled", K_BOOL, OFF(program_enabled), 0 },
 	{ "program_output.program", K_STR, OFF(program), 0 },
+	{ "program_output.keep_alive", K_BOOL, OFF(program_keep_alive), 0 },
 	{ "http_output.enabled", K_BOOL, OFF(http_enabled), 0 },
 	{ "http_output.url", K_STR, OFF(http_url), 0 },
 	{ "http_output.user_agent", K_STR, OFF(http_user_agent), 0 },

@@ -41,6 +41,7 @@ struct saker_config {
 	int facility;			/* 0..SAKER_SYSLOG_FACILITY_MAX (LOG_LOCAL0 >> 3 = 16) */
 	bool program_enabled;
 	char *program;
+	bool program_keep_alive;	/* false: the program runs once per alert */
 	/* http_output, Falco's keys */
 	bool http_enabled;
 	char *http_url;

@@ -59,6 +59,9 @@ struct saker_outputs_config {
 	bool http_echo;			/* .echo: log the receiver's response body */
 	bool http_compress;		/* .compress_uploads: gzip the body */
 	bool http_keep_alive;		/* .keep_alive: reuse one connection */
+	/* program_output.keep_alive: one program for every alert; false
+	 * (Falco's default) runs the program once per alert. */
+	bool program_keep_alive;
 };
 
 /* Syslog facilities are 0 (kern) .. 23 (local7), RFC 5424's range. */
