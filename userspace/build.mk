@@ -19,7 +19,7 @@ SAKER_LIB_track := proctable procfs container_id containers mounts
 SAKER_LIB_rules := rules_mem rules_diag rules_yaml rules_load rules_lex \
 	rules_subst rules_parse rules_compile rules_lint evttypes rules_eval rules_engine rules_kfilter field_table fields template
 SAKER_LIB_outputs := alert_format outputs file_output syslog_local \
-	syslog_remote program_output http_output
+	syslog_remote syslog_tls program_output http_output
 SAKER_LIB_daemon := daemon loop pipeline track config stats alerts latency losses \
 	replay replay_json
 SAKER_LIB_ctl := genl cmdline cmd_status cmd_stats cmd_config
@@ -30,10 +30,10 @@ saker_archive = $(BUILD)/libsaker_$(1).a
 $(foreach d,$(SAKER_LIBDIRS),$(eval SAKER_OBJS_$(d) := \
 	$(patsubst %,$(BUILD)/obj/userspace/$(d)/%.o,$(SAKER_LIB_$(d)))))
 SAKER_ARCHIVES := $(foreach d,daemon outputs rules track ctl lib,$(call saker_archive,$(d)))
-# libcurl (http_output) and zlib (its compress_uploads).
-SAKER_LDLIBS := $(shell pkg-config --libs yaml-0.1 jansson libmnl libcurl zlib 2>/dev/null || \
-	echo -lyaml -ljansson -lmnl -lcurl -lz)
-$(BUILD)/obj/userspace/outputs/%.o: SAKER_CPPFLAGS += $(shell pkg-config --cflags libcurl zlib 2>/dev/null)
+# libcurl (http_output), zlib (its compress_uploads), OpenSSL (syslog over TLS).
+SAKER_LDLIBS := $(shell pkg-config --libs yaml-0.1 jansson libmnl libcurl zlib openssl 2>/dev/null || \
+	echo -lyaml -ljansson -lmnl -lcurl -lz -lssl -lcrypto)
+$(BUILD)/obj/userspace/outputs/%.o: SAKER_CPPFLAGS += $(shell pkg-config --cflags libcurl zlib openssl 2>/dev/null)
 SAKER_LINK_ALL := $(SAKER_ARCHIVES) $(SAKER_LDLIBS)
 
 SAKERD := $(BUILD)/sakerd

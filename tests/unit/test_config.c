@@ -120,7 +120,9 @@ START_TEST(test_output_keys)
 		"  ca_bundle: /bundle.pem\n  ca_path: /cas/\n  mtls: true\n"
 		"  client_cert: /c.crt\n  client_key: /c.key\n  echo: true\n"
 		"  compress_uploads: true\n  keep_alive: true\n"
-		"program_output:\n  keep_alive: true\n";
+		"program_output:\n  keep_alive: true\n"
+		"remote_syslog_output:\n  protocol: TLS\n  ca_file: /ca.pem\n"
+		"  server_name: logs.example\n  client_cert: /c.pem\n  client_key: /k.pem\n";
 	struct saker_config c;
 
 	saker_config_defaults(&c);
@@ -129,6 +131,11 @@ START_TEST(test_output_keys)
 	saker_config_free(&c);
 	ck_assert_msg(load(&c, yaml) == 0, "%s", err);
 	ck_assert(c.program_keep_alive);
+	ck_assert_int_eq(c.remote_proto, SAKER_CFG_TLS);
+	ck_assert_str_eq(c.remote_ca_file, "/ca.pem");
+	ck_assert_str_eq(c.remote_server_name, "logs.example");
+	ck_assert_str_eq(c.remote_client_cert, "/c.pem");
+	ck_assert_str_eq(c.remote_client_key, "/k.pem");
 	ck_assert(c.http_enabled && c.http_insecure && c.http_mtls);
 	ck_assert(c.http_echo && c.http_compress && c.http_keep_alive);
 	ck_assert_str_eq(c.http_url, "https://sidekick:2801/");

@@ -57,8 +57,13 @@ int saker_alerts_new(struct saker_alerts **out, const struct saker_config *cfg,
 			.remote_enabled = cfg->remote_enabled,
 			.remote_host = cfg->remote_host,
 			.remote_port = cfg->remote_port,
-			.remote_proto = cfg->remote_proto == SAKER_CFG_TCP ?
-					SAKER_SYSLOG_TCP : SAKER_SYSLOG_UDP,
+			.remote_proto = cfg->remote_proto == SAKER_CFG_TLS ? SAKER_SYSLOG_TLS :
+					cfg->remote_proto == SAKER_CFG_TCP ? SAKER_SYSLOG_TCP :
+					SAKER_SYSLOG_UDP,
+			.remote_ca_file = cfg->remote_ca_file,
+			.remote_server_name = cfg->remote_server_name,
+			.remote_client_cert = cfg->remote_client_cert,
+			.remote_client_key = cfg->remote_client_key,
 			.facility = cfg->facility,
 			.app_name = "saker",
 			.program_enabled = cfg->program_enabled,

@@ -50,6 +50,10 @@ static const struct key keys[] = {
 	{ "remote_syslog_output.port", K_STR, OFF(remote_port), 0 },
 	{ "remote_syslog_output.protocol", K_PROTO, OFF(remote_proto), 0 },
 	{ "remote_syslog_output.facility", K_FACILITY, OFF(facility), 0 },
+	{ "remote_syslog_output.ca_file", K_STR, OFF(remote_ca_file), 0 },
+	{ "remote_syslog_output.server_name", K_STR, OFF(remote_server_name), 0 },
+	{ "remote_syslog_output.client_cert", K_STR, OFF(remote_client_cert), 0 },
+	{ "remote_syslog_output.client_key", K_STR, OFF(remote_client_key), 0 },
 	{ "program_output.enabled", K_BOOL, OFF(program_enabled), 0 },
 	{ "program_output.program", K_STR, OFF(program), 0 },
 	{ "program_output.keep_alive", K_BOOL, OFF(program_keep_alive), 0 },
@@ -281,6 +285,8 @@ static int apply_scalar(struct saker_config *c, const struct key *k,
 			c->remote_proto = SAKER_CFG_UDP;
 		else if (!strcasecmp(v, "tcp"))
 			c->remote_proto = SAKER_CFG_TCP;
+		else if (!strcasecmp(v, "tls"))
+			c->remote_proto = SAKER_CFG_TLS;
 		else
 			goto bad_value;
 		return 0;
@@ -301,7 +307,7 @@ bad_value:
 		k->type == K_BOOL ? "true or false" :
 		k->type == K_PRIO ? "a priority: emergency..debug" :
 		k->type == K_MATCH ? "first or all" :
-		k->type == K_PROTO ? "udp or tcp" : "a facility: local0..local7, user, daemon...");
+		k->type == K_PROTO ? "udp, tcp or tls" : "a facility: local0..local7, user, daemon...");
 	return -EINVAL;
 }
 

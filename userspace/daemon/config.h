@@ -18,6 +18,7 @@
 enum saker_cfg_proto {
 	SAKER_CFG_UDP = 0,
 	SAKER_CFG_TCP,
+	SAKER_CFG_TLS,
 };
 
 struct saker_config {
@@ -38,6 +39,10 @@ struct saker_config {
 	char *remote_host;
 	char *remote_port;
 	enum saker_cfg_proto remote_proto;
+	char *remote_ca_file;		/* protocol tls: NULL = the system's CAs */
+	char *remote_server_name;	/* NULL: remote_host */
+	char *remote_client_cert;
+	char *remote_client_key;
 	int facility;			/* 0..SAKER_SYSLOG_FACILITY_MAX (LOG_LOCAL0 >> 3 = 16) */
 	bool program_enabled;
 	char *program;

@@ -293,7 +293,7 @@ static struct saker_payload *payload_new(const struct saker_outputs *o,
 		if (!msg)
 			goto free_body;
 		p->remote_len = strlen(msg);
-		if (c->remote_proto == SAKER_SYSLOG_TCP) {
+		if (c->remote_proto != SAKER_SYSLOG_UDP) {
 			/* The length counts the final, escaped bytes. */
 			p->remote = saker_format_octet_frame(msg, p->remote_len,
 							     &p->remote_len);
@@ -622,6 +622,10 @@ static int copy_config(struct saker_outputs *o, const struct saker_outputs_confi
 	ret |= copy_str(o, &c->http_ca_path, &k);
 	ret |= copy_str(o, &c->http_client_cert, &k);
 	ret |= copy_str(o, &c->http_client_key, &k);
+	ret |= copy_str(o, &c->remote_ca_file, &k);
+	ret |= copy_str(o, &c->remote_server_name, &k);
+	ret |= copy_str(o, &c->remote_client_cert, &k);
+	ret |= copy_str(o, &c->remote_client_key, &k);
 	if (ret)
 		return -ENOMEM;
 	if (c->hostname)

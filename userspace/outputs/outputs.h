@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Alert outputs: stdout, file, local syslog, remote syslog (RFC 5424 over
- * UDP, or TCP with RFC 6587 octet counting) and a program's stdin. Each
+ * UDP, TCP with RFC 6587 octet counting, or TLS as RFC 5425), a program's
+ * stdin and HTTP (Falco's http_output). Each
  * enabled output has its own bounded queue and writer thread, so a slow or
  * dead output never stalls the caller (the ring drain loop): an alert that
  * does not fit a queue, or that an output could not deliver, is counted per
@@ -21,6 +22,7 @@
 enum saker_syslog_proto {
 	SAKER_SYSLOG_UDP = 0,
 	SAKER_SYSLOG_TCP,
+	SAKER_SYSLOG_TLS,	/* RFC 5425: TCP framing inside TLS */
 };
 
 /* Filled from saker.yaml (keys named as falco.yaml's) and flags. */
@@ -38,7 +40,7 @@ struct saker_outputs_config {
 	bool remote_enabled;		/* remote_syslog_output.enabled */
 	const char *remote_host;	/* remote_syslog_output.host */
 	const char *remote_port;	/* remote_syslog_output.port */
-	enum saker_syslog_proto remote_proto;	/* .protocol: udp|tcp */
+	enum saker_syslog_proto remote_proto;	/* .protocol: udp|tcp|tls */
 	int facility;			/* .facility, LOG_LOCAL0 >> 3 style, 0..SAKER_SYSLOG_FACILITY_MAX */
 	const char *app_name;		/* RFC 5424 APP-NAME, "saker" */
 	bool program_enabled;		/* program_output.enabled */
@@ -62,6 +64,11 @@ struct saker_outputs_config {
 	/* program_output.keep_alive: one program for every alert; false
 	 * (Falco's default) runs the program once per alert. */
 	bool program_keep_alive;
+	/* remote_syslog_output over TLS: */
+	const char *remote_ca_file;	/* .ca_file (PEM); NULL: the system's CAs */
+	const char *remote_server_name;	/* .server_name to verify; NULL: the host */
+	const char *remote_client_cert;	/* .client_cert (PEM), optional */
+	const char *remote_client_key;	/* .client_key; NULL: in client_cert */
 };
 
 /* Syslog facilities are 0 (kern) .. 23 (local7), RFC 5424's range. */
