@@ -121,13 +121,18 @@ START_TEST(test_output_keys)
 		"  client_cert: /c.crt\n  client_key: /c.key\n  echo: true\n"
 		"  compress_uploads: true\n  keep_alive: true\n"
 		"program_output:\n  keep_alive: true\n"
+		"syslog_output:\n  max_message_size: 2048\n"
 		"remote_syslog_output:\n  protocol: TLS\n  ca_file: /ca.pem\n"
+		"  max_message_size: 65536\n"
 		"  server_name: logs.example\n  client_cert: /c.pem\n  client_key: /k.pem\n";
 	struct saker_config c;
 
 	saker_config_defaults(&c);
 	/* Falco's default: a run per alert. */
 	ck_assert(!c.program_keep_alive);
+	/* rsyslog's default limit. */
+	ck_assert_uint_eq(c.syslog_max_len, 8192);
+	ck_assert_uint_eq(c.remote_max_len, 8192);
 	saker_config_free(&c);
 	ck_assert_msg(load(&c, yaml) == 0, "%s", err);
 	ck_assert(c.program_keep_alive);
@@ -136,6 +141,8 @@ START_TEST(test_output_keys)
 	ck_assert_str_eq(c.remote_server_name, "logs.example");
 	ck_assert_str_eq(c.remote_client_cert, "/c.pem");
 	ck_assert_str_eq(c.remote_client_key, "/k.pem");
+	ck_assert_uint_eq(c.syslog_max_len, 2048);
+	ck_assert_uint_eq(c.remote_max_len, 65536);
 	ck_assert(c.http_enabled && c.http_insecure && c.http_mtls);
 	ck_assert(c.http_echo && c.http_compress && c.http_keep_alive);
 	ck_assert_str_eq(c.http_url, "https://sidekick:2801/");
@@ -146,6 +153,11 @@ START_TEST(test_output_keys)
 	ck_assert_str_eq(c.http_client_cert, "/c.crt");
 	ck_assert_str_eq(c.http_client_key, "/c.key");
 	ck_assert_int_eq(saker_config_check(&c, err, sizeof(err)), 0);
+	saker_config_free(&c);
+	/* A limit no record header fits in: refused by name. */
+	ck_assert_int_eq(load(&c, "remote_syslog_output:\n  max_message_size: 100\n"), 0);
+	ck_assert_int_eq(saker_config_check(&c, err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "remote_syslog_output.max_message_size"));
 	saker_config_free(&c);
 	/* Enabled without a URL: refused by name. */
 	ck_assert_int_eq(load(&c, "http_output:\n  enabled: true\n"), 0);

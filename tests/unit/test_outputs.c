@@ -70,6 +70,44 @@ START_TEST(local_syslog_datagrams)
 }
 END_TEST
 
+/* The local record is capped too (max_message_size), visibly and counted. */
+START_TEST(local_syslog_long_record_cut)
+{
+	static char big[3001];
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct saker_outputs_config c = {
+		.syslog_enabled = true, .facility = 1, .app_name = "saker",
+		.syslog_max_len = 700,
+	};
+	const char *mark = SAKER_SYSLOG_TRUNC_MARK;
+	struct saker_outputs *o;
+	char buf[8192];
+	ssize_t n;
+	int fd;
+
+	memset(big, 'y', sizeof(big) - 1);
+	make_tmpdir();
+	tmp_path(sa.sun_path, sizeof(sa.sun_path), "log");
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	c.syslog_path = sa.sun_path;
+	o = new_outputs(&c);
+	emit_id(o, 0, big);
+	ck_assert_int_eq(saker_outputs_flush(o, 1000), 0);
+	ck_assert_uint_eq(stats(o, 0).sent, 1);
+	ck_assert_uint_eq(stats(o, 0).truncated, 1);
+	n = recv(fd, buf, sizeof(buf) - 1, MSG_DONTWAIT);
+	ck_assert_int_eq(n, 700);
+	buf[n] = '\0';
+	ck_assert_str_eq(buf + 700 - strlen(mark), mark);
+	ck_assert_ptr_nonnull(strstr(buf, "alert id=0yyy"));
+	saker_outputs_free(o, 1000);
+	close(fd);
+	unlink(sa.sun_path);
+	rmdir(tmpdir);
+}
+END_TEST
+
 /* ---- file -------------------------------------------------------------- */
 
 START_TEST(file_create_append_reopen)
@@ -593,6 +631,7 @@ Suite *saker_test_suite(void)
 
 	tcase_set_timeout(tc, 10);
 	tcase_add_test(tc, local_syslog_datagrams);
+	tcase_add_test(tc, local_syslog_long_record_cut);
 	tcase_add_test(tc, file_create_append_reopen);
 	tcase_add_test(tc, file_enospc_counted_reported_once);
 	tcase_add_test(tc, new_errors);

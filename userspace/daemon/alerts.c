@@ -64,6 +64,8 @@ int saker_alerts_new(struct saker_alerts **out, const struct saker_config *cfg,
 			.remote_server_name = cfg->remote_server_name,
 			.remote_client_cert = cfg->remote_client_cert,
 			.remote_client_key = cfg->remote_client_key,
+			.syslog_max_len = cfg->syslog_max_len,
+			.remote_max_len = cfg->remote_max_len,
 			.facility = cfg->facility,
 			.app_name = "saker",
 			.program_enabled = cfg->program_enabled,
@@ -199,12 +201,13 @@ void saker_alerts_stats(const struct saker_alerts *al, json_t *obj)
 		struct saker_output_stats st;
 
 		saker_outputs_stats(al->out, i, &st);
-		json_array_append_new(outs, json_pack("{s:s,s:I,s:I,s:I,s:I,s:I}",
+		json_array_append_new(outs, json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:I}",
 			"name", st.name, "sent", (json_int_t)st.sent,
 			"dropped_queue", (json_int_t)st.dropped_queue,
 			"dropped_error", (json_int_t)st.dropped_error,
 			"queued", (json_int_t)st.queued,
-			"reconnects", (json_int_t)st.reconnects));
+			"reconnects", (json_int_t)st.reconnects,
+			"truncated", (json_int_t)st.truncated));
 	}
 	json_object_set_new(obj, "alerts_total", json_integer((json_int_t)al->total));
 	json_object_set_new(obj, "alerts", rules);

@@ -45,11 +45,13 @@ static const struct key keys[] = {
 	{ "file_output.enabled", K_BOOL, OFF(file_enabled), 0 },
 	{ "file_output.filename", K_STR, OFF(file_path), 0 },
 	{ "syslog_output.enabled", K_BOOL, OFF(syslog_enabled), 0 },
+	{ "syslog_output.max_message_size", K_SIZE, OFF(syslog_max_len), 1u << 24 },
 	{ "remote_syslog_output.enabled", K_BOOL, OFF(remote_enabled), 0 },
 	{ "remote_syslog_output.host", K_STR, OFF(remote_host), 0 },
 	{ "remote_syslog_output.port", K_STR, OFF(remote_port), 0 },
 	{ "remote_syslog_output.protocol", K_PROTO, OFF(remote_proto), 0 },
 	{ "remote_syslog_output.facility", K_FACILITY, OFF(facility), 0 },
+	{ "remote_syslog_output.max_message_size", K_SIZE, OFF(remote_max_len), 1u << 24 },
 	{ "remote_syslog_output.ca_file", K_STR, OFF(remote_ca_file), 0 },
 	{ "remote_syslog_output.server_name", K_STR, OFF(remote_server_name), 0 },
 	{ "remote_syslog_output.client_cert", K_STR, OFF(remote_client_cert), 0 },
@@ -150,6 +152,8 @@ void saker_config_defaults(struct saker_config *c)
 	c->file_path = strdup("/var/log/saker/alerts.log");
 	c->remote_port = strdup("514");
 	c->facility = 16;
+	c->syslog_max_len = SAKER_SYSLOG_MAX_DEFAULT;
+	c->remote_max_len = SAKER_SYSLOG_MAX_DEFAULT;
 	c->http_user_agent = strdup("saker");
 	c->http_ca_path = strdup("/etc/saker/certs/");
 	c->http_client_cert = strdup("/etc/saker/certs/client/client.crt");
@@ -592,6 +596,12 @@ int saker_config_check(const struct saker_config *c, char *err, size_t errlen)
 	}
 	if (c->program_enabled && (!c->program || !*c->program)) {
 		saker_set_err(err, errlen, "program_output.enabled needs program_output.program");
+		return -EINVAL;
+	}
+	if (c->syslog_max_len < SAKER_SYSLOG_MAX_MIN || c->remote_max_len < SAKER_SYSLOG_MAX_MIN) {
+		saker_set_err(err, errlen, "%s.max_message_size: at least %d bytes",
+			c->syslog_max_len < SAKER_SYSLOG_MAX_MIN ? "syslog_output" :
+			"remote_syslog_output", SAKER_SYSLOG_MAX_MIN);
 		return -EINVAL;
 	}
 	if (c->http_enabled && (!c->http_url || !*c->http_url)) {

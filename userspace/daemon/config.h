@@ -43,6 +43,8 @@ struct saker_config {
 	char *remote_server_name;	/* NULL: remote_host */
 	char *remote_client_cert;
 	char *remote_client_key;
+	size_t syslog_max_len;		/* syslog_output.max_message_size */
+	size_t remote_max_len;		/* remote_syslog_output.max_message_size */
 	int facility;			/* 0..SAKER_SYSLOG_FACILITY_MAX (LOG_LOCAL0 >> 3 = 16) */
 	bool program_enabled;
 	char *program;

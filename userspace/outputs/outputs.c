@@ -262,6 +262,7 @@ static struct saker_payload *payload_new(const struct saker_outputs *o,
 	const struct saker_outputs_config *c = &o->cfg;
 	struct saker_payload *p = calloc(1, sizeof(*p));
 	char *body;
+	size_t len;
 
 	if (!p)
 		return NULL;
@@ -285,6 +286,9 @@ static struct saker_payload *payload_new(const struct saker_outputs *o,
 		if (!p->local)
 			goto free_body;
 		p->local_len = strlen(p->local);
+		len = saker_format_cap(p->local, p->local_len, c->syslog_max_len);
+		p->local_cut = len != p->local_len;
+		p->local_len = len;
 	}
 	if (need & SAKER_NEED_REMOTE) {
 		char *msg = saker_format_rfc5424(m, o->hostname, c->app_name,
@@ -293,6 +297,9 @@ static struct saker_payload *payload_new(const struct saker_outputs *o,
 		if (!msg)
 			goto free_body;
 		p->remote_len = strlen(msg);
+		len = saker_format_cap(msg, p->remote_len, c->remote_max_len);
+		p->remote_cut = len != p->remote_len;
+		p->remote_len = len;
 		if (c->remote_proto != SAKER_SYSLOG_UDP) {
 			/* The length counts the final, escaped bytes. */
 			p->remote = saker_format_octet_frame(msg, p->remote_len,
@@ -356,6 +363,9 @@ void saker_outputs_emit(struct saker_outputs *o, const struct saker_alert_msg *m
 			atomic_fetch_add(&out->dropped_queue, 1);
 		} else {
 			atomic_fetch_add(&p->refs, 1);
+			if (((out->need & SAKER_NEED_LOCAL) && p->local_cut) ||
+			    ((out->need & SAKER_NEED_REMOTE) && p->remote_cut))
+				atomic_fetch_add(&out->truncated, 1);
 			out->q[(out->head + out->count) % out->cap] = p;
 			out->count++;
 			w = out->sleeping;
@@ -402,6 +412,7 @@ void saker_outputs_stats(const struct saker_outputs *o, size_t i,
 	st->dropped_queue = atomic_load(&out->dropped_queue);
 	st->dropped_error = atomic_load(&out->dropped_error);
 	st->reconnects = atomic_load(&out->reconnects);
+	st->truncated = atomic_load(&out->truncated);
 	st->queued = out->count;
 	pthread_mutex_unlock(&out->lock);
 }
@@ -559,6 +570,7 @@ static int out_init(struct saker_outputs *o, const char *name,
 	atomic_init(&out->dropped_queue, 0);
 	atomic_init(&out->dropped_error, 0);
 	atomic_init(&out->reconnects, 0);
+	atomic_init(&out->truncated, 0);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&out->idle, &ca);
@@ -608,6 +620,10 @@ static int copy_config(struct saker_outputs *o, const struct saker_outputs_confi
 		c->queue_size = SAKER_OUTPUTS_QUEUE_DEFAULT;
 	if (!c->app_name)
 		c->app_name = "saker";
+	if (!c->syslog_max_len)
+		c->syslog_max_len = SAKER_SYSLOG_MAX_DEFAULT;
+	if (!c->remote_max_len)
+		c->remote_max_len = SAKER_SYSLOG_MAX_DEFAULT;
 	ret |= copy_str(o, &c->hostname, &k);
 	ret |= copy_str(o, &c->file_path, &k);
 	ret |= copy_str(o, &c->remote_host, &k);
@@ -698,6 +714,12 @@ int saker_outputs_new(struct saker_outputs **out,
 	if (c->facility < 0 || c->facility > SAKER_SYSLOG_FACILITY_MAX) {
 		snprintf(err, errlen, "syslog facility %d: not in 0..%d", c->facility,
 			 SAKER_SYSLOG_FACILITY_MAX);
+		goto free_outputs;
+	}
+	if (c->syslog_max_len < SAKER_SYSLOG_MAX_MIN || c->remote_max_len < SAKER_SYSLOG_MAX_MIN) {
+		snprintf(err, errlen, "syslog max_message_size %zu: below %d bytes",
+			 c->syslog_max_len < c->remote_max_len ? c->syslog_max_len : c->remote_max_len,
+			 SAKER_SYSLOG_MAX_MIN);
 		goto free_outputs;
 	}
 	if (c->stdout_enabled &&

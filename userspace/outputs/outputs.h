@@ -69,7 +69,19 @@ struct saker_outputs_config {
 	const char *remote_server_name;	/* .server_name to verify; NULL: the host */
 	const char *remote_client_cert;	/* .client_cert (PEM), optional */
 	const char *remote_client_key;	/* .client_key; NULL: in client_cert */
+	/* Longest syslog record (RFC 5424/3164 message, framing excluded); a
+	 * longer one is cut and ends in SAKER_SYSLOG_TRUNC_MARK. 0: the default. */
+	size_t syslog_max_len;		/* syslog_output.max_message_size */
+	size_t remote_max_len;		/* remote_syslog_output.max_message_size */
 };
+
+/* rsyslog's default $MaxMessageSize: records beyond it are split or cut
+ * by the receiver, so saker cuts them itself, visibly. */
+#define SAKER_SYSLOG_MAX_DEFAULT 8192
+/* Below this a record could not hold its header (RFC 5424 section 6.1:
+ * receivers must take 480 octets). */
+#define SAKER_SYSLOG_MAX_MIN 480
+#define SAKER_SYSLOG_TRUNC_MARK "...[truncated]"
 
 /* Syslog facilities are 0 (kern) .. 23 (local7), RFC 5424's range. */
 #define SAKER_SYSLOG_FACILITY_MAX 23
@@ -95,6 +107,7 @@ struct saker_output_stats {
 	uint64_t dropped_queue;		/* queue full (or left at close): never written */
 	uint64_t dropped_error;		/* written but failed (after retries) */
 	uint64_t reconnects;		/* TCP syslog reconnections, program respawns */
+	uint64_t truncated;		/* syslog: records cut to max_message_size (also in sent...) */
 	uint64_t queued;		/* in the queue now, the one being written included */
 };
 
@@ -143,6 +156,10 @@ char *saker_format_rfc3164(const struct saker_alert_msg *m, const char *app_name
 			   int facility, int pid, const char *payload);
 /* Added: RFC 6587 octet counting, "LEN SP MSG"; *outlen gets its length. */
 char *saker_format_octet_frame(const char *msg, size_t len, size_t *outlen);
+/* Added: cuts a record of len bytes longer than max to max bytes ending in
+ * SAKER_SYSLOG_TRUNC_MARK (not inside a UTF-8 character or a \xNN escape),
+ * in place; returns the new length (len when it fits). */
+size_t saker_format_cap(char *rec, size_t len, size_t max);
 /* output_fields' value: a number, a bool, the string's bytes or null. */
 json_t *saker_value_json(const struct saker_value *v);
 

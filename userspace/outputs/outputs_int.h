@@ -27,6 +27,7 @@ struct saker_payload {
 	size_t remote_len;
 	char *json;		/* the JSON object whatever json_output says (HTTP) */
 	size_t json_len;
+	bool local_cut, remote_cut;	/* cut to the syslog max_message_size */
 };
 
 struct saker_out;
@@ -71,7 +72,7 @@ struct saker_out {
 	bool failing;			/* writer only: in an error streak */
 	bool abandoned;			/* writer stuck in write(), detached */
 
-	atomic_uint_least64_t sent, dropped_queue, dropped_error, reconnects;
+	atomic_uint_least64_t sent, dropped_queue, dropped_error, reconnects, truncated;
 };
 
 /* Backoff of reconnects and respawns. */
