@@ -104,6 +104,16 @@ int saker_alerts_flush(struct saker_alerts *al, int timeout_ms)
 	return saker_outputs_flush(al->out, timeout_ms);
 }
 
+int saker_alerts_wait_room(struct saker_alerts *al, int timeout_ms)
+{
+	return saker_outputs_wait_room(al->out, timeout_ms);
+}
+
+void saker_alerts_close(struct saker_alerts *al, int timeout_ms)
+{
+	saker_outputs_close(al->out, timeout_ms);
+}
+
 void saker_alerts_free(struct saker_alerts *al)
 {
 	if (!al)

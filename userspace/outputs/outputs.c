@@ -228,8 +228,8 @@ static void pop_item(struct saker_out *out, struct saker_payload *p, int ret)
 		atomic_fetch_add(&out->dropped_error, 1);
 	else
 		atomic_fetch_add(&out->sent, 1);
-	if (!out->count)
-		pthread_cond_broadcast(&out->idle);
+	/* Every pop: flush() waits for empty, wait_room() for one slot. */
+	pthread_cond_broadcast(&out->idle);
 	pthread_mutex_unlock(&out->lock);
 	payload_put(p);
 }
@@ -463,6 +463,28 @@ int saker_outputs_flush(struct saker_outputs *o, int timeout_ms)
 
 		pthread_mutex_lock(&out->lock);
 		if (!wait_until(out, deadline, is_empty))
+			ret = -ETIMEDOUT;
+		pthread_mutex_unlock(&out->lock);
+	}
+	return ret;
+}
+
+static bool has_room(const struct saker_out *out)
+{
+	return out->count < out->cap || out->done;
+}
+
+int saker_outputs_wait_room(struct saker_outputs *o, int timeout_ms)
+{
+	int ret = 0;
+	size_t i;
+
+	for (i = 0; i < o->n && !ret; i++) {
+		struct saker_out *out = &o->out[i];
+
+		pthread_mutex_lock(&out->lock);
+		/* The clock starts again for each output: progress, not total. */
+		if (!wait_until(out, deadline_after(timeout_ms), has_room))
 			ret = -ETIMEDOUT;
 		pthread_mutex_unlock(&out->lock);
 	}

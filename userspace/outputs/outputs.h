@@ -131,6 +131,10 @@ void saker_outputs_free(struct saker_outputs *o, int timeout_ms);
 /* Added: wait until every queue is empty (written or given up): 0, or
  * -ETIMEDOUT. Writers keep running. */
 int saker_outputs_flush(struct saker_outputs *o, int timeout_ms);
+/* Added: for a producer that may wait (sakerd --replay): while an output's
+ * queue is full, waits for it to take one more alert, at most timeout_ms
+ * without progress. 0, or -ETIMEDOUT (an output is stuck). */
+int saker_outputs_wait_room(struct saker_outputs *o, int timeout_ms);
 /* Added: the first half of free(): drain up to timeout_ms, stop and join the
  * writers, count what is left as dropped_queue. Stats stay readable (for a
  * final stats line); emit() after it only counts drops. free() still needed. */
