@@ -101,6 +101,8 @@ START_TEST(http_posts_falco_json)
 		/* One object, no trailing newline, as Falco posts it. */
 		ck_assert_int_eq(h.reqs[k].body[h.reqs[k].len - 1], '}');
 		i = body_id(h.reqs[k].body);
+		ck_assert_int_ge(i, 0);
+		ck_assert_int_lt(i, 20);
 		ck_assert(!seen[i]);
 		seen[i] = true;
 	}

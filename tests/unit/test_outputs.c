@@ -371,7 +371,9 @@ START_TEST(program_once_per_alert)
 		id = strstr(text, "alert id=");
 		ck_assert_ptr_nonnull(id);
 		i = atoi(id + 9);
-		ck_assert(i >= 0 && i < 20 && !seen[i]);
+		ck_assert_int_ge(i, 0);
+		ck_assert_int_lt(i, 20);
+		ck_assert(!seen[i]);
 		seen[i] = true;
 		snprintf(line, sizeof(line), ": Warning alert id=%d", i);
 		ck_assert_ptr_nonnull(strstr(text, line));
