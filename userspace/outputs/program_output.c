@@ -172,7 +172,8 @@ static int prog_open(struct saker_out *out, const struct saker_outputs_config *c
 	return 0;
 }
 
-static void report_exit(struct saker_out *out, int status)
+/* epipe: it stopped reading its input (kept alive); else a run's end. */
+static void report_exit(struct saker_out *out, int status, bool epipe)
 {
 	char what[64];
 
@@ -184,7 +185,10 @@ static void report_exit(struct saker_out *out, int status)
 			 WTERMSIG(status));
 	else
 		snprintf(what, sizeof(what), "program closed its input");
-	saker_out_failed(out, what, EPIPE);
+	if (epipe)
+		saker_out_failed(out, what, EPIPE);
+	else
+		saker_out_failedx(out, "%s: %s", what, "alert counted as not delivered");
 }
 
 /*
@@ -252,7 +256,7 @@ static int run_once(struct saker_out *out, struct prog_out *g,
 		saker_out_recovered(out);
 		return 0;
 	}
-	report_exit(out, status);
+	report_exit(out, status, false);
 	return -EIO;
 }
 
@@ -295,7 +299,7 @@ static int prog_deliver(struct saker_out *out, const struct saker_payload *p)
 		close(g->fd);
 		g->fd = -1;
 		report_exit(out, prog_reap(g, saker_now_mono_ns() +
-					   REAP_GRACE_MS * 1000000ULL));
+					   REAP_GRACE_MS * 1000000ULL), true);
 		if (retried)
 			return ret;
 		retried = true;
