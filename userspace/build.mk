@@ -18,7 +18,7 @@ SAKER_LIB_lib := decode ring capture json errbuf file merge log dict idname cloc
 SAKER_LIB_track := proctable procfs container_id containers mounts
 SAKER_LIB_rules := rules_mem rules_diag rules_yaml rules_load rules_lex \
 	rules_subst rules_parse rules_compile rules_lint evttypes rules_eval rules_engine rules_kfilter field_table fields template
-SAKER_LIB_outputs := alert_format outputs file_output syslog_local \
+SAKER_LIB_outputs := alert_format outputs writer file_output syslog_local \
 	syslog_remote syslog_tls program_output http_output
 SAKER_LIB_daemon := daemon loop pipeline track config stats alerts latency losses \
 	replay replay_json

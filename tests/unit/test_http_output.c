@@ -176,12 +176,17 @@ START_TEST(http_down_then_back)
 	struct saker_outputs *o;
 	struct http_rx h;
 	struct rx_want w = { &h, 8 };
-	int port = free_port(), i;
+	int port = free_port(), i, errfd, saved;
+	char url[64], errpath[128], *log;
 	uint64_t t0, took;
-	char url[64];
 
 	c = http_cfg(url, port);
 	c.queue_size = 8;
+	make_tmpdir();
+	tmp_path(errpath, sizeof(errpath), "stderr");
+	errfd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	saved = dup(STDERR_FILENO);
+	dup2(errfd, STDERR_FILENO);
 	o = new_outputs(&c);
 	t0 = now_ms();
 	for (i = 0; i < 200; i++)
@@ -195,6 +200,19 @@ START_TEST(http_down_then_back)
 	ck_assert_uint_eq(st.queued, 8);
 	ck_assert_uint_eq(st.dropped_queue, 192);
 	ck_assert_uint_eq(st.dropped_error, 0);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	close(errfd);
+	/* Logged, rate-limited: the first drop at once, then one line per 30 s;
+	 * the connect error once for the whole streak. */
+	log = slurp(errpath);
+	ck_assert_msg(strstr(log, "http output: 1 alert dropped, queue full (8)"), "%s", log);
+	ck_assert_ptr_null(strstr(strstr(log, "alert dropped") + 13, "dropped"));
+	ck_assert_ptr_nonnull(strstr(log, "Couldn't connect"));
+	ck_assert_ptr_null(strstr(strstr(log, "Couldn't connect") + 16, "Couldn't connect"));
+	free(log);
+	unlink(errpath);
+	rmdir(tmpdir);
 	/* Back: the 8 kept alerts go out (backoff is at most a few 100 ms here). */
 	http_rx_start(&h, port, 200);
 	ck_assert(wait_for(has_reqs, &w, 5000));

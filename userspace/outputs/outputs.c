@@ -1,20 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Alert outputs: a bounded queue and a writer thread per enabled output, the
- * shared formatted payload, statistics, shutdown, and the helpers writers
- * use. The outputs themselves (file_output.c, syslog_local.c,
- * syslog_remote.c, program_output.c) plug in through struct saker_out_ops
- * (outputs_int.h). docs/outputs.md describes the queueing and drop semantics.
+ * shared formatted payload, statistics and shutdown. The helpers writers use
+ * are in writer.c; the outputs themselves (file_output.c, syslog_local.c,
+ * syslog_remote.c, program_output.c, http_output.c) plug in through struct
+ * saker_out_ops (outputs_int.h). docs/outputs.md describes the queueing and
+ * drop semantics.
  */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
-#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -46,51 +45,6 @@ static void wake(struct saker_out *out)
 	}
 }
 
-void saker_out_drain_wake(struct saker_out *out)
-{
-	uint64_t v;
-
-	if (read(out->wake_fd, &v, sizeof(v)) < 0) {
-		/* EAGAIN: already consumed. */
-	}
-}
-
-int saker_out_wait_fd(struct saker_out *out, int fd, short events, int timeout_ms)
-{
-	uint64_t end = 0;
-	struct pollfd pfd[2] = {
-		{ .fd = out->wake_fd, .events = POLLIN },
-		{ .fd = fd, .events = events },
-	};
-	nfds_t nfds = fd >= 0 ? 2 : 1;
-
-	if (timeout_ms >= 0)
-		end = saker_now_mono_ns() + (uint64_t)timeout_ms * 1000000ULL;
-	for (;;) {
-		int wait = -1, n;
-
-		if (atomic_load(&out->stop))
-			return -ECANCELED;
-		if (timeout_ms >= 0) {
-			uint64_t now = saker_now_mono_ns();
-
-			if (now >= end)
-				return 0;
-			wait = (int)((end - now + 999999) / 1000000);
-		}
-		n = poll(pfd, nfds, wait);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (pfd[0].revents)
-			saker_out_drain_wake(out);
-		if (nfds == 2 && pfd[1].revents)
-			return pfd[1].revents;
-	}
-}
-
 /* Writer idle: returns on any wake (work, reopen, drain or stop). */
 static void wait_work(struct saker_out *out)
 {
@@ -98,85 +52,6 @@ static void wait_work(struct saker_out *out)
 
 	if (poll(&pfd, 1, -1) > 0)
 		saker_out_drain_wake(out);
-}
-
-int saker_out_sleep(struct saker_out *out, unsigned int ms)
-{
-	int ret = saker_out_wait_fd(out, -1, 0, (int)ms);
-
-	return ret < 0 ? ret : 0;
-}
-
-unsigned int saker_out_backoff(unsigned int *ms)
-{
-	unsigned int cur = *ms ? *ms : SAKER_OUT_BACKOFF_MIN_MS;
-
-	*ms = cur >= SAKER_OUT_BACKOFF_MAX_MS / 2 ? SAKER_OUT_BACKOFF_MAX_MS : cur * 2;
-	return cur;
-}
-
-int saker_out_write_all(struct saker_out *out, int fd, const char *buf,
-			size_t len, bool sock, int stall_ms)
-{
-	while (len) {
-		ssize_t n;
-		int ret;
-
-		/* MSG_DONTWAIT: stdout may be a blocking socket shared with others. */
-		n = sock ? send(fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT)
-			 : write(fd, buf, len);
-		if (n > 0) {
-			buf += n;
-			len -= (size_t)n;
-			continue;
-		}
-		if (n == 0)
-			return -EIO;
-		if (errno == EINTR)
-			continue;
-		if (errno != EAGAIN && errno != EWOULDBLOCK)
-			return -errno;
-		ret = saker_out_wait_fd(out, fd, POLLOUT, stall_ms);
-		if (ret < 0)
-			return ret;
-		if (!ret)
-			return -ETIMEDOUT;
-	}
-	return 0;
-}
-
-void saker_out_failed(struct saker_out *out, const char *what, int err)
-{
-	char buf[128];
-
-	if (out->failing)
-		return;
-	out->failing = true;
-	/* From a writer thread: the log writes each line in one write(2). */
-	saker_log_warnx("%s output: %s: %s (reported once until it recovers)",
-			out->name, what, strerror_r(err, buf, sizeof(buf)));
-}
-
-void saker_out_failedx(struct saker_out *out, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	if (out->failing)
-		return;
-	out->failing = true;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	saker_log_warnx("%s output: %s (reported once until it recovers)", out->name, msg);
-}
-
-void saker_out_recovered(struct saker_out *out)
-{
-	if (!out->failing)
-		return;
-	out->failing = false;
-	saker_log_info("%s output: recovered", out->name);
 }
 
 /* ---- queue and writer ------------------------------------------------- */
@@ -328,6 +203,31 @@ free_payload:
 	return NULL;
 }
 
+/*
+ * A queue-full drop was just counted (lock held): true, with the drops since
+ * the last warning in *n, when a warning is due. Rate-limited so that a
+ * flood against a dead receiver costs one line per interval, not per alert.
+ */
+static bool drop_report_due(struct saker_out *out, uint64_t *n)
+{
+	uint64_t now = saker_now_mono_ns(), total = atomic_load(&out->dropped_queue);
+
+	if (out->drop_report_ns &&
+	    now - out->drop_report_ns < SAKER_OUT_DROP_REPORT_MS * 1000000ULL)
+		return false;
+	*n = total - out->drops_reported;
+	out->drops_reported = total;
+	out->drop_report_ns = now;
+	return true;
+}
+
+static void drop_report(const struct saker_out *out, uint64_t n)
+{
+	saker_log_warnx("%s output: %llu alert%s dropped, queue full (%zu): the output is not keeping up "
+			"(reported at most every %d s)", out->name, (unsigned long long)n,
+			n == 1 ? "" : "s", out->cap, SAKER_OUT_DROP_REPORT_MS / 1000);
+}
+
 void saker_outputs_emit(struct saker_outputs *o, const struct saker_alert_msg *m)
 {
 	bool want[MAX_OUTPUTS] = { false };
@@ -339,11 +239,18 @@ void saker_outputs_emit(struct saker_outputs *o, const struct saker_alert_msg *m
 	for (i = 0; i < o->n; i++) {
 		struct saker_out *out = &o->out[i];
 
+		bool report = false;
+		uint64_t n = 0;
+
 		pthread_mutex_lock(&out->lock);
 		want[i] = !out->draining && out->count < out->cap;
-		if (!want[i])
+		if (!want[i]) {
 			atomic_fetch_add(&out->dropped_queue, 1);
+			report = !out->draining && drop_report_due(out, &n);
+		}
 		pthread_mutex_unlock(&out->lock);
+		if (report)
+			drop_report(out, n);
 		if (want[i])
 			need |= out->need;
 	}

@@ -73,7 +73,12 @@ struct saker_out {
 	bool abandoned;			/* writer stuck in write(), detached */
 
 	atomic_uint_least64_t sent, dropped_queue, dropped_error, reconnects, truncated;
+	uint64_t drop_report_ns;	/* under lock: the last "dropped" warning */
+	uint64_t drops_reported;	/* under lock: dropped_queue at that warning */
 };
+
+/* At most one "alerts dropped (queue full)" warning per output this often. */
+#define SAKER_OUT_DROP_REPORT_MS 30000
 
 /* Backoff of reconnects and respawns. */
 #define SAKER_OUT_BACKOFF_MIN_MS 100
