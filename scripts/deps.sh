@@ -23,6 +23,8 @@ BASE=(
 	build-essential gcc make clang pkg-config       # userspace, module
 	clang-tools cppcheck                            # make analyze
 	libjansson-dev libmnl-dev libyaml-dev check     # userspace libraries, unit tests
+	libcurl4-openssl-dev zlib1g-dev libssl-dev      # http_output, syslog over TLS
+	openssl                                         # test certificates (test_syslog_tls)
 	qemu-system-x86 busybox-static jq cpio          # VM tests
 	dkms kmod                                       # DKMS packaging test, modinfo
 	gzip xz-utils ca-certificates                   # initramfs, kernel packages

@@ -19,8 +19,8 @@ SAKER_LIB_lib := decode ring capture json errbuf file merge log dict idname cloc
 SAKER_LIB_track := proctable procfs container_id containers mounts
 SAKER_LIB_rules := rules_mem rules_diag rules_yaml rules_load rules_lex \
 	rules_subst rules_parse rules_compile rules_lint evttypes rules_eval rules_engine rules_kfilter rules_prefilter rules_prekey rules_order field_table fields template
-SAKER_LIB_outputs := alert_format outputs file_output syslog_local \
-	syslog_remote program_output
+SAKER_LIB_outputs := alert_format outputs writer file_output syslog_local \
+	syslog_remote syslog_tls program_output http_output
 SAKER_LIB_daemon := daemon loop pipeline track config config_check config_falco config_yaml stats alerts latency losses \
 	replay replay_json support
 SAKER_LIB_ctl := genl cmdline cmd_status cmd_stats cmd_config
@@ -31,7 +31,10 @@ saker_archive = $(BUILD)/libsaker_$(1).a
 $(foreach d,$(SAKER_LIBDIRS),$(eval SAKER_OBJS_$(d) := \
 	$(patsubst %,$(BUILD)/obj/userspace/$(d)/%.o,$(SAKER_LIB_$(d)))))
 SAKER_ARCHIVES := $(foreach d,daemon outputs rules track ctl lib,$(call saker_archive,$(d)))
-SAKER_LDLIBS := $(shell pkg-config --libs yaml-0.1 jansson libmnl 2>/dev/null || echo -lyaml -ljansson -lmnl)
+# libcurl (http_output), zlib (its compress_uploads), OpenSSL (syslog over TLS).
+SAKER_LDLIBS := $(shell pkg-config --libs yaml-0.1 jansson libmnl libcurl zlib openssl 2>/dev/null || \
+	echo -lyaml -ljansson -lmnl -lcurl -lz -lssl -lcrypto)
+$(BUILD)/obj/userspace/outputs/%.o: SAKER_CPPFLAGS += $(shell pkg-config --cflags libcurl zlib openssl 2>/dev/null)
 SAKER_LINK_ALL := $(SAKER_ARCHIVES) $(SAKER_LDLIBS)
 
 # The version's one source: dkms.conf, read here, compiled into lib/version.o

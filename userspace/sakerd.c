@@ -194,9 +194,55 @@ static int describe_rule(const struct saker_engine *e, const char *name)
 	return 1;
 }
 
+/* --replay waits for slow outputs instead of dropping, until one makes no
+ * progress for REPLAY_WAIT_MS; the end drains for REPLAY_DRAIN_MS, or only
+ * REPLAY_STUCK_DRAIN_MS when an output was already found stuck. */
+#define REPLAY_WAIT_MS 3000
+#define REPLAY_DRAIN_MS 10000
+#define REPLAY_STUCK_DRAIN_MS 1000
+
+struct replay_sink {
+	struct saker_alerts *al;
+	bool gave_up;		/* an output stopped keeping up: no more waiting */
+};
+
+static void replay_alert(void *arg, const struct saker_alert *a)
+{
+	struct replay_sink *rs = arg;
+
+	saker_alerts_rule(rs->al, a);
+	/* A file is not a live ring: waiting costs nothing but time. */
+	if (!rs->gave_up && saker_alerts_wait_room(rs->al, REPLAY_WAIT_MS)) {
+		rs->gave_up = true;
+		saker_log_warnx("an output is not keeping up: further alerts it cannot queue are dropped (counted below)");
+	}
+}
+
+/* One line per output at the end of a replay: where the alerts went. */
+static void replay_report(const struct saker_alerts *al)
+{
+	json_t *st = json_object(), *outs, *o;
+	size_t i;
+
+	if (!st)
+		return;
+	saker_alerts_stats(al, st);
+	outs = json_object_get(st, "outputs");
+	json_array_foreach(outs, i, o) {
+		saker_log_info("output %s: %lld sent, %lld dropped (queue full), %lld failed, %lld truncated",
+			       json_string_value(json_object_get(o, "name")),
+			       (long long)json_integer_value(json_object_get(o, "sent")),
+			       (long long)json_integer_value(json_object_get(o, "dropped_queue")),
+			       (long long)json_integer_value(json_object_get(o, "dropped_error")),
+			       (long long)json_integer_value(json_object_get(o, "truncated")));
+	}
+	json_decref(st);
+}
+
 static int replay(struct saker_config *cfg, const char *path, bool quiet, bool do_list,
 		  const char *describe, bool filter)
 {
+	struct replay_sink rs = { 0 };
 	struct saker_replay_stats st = { 0 };
 	struct saker_kfilter kf = { .none = true };
 	struct saker_alerts *al;
@@ -204,10 +250,7 @@ static int replay(struct saker_config *cfg, const char *path, bool quiet, bool d
 	char why[512];
 	int ret, status = 1;
 
-	/* A replay prints its alerts on stdout only. */
-	cfg->file_enabled = cfg->syslog_enabled = cfg->remote_enabled = false;
-	cfg->program_enabled = false;
-	cfg->stdout_enabled = true;
+	/* The configured outputs, so that delivery can be tested end to end. */
 	if (saker_daemon_engine(cfg, &e, stderr, quiet, why, sizeof(why))) {
 		saker_log_warnx("rules are invalid: %s", why);
 		return 1;
@@ -221,6 +264,11 @@ static int replay(struct saker_config *cfg, const char *path, bool quiet, bool d
 	if (!path) {
 		saker_engine_free(e);
 		return 0;
+	}
+	/* The configured outputs: checked as at a start, at the keys' file:line. */
+	if (saker_config_check(cfg, why, sizeof(why))) {
+		saker_log_warnx("%s", why);
+		goto free_engine;
 	}
 	ret = saker_alerts_new(&al, cfg, why, sizeof(why));
 	if (ret) {
@@ -236,7 +284,8 @@ static int replay(struct saker_config *cfg, const char *path, bool quiet, bool d
 		}
 		saker_kfilter_print(&kf, stderr);
 	}
-	ret = saker_replay_file(e, path, filter ? &kf : NULL, saker_alerts_rule, al, &st);
+	rs.al = al;
+	ret = saker_replay_file(e, path, filter ? &kf : NULL, replay_alert, &rs, &st);
 	if (ret)
 		saker_log_warnx("replay failed: %s", st.error);
 	/* The events before an error were replayed, and their alerts given. */
@@ -244,6 +293,8 @@ static int replay(struct saker_config *cfg, const char *path, bool quiet, bool d
 		       (unsigned long long)st.events, (unsigned long long)st.bad,
 		       (unsigned long long)saker_alerts_total(al),
 		       (unsigned long long)st.filtered);
+	saker_alerts_close(al, rs.gave_up ? REPLAY_STUCK_DRAIN_MS : REPLAY_DRAIN_MS);
+	replay_report(al);
 	saker_alerts_free(al);
 	saker_kfilter_release(&kf);
 	status = ret ? EXIT_REPLAY : 0;

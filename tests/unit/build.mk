@@ -110,6 +110,10 @@ bench-rules: $(BUILD)/bench/bench_rules $(BENCH_CAP)
 $(BUILD)/obj/tests/unit/test_cli.o: SAKER_CPPFLAGS += -DSAKER_BUILD='"$(abspath $(BUILD))"'
 $(BUILD)/tests/unit/test_cli: | $(SAKERD) $(SAKERCTL)
 
+# test_replay_outputs runs the built sakerd --replay.
+$(BUILD)/obj/tests/unit/test_replay_outputs.o: SAKER_CPPFLAGS += -DSAKER_SAKERD='"$(CURDIR)/$(SAKERD)"'
+$(BUILD)/tests/unit/test_replay_outputs: | $(SAKERD)
+
 # test_kfilter replays the benchmark's synthetic capture, made by gen_events.
 $(BUILD)/obj/tests/unit/test_kfilter.o: SAKER_CPPFLAGS += -DSAKER_GEN_EVENTS='"$(CURDIR)/$(BUILD)/bench/gen_events"'
 $(BUILD)/tests/unit/test_kfilter: | $(BUILD)/bench/gen_events

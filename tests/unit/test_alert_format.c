@@ -372,6 +372,44 @@ START_TEST(rfc3164_exact)
 }
 END_TEST
 
+/* Records longer than max_message_size: cut visibly, never inside a UTF-8
+ * character or a \xNN escape. */
+START_TEST(cap_marks_truncation)
+{
+	static const char mark[] = SAKER_SYSLOG_TRUNC_MARK;
+	const size_t ml = sizeof(mark) - 1;
+	char buf[1024];
+	size_t n;
+
+	memset(buf, 'a', sizeof(buf));
+	buf[1000] = '\0';
+	/* Fits: untouched. */
+	ck_assert_uint_eq(saker_format_cap(buf, 1000, 1000), 1000);
+	ck_assert_int_eq(buf[999], 'a');
+	/* Too long: exactly max bytes, ending in the marker. */
+	n = saker_format_cap(buf, 1000, 600);
+	ck_assert_uint_eq(n, 600);
+	ck_assert_uint_eq(strlen(buf), 600);
+	ck_assert_str_eq(buf + 600 - ml, mark);
+	/* A 3-byte character across the cut: dropped whole. */
+	memset(buf, 'a', 1000);
+	buf[1000] = '\0';
+	memcpy(buf + 600 - ml - 1, "\xe2\x82\xac", 3);
+	n = saker_format_cap(buf, 1000, 600);
+	ck_assert_uint_eq(n, 600 - 1);
+	ck_assert_int_eq(buf[600 - ml - 2], 'a');
+	ck_assert_str_eq(buf + n - ml, mark);
+	/* An escape across the cut: dropped whole. */
+	memset(buf, 'a', 1000);
+	buf[1000] = '\0';
+	memcpy(buf + 600 - ml - 2, "\\x0a", 4);
+	n = saker_format_cap(buf, 1000, 600);
+	ck_assert_uint_eq(n, 600 - 2);
+	ck_assert_int_eq(buf[600 - ml - 3], 'a');
+	ck_assert_str_eq(buf + n - ml, mark);
+}
+END_TEST
+
 Suite *saker_test_suite(void)
 {
 	Suite *s = suite_create("alert_format");
@@ -390,6 +428,7 @@ Suite *saker_test_suite(void)
 	tcase_add_test(tc, rfc5424_no_forged_record);
 	tcase_add_test(tc, octet_frame_exact);
 	tcase_add_test(tc, rfc3164_exact);
+	tcase_add_test(tc, cap_marks_truncation);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -111,6 +111,62 @@ START_TEST(test_every_key)
 }
 END_TEST
 
+/* The delivery keys added for issue 12, Falco's spellings. */
+START_TEST(test_output_keys)
+{
+	static const char yaml[] =
+		"http_output:\n  enabled: true\n  url: https://sidekick:2801/\n"
+		"  user_agent: ua/1\n  insecure: true\n  ca_cert: /ca.pem\n"
+		"  ca_bundle: /bundle.pem\n  ca_path: /cas/\n  mtls: true\n"
+		"  client_cert: /c.crt\n  client_key: /c.key\n  echo: true\n"
+		"  compress_uploads: true\n  keep_alive: true\n"
+		"program_output:\n  keep_alive: true\n"
+		"syslog_output:\n  max_message_size: 2048\n"
+		"remote_syslog_output:\n  protocol: TLS\n  ca_file: /ca.pem\n"
+		"  max_message_size: 65536\n"
+		"  server_name: logs.example\n  client_cert: /c.pem\n  client_key: /k.pem\n";
+	struct saker_config c;
+
+	saker_config_defaults(&c);
+	/* Falco's default: a run per alert. */
+	ck_assert(!c.program_keep_alive);
+	/* rsyslog's default limit. */
+	ck_assert_uint_eq(c.syslog_max_len, 8192);
+	ck_assert_uint_eq(c.remote_max_len, 8192);
+	saker_config_free(&c);
+	ck_assert_msg(load(&c, yaml) == 0, "%s", err);
+	ck_assert(c.program_keep_alive);
+	ck_assert_int_eq(c.remote_proto, SAKER_CFG_TLS);
+	ck_assert_str_eq(c.remote_ca_file, "/ca.pem");
+	ck_assert_str_eq(c.remote_server_name, "logs.example");
+	ck_assert_str_eq(c.remote_client_cert, "/c.pem");
+	ck_assert_str_eq(c.remote_client_key, "/k.pem");
+	ck_assert_uint_eq(c.syslog_max_len, 2048);
+	ck_assert_uint_eq(c.remote_max_len, 65536);
+	ck_assert(c.http_enabled && c.http_insecure && c.http_mtls);
+	ck_assert(c.http_echo && c.http_compress && c.http_keep_alive);
+	ck_assert_str_eq(c.http_url, "https://sidekick:2801/");
+	ck_assert_str_eq(c.http_user_agent, "ua/1");
+	ck_assert_str_eq(c.http_ca_cert, "/ca.pem");
+	ck_assert_str_eq(c.http_ca_bundle, "/bundle.pem");
+	ck_assert_str_eq(c.http_ca_path, "/cas/");
+	ck_assert_str_eq(c.http_client_cert, "/c.crt");
+	ck_assert_str_eq(c.http_client_key, "/c.key");
+	ck_assert_int_eq(saker_config_check(&c, err, sizeof(err)), 0);
+	saker_config_free(&c);
+	/* A limit no record header fits in: refused by name. */
+	ck_assert_int_eq(load(&c, "remote_syslog_output:\n  max_message_size: 100\n"), 0);
+	ck_assert_int_eq(saker_config_check(&c, err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "remote_syslog_output.max_message_size"));
+	saker_config_free(&c);
+	/* Enabled without a URL: refused by name. */
+	ck_assert_int_eq(load(&c, "http_output:\n  enabled: true\n"), 0);
+	ck_assert_int_eq(saker_config_check(&c, err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "http_output.url"));
+	saker_config_free(&c);
+}
+END_TEST
+
 START_TEST(test_unknown_key_position)
 {
 	struct saker_config c;
@@ -225,6 +281,11 @@ START_TEST(test_shipped_file)
 	ck_assert_int_eq(c.log_level, d.log_level);
 	ck_assert_int_eq(c.log_stderr, d.log_stderr);
 	ck_assert_int_eq(c.log_syslog, d.log_syslog);
+	ck_assert_int_eq(c.http_enabled, d.http_enabled);
+	ck_assert_str_eq(c.http_user_agent, d.http_user_agent);
+	ck_assert_str_eq(c.http_ca_path, d.http_ca_path);
+	ck_assert_str_eq(c.http_client_key, d.http_client_key);
+	ck_assert_int_eq(c.http_keep_alive, d.http_keep_alive);
 	ck_assert_uint_eq(c.nwarnings, 0);
 	saker_config_free(&c);
 	saker_config_free(&d);
@@ -353,6 +414,7 @@ Suite *saker_test_suite(void)
 
 	tcase_add_test(tc, test_defaults);
 	tcase_add_test(tc, test_every_key);
+	tcase_add_test(tc, test_output_keys);
 	tcase_add_test(tc, test_unknown_key_position);
 	tcase_add_test(tc, test_type_errors);
 	tcase_add_test(tc, test_overrides);

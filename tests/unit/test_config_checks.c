@@ -2,7 +2,9 @@
 /*
  * What `sakerd -n` used to pass and must refuse, each with the file:line:col
  * of the key: ports out of range (70000 was sent to 4464), a host that does
- * not resolve, a file output in a missing directory, a key given twice.
+ * not resolve, a file output in a missing directory, a key given twice; and
+ * the same for the newer outputs: http_output.url's scheme, port and host,
+ * the syslog max_message_size floor, TLS syslog resolved as a stream.
  */
 #include <check.h>
 #include <errno.h>
@@ -121,6 +123,112 @@ START_TEST(test_unresolvable_host)
 }
 END_TEST
 
+/*
+ * http_output.url gets the remote syslog's checks: an http(s) URL, a port
+ * 1..65535 (in the URL), and -n resolves its host, at the url's line.
+ */
+START_TEST(test_http_url)
+{
+	static const char *const bad[][2] = {
+		{ "ftp://h/", "expected http://... or https://..., got 'ftp://h/'" },
+		{ "sidekick:2801", "expected http://... or https://..., got 'sidekick:2801'" },
+		{ "http:///x", "no host in 'http:///x'" },
+		{ "http://h:70000/", "port '70000' in 'http://h:70000/': expected 1..65535" },
+		{ "http://h:0/", "port '0' in 'http://h:0/': expected 1..65535" },
+		{ "https://h:80x/", "port '80x' in 'https://h:80x/': expected 1..65535" },
+		{ "http://[::1/", "an unclosed '[' in 'http://[::1/'" },
+	};
+	static const char *const good[] = {
+		"http://127.0.0.1:2801/", "HTTPS://localhost", "http://u:p@127.0.0.1:8080/a?b",
+		"http://[::1]:2801/", "http://localhost:/",
+	};
+	struct saker_config c;
+	char y[160], want[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(y, sizeof(y), "http_output:\n  enabled: true\n  url: \"%s\"\n", bad[i][0]);
+		ck_assert_int_eq(load(&c, y), 0);
+		ck_assert_int_eq(saker_config_check(&c, err, sizeof(err)), -EINVAL);
+		snprintf(want, sizeof(want), "t.yaml:3:8: http_output.url: %s", bad[i][1]);
+		ck_assert_str_eq(err, want);
+		saker_config_free(&c);
+	}
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		snprintf(y, sizeof(y), "http_output:\n  enabled: true\n  url: \"%s\"\n", good[i]);
+		ck_assert_int_eq(load(&c, y), 0);
+		ck_assert_msg(saker_config_check(&c, err, sizeof(err)) == 0, "%s: %s", good[i], err);
+		ck_assert_msg(saker_config_check_host(&c, err, sizeof(err)) == 0, "%s: %s", good[i], err);
+		saker_config_free(&c);
+	}
+	/* disabled: not checked */
+	ck_assert_int_eq(load(&c, "http_output:\n  url: ftp://h/\n"), 0);
+	ck_assert_int_eq(saker_config_check(&c, err, sizeof(err)), 0);
+	saker_config_free(&c);
+	/* enabled without a URL: at the line that enabled it */
+	ck_assert_int_eq(load(&c, "http_output:\n  enabled: true\n"), 0);
+	ck_assert_int_eq(saker_config_check(&c, err, sizeof(err)), -EINVAL);
+	ck_assert_str_eq(err, "t.yaml:2:12: http_output.enabled: needs http_output.url");
+	saker_config_free(&c);
+	/* -n: the host resolves, or the url's line says it does not */
+	ck_assert_int_eq(load(&c, "http_output:\n  enabled: true\n  url: https://saker-test.invalid:2801/\n"), 0);
+	ck_assert_int_eq(saker_config_check(&c, err, sizeof(err)), 0);
+	ck_assert_int_eq(saker_config_check_host(&c, err, sizeof(err)), -EINVAL);
+	ck_assert_msg(!strncmp(err, "t.yaml:3:8: http_output.url: host 'saker-test.invalid' does not resolve: ",
+			       strlen("t.yaml:3:8: http_output.url: host 'saker-test.invalid' does not resolve: ")),
+		      "%s", err);
+	ck_assert_ptr_nonnull(strstr(err, "(at a start, sakerd retries it)"));
+	saker_config_free(&c);
+	ck_assert_int_eq(load(&c, "http_output:\n  url: https://saker-test.invalid/\n"), 0);
+	ck_assert_int_eq(saker_config_check_host(&c, err, sizeof(err)), 0);
+	saker_config_free(&c);
+	/* mtls needs both files */
+	ck_assert_int_eq(load(&c, "http_output:\n  enabled: true\n  url: http://127.0.0.1/\n"
+			      "  mtls: true\n  client_key: \"\"\n"), 0);
+	ck_assert_int_eq(saker_config_check(&c, err, sizeof(err)), -EINVAL);
+	ck_assert_str_eq(err, "t.yaml:4:9: http_output.mtls: needs http_output.client_cert and http_output.client_key");
+	saker_config_free(&c);
+	/* a typo inside the section is an error, not a Falco key ignored */
+	ck_assert_int_eq(load(&c, "http_output:\n  ulr: http://h/\n"), -EINVAL);
+	ck_assert_str_eq(err, "t.yaml:2:3: unknown key 'http_output.ulr' (did you mean 'http_output.url'?)");
+	saker_config_free(&c);
+}
+END_TEST
+
+/* The syslog limits and TLS get the remote syslog's checks, at their line. */
+START_TEST(test_syslog_limits_tls)
+{
+	struct saker_config c;
+
+	ck_assert_int_eq(load(&c, "syslog_output:\n  max_message_size: 479\n"), 0);
+	ck_assert_int_eq(saker_config_check(&c, err, sizeof(err)), -EINVAL);
+	ck_assert_str_eq(err, "t.yaml:2:21: syslog_output.max_message_size: at least 480 bytes, got 479");
+	saker_config_free(&c);
+	ck_assert_int_eq(load(&c, "remote_syslog_output:\n  max_message_size: 100\n"), 0);
+	ck_assert_int_eq(saker_config_check(&c, err, sizeof(err)), -EINVAL);
+	ck_assert_str_eq(err, "t.yaml:2:21: remote_syslog_output.max_message_size: at least 480 bytes, got 100");
+	saker_config_free(&c);
+	ck_assert_int_eq(load(&c, "remote_syslog_output:\n  max_message_size: 480\n"), 0);
+	ck_assert_int_eq(saker_config_check(&c, err, sizeof(err)), 0);
+	saker_config_free(&c);
+	/* tls is a stream: resolved as TCP is; the port checked as for udp and tcp */
+	ck_assert_int_eq(load(&c, "remote_syslog_output:\n  enabled: true\n  protocol: tls\n"
+			      "  host: saker-test.invalid\n  port: 6514\n"), 0);
+	ck_assert_int_eq(saker_config_check_host(&c, err, sizeof(err)), -EINVAL);
+	ck_assert_msg(!strncmp(err, "t.yaml:4:9: remote_syslog_output.host: 'saker-test.invalid' does not resolve: ",
+			       strlen("t.yaml:4:9: remote_syslog_output.host: 'saker-test.invalid' does not resolve: ")),
+		      "%s", err);
+	saker_config_free(&c);
+	ck_assert_int_eq(load(&c, "remote_syslog_output:\n  enabled: true\n  protocol: tls\n"
+			      "  host: 127.0.0.1\n  port: 6514\n"), 0);
+	ck_assert_int_eq(saker_config_check_host(&c, err, sizeof(err)), 0);
+	saker_config_free(&c);
+	ck_assert_int_eq(load(&c, "remote_syslog_output:\n  protocol: tls\n  port: 70000\n"), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "t.yaml:3:9: remote_syslog_output.port: expected a port 1..65535"));
+	saker_config_free(&c);
+}
+END_TEST
+
 /* Where each key was set: the file's line, "-o", or nothing for a default. */
 START_TEST(test_origins)
 {
@@ -171,6 +279,8 @@ Suite *saker_test_suite(void)
 	tcase_add_test(tc, test_duplicate_keys);
 	tcase_add_test(tc, test_file_output_directory);
 	tcase_add_test(tc, test_unresolvable_host);
+	tcase_add_test(tc, test_http_url);
+	tcase_add_test(tc, test_syslog_limits_tls);
 	tcase_add_test(tc, test_origins);
 	tcase_add_test(tc, test_facilities);
 	tcase_set_timeout(tc, 30);

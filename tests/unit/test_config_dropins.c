@@ -75,8 +75,8 @@ START_TEST(test_falco_yaml)
 		"watch_config_files", "append_output", "static_fields", "engine", "load_plugins",
 		"plugins", "time_format_iso_8601", "buffer_format_base64",
 		"json_include_message_property", "json_include_output_fields_property",
-		"buffered_outputs", "outputs", "file_output.keep_alive", "http_output",
-		"program_output.keep_alive", "grpc_output", "grpc", "webserver", "libs_logger",
+		"buffered_outputs", "outputs", "file_output.keep_alive", "grpc_output", "grpc",
+		"webserver", "libs_logger",
 		"output_timeout", "syscall_event_timeouts", "syscall_event_drops", "metrics",
 		"base_syscalls", "falco_libs",
 	};
@@ -105,6 +105,14 @@ START_TEST(test_falco_yaml)
 	ck_assert_str_eq(c.rules_files[2], "/etc/falco/rules.d");
 	ck_assert(c.syslog_enabled && c.stdout_enabled && !c.file_enabled);
 	ck_assert_str_eq(c.file_path, "./events.txt");
+	/* so are http_output and program_output.keep_alive (no warning) */
+	ck_assert_uint_eq(count_warnings(&c, "'http_output"), 0);
+	ck_assert_uint_eq(count_warnings(&c, "'program_output"), 0);
+	ck_assert(!c.http_enabled && !c.http_keep_alive && !c.program_keep_alive);
+	ck_assert_str_eq(c.http_url, "http://some.url");
+	ck_assert_str_eq(c.http_user_agent, "falcosecurity/falco");
+	ck_assert_str_eq(c.http_ca_path, "/etc/falco/certs/");
+	ck_assert_str_eq(c.http_client_key, "/etc/falco/certs/client/client.key");
 	/* Falco's logging keys are saker's too */
 	ck_assert_uint_eq(count_warnings(&c, "'log_"), 0);
 	ck_assert(c.log_stderr && c.log_syslog);

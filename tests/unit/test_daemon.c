@@ -249,9 +249,30 @@ START_TEST(test_reload_config)
 	ck_assert_ptr_ne(d.alerts, al);
 	ck_assert(!cfg.json_output);
 	ck_assert_int_eq(cfg.priority, SAKER_PRIO_DEBUG);
+
+	/* http_output's and the syslog limits' keys are output keys too */
+	al = d.alerts;
+	next_yaml = "http_output:\n  user_agent: ua/2\nsyslog_output:\n  max_message_size: 4096\n";
+	saker_daemon_reload(&d);
+	ck_assert_uint_eq(d.reloads, 4);
+	ck_assert_ptr_ne(d.alerts, al);
+	ck_assert_str_eq(cfg.http_user_agent, "ua/2");
+	ck_assert_uint_eq(cfg.syslog_max_len, 4096);
+	/* and get the checks at their line: a bad URL keeps the configuration out */
+	al = d.alerts;
+	next_yaml = "http_output:\n  enabled: true\n  url: ftp://x/\n";
+	saker_daemon_reload(&d);
+	ck_assert_uint_eq(d.reload_failures, 2);
+	ck_assert_uint_eq(d.reloads, 5);
+	ck_assert_ptr_eq(d.alerts, al);
+	ck_assert(!cfg.http_enabled);
 	text = daemon_down(&d);
 	ck_assert_msg(strstr(text, "\"rule\":\"saker: configuration reload failed\"") &&
 		      strstr(text, "\"saker.reason\":\"next.yaml:3:14: merge.window_ms: expected an integer"),
+		      "alerts: '%s'", text);
+	/* json_output is false by now: a text line */
+	ck_assert_msg(strstr(text, "Critical configuration reload failed, the previous configuration stays active: "
+			     "next.yaml:3:8: http_output.url: expected http://... or https://..., got 'ftp://x/'"),
 		      "alerts: '%s'", text);
 	free(text);
 	teardown(&cfg);

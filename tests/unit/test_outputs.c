@@ -2,10 +2,12 @@
 /*
  * Outputs end to end, local side: a local syslog datagram socket, the file
  * output with logrotate's rename + reopen and ENOSPC, the program output
- * (cat, respawn, SIGPIPE), a stalled stdout that must not stall emit() or
+ * (kept alive: cat, respawn, SIGPIPE; once per alert: one whole alert per
+ * run, a slow program, a failing one), a stalled stdout that must not stall emit() or
  * close(), every output at once, and concurrent producers. Remote syslog is
  * in test_syslog_remote.c. Every wait is bounded and waits for a condition.
  */
+#include <dirent.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -65,6 +67,44 @@ START_TEST(local_syslog_datagrams)
 	saker_outputs_free(o, 1000);
 	free(text);
 	free(want);
+	rmdir(tmpdir);
+}
+END_TEST
+
+/* The local record is capped too (max_message_size), visibly and counted. */
+START_TEST(local_syslog_long_record_cut)
+{
+	static char big[3001];
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct saker_outputs_config c = {
+		.syslog_enabled = true, .facility = 1, .app_name = "saker",
+		.syslog_max_len = 700,
+	};
+	const char *mark = SAKER_SYSLOG_TRUNC_MARK;
+	struct saker_outputs *o;
+	char buf[8192];
+	ssize_t n;
+	int fd;
+
+	memset(big, 'y', sizeof(big) - 1);
+	make_tmpdir();
+	tmp_path(sa.sun_path, sizeof(sa.sun_path), "log");
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	c.syslog_path = sa.sun_path;
+	o = new_outputs(&c);
+	emit_id(o, 0, big);
+	ck_assert_int_eq(saker_outputs_flush(o, 1000), 0);
+	ck_assert_uint_eq(stats(o, 0).sent, 1);
+	ck_assert_uint_eq(stats(o, 0).truncated, 1);
+	n = recv(fd, buf, sizeof(buf) - 1, MSG_DONTWAIT);
+	ck_assert_int_eq(n, 700);
+	buf[n] = '\0';
+	ck_assert_str_eq(buf + 700 - strlen(mark), mark);
+	ck_assert_ptr_nonnull(strstr(buf, "alert id=0yyy"));
+	saker_outputs_free(o, 1000);
+	close(fd);
+	unlink(sa.sun_path);
 	rmdir(tmpdir);
 }
 END_TEST
@@ -190,7 +230,8 @@ END_TEST
 
 START_TEST(program_cat_lines)
 {
-	struct saker_outputs_config c = { .program_enabled = true, .queue_size = 64 };
+	struct saker_outputs_config c = { .program_enabled = true, .queue_size = 64,
+					  .program_keep_alive = true };
 	char path[128], prog[256], line[64], *s, *p;
 	struct saker_outputs *o;
 	int i;
@@ -225,7 +266,8 @@ END_TEST
 
 START_TEST(program_respawn)
 {
-	struct saker_outputs_config c = { .program_enabled = true, .queue_size = 8 };
+	struct saker_outputs_config c = { .program_enabled = true, .queue_size = 8,
+					  .program_keep_alive = true };
 	char path[128], prog[256];
 	struct lines_arg la;
 	struct saker_output_stats st;
@@ -264,7 +306,7 @@ static bool exists(void *arg)
 START_TEST(program_dead_no_sigpipe)
 {
 	struct saker_outputs_config c = { .program_enabled = true, .queue_size = 8,
-					  .stdout_enabled = false };
+					  .program_keep_alive = true };
 	char path[128], prog[256];
 	struct saker_output_stats st;
 	struct saker_outputs *o;
@@ -285,6 +327,122 @@ START_TEST(program_dead_no_sigpipe)
 	saker_outputs_free(o, 500);
 	unlink(path);
 	rmdir(tmpdir);
+}
+END_TEST
+
+/* keep_alive false (Falco's default): one run per alert, the alert alone on
+ * its stdin, then EOF (what `curl -d @- URL` needs to post it). */
+START_TEST(program_once_per_alert)
+{
+	struct saker_outputs_config c = { .program_enabled = true, .queue_size = 64 };
+	char prog[256], path[400], line[64];
+	struct saker_output_stats st;
+	struct saker_outputs *o;
+	bool seen[20] = { false };
+	struct dirent *d;
+	size_t runs = 0;
+	DIR *dir;
+	int i;
+
+	make_tmpdir();
+	snprintf(prog, sizeof(prog), "cat > \"$(mktemp '%s/run.XXXXXX')\"", tmpdir);
+	c.program = prog;
+	o = new_outputs(&c);
+	for (i = 0; i < 20; i++)
+		emit_id(o, i, i == 3 ? FORGED : NULL);
+	ck_assert_int_eq(saker_outputs_flush(o, 5000), 0);
+	st = stats(o, 0);
+	ck_assert_uint_eq(st.sent, 20);
+	ck_assert_uint_eq(st.dropped_error + st.dropped_queue, 0);
+	/* A run per alert is not a respawn. */
+	ck_assert_uint_eq(st.reconnects, 0);
+	saker_outputs_free(o, 1000);
+	dir = opendir(tmpdir);
+	ck_assert_ptr_nonnull(dir);
+	while ((d = readdir(dir))) {
+		char *text, *id;
+
+		if (strncmp(d->d_name, "run.", 4))
+			continue;
+		runs++;
+		snprintf(path, sizeof(path), "%s/%s", tmpdir, d->d_name);
+		/* Exactly one whole line per run. */
+		ck_assert_uint_eq(count_lines(path), 1);
+		text = slurp(path);
+		id = strstr(text, "alert id=");
+		ck_assert_ptr_nonnull(id);
+		i = atoi(id + 9);
+		ck_assert_int_ge(i, 0);
+		ck_assert_int_lt(i, 20);
+		ck_assert(!seen[i]);
+		seen[i] = true;
+		snprintf(line, sizeof(line), ": Warning alert id=%d", i);
+		ck_assert_ptr_nonnull(strstr(text, line));
+		ck_assert_int_eq(text[strlen(text) - 1], '\n');
+		free(text);
+		unlink(path);
+	}
+	closedir(dir);
+	ck_assert_uint_eq(runs, 20);
+	rmdir(tmpdir);
+}
+END_TEST
+
+/* A slow program: the queue takes the wait, the rest is counted, emit()
+ * and close() stay quick. */
+START_TEST(program_once_slow_bounded)
+{
+	struct saker_outputs_config c = { .program_enabled = true, .queue_size = 4 };
+	char prog[256], path[128];
+	struct saker_output_stats st;
+	struct saker_outputs *o;
+	uint64_t t0, took;
+	int i;
+
+	make_tmpdir();
+	tmp_path(path, sizeof(path), "out");
+	snprintf(prog, sizeof(prog), "sleep 0.2; cat >> '%s'", path);
+	c.program = prog;
+	o = new_outputs(&c);
+	t0 = now_ms();
+	for (i = 0; i < 30; i++)
+		emit_id(o, i, NULL);
+	took = now_ms() - t0;
+	ck_assert_msg(took < 100, "emit took %llu ms", (unsigned long long)took);
+	ck_assert_int_eq(saker_outputs_flush(o, 5000), 0);
+	st = stats(o, 0);
+	ck_assert_uint_eq(st.sent + st.dropped_queue, 30);
+	ck_assert_uint_ge(st.dropped_queue, 25);
+	ck_assert_uint_eq(count_lines(path), st.sent);
+	/* A run in progress at close: stopped within the grace, not waited for. */
+	emit_id(o, 99, NULL);
+	msleep(20);
+	t0 = now_ms();
+	saker_outputs_free(o, 0);
+	took = now_ms() - t0;
+	ck_assert_msg(took < 1000, "close took %llu ms", (unsigned long long)took);
+	unlink(path);
+	rmdir(tmpdir);
+}
+END_TEST
+
+/* A run that fails (curl could not post, say) counts its alert. */
+START_TEST(program_once_failure_counted)
+{
+	struct saker_outputs_config c = { .program_enabled = true, .queue_size = 8,
+					  .program = "cat > /dev/null; exit 3" };
+	struct saker_output_stats st;
+	struct saker_outputs *o;
+	int i;
+
+	o = new_outputs(&c);
+	for (i = 0; i < 3; i++)
+		emit_id(o, i, NULL);
+	ck_assert_int_eq(saker_outputs_flush(o, 5000), 0);
+	st = stats(o, 0);
+	ck_assert_uint_eq(st.dropped_error, 3);
+	ck_assert_uint_eq(st.sent, 0);
+	saker_outputs_free(o, 500);
 }
 END_TEST
 
@@ -360,6 +518,7 @@ START_TEST(all_outputs_together)
 	c.file_path = path;
 	c.syslog_path = sa.sun_path;
 	c.program = prog;
+	c.program_keep_alive = true;
 	fd = open(outp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	saved = dup(STDOUT_FILENO);
 	dup2(fd, STDOUT_FILENO);
@@ -475,12 +634,16 @@ Suite *saker_test_suite(void)
 
 	tcase_set_timeout(tc, 10);
 	tcase_add_test(tc, local_syslog_datagrams);
+	tcase_add_test(tc, local_syslog_long_record_cut);
 	tcase_add_test(tc, file_create_append_reopen);
 	tcase_add_test(tc, file_enospc_counted_reported_once);
 	tcase_add_test(tc, new_errors);
 	tcase_add_test(tc, program_cat_lines);
 	tcase_add_test(tc, program_respawn);
 	tcase_add_test(tc, program_dead_no_sigpipe);
+	tcase_add_test(tc, program_once_per_alert);
+	tcase_add_test(tc, program_once_slow_bounded);
+	tcase_add_test(tc, program_once_failure_counted);
 	tcase_add_test(tc, stdout_blocked_close_bounded);
 	tcase_add_test(tc, all_outputs_together);
 	tcase_add_test(tc, concurrent_producers);

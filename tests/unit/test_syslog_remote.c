@@ -298,6 +298,78 @@ START_TEST(unresolved_host_is_retried)
 }
 END_TEST
 
+/*
+ * An alert longer than the receiver's limit (a 9000-byte command line here;
+ * rsyslog's default limit is 8 KiB): one frame, cut to max_message_size
+ * with the marker, counted; over TCP and UDP, at the default and at a
+ * chosen limit. rsyslog split such a record in two over TCP before.
+ */
+static void long_record(bool tcp, size_t max)
+{
+	static char big[9001];
+	struct msgs m = { .lock = PTHREAD_MUTEX_INITIALIZER };
+	struct msgs_arg want = { &m, 2 };
+	size_t limit = max ? max : SAKER_SYSLOG_MAX_DEFAULT;
+	struct saker_outputs_config c;
+	struct saker_output_stats st;
+	struct saker_outputs *o;
+	char port[16];
+	struct rx r;
+
+	memset(big, 'x', sizeof(big) - 1);
+	big[0] = ' ';
+	rx_start(&r, tcp, 0, &m, tcp ? 0 : 1 << 20, true);
+	c = remote_cfg(tcp, r.port, port);
+	c.json = true;
+	c.json_include_output = true;
+	c.remote_max_len = max;
+	o = new_outputs(&c);
+	emit_id(o, 0, big);
+	emit_id(o, 1, NULL);
+	ck_assert_int_eq(saker_outputs_flush(o, 2000), 0);
+	ck_assert(wait_for(has_msgs, &want, 2000));
+	st = stats(o, 0);
+	ck_assert_uint_eq(st.sent, 2);
+	ck_assert_uint_eq(st.truncated, 1);
+	saker_outputs_free(o, 1000);
+	rx_stop(&r, 'f');
+	/* Two records: the long one whole at the limit, the short one intact. */
+	ck_assert_uint_eq(m.n, 2);
+	ck_assert_uint_eq(m.bad + m.partial, 0);
+	ck_assert_uint_eq(strlen(m.v[0]), limit);
+	ck_assert_str_eq(m.v[0] + limit - strlen(SAKER_SYSLOG_TRUNC_MARK),
+			 SAKER_SYSLOG_TRUNC_MARK);
+	ck_assert_ptr_nonnull(strstr(m.v[0], "alert id=0 xxx"));
+	ck_assert_ptr_nonnull(strstr(m.v[1], "alert id=1"));
+	ck_assert_ptr_null(strstr(m.v[1], SAKER_SYSLOG_TRUNC_MARK));
+	msgs_free(&m);
+}
+
+START_TEST(long_record_cut_tcp_default)
+{
+	long_record(true, 0);
+}
+END_TEST
+
+START_TEST(long_record_cut_udp_chosen)
+{
+	long_record(false, 2000);
+}
+END_TEST
+
+START_TEST(max_message_size_too_small)
+{
+	struct saker_outputs_config c;
+	struct saker_outputs *o = NULL;
+	char port[16], err[256];
+
+	c = remote_cfg(true, 514, port);
+	c.remote_max_len = 100;
+	ck_assert_int_eq(saker_outputs_new(&o, &c, err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "max_message_size"));
+}
+END_TEST
+
 Suite *saker_test_suite(void)
 {
 	Suite *s = suite_create("syslog_remote");
@@ -311,6 +383,9 @@ Suite *saker_test_suite(void)
 	tcase_add_test(tc, tcp_reset_midstream);
 	tcase_add_test(tc, tcp_blocked_never_stalls_emit);
 	tcase_add_test(tc, tcp_down_close_counts_leftovers);
+	tcase_add_test(tc, long_record_cut_tcp_default);
+	tcase_add_test(tc, long_record_cut_udp_chosen);
+	tcase_add_test(tc, max_message_size_too_small);
 	suite_add_tcase(s, tc);
 	return s;
 }

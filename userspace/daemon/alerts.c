@@ -57,13 +57,34 @@ int saker_alerts_new(struct saker_alerts **out, const struct saker_config *cfg,
 			.remote_enabled = cfg->remote_enabled,
 			.remote_host = cfg->remote_host,
 			.remote_port = cfg->remote_port,
-			.remote_proto = cfg->remote_proto == SAKER_CFG_TCP ?
-					SAKER_SYSLOG_TCP : SAKER_SYSLOG_UDP,
+			.remote_proto = cfg->remote_proto == SAKER_CFG_TLS ? SAKER_SYSLOG_TLS :
+					cfg->remote_proto == SAKER_CFG_TCP ? SAKER_SYSLOG_TCP :
+					SAKER_SYSLOG_UDP,
+			.remote_ca_file = cfg->remote_ca_file,
+			.remote_server_name = cfg->remote_server_name,
+			.remote_client_cert = cfg->remote_client_cert,
+			.remote_client_key = cfg->remote_client_key,
+			.syslog_max_len = cfg->syslog_max_len,
+			.remote_max_len = cfg->remote_max_len,
 			.facility = cfg->facility,
 			.local_facility = cfg->syslog_facility,
 			.app_name = "saker",
 			.program_enabled = cfg->program_enabled,
 			.program = cfg->program,
+			.program_keep_alive = cfg->program_keep_alive,
+			.http_enabled = cfg->http_enabled,
+			.http_url = cfg->http_url,
+			.http_user_agent = cfg->http_user_agent,
+			.http_insecure = cfg->http_insecure,
+			.http_ca_cert = cfg->http_ca_cert,
+			.http_ca_bundle = cfg->http_ca_bundle,
+			.http_ca_path = cfg->http_ca_path,
+			.http_mtls = cfg->http_mtls,
+			.http_client_cert = cfg->http_client_cert,
+			.http_client_key = cfg->http_client_key,
+			.http_echo = cfg->http_echo,
+			.http_compress = cfg->http_compress,
+			.http_keep_alive = cfg->http_keep_alive,
 		};
 
 		ret = saker_outputs_new(&al->out, &oc, err, errlen);
@@ -82,6 +103,16 @@ free_al:
 int saker_alerts_flush(struct saker_alerts *al, int timeout_ms)
 {
 	return saker_outputs_flush(al->out, timeout_ms);
+}
+
+int saker_alerts_wait_room(struct saker_alerts *al, int timeout_ms)
+{
+	return saker_outputs_wait_room(al->out, timeout_ms);
+}
+
+void saker_alerts_close(struct saker_alerts *al, int timeout_ms)
+{
+	saker_outputs_close(al->out, timeout_ms);
 }
 
 void saker_alerts_free(struct saker_alerts *al)
@@ -181,13 +212,14 @@ void saker_alerts_stats(const struct saker_alerts *al, json_t *obj)
 		struct saker_output_stats st;
 
 		saker_outputs_stats(al->out, i, &st);
-		json_array_append_new(outs, json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:I}",
+		json_array_append_new(outs, json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
 			"name", st.name, "sent", (json_int_t)st.sent,
 			"dropped_queue", (json_int_t)st.dropped_queue,
 			"dropped_error", (json_int_t)st.dropped_error,
 			"queued", (json_int_t)st.queued,
 			"reconnects", (json_int_t)st.reconnects,
-			"resolve_retries", (json_int_t)st.resolve_retries));
+			"resolve_retries", (json_int_t)st.resolve_retries,
+			"truncated", (json_int_t)st.truncated));
 	}
 	json_object_set_new(obj, "alerts_total", json_integer((json_int_t)al->total));
 	json_object_set_new(obj, "alerts", rules);

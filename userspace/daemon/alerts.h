@@ -23,6 +23,13 @@ int saker_alerts_new(struct saker_alerts **out, const struct saker_config *cfg,
 /* Waits (at most timeout_ms) until every output has written or given up
  * what is queued, so that the exit statistics count it: 0 or -ETIMEDOUT. */
 int saker_alerts_flush(struct saker_alerts *al, int timeout_ms);
+/* sakerd --replay, which may wait: while an output's queue is full, waits
+ * for it to take one more alert (at most timeout_ms without progress).
+ * 0 or -ETIMEDOUT. */
+int saker_alerts_wait_room(struct saker_alerts *al, int timeout_ms);
+/* Drains (at most timeout_ms) and stops the outputs; stats stay readable,
+ * free() is still needed. */
+void saker_alerts_close(struct saker_alerts *al, int timeout_ms);
 /* Flushes queued alerts (bounded wait) and frees. */
 void saker_alerts_free(struct saker_alerts *al);
 /* A saker_alert_fn: arg is the struct saker_alerts. */

@@ -41,13 +41,33 @@ const struct saker_cfg_key saker_cfg_keys[] = {
 	{ "file_output.filename", K_STR, OFF(file_path), 0 },
 	{ "syslog_output.enabled", K_BOOL, OFF(syslog_enabled), 0 },
 	{ "syslog_output.facility", K_FACILITY, OFF(syslog_facility), 0 },
+	{ "syslog_output.max_message_size", K_SIZE, OFF(syslog_max_len), 1u << 24 },
 	{ "remote_syslog_output.enabled", K_BOOL, OFF(remote_enabled), 0 },
 	{ "remote_syslog_output.host", K_STR, OFF(remote_host), 0 },
 	{ "remote_syslog_output.port", K_PORT, OFF(remote_port), 0 },
 	{ "remote_syslog_output.protocol", K_PROTO, OFF(remote_proto), 0 },
 	{ "remote_syslog_output.facility", K_FACILITY, OFF(facility), 0 },
+	{ "remote_syslog_output.max_message_size", K_SIZE, OFF(remote_max_len), 1u << 24 },
+	{ "remote_syslog_output.ca_file", K_STR, OFF(remote_ca_file), 0 },
+	{ "remote_syslog_output.server_name", K_STR, OFF(remote_server_name), 0 },
+	{ "remote_syslog_output.client_cert", K_STR, OFF(remote_client_cert), 0 },
+	{ "remote_syslog_output.client_key", K_STR, OFF(remote_client_key), 0 },
 	{ "program_output.enabled", K_BOOL, OFF(program_enabled), 0 },
 	{ "program_output.program", K_STR, OFF(program), 0 },
+	{ "program_output.keep_alive", K_BOOL, OFF(program_keep_alive), 0 },
+	{ "http_output.enabled", K_BOOL, OFF(http_enabled), 0 },
+	{ "http_output.url", K_STR, OFF(http_url), 0 },
+	{ "http_output.user_agent", K_STR, OFF(http_user_agent), 0 },
+	{ "http_output.insecure", K_BOOL, OFF(http_insecure), 0 },
+	{ "http_output.ca_cert", K_STR, OFF(http_ca_cert), 0 },
+	{ "http_output.ca_bundle", K_STR, OFF(http_ca_bundle), 0 },
+	{ "http_output.ca_path", K_STR, OFF(http_ca_path), 0 },
+	{ "http_output.mtls", K_BOOL, OFF(http_mtls), 0 },
+	{ "http_output.client_cert", K_STR, OFF(http_client_cert), 0 },
+	{ "http_output.client_key", K_STR, OFF(http_client_key), 0 },
+	{ "http_output.echo", K_BOOL, OFF(http_echo), 0 },
+	{ "http_output.compress_uploads", K_BOOL, OFF(http_compress), 0 },
+	{ "http_output.keep_alive", K_BOOL, OFF(http_keep_alive), 0 },
 	{ "outputs_queue.capacity", K_SIZE, OFF(queue_capacity), 1u << 24 },
 	{ "hostname", K_STR, OFF(hostname), 0 },
 	{ "log_level", K_PRIO, OFF(log_level), 0 },
@@ -159,6 +179,12 @@ void saker_config_defaults(struct saker_config *c)
 	c->remote_port = strdup("514");
 	c->facility = 16;
 	c->syslog_facility = 1;
+	c->syslog_max_len = SAKER_SYSLOG_MAX_DEFAULT;
+	c->remote_max_len = SAKER_SYSLOG_MAX_DEFAULT;
+	c->http_user_agent = strdup("saker");
+	c->http_ca_path = strdup("/etc/saker/certs/");
+	c->http_client_cert = strdup("/etc/saker/certs/client/client.crt");
+	c->http_client_key = strdup("/etc/saker/certs/client/client.key");
 	c->queue_capacity = 4096;
 	c->log_level = SAKER_PRIO_INFORMATIONAL;
 	c->log_stderr = true;
@@ -329,6 +355,8 @@ static int apply_scalar(struct saker_config *c, const struct saker_cfg_key *k,
 			c->remote_proto = SAKER_CFG_UDP;
 		else if (!strcasecmp(v, "tcp"))
 			c->remote_proto = SAKER_CFG_TCP;
+		else if (!strcasecmp(v, "tls"))
+			c->remote_proto = SAKER_CFG_TLS;
 		else
 			goto bad_value;
 		return 0;
@@ -355,7 +383,7 @@ bad_value:
 		k->type == K_BOOL ? "true or false" :
 		k->type == K_PRIO ? "a priority: emergency..debug" :
 		k->type == K_MATCH ? "first or all" :
-		k->type == K_PROTO ? "udp or tcp" : "a facility: local0..local7, user, daemon...");
+		k->type == K_PROTO ? "udp, tcp or tls" : "a facility: local0..local7, user, daemon...");
 	return -EINVAL;
 }
 

@@ -18,6 +18,7 @@
 enum saker_cfg_proto {
 	SAKER_CFG_UDP = 0,
 	SAKER_CFG_TCP,
+	SAKER_CFG_TLS,
 };
 
 struct saker_config;
@@ -48,8 +49,29 @@ struct saker_config {
 	enum saker_cfg_proto remote_proto;
 	int facility;			/* remote: 0..SAKER_SYSLOG_FACILITY_MAX (LOG_LOCAL0 >> 3 = 16) */
 	int syslog_facility;		/* local: 1..23, user (1) as Falco's syslog(3) */
+	char *remote_ca_file;		/* protocol tls: NULL = the system's CAs */
+	char *remote_server_name;	/* NULL: remote_host */
+	char *remote_client_cert;
+	char *remote_client_key;
+	size_t syslog_max_len;		/* syslog_output.max_message_size */
+	size_t remote_max_len;		/* remote_syslog_output.max_message_size */
 	bool program_enabled;
 	char *program;
+	bool program_keep_alive;	/* false: the program runs once per alert */
+	/* http_output, Falco's keys */
+	bool http_enabled;
+	char *http_url;
+	char *http_user_agent;
+	bool http_insecure;
+	char *http_ca_cert;
+	char *http_ca_bundle;
+	char *http_ca_path;
+	bool http_mtls;
+	char *http_client_cert;
+	char *http_client_key;
+	bool http_echo;
+	bool http_compress;
+	bool http_keep_alive;
 	size_t queue_capacity;
 	char *hostname;			/* NULL: gethostname() */
 	/* sakerd's own messages (falco.yaml's keys) */
@@ -110,13 +132,15 @@ int saker_config_set(struct saker_config *c, const char *kv, char *err,
 int saker_config_add_rules(struct saker_config *c, const char *path, bool reset);
 /*
  * Checks that need the whole configuration or the system: file_output
- * needs a filename in a directory that exists... 0, or -EINVAL with
+ * needs a filename in a directory that exists, http_output an http(s) URL
+ * with a port 1..65535, the syslog outputs a max_message_size >= 480... 0, or -EINVAL with
  * "file:line:col: key: what" (the place the key was set) in err.
  */
 int saker_config_check(const struct saker_config *c, char *err, size_t errlen);
 /*
- * sakerd -n: the remote syslog host resolves. At a real start a name that
- * does not resolve yet is retried by the output, not fatal. 0 or -EINVAL.
+ * sakerd -n: the remote syslog host and http_output.url's host resolve. At
+ * a real start a name that does not resolve yet is retried by the output,
+ * not fatal. 0 or -EINVAL.
  */
 int saker_config_check_host(const struct saker_config *c, char *err, size_t errlen);
 /*

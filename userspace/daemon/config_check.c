@@ -3,11 +3,14 @@
  * The checks of a configuration that need all of it or the system
  * (config.h): each message starts where the key it is about was set.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <netdb.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
@@ -15,6 +18,7 @@
 #include "config_int.h"
 #include "lib/errbuf.h"
 #include "lib/log.h"
+#include "outputs/outputs.h"
 
 /* "where: key: " for a message about key, or "key: " for its default. */
 static int key_err(const struct saker_config *c, const char *key, char *err, size_t errlen,
@@ -57,8 +61,68 @@ static int check_file_dir(const struct saker_config *c, char *err, size_t errlen
 	return 0;
 }
 
+/* http_output.url's host and port ("" when none: the scheme's), or a reason in why. */
+static int url_parts(const char *url, char *host, size_t hostlen, char *port, size_t portlen,
+		     char *why, size_t whylen)
+{
+	const char *p, *end, *at, *colon = NULL;
+	unsigned long n;
+	char *e;
+
+	if (!strncasecmp(url, "http://", 7))
+		p = url + 7;
+	else if (!strncasecmp(url, "https://", 8))
+		p = url + 8;
+	else {
+		snprintf(why, whylen, "expected http://... or https://..., got '%s'", url);
+		return -EINVAL;
+	}
+	end = p + strcspn(p, "/?#");
+	/* user:password@ comes before the host */
+	for (at = p; at < end; at++)
+		if (*at == '@')
+			p = at + 1;
+	if (*p == '[') {
+		const char *rb = memchr(p, ']', (size_t)(end - p));
+
+		if (!rb) {
+			snprintf(why, whylen, "an unclosed '[' in '%s'", url);
+			return -EINVAL;
+		}
+		snprintf(host, hostlen, "%.*s", (int)(rb - p - 1), p + 1);
+		if (rb + 1 < end) {
+			if (rb[1] != ':') {
+				snprintf(why, whylen, "unexpected text after ']' in '%s'", url);
+				return -EINVAL;
+			}
+			colon = rb + 1;
+		}
+	} else {
+		colon = memchr(p, ':', (size_t)(end - p));
+		snprintf(host, hostlen, "%.*s", (int)((colon ? colon : end) - p), p);
+	}
+	if (!*host) {
+		snprintf(why, whylen, "no host in '%s'", url);
+		return -EINVAL;
+	}
+	port[0] = '\0';
+	if (colon && colon + 1 < end) {
+		snprintf(port, portlen, "%.*s", (int)(end - colon - 1), colon + 1);
+		errno = 0;
+		n = strtoul(port, &e, 10);
+		/* A number wraps in a sockaddr, as remote_syslog_output.port's would. */
+		if (!isdigit((unsigned char)*port) || *e || errno || !n || n > 65535) {
+			snprintf(why, whylen, "port '%s' in '%s': expected 1..65535", port, url);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 int saker_config_check(const struct saker_config *c, char *err, size_t errlen)
 {
+	char host[256], port[16], why[300];
+
 	if (!c->nrules)
 		return key_err(c, "rules_files", err, errlen, "no rule file given");
 	if (c->file_enabled && (!c->file_path || !*c->file_path))
@@ -72,25 +136,60 @@ int saker_config_check(const struct saker_config *c, char *err, size_t errlen)
 	if (c->program_enabled && (!c->program || !*c->program))
 		return key_err(c, "program_output.enabled", err, errlen,
 			       "needs program_output.program");
+	if (c->syslog_max_len < SAKER_SYSLOG_MAX_MIN)
+		return key_err(c, "syslog_output.max_message_size", err, errlen,
+			       "at least %d bytes, got %zu", SAKER_SYSLOG_MAX_MIN, c->syslog_max_len);
+	if (c->remote_max_len < SAKER_SYSLOG_MAX_MIN)
+		return key_err(c, "remote_syslog_output.max_message_size", err, errlen,
+			       "at least %d bytes, got %zu", SAKER_SYSLOG_MAX_MIN, c->remote_max_len);
+	if (c->http_enabled && (!c->http_url || !*c->http_url))
+		return key_err(c, "http_output.enabled", err, errlen, "needs http_output.url");
+	if (c->http_enabled &&
+	    url_parts(c->http_url, host, sizeof(host), port, sizeof(port), why, sizeof(why)))
+		return key_err(c, "http_output.url", err, errlen, "%s", why);
+	if (c->http_enabled && c->http_mtls &&
+	    (!c->http_client_cert || !*c->http_client_cert || !c->http_client_key ||
+	     !*c->http_client_key))
+		return key_err(c, "http_output.mtls", err, errlen,
+			       "needs http_output.client_cert and http_output.client_key");
 	if (!c->device || !*c->device)
 		return key_err(c, "device", err, errlen, "empty");
 	return 0;
 }
 
+/* 0, or the resolver's reason for host:port in why. */
+static int resolve(const char *host, const char *port, int socktype, char *why, size_t whylen)
+{
+	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = socktype }, *ai;
+	int ret = getaddrinfo(host, port, &hints, &ai);
+
+	if (ret) {
+		snprintf(why, whylen, "%s", ret == EAI_SYSTEM ? strerror(errno) : gai_strerror(ret));
+		return -EINVAL;
+	}
+	freeaddrinfo(ai);
+	return 0;
+}
+
 int saker_config_check_host(const struct saker_config *c, char *err, size_t errlen)
 {
-	struct addrinfo hints = { .ai_family = AF_UNSPEC }, *ai;
-	int ret;
+	char host[256], port[16], why[300];
 
-	if (!c->remote_enabled || !c->remote_host || !*c->remote_host)
-		return 0;
-	hints.ai_socktype = c->remote_proto == SAKER_CFG_TCP ? SOCK_STREAM : SOCK_DGRAM;
-	ret = getaddrinfo(c->remote_host, c->remote_port, &hints, &ai);
-	if (ret)
+	/* TCP and TLS are streams; only UDP is datagrams. */
+	if (c->remote_enabled && c->remote_host && *c->remote_host &&
+	    resolve(c->remote_host, c->remote_port,
+		    c->remote_proto == SAKER_CFG_UDP ? SOCK_DGRAM : SOCK_STREAM, why, sizeof(why)))
 		return key_err(c, "remote_syslog_output.host", err, errlen,
 			       "'%s' does not resolve: %s (at a start, sakerd retries it)",
-			       c->remote_host, ret == EAI_SYSTEM ? strerror(errno) : gai_strerror(ret));
-	freeaddrinfo(ai);
+			       c->remote_host, why);
+	/* As the remote syslog's host: at a start, the output retries it. */
+	if (c->http_enabled && c->http_url &&
+	    !url_parts(c->http_url, host, sizeof(host), port, sizeof(port), why, sizeof(why)) &&
+	    resolve(host, *port ? port : strncasecmp(c->http_url, "https:", 6) ? "80" : "443",
+		    SOCK_STREAM, why, sizeof(why)))
+		return key_err(c, "http_output.url", err, errlen,
+			       "host '%s' does not resolve: %s (at a start, sakerd retries it)",
+			       host, why);
 	return 0;
 }
 

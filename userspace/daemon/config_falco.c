@@ -14,12 +14,12 @@ const char *const saker_config_falco_keys[] = {
 	"watch_config_files", "append_output", "static_fields", "engine", "load_plugins",
 	"plugins", "time_format_iso_8601", "buffer_format_base64",
 	"json_include_message_property", "json_include_output_fields_property",
-	"buffered_outputs", "outputs", "http_output", "grpc_output", "grpc", "webserver",
+	"buffered_outputs", "outputs", "grpc_output", "grpc", "webserver",
 	"libs_logger", "output_timeout", "syscall_event_timeouts",
 	"syscall_event_drops", "metrics", "base_syscalls", "falco_libs", "container_engines",
 	"capture", "plugins_hostinfo", "modern_bpf", "syscall_buf_size_preset",
 	"syscall_drop_failed_exit", "metadata_download", "file_output.keep_alive",
-	"program_output.keep_alive", "stdout_output.color",
+	"stdout_output.color",
 	NULL,
 };
 

@@ -133,7 +133,8 @@ static bool is_output_key(const char *key)
 {
 	static const char *const out[] = { "json_", "stdout_output.", "file_output.",
 					   "syslog_output.", "remote_syslog_output.",
-					   "program_output.", "outputs_queue.", "hostname" };
+					   "program_output.", "http_output.", "outputs_queue.",
+					   "hostname" };
 	size_t i;
 
 	for (i = 0; i < sizeof(out) / sizeof(out[0]); i++)

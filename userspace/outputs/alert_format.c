@@ -384,3 +384,25 @@ char *saker_format_octet_frame(const char *msg, size_t len, size_t *outlen)
 		*outlen = b.len;
 	return sb_finish(&b);
 }
+
+size_t saker_format_cap(char *rec, size_t len, size_t max)
+{
+	static const char mark[] = SAKER_SYSLOG_TRUNC_MARK;
+	size_t cut;
+
+	if (len <= max || max < sizeof(mark) - 1)
+		return len;
+	cut = max - (sizeof(mark) - 1);
+	/* Not inside a multi-byte UTF-8 character (at most 3 continuation bytes)... */
+	for (int i = 0; i < 3 && cut && ((unsigned char)rec[cut] & 0xc0) == 0x80; i++)
+		cut--;
+	/* ...nor inside one of our \xNN escapes, which would read as another byte. */
+	for (size_t back = 1; back <= 3 && back <= cut; back++) {
+		if (rec[cut - back] == '\\' && rec[cut - back + 1] == 'x') {
+			cut -= back;
+			break;
+		}
+	}
+	memcpy(rec + cut, mark, sizeof(mark));
+	return cut + sizeof(mark) - 1;
+}

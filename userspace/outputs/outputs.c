@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Alert outputs: a bounded queue and a writer thread per enabled output, the
- * shared formatted payload, statistics, shutdown, and the helpers writers
- * use. The outputs themselves (file_output.c, syslog_local.c,
- * syslog_remote.c, program_output.c) plug in through struct saker_out_ops
- * (outputs_int.h). docs/outputs.md describes the queueing and drop semantics.
+ * shared formatted payload, statistics and shutdown. The helpers writers use
+ * are in writer.c; the outputs themselves (file_output.c, syslog_local.c,
+ * syslog_remote.c, program_output.c, http_output.c) plug in through struct
+ * saker_out_ops (outputs_int.h). docs/outputs.md describes the queueing and
+ * drop semantics.
  */
 #include <errno.h>
 #include <poll.h>
@@ -13,20 +14,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
-#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "lib/log.h"
 #include "outputs_int.h"
 
-#define MAX_OUTPUTS 5
+#define MAX_OUTPUTS 6
 /* After the drain deadline, how long a stopped writer gets to exit. */
 #define STOP_GRACE_MS 200
 
 struct saker_outputs {
 	struct saker_outputs_config cfg;	/* strings point into owned copies */
-	char *owned[8];
+	char *owned[24];
 	char hostname[256];
 	int pid;
 	bool closed;
@@ -45,123 +45,13 @@ static void wake(struct saker_out *out)
 	}
 }
 
-static void drain_wake(struct saker_out *out)
-{
-	uint64_t v;
-
-	if (read(out->wake_fd, &v, sizeof(v)) < 0) {
-		/* EAGAIN: already consumed. */
-	}
-}
-
-int saker_out_wait_fd(struct saker_out *out, int fd, short events, int timeout_ms)
-{
-	uint64_t end = 0;
-	struct pollfd pfd[2] = {
-		{ .fd = out->wake_fd, .events = POLLIN },
-		{ .fd = fd, .events = events },
-	};
-	nfds_t nfds = fd >= 0 ? 2 : 1;
-
-	if (timeout_ms >= 0)
-		end = saker_now_mono_ns() + (uint64_t)timeout_ms * 1000000ULL;
-	for (;;) {
-		int wait = -1, n;
-
-		if (atomic_load(&out->stop))
-			return -ECANCELED;
-		if (timeout_ms >= 0) {
-			uint64_t now = saker_now_mono_ns();
-
-			if (now >= end)
-				return 0;
-			wait = (int)((end - now + 999999) / 1000000);
-		}
-		n = poll(pfd, nfds, wait);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (pfd[0].revents)
-			drain_wake(out);
-		if (nfds == 2 && pfd[1].revents)
-			return pfd[1].revents;
-	}
-}
-
 /* Writer idle: returns on any wake (work, reopen, drain or stop). */
 static void wait_work(struct saker_out *out)
 {
 	struct pollfd pfd = { .fd = out->wake_fd, .events = POLLIN };
 
 	if (poll(&pfd, 1, -1) > 0)
-		drain_wake(out);
-}
-
-int saker_out_sleep(struct saker_out *out, unsigned int ms)
-{
-	int ret = saker_out_wait_fd(out, -1, 0, (int)ms);
-
-	return ret < 0 ? ret : 0;
-}
-
-unsigned int saker_out_backoff(unsigned int *ms)
-{
-	unsigned int cur = *ms ? *ms : SAKER_OUT_BACKOFF_MIN_MS;
-
-	*ms = cur >= SAKER_OUT_BACKOFF_MAX_MS / 2 ? SAKER_OUT_BACKOFF_MAX_MS : cur * 2;
-	return cur;
-}
-
-int saker_out_write_all(struct saker_out *out, int fd, const char *buf,
-			size_t len, bool sock, int stall_ms)
-{
-	while (len) {
-		ssize_t n;
-		int ret;
-
-		/* MSG_DONTWAIT: stdout may be a blocking socket shared with others. */
-		n = sock ? send(fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT)
-			 : write(fd, buf, len);
-		if (n > 0) {
-			buf += n;
-			len -= (size_t)n;
-			continue;
-		}
-		if (n == 0)
-			return -EIO;
-		if (errno == EINTR)
-			continue;
-		if (errno != EAGAIN && errno != EWOULDBLOCK)
-			return -errno;
-		ret = saker_out_wait_fd(out, fd, POLLOUT, stall_ms);
-		if (ret < 0)
-			return ret;
-		if (!ret)
-			return -ETIMEDOUT;
-	}
-	return 0;
-}
-
-void saker_out_failed(struct saker_out *out, const char *what, int err)
-{
-	char buf[128];
-
-	if (out->failing)
-		return;
-	out->failing = true;
-	/* From a writer thread: the log writes each line in one write(2). */
-	saker_log_warnx("%s output: %s: %s (reported once until it recovers)",
-			out->name, what, strerror_r(err, buf, sizeof(buf)));
-}
-
-void saker_out_recovered(struct saker_out *out)
-{
-	if (!out->failing)
-		return;
-	out->failing = false;
-	saker_log_info("%s output: recovered", out->name);
+		saker_out_drain_wake(out);
 }
 
 /* ---- queue and writer ------------------------------------------------- */
@@ -173,6 +63,7 @@ static void payload_put(struct saker_payload *p)
 	free(p->line);
 	free(p->local);
 	free(p->remote);
+	free(p->json);
 	free(p);
 }
 
@@ -212,8 +103,8 @@ static void pop_item(struct saker_out *out, struct saker_payload *p, int ret)
 		atomic_fetch_add(&out->dropped_error, 1);
 	else
 		atomic_fetch_add(&out->sent, 1);
-	if (!out->count)
-		pthread_cond_broadcast(&out->idle);
+	/* Every pop: flush() waits for empty, wait_room() for one slot. */
+	pthread_cond_broadcast(&out->idle);
 	pthread_mutex_unlock(&out->lock);
 	payload_put(p);
 }
@@ -246,6 +137,7 @@ static struct saker_payload *payload_new(const struct saker_outputs *o,
 	const struct saker_outputs_config *c = &o->cfg;
 	struct saker_payload *p = calloc(1, sizeof(*p));
 	char *body;
+	size_t len;
 
 	if (!p)
 		return NULL;
@@ -271,6 +163,9 @@ static struct saker_payload *payload_new(const struct saker_outputs *o,
 		if (!p->local)
 			goto free_body;
 		p->local_len = strlen(p->local);
+		len = saker_format_cap(p->local, p->local_len, c->syslog_max_len);
+		p->local_cut = len != p->local_len;
+		p->local_len = len;
 	}
 	if (need & SAKER_NEED_REMOTE) {
 		char *msg = saker_format_rfc5424(m, o->hostname, c->app_name,
@@ -279,7 +174,10 @@ static struct saker_payload *payload_new(const struct saker_outputs *o,
 		if (!msg)
 			goto free_body;
 		p->remote_len = strlen(msg);
-		if (c->remote_proto == SAKER_SYSLOG_TCP) {
+		len = saker_format_cap(msg, p->remote_len, c->remote_max_len);
+		p->remote_cut = len != p->remote_len;
+		p->remote_len = len;
+		if (c->remote_proto != SAKER_SYSLOG_UDP) {
 			/* The length counts the final, escaped bytes. */
 			p->remote = saker_format_octet_frame(msg, p->remote_len,
 							     &p->remote_len);
@@ -290,6 +188,14 @@ static struct saker_payload *payload_new(const struct saker_outputs *o,
 			p->remote = msg;
 		}
 	}
+	if (need & SAKER_NEED_JSON) {
+		p->json = c->json ? strdup(body)
+				  : saker_format_json(m, o->hostname, c->json_include_output,
+						      c->json_include_tags);
+		if (!p->json)
+			goto free_body;
+		p->json_len = strlen(p->json);
+	}
 	free(body);
 	return p;
 free_body:
@@ -297,6 +203,31 @@ free_body:
 free_payload:
 	payload_put(p);
 	return NULL;
+}
+
+/*
+ * A queue-full drop was just counted (lock held): true, with the drops since
+ * the last warning in *n, when a warning is due. Rate-limited so that a
+ * flood against a dead receiver costs one line per interval, not per alert.
+ */
+static bool drop_report_due(struct saker_out *out, uint64_t *n)
+{
+	uint64_t now = saker_now_mono_ns(), total = atomic_load(&out->dropped_queue);
+
+	if (out->drop_report_ns &&
+	    now - out->drop_report_ns < SAKER_OUT_DROP_REPORT_MS * 1000000ULL)
+		return false;
+	*n = total - out->drops_reported;
+	out->drops_reported = total;
+	out->drop_report_ns = now;
+	return true;
+}
+
+static void drop_report(const struct saker_out *out, uint64_t n)
+{
+	saker_log_warnx("%s output: %llu alert%s dropped, queue full (%zu): the output is not keeping up "
+			"(reported at most every %d s)", out->name, (unsigned long long)n,
+			n == 1 ? "" : "s", out->cap, SAKER_OUT_DROP_REPORT_MS / 1000);
 }
 
 void saker_outputs_emit(struct saker_outputs *o, const struct saker_alert_msg *m)
@@ -310,11 +241,18 @@ void saker_outputs_emit(struct saker_outputs *o, const struct saker_alert_msg *m
 	for (i = 0; i < o->n; i++) {
 		struct saker_out *out = &o->out[i];
 
+		bool report = false;
+		uint64_t n = 0;
+
 		pthread_mutex_lock(&out->lock);
 		want[i] = !out->draining && out->count < out->cap;
-		if (!want[i])
+		if (!want[i]) {
 			atomic_fetch_add(&out->dropped_queue, 1);
+			report = !out->draining && drop_report_due(out, &n);
+		}
 		pthread_mutex_unlock(&out->lock);
+		if (report)
+			drop_report(out, n);
 		if (want[i])
 			need |= out->need;
 	}
@@ -334,6 +272,9 @@ void saker_outputs_emit(struct saker_outputs *o, const struct saker_alert_msg *m
 			atomic_fetch_add(&out->dropped_queue, 1);
 		} else {
 			atomic_fetch_add(&p->refs, 1);
+			if (((out->need & SAKER_NEED_LOCAL) && p->local_cut) ||
+			    ((out->need & SAKER_NEED_REMOTE) && p->remote_cut))
+				atomic_fetch_add(&out->truncated, 1);
 			out->q[(out->head + out->count) % out->cap] = p;
 			out->count++;
 			w = out->sleeping;
@@ -381,6 +322,7 @@ void saker_outputs_stats(const struct saker_outputs *o, size_t i,
 	st->dropped_error = atomic_load(&out->dropped_error);
 	st->reconnects = atomic_load(&out->reconnects);
 	st->resolve_retries = atomic_load(&out->resolve_retries);
+	st->truncated = atomic_load(&out->truncated);
 	st->queued = out->count;
 	pthread_mutex_unlock(&out->lock);
 }
@@ -431,6 +373,28 @@ int saker_outputs_flush(struct saker_outputs *o, int timeout_ms)
 
 		pthread_mutex_lock(&out->lock);
 		if (!wait_until(out, deadline, is_empty))
+			ret = -ETIMEDOUT;
+		pthread_mutex_unlock(&out->lock);
+	}
+	return ret;
+}
+
+static bool has_room(const struct saker_out *out)
+{
+	return out->count < out->cap || out->done;
+}
+
+int saker_outputs_wait_room(struct saker_outputs *o, int timeout_ms)
+{
+	int ret = 0;
+	size_t i;
+
+	for (i = 0; i < o->n && !ret; i++) {
+		struct saker_out *out = &o->out[i];
+
+		pthread_mutex_lock(&out->lock);
+		/* The clock starts again for each output: progress, not total. */
+		if (!wait_until(out, deadline_after(timeout_ms), has_room))
 			ret = -ETIMEDOUT;
 		pthread_mutex_unlock(&out->lock);
 	}
@@ -539,6 +503,7 @@ static int out_init(struct saker_outputs *o, const char *name,
 	atomic_init(&out->dropped_error, 0);
 	atomic_init(&out->reconnects, 0);
 	atomic_init(&out->resolve_retries, 0);
+	atomic_init(&out->truncated, 0);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&out->idle, &ca);
@@ -588,6 +553,10 @@ static int copy_config(struct saker_outputs *o, const struct saker_outputs_confi
 		c->queue_size = SAKER_OUTPUTS_QUEUE_DEFAULT;
 	if (!c->app_name)
 		c->app_name = "saker";
+	if (!c->syslog_max_len)
+		c->syslog_max_len = SAKER_SYSLOG_MAX_DEFAULT;
+	if (!c->remote_max_len)
+		c->remote_max_len = SAKER_SYSLOG_MAX_DEFAULT;
 	ret |= copy_str(o, &c->hostname, &k);
 	ret |= copy_str(o, &c->file_path, &k);
 	ret |= copy_str(o, &c->remote_host, &k);
@@ -595,6 +564,17 @@ static int copy_config(struct saker_outputs *o, const struct saker_outputs_confi
 	ret |= copy_str(o, &c->app_name, &k);
 	ret |= copy_str(o, &c->program, &k);
 	ret |= copy_str(o, &c->syslog_path, &k);
+	ret |= copy_str(o, &c->http_url, &k);
+	ret |= copy_str(o, &c->http_user_agent, &k);
+	ret |= copy_str(o, &c->http_ca_cert, &k);
+	ret |= copy_str(o, &c->http_ca_bundle, &k);
+	ret |= copy_str(o, &c->http_ca_path, &k);
+	ret |= copy_str(o, &c->http_client_cert, &k);
+	ret |= copy_str(o, &c->http_client_key, &k);
+	ret |= copy_str(o, &c->remote_ca_file, &k);
+	ret |= copy_str(o, &c->remote_server_name, &k);
+	ret |= copy_str(o, &c->remote_client_cert, &k);
+	ret |= copy_str(o, &c->remote_client_key, &k);
 	if (ret)
 		return -ENOMEM;
 	if (c->hostname)
@@ -671,6 +651,12 @@ int saker_outputs_new(struct saker_outputs **out,
 			 c->facility : c->local_facility, SAKER_SYSLOG_FACILITY_MAX);
 		goto free_outputs;
 	}
+	if (c->syslog_max_len < SAKER_SYSLOG_MAX_MIN || c->remote_max_len < SAKER_SYSLOG_MAX_MIN) {
+		snprintf(err, errlen, "syslog max_message_size %zu: below %d bytes",
+			 c->syslog_max_len < c->remote_max_len ? c->syslog_max_len : c->remote_max_len,
+			 SAKER_SYSLOG_MAX_MIN);
+		goto free_outputs;
+	}
 	if (c->stdout_enabled &&
 	    (ret = out_init(o, "stdout", &saker_out_stdout_ops, SAKER_NEED_LINE, err, errlen)))
 		goto close_outputs;
@@ -688,6 +674,9 @@ int saker_outputs_new(struct saker_outputs **out,
 	if (c->program_enabled &&
 	    (ret = out_init(o, "program", &saker_out_program_ops, SAKER_NEED_LINE,
 			    err, errlen)))
+		goto close_outputs;
+	if (c->http_enabled &&
+	    (ret = out_init(o, "http", &saker_out_http_ops, SAKER_NEED_JSON, err, errlen)))
 		goto close_outputs;
 	ret = start_writers(o, err, errlen);
 	if (ret)

@@ -25,6 +25,9 @@ struct saker_payload {
 	size_t local_len;
 	char *remote;		/* RFC 5424; octet-framed when over TCP */
 	size_t remote_len;
+	char *json;		/* the JSON object whatever json_output says (HTTP) */
+	size_t json_len;
+	bool local_cut, remote_cut;	/* cut to the syslog max_message_size */
 };
 
 struct saker_out;
@@ -46,6 +49,7 @@ struct saker_out_ops {
 #define SAKER_NEED_LINE		1u
 #define SAKER_NEED_LOCAL	2u
 #define SAKER_NEED_REMOTE	4u
+#define SAKER_NEED_JSON		8u
 
 struct saker_out {
 	const char *name;
@@ -68,9 +72,14 @@ struct saker_out {
 	bool failing;			/* writer only: in an error streak */
 	bool abandoned;			/* writer stuck in write(), detached */
 
-	atomic_uint_least64_t sent, dropped_queue, dropped_error, reconnects;
+	atomic_uint_least64_t sent, dropped_queue, dropped_error, reconnects, truncated;
 	atomic_uint_least64_t resolve_retries;
+	uint64_t drop_report_ns;	/* under lock: the last "dropped" warning */
+	uint64_t drops_reported;	/* under lock: dropped_queue at that warning */
 };
+
+/* At most one "alerts dropped (queue full)" warning per output this often. */
+#define SAKER_OUT_DROP_REPORT_MS 30000
 
 /* Backoff of reconnects and respawns. */
 #define SAKER_OUT_BACKOFF_MIN_MS 100
@@ -88,6 +97,11 @@ int saker_out_write_all(struct saker_out *out, int fd, const char *buf,
 /* Report an error on stderr once per streak; recovered() ends the streak. */
 void saker_out_failed(struct saker_out *out, const char *what, int err);
 void saker_out_recovered(struct saker_out *out);
+/* The same with a message of its own (no errno text). */
+void saker_out_failedx(struct saker_out *out, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Consumes pending wakes (a writer polling wake_fd itself, as curl does). */
+void saker_out_drain_wake(struct saker_out *out);
 /* Next backoff after *ms (doubling, capped), returns the one to wait now. */
 unsigned int saker_out_backoff(unsigned int *ms);
 
@@ -96,5 +110,6 @@ extern const struct saker_out_ops saker_out_file_ops;
 extern const struct saker_out_ops saker_out_syslog_ops;
 extern const struct saker_out_ops saker_out_remote_ops;
 extern const struct saker_out_ops saker_out_program_ops;
+extern const struct saker_out_ops saker_out_http_ops;
 
 #endif /* SAKER_OUTPUTS_INT_H */

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Program output: `sh -c PROGRAM` is spawned once and gets one alert per
- * line on its stdin. When it dies (EPIPE on write) it is reaped and
- * respawned with backoff; the line being written is retried once on the new
- * process. The writer thread blocks every signal, so EPIPE never becomes a
- * fatal SIGPIPE.
+ * Program output, Falco's program_output. keep_alive: `sh -c PROGRAM` is
+ * spawned once and gets one alert per line on its stdin; when it dies
+ * (EPIPE on write) it is reaped and respawned with backoff, and the line
+ * being written is retried once on the new process. Without keep_alive
+ * (Falco's default) each alert runs the program once with the alert alone
+ * on its stdin, so `curl -d @- URL` posts every alert; the next alert waits
+ * for it to exit, a run is bounded in time, and the queue takes the wait.
+ * The writer thread blocks every signal, so EPIPE never becomes a fatal
+ * SIGPIPE.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +26,8 @@
 /* After EPIPE, how long the old process gets to exit before it is killed. */
 #define REAP_GRACE_MS 1000
 #define TERM_GRACE_MS 100
+/* keep_alive false: a run that has not exited after this long is killed. */
+#define RUN_TIMEOUT_MS 30000
 
 extern char **environ;
 
@@ -29,6 +35,7 @@ struct prog_out {
 	const char *cmd;
 	pid_t pid;
 	int fd;
+	bool keep_alive;	/* one process for all alerts */
 	bool spawned_once;
 	bool delay;		/* back off before the next spawn */
 	unsigned int backoff;
@@ -147,19 +154,26 @@ static int prog_open(struct saker_out *out, const struct saker_outputs_config *c
 	}
 	g->cmd = cfg->program;
 	g->fd = -1;
+	g->pid = -1;
+	g->keep_alive = cfg->program_keep_alive;
+	out->priv = g;
+	/* Once per alert: nothing runs until the first one. */
+	if (!g->keep_alive)
+		return 0;
 	ret = prog_spawn(g);
 	if (ret) {
 		snprintf(err, errlen, "program_output: %s: %s", g->cmd, strerror(-ret));
+		out->priv = NULL;
 		free(g);
 		return ret;
 	}
 	g->spawned_once = true;
 	g->delay = true;
-	out->priv = g;
 	return 0;
 }
 
-static void report_exit(struct saker_out *out, int status)
+/* epipe: it stopped reading its input (kept alive); else a run's end. */
+static void report_exit(struct saker_out *out, int status, bool epipe)
 {
 	char what[64];
 
@@ -171,7 +185,79 @@ static void report_exit(struct saker_out *out, int status)
 			 WTERMSIG(status));
 	else
 		snprintf(what, sizeof(what), "program closed its input");
-	saker_out_failed(out, what, EPIPE);
+	if (epipe)
+		saker_out_failed(out, what, EPIPE);
+	else
+		saker_out_failedx(out, "%s: %s", what, "alert counted as not delivered");
+}
+
+/*
+ * Waits for a run to exit, until deadline_ns (then it is killed): its wait
+ * status, or -ECANCELED when stopping (prog_close() reaps it then).
+ */
+static int wait_run(struct saker_out *out, struct prog_out *g, uint64_t deadline_ns)
+{
+	int status;
+
+	for (;;) {
+		pid_t r = waitpid(g->pid, &status, WNOHANG);
+
+		if (r == g->pid) {
+			g->pid = -1;
+			return status;
+		}
+		if (r < 0 && errno != EINTR) {
+			g->pid = -1;
+			return -1;
+		}
+		if (saker_now_mono_ns() >= deadline_ns)
+			return prog_reap(g, 0);
+		if (saker_out_sleep(out, 2))
+			return -ECANCELED;
+	}
+}
+
+/* keep_alive false: one run of the program with this alert on its stdin. */
+static int run_once(struct saker_out *out, struct prog_out *g,
+		    const struct saker_payload *p)
+{
+	uint64_t deadline;
+	int ret, status;
+
+	for (;;) {
+		if (g->delay) {
+			ret = saker_out_sleep(out, saker_out_backoff(&g->backoff));
+			if (ret)
+				return ret;
+		}
+		ret = prog_spawn(g);
+		if (!ret)
+			break;
+		/* Like a TCP connect: the alert stays queued, retried with backoff. */
+		g->delay = true;
+		saker_out_failed(out, "spawn", -ret);
+	}
+	g->delay = false;
+	g->backoff = 0;
+	deadline = saker_now_mono_ns() + RUN_TIMEOUT_MS * 1000000ULL;
+	ret = saker_out_write_all(out, g->fd, p->line, p->line_len, false, RUN_TIMEOUT_MS);
+	/* EOF tells it the alert is whole. */
+	close(g->fd);
+	g->fd = -1;
+	status = wait_run(out, g, deadline);
+	if (status == -ECANCELED || ret == -ECANCELED)
+		return -ECANCELED;
+	if (ret) {
+		saker_out_failed(out, "write", -ret);
+		return ret;
+	}
+	/* The alert only got where the program sends it if it succeeded. */
+	if (status >= 0 && WIFEXITED(status) && !WEXITSTATUS(status)) {
+		saker_out_recovered(out);
+		return 0;
+	}
+	report_exit(out, status, false);
+	return -EIO;
 }
 
 static int prog_deliver(struct saker_out *out, const struct saker_payload *p)
@@ -179,6 +265,9 @@ static int prog_deliver(struct saker_out *out, const struct saker_payload *p)
 	struct prog_out *g = out->priv;
 	bool retried = false;
 	int ret;
+
+	if (!g->keep_alive)
+		return run_once(out, g, p);
 
 	for (;;) {
 		if (g->fd < 0) {
@@ -210,7 +299,7 @@ static int prog_deliver(struct saker_out *out, const struct saker_payload *p)
 		close(g->fd);
 		g->fd = -1;
 		report_exit(out, prog_reap(g, saker_now_mono_ns() +
-					   REAP_GRACE_MS * 1000000ULL));
+					   REAP_GRACE_MS * 1000000ULL), true);
 		if (retried)
 			return ret;
 		retried = true;

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Remote syslog output: RFC 5424 records over UDP (one per datagram, RFC
- * 5426) or TCP (RFC 6587 octet counting, framed when the alert is
- * formatted). TCP keeps the queue through a reconnect: the alert being
- * written when the connection broke is resent once, then given up.
+ * 5426), TCP (RFC 6587 octet counting, framed when the alert is formatted)
+ * or TLS (RFC 5425: the same frames inside TLS, syslog_tls.c). TCP and TLS
+ * keep the queue through a reconnect: the alert being written when the
+ * connection broke is resent once, then given up. A TLS server whose
+ * certificate is refused costs the alert at hand (dropped_error), and the
+ * next attempt waits for the backoff.
  */
 #include <errno.h>
 #include <netdb.h>
@@ -16,6 +19,7 @@
 
 #include "lib/log.h"
 #include "outputs_int.h"
+#include "syslog_tls.h"
 
 #define CONNECT_TIMEOUT_MS 5000
 /* A TCP peer that takes nothing for this long is treated as broken. */
@@ -26,7 +30,10 @@ struct remote_out {
 	char *host, *port;	/* to resolve again while ai is NULL */
 	char desc[320];		/* "host:port" for messages */
 	char unresolved_desc[360];
-	bool tcp;
+	bool tcp;		/* a stream: TCP or TLS */
+	SSL_CTX *tls;		/* TLS: made at start */
+	const char *server_name;	/* TLS: the name the certificate must carry */
+	SSL *ssl;
 	int fd;
 	bool connected_once;
 	bool delay;		/* back off before the next connect */
@@ -50,8 +57,17 @@ static int remote_open(struct saker_out *out, const struct saker_outputs_config 
 		snprintf(err, errlen, "remote_syslog_output: out of memory");
 		return -ENOMEM;
 	}
-	r->tcp = cfg->remote_proto == SAKER_SYSLOG_TCP;
+	r->tcp = cfg->remote_proto != SAKER_SYSLOG_UDP;
 	r->fd = -1;
+	if (cfg->remote_proto == SAKER_SYSLOG_TLS) {
+		r->server_name = cfg->remote_server_name && *cfg->remote_server_name ?
+				 cfg->remote_server_name : cfg->remote_host;
+		ret = saker_tls_ctx_new(&r->tls, cfg, err, errlen);
+		if (ret) {
+			free(r);
+			return ret;
+		}
+	}
 	snprintf(r->desc, sizeof(r->desc), "%s:%s", cfg->remote_host, cfg->remote_port);
 	snprintf(r->unresolved_desc, sizeof(r->unresolved_desc), "%s (the name does not resolve)",
 		 r->desc);
@@ -79,6 +95,7 @@ static int remote_open(struct saker_out *out, const struct saker_outputs_config 
 	out->priv = r;
 	return 0;
 free_remote:
+	saker_tls_ctx_free(r->tls);
 	free(r->host);
 	free(r->port);
 	free(r);
@@ -185,8 +202,31 @@ static bool peer_closed(int fd)
 
 static void drop_conn(struct remote_out *r)
 {
+	saker_tls_free(r->ssl);
+	r->ssl = NULL;
 	close(r->fd);
 	r->fd = -1;
+}
+
+/* TLS on a new connection: 0, -ECANCELED, or -errno (logged). */
+static int start_tls(struct saker_out *out, struct remote_out *r)
+{
+	char why[300];
+	int ret;
+
+	ret = saker_tls_handshake(out, r->tls, r->fd, r->server_name,
+				  CONNECT_TIMEOUT_MS, &r->ssl, why, sizeof(why));
+	if (ret) {
+		if (ret != -ECANCELED)
+			saker_out_failedx(out, "%s: %s", r->desc, why);
+		drop_conn(r);
+	}
+	return ret;
+}
+
+static bool conn_closed(const struct remote_out *r)
+{
+	return r->ssl ? saker_tls_peer_closed(r->ssl, r->fd) : peer_closed(r->fd);
 }
 
 static int remote_deliver(struct saker_out *out, const struct saker_payload *p)
@@ -214,16 +254,30 @@ static int remote_deliver(struct saker_out *out, const struct saker_payload *p)
 					return ret;
 				continue;
 			}
+			if (r->tls) {
+				ret = start_tls(out, r);
+				if (ret == -ECANCELED)
+					return ret;
+				/* Refused: this alert is given up, the next one waits. */
+				if (ret == -EKEYREJECTED)
+					return ret;
+				if (ret)
+					continue;
+			}
 			if (r->connected_once)
 				atomic_fetch_add(&out->reconnects, 1);
 			r->connected_once = true;
 		}
-		if (r->tcp && peer_closed(r->fd)) {
+		if (r->tcp && conn_closed(r)) {
 			drop_conn(r);
 			continue;
 		}
-		ret = saker_out_write_all(out, r->fd, p->remote, p->remote_len, true,
-					  r->tcp ? SEND_STALL_MS : CONNECT_TIMEOUT_MS);
+		if (r->ssl)
+			ret = saker_tls_write_all(out, r->ssl, r->fd, p->remote, p->remote_len,
+						  SEND_STALL_MS);
+		else
+			ret = saker_out_write_all(out, r->fd, p->remote, p->remote_len, true,
+						  r->tcp ? SEND_STALL_MS : CONNECT_TIMEOUT_MS);
 		if (!ret) {
 			r->delay = false;
 			r->backoff = 0;
@@ -251,7 +305,8 @@ static void remote_close(struct saker_out *out, uint64_t deadline_ns)
 	if (!r)
 		return;
 	if (r->fd >= 0)
-		close(r->fd);
+		drop_conn(r);
+	saker_tls_ctx_free(r->tls);
 	if (r->ai)
 		freeaddrinfo(r->ai);
 	free(r->host);

@@ -197,7 +197,11 @@ static int build_type(struct saker_program *pg, struct pf_done *done, int et)
 	pf->words = words;
 	pf->nopath = saker_arena_alloc(pg->arena, PF_COMBOS * words * sizeof(uint64_t));
 	pf->any = saker_arena_alloc(pg->arena, PF_COMBOS * words * sizeof(uint64_t));
-	if (!pf->nopath || !pf->any || node_new(&b, 0))
+	if (!pf->nopath || !pf->any)
+		goto free_build;
+	/* The root: node_new() returns its index, 0, whether or not it got the memory. */
+	node_new(&b, 0);
+	if (!b.nnodes)
 		goto free_build;
 	for (i = 0; i < n; i++) {
 		const struct saker_kfilter *kf = rule_kf(pg, done, &pg->index[et][i], &ret);
