@@ -29,14 +29,20 @@
 /* Fields a rule is keyed on, at most. */
 #define PK_KEYS_MAX	8
 
+/* Rule positions, ascending; lists, not bitmaps: one per value of thousands of rules. */
+struct pk_list {
+	uint32_t *v;
+	uint32_t n, cap;
+};
+
 struct pk_field {
 	int slot;
 	uint64_t *keyed;	/* [words]: the rules keyed on this field */
-	/* open addressing: value -> its bitmap of rules */
+	/* open addressing: value -> its rules */
 	uint64_t *hashes;
 	const char **vals;
 	uint32_t *lens;
-	uint64_t **rules;
+	struct pk_list *rules;
 	size_t cap, n;
 };
 
@@ -45,7 +51,7 @@ struct pk_needle {
 	int slot;
 	const char *s;
 	size_t len;
-	uint64_t *rules;	/* [words] */
+	struct pk_list rules;
 };
 
 struct saker_prekey {
@@ -139,10 +145,29 @@ static int each_val(const struct saker_cmp *c, int (*fn)(void *, const char *, s
 	return 0;
 }
 
+/* Appends rule to l, in the arena (the outgrown arrays stay there: at most twice). */
+static int list_add(struct saker_arena *arena, struct pk_list *l, size_t rule)
+{
+	if (l->n && l->v[l->n - 1] == rule)
+		return 0;
+	if (l->n == l->cap) {
+		uint32_t cap = l->cap ? l->cap * 2 : 2, *v = saker_arena_alloc(arena, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		if (l->n)
+			memcpy(v, l->v, l->n * sizeof(*v));
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = (uint32_t)rule;
+	return 0;
+}
+
 struct pk_add {
 	struct saker_arena *arena;
 	struct pk_field *f;
-	size_t words, rule;
+	size_t rule;
 };
 
 static int add_val(void *arg, const char *v, size_t len)
@@ -153,16 +178,12 @@ static int add_val(void *arg, const char *v, size_t len)
 	size_t j = pk_pos(f, v, len, h);
 
 	if (!f->vals[j]) {
-		f->rules[j] = saker_arena_alloc(a->arena, a->words * sizeof(*f->rules[j]));
-		if (!f->rules[j])
-			return -ENOMEM;
 		f->hashes[j] = h;
 		f->vals[j] = len ? v : "";
 		f->lens[j] = (uint32_t)len;
 		f->n++;
 	}
-	f->rules[j][a->rule / 64] |= 1ull << (a->rule % 64);
-	return 0;
+	return list_add(a->arena, &f->rules[j], a->rule);
 }
 
 static int count_val(void *arg, const char *v, size_t len)
@@ -190,7 +211,7 @@ static int field_init(struct saker_arena *arena, struct pk_field *f, int slot, s
 
 /* One needle per distinct (field, string), with the rules that need it. */
 static int add_needles(struct saker_arena *arena, struct saker_prekey *pk,
-		       const struct pk_choice *key, size_t n, size_t words)
+		       const struct pk_choice *key, size_t n)
 {
 	size_t i, j;
 
@@ -208,12 +229,10 @@ static int add_needles(struct saker_arena *arena, struct saker_prekey *pk,
 		nd = &pk->needles[j];
 		if (j == pk->nneedles) {
 			*nd = (struct pk_needle){ .slot = c->slot, .s = c->s, .len = c->len };
-			nd->rules = saker_arena_alloc(arena, words * sizeof(*nd->rules));
-			if (!nd->rules)
-				return -ENOMEM;
 			pk->nneedles++;
 		}
-		nd->rules[i / 64] |= 1ull << (i % 64);
+		if (list_add(arena, &nd->rules, i))
+			return -ENOMEM;
 	}
 	return 0;
 }
@@ -260,7 +279,7 @@ static int build_type(struct saker_program *pg, int et)
 	if (!pk || !(pk->fields = saker_arena_alloc(pg->arena, (nf + 1) * sizeof(*pk->fields))) ||
 	    !(pk->needles = saker_arena_alloc(pg->arena, (nn + 1) * sizeof(*pk->needles))))
 		goto free_tmp;
-	if (add_needles(pg->arena, pk, key, n, words))
+	if (add_needles(pg->arena, pk, key, n))
 		goto free_tmp;
 	pk->words = words;
 	pk->nfields = nf;
@@ -268,7 +287,7 @@ static int build_type(struct saker_program *pg, int et)
 		if (field_init(pg->arena, &pk->fields[j], slots[j], nvals[j], words))
 			goto free_tmp;
 	for (i = 0; i < n; i++) {
-		struct pk_add a = { .arena = pg->arena, .words = words, .rule = i };
+		struct pk_add a = { .arena = pg->arena, .rule = i };
 
 		for (k = 0; k < key[i].n; k++) {
 			for (j = 0; pk->fields[j].slot != key[i].cmp[k]->slot; j++)
@@ -308,9 +327,9 @@ void saker_prekey_apply(const struct saker_prekey *pk, struct saker_evctx *cx, u
 	for (i = 0; i < pk->nfields; i++) {
 		const struct pk_field *f = &pk->fields[i];
 		struct saker_cache_ent *ce = &cx->cache[f->slot];
+		uint64_t *was = cand + pk->words, any = 0;
 		const struct saker_val *v;
-		const uint64_t *m;
-		uint64_t any = 0;
+		const struct pk_list *m;
 		size_t j;
 
 		for (w = 0; w < pk->words; w++)
@@ -330,24 +349,30 @@ void saker_prekey_apply(const struct saker_prekey *pk, struct saker_evctx *cx, u
 			ce->hgen = cx->gen;
 		}
 		j = pk_pos(f, v->s, v->len, ce->hash);
-		m = f->vals[j] ? f->rules[j] : NULL;
-		for (w = 0; w < pk->words; w++)
-			cand[w] &= ~f->keyed[w] | (m ? m[w] : 0);
+		m = f->vals[j] ? &f->rules[j] : NULL;
+		for (w = 0; w < pk->words; w++) {
+			was[w] = cand[w] & f->keyed[w];
+			cand[w] &= ~f->keyed[w];
+		}
+		/* The value's own rules stay, if they were candidates. */
+		for (j = 0; m && j < m->n; j++)
+			cand[m->v[j] / 64] |= was[m->v[j] / 64] & (1ull << (m->v[j] % 64));
 	}
 	for (i = 0; i < pk->nneedles; i++) {
 		const struct pk_needle *nd = &pk->needles[i];
 		const struct saker_val *v;
 		uint64_t any = 0;
+		size_t j;
 
-		for (w = 0; w < pk->words; w++)
-			any |= cand[w] & nd->rules[w];
+		for (j = 0; j < nd->rules.n; j++)
+			any |= cand[nd->rules.v[j] / 64] & (1ull << (nd->rules.v[j] % 64));
 		if (!any)
 			continue;
 		/* No value, or one without the needle: each of these rules is false. */
 		if (!saker_slot_get(cx, nd->slot, &v) &&
 		    (v->kind != SAKER_V_STR || saker_str_contains(v->s, v->len, nd->s, nd->len)))
 			continue;
-		for (w = 0; w < pk->words; w++)
-			cand[w] &= ~nd->rules[w];
+		for (j = 0; j < nd->rules.n; j++)
+			cand[nd->rules.v[j] / 64] &= ~(1ull << (nd->rules.v[j] % 64));
 	}
 }
