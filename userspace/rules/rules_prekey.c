@@ -7,8 +7,11 @@
  * from value to the rules keyed on it: one lookup of F's value per event
  * removes every rule keyed on another value ("proc.name = tar", "proc.name
  * in (shell_binaries)"...). A rule is keyed on every such field it has (the
- * smallest set per field); fields with more distinct values are looked up
- * first, and a field is not read when no candidate left is keyed on it. The
+ * smallest set per field), also through an `or` whose every branch needs
+ * the same field ("(proc.name = nc and ...) or (proc.name = ncat and ...)"),
+ * but not on the event's own fields; fields with more distinct values are
+ * looked up first, and a field is not read when no candidate left is keyed
+ * on it. The
  * value and its hash are the ones the conditions use (the per-event field
  * cache), so nothing is read twice.
  *
@@ -27,7 +30,7 @@
 /* Top-level terms looked at per rule, through nested ands and macros. */
 #define PK_DEPTH_MAX	64
 /* Fields a rule is keyed on, at most. */
-#define PK_KEYS_MAX	8
+#define PK_KEYS_MAX	4
 
 /* Rule positions, ascending; lists, not bitmaps: one per value of thousands of rules. */
 struct pk_list {
@@ -62,9 +65,19 @@ struct saker_prekey {
 	size_t nneedles;
 };
 
-/* A rule's keys: per field, its smallest "F = v" / "F in (...)" among the top-level terms. */
+/* Alternatives of one key: an `or` whose every branch needs a value of the field. */
+#define PK_ALTS_MAX	8
+
+/* The field of slot must have one of the values of alt[0..nalt). */
+struct pk_key {
+	int slot;
+	const struct saker_cmp *alt[PK_ALTS_MAX];
+	size_t nalt, nvals;
+};
+
+/* A rule's keys: per field, its smallest key among the top-level terms. */
 struct pk_choice {
-	const struct saker_cmp *cmp[PK_KEYS_MAX];
+	struct pk_key key[PK_KEYS_MAX];
 	size_t n;
 	const struct saker_cmp *needle;	/* the longest top-level contains */
 };
@@ -85,11 +98,81 @@ static size_t nvals_of(const struct saker_cmp *c)
 	return c->op == SAKER_OP_EQ ? 1 : c->set.n;
 }
 
+/*
+ * A key c needs to hold, on field want (any when -1): a comparison; some
+ * kid's of an `and`; of an `or`, every branch's on one field, united.
+ */
+static bool node_key(const struct saker_program *pg, const struct saker_cnode *c, int want,
+		     int depth, struct pk_key *out)
+{
+	struct pk_key kid;
+	uint32_t i;
+	size_t a;
+
+	if (depth > PK_DEPTH_MAX)
+		return false;
+	switch (c->kind) {
+	case SAKER_C_CMP:
+		if (!keyable(pg, c->cmp) || (want >= 0 && c->cmp->slot != want))
+			return false;
+		out->slot = c->cmp->slot;
+		out->alt[0] = c->cmp;
+		out->nalt = 1;
+		out->nvals = nvals_of(c->cmp);
+		return true;
+	case SAKER_C_AND:
+		for (i = 0; i < c->n; i++)
+			if (node_key(pg, c->kids[i], want, depth + 1, out))
+				return true;
+		return false;
+	case SAKER_C_OR:
+		if (!c->n || !node_key(pg, c->kids[0], want, depth + 1, out))
+			return false;
+		for (i = 1; i < c->n; i++) {
+			if (!node_key(pg, c->kids[i], out->slot, depth + 1, &kid) ||
+			    out->nalt + kid.nalt > PK_ALTS_MAX)
+				return false;
+			for (a = 0; a < kid.nalt; a++)
+				out->alt[out->nalt++] = kid.alt[a];
+			out->nvals += kid.nvals;
+		}
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * The event's own fields (evt.*, fd.*): no key on them. Testing one in the
+ * rule costs what the key's lookup costs, and rules_order.c puts such cheap
+ * terms first; a key pays when rules share one costly read (proc.name).
+ */
+static bool event_field(const struct saker_program *pg, int slot)
+{
+	const char *n = ((const struct saker_slot *)pg->slots.v[slot])->def->name;
+
+	return !strncmp(n, "evt.", 4) || !strncmp(n, "fd.", 3);
+}
+
+static void add_key(struct pk_choice *ch, const struct pk_key *key)
+{
+	size_t k;
+
+	for (k = 0; k < ch->n && ch->key[k].slot != key->slot; k++)
+		;
+	if (k < ch->n) {
+		if (key->nvals < ch->key[k].nvals)
+			ch->key[k] = *key;
+	} else if (ch->n < PK_KEYS_MAX) {
+		ch->key[ch->n++] = *key;
+	}
+}
+
 static void choose(const struct saker_program *pg, const struct saker_cnode *c, int depth,
 		   struct pk_choice *ch)
 {
+	struct pk_key key;
 	uint32_t i;
-	size_t k;
 
 	if (depth > PK_DEPTH_MAX)
 		return;
@@ -103,16 +186,9 @@ static void choose(const struct saker_program *pg, const struct saker_cnode *c, 
 	    ((const struct saker_slot *)pg->slots.v[c->cmp->slot])->rtype == SAKER_FT_STR &&
 	    (!ch->needle || c->cmp->len > ch->needle->len))
 		ch->needle = c->cmp;
-	if (c->kind != SAKER_C_CMP || !keyable(pg, c->cmp))
-		return;
-	for (k = 0; k < ch->n && ch->cmp[k]->slot != c->cmp->slot; k++)
-		;
-	if (k < ch->n) {
-		if (nvals_of(c->cmp) < nvals_of(ch->cmp[k]))
-			ch->cmp[k] = c->cmp;
-	} else if (ch->n < PK_KEYS_MAX) {
-		ch->cmp[ch->n++] = c->cmp;
-	}
+	if ((c->kind == SAKER_C_CMP || c->kind == SAKER_C_OR) && node_key(pg, c, -1, depth, &key) &&
+	    !event_field(pg, key.slot))
+		add_key(ch, &key);
 }
 
 /* Where v is in f, or the free place it would go. */
@@ -249,7 +325,7 @@ static int field_cmp(const void *pa, const void *pb)
 
 static int build_type(struct saker_program *pg, int et)
 {
-	size_t n = pg->nindex[et], words = (n + 63) / 64, i, j, k, nf = 0, nn = 0, *nvals;
+	size_t n = pg->nindex[et], words = (n + 63) / 64, i, j, k, a, nf = 0, nn = 0, *nvals;
 	struct pk_choice *key = calloc(n + 1, sizeof(*key));
 	struct saker_prekey *pk;
 	int *slots, ret = -ENOMEM;
@@ -262,11 +338,14 @@ static int build_type(struct saker_program *pg, int et)
 	for (i = 0; i < n; i++) {
 		choose(pg, pg->index[et][i].cond, 0, &key[i]);
 		for (k = 0; k < key[i].n; k++) {
-			for (j = 0; j < nf && slots[j] != key[i].cmp[k]->slot; j++)
+			const struct pk_key *ky = &key[i].key[k];
+
+			for (j = 0; j < nf && slots[j] != ky->slot; j++)
 				;
 			if (j == nf)
-				slots[nf++] = key[i].cmp[k]->slot;
-			each_val(key[i].cmp[k], count_val, &nvals[j]);
+				slots[nf++] = ky->slot;
+			for (a = 0; a < ky->nalt; a++)
+				each_val(ky->alt[a], count_val, &nvals[j]);
 		}
 	}
 	for (i = 0; i < n; i++)
@@ -287,16 +366,20 @@ static int build_type(struct saker_program *pg, int et)
 		if (field_init(pg->arena, &pk->fields[j], slots[j], nvals[j], words))
 			goto free_tmp;
 	for (i = 0; i < n; i++) {
-		struct pk_add a = { .arena = pg->arena, .rule = i };
+		struct pk_add ad = { .arena = pg->arena, .rule = i };
 
 		for (k = 0; k < key[i].n; k++) {
-			for (j = 0; pk->fields[j].slot != key[i].cmp[k]->slot; j++)
+			const struct pk_key *ky = &key[i].key[k];
+
+			for (j = 0; pk->fields[j].slot != ky->slot; j++)
 				;
-			a.f = &pk->fields[j];
-			a.f->keyed[i / 64] |= 1ull << (i % 64);
-			ret = each_val(key[i].cmp[k], add_val, &a);
-			if (ret)
-				goto free_tmp;
+			ad.f = &pk->fields[j];
+			ad.f->keyed[i / 64] |= 1ull << (i % 64);
+			for (a = 0; a < ky->nalt; a++) {
+				ret = each_val(ky->alt[a], add_val, &ad);
+				if (ret)
+					goto free_tmp;
+			}
 		}
 	}
 	if (nf)
