@@ -186,6 +186,34 @@ START_TEST(test_order_same_results)
 }
 END_TEST
 
+/*
+ * Macros nested 16 deep, each using the one below twice: the key walk is
+ * bounded (PK_VISITS_MAX) and the result is the condition's. Deeper nests
+ * are slow to compile before the prefilters are built (the loader's walks).
+ */
+START_TEST(test_nested_macros)
+{
+	char *yaml = calloc(1, 8192);
+	size_t n = 0;
+	struct saker_engine *e;
+	int i;
+
+	ck_assert_ptr_nonnull(yaml);
+	n += (size_t)snprintf(yaml + n, 8192 - n, "- macro: m0\n  condition: proc.name = cat\n");
+	for (i = 1; i <= 16; i++)
+		n += (size_t)snprintf(yaml + n, 8192 - n, "- macro: m%d\n  condition: "
+				      "(m%d and (m%d or fd.name = /x))\n", i, i - 1, i - 1);
+	snprintf(yaml + n, 8192 - n, R("deep", "evt.type = openat and m16"));
+	e = tl_engine(yaml);
+	ck_assert_uint_eq(saker_engine_error_count(e), 0);
+	ck_assert_int_eq(open_as(e, "cat", "/etc/passwd", 0), 1);
+	ck_assert_str_eq(tl_last_rule, "deep");
+	ck_assert_int_eq(open_as(e, "dd", "/x", 0), 0);
+	saker_engine_free(e);
+	free(yaml);
+}
+END_TEST
+
 /* More rules for one type than a bitmap word holds. */
 START_TEST(test_many_rules)
 {
@@ -225,6 +253,7 @@ Suite *saker_test_suite(void)
 	tcase_add_test(tc, test_or_keys);
 	tcase_add_test(tc, test_needles);
 	tcase_add_test(tc, test_order_same_results);
+	tcase_add_test(tc, test_nested_macros);
 	tcase_add_test(tc, test_many_rules);
 	suite_add_tcase(s, tc);
 	return s;

@@ -27,8 +27,8 @@
 #include "eval.h"
 #include "prefilter.h"
 
-/* Top-level terms looked at per rule, through nested ands and macros. */
-#define PK_DEPTH_MAX	64
+/* Condition nodes looked at per rule for its keys, at most. */
+#define PK_VISITS_MAX	4096
 /* Fields a rule is keyed on, at most. */
 #define PK_KEYS_MAX	4
 
@@ -103,14 +103,16 @@ static size_t nvals_of(const struct saker_cmp *c)
  * kid's of an `and`; of an `or`, every branch's on one field, united.
  */
 static bool node_key(const struct saker_program *pg, const struct saker_cnode *c, int want,
-		     int depth, struct pk_key *out)
+		     size_t *budget, struct pk_key *out)
 {
 	struct pk_key kid;
 	uint32_t i;
 	size_t a;
 
-	if (depth > PK_DEPTH_MAX)
+	/* Macros are shared nodes: a walk of nested ones could repeat itself. */
+	if (!*budget)
 		return false;
+	--*budget;
 	switch (c->kind) {
 	case SAKER_C_CMP:
 		if (!keyable(pg, c->cmp) || (want >= 0 && c->cmp->slot != want))
@@ -122,14 +124,14 @@ static bool node_key(const struct saker_program *pg, const struct saker_cnode *c
 		return true;
 	case SAKER_C_AND:
 		for (i = 0; i < c->n; i++)
-			if (node_key(pg, c->kids[i], want, depth + 1, out))
+			if (node_key(pg, c->kids[i], want, budget, out))
 				return true;
 		return false;
 	case SAKER_C_OR:
-		if (!c->n || !node_key(pg, c->kids[0], want, depth + 1, out))
+		if (!c->n || !node_key(pg, c->kids[0], want, budget, out))
 			return false;
 		for (i = 1; i < c->n; i++) {
-			if (!node_key(pg, c->kids[i], out->slot, depth + 1, &kid) ||
+			if (!node_key(pg, c->kids[i], out->slot, budget, &kid) ||
 			    out->nalt + kid.nalt > PK_ALTS_MAX)
 				return false;
 			for (a = 0; a < kid.nalt; a++)
@@ -168,17 +170,20 @@ static void add_key(struct pk_choice *ch, const struct pk_key *key)
 	}
 }
 
-static void choose(const struct saker_program *pg, const struct saker_cnode *c, int depth,
+/* The rule's keys and needle from the terms of its top-level ands; budget bounds the walk. */
+static void choose(const struct saker_program *pg, const struct saker_cnode *c, size_t *budget,
 		   struct pk_choice *ch)
 {
 	struct pk_key key;
 	uint32_t i;
 
-	if (depth > PK_DEPTH_MAX)
+	/* Macros are shared nodes: nested ones could make the walk repeat itself. */
+	if (!*budget)
 		return;
+	--*budget;
 	if (c->kind == SAKER_C_AND) {
 		for (i = 0; i < c->n; i++)
-			choose(pg, c->kids[i], depth + 1, ch);
+			choose(pg, c->kids[i], budget, ch);
 		return;
 	}
 	if (c->kind == SAKER_C_CMP && c->cmp->op == SAKER_OP_CONTAINS && c->cmp->rslot < 0 &&
@@ -186,7 +191,7 @@ static void choose(const struct saker_program *pg, const struct saker_cnode *c, 
 	    ((const struct saker_slot *)pg->slots.v[c->cmp->slot])->rtype == SAKER_FT_STR &&
 	    (!ch->needle || c->cmp->len > ch->needle->len))
 		ch->needle = c->cmp;
-	if ((c->kind == SAKER_C_CMP || c->kind == SAKER_C_OR) && node_key(pg, c, -1, depth, &key) &&
+	if ((c->kind == SAKER_C_CMP || c->kind == SAKER_C_OR) && node_key(pg, c, -1, budget, &key) &&
 	    !event_field(pg, key.slot))
 		add_key(ch, &key);
 }
@@ -336,7 +341,9 @@ static int build_type(struct saker_program *pg, int et)
 		goto free_tmp;
 	/* Which rules are keyed, on which fields, with how many values per field. */
 	for (i = 0; i < n; i++) {
-		choose(pg, pg->index[et][i].cond, 0, &key[i]);
+		size_t budget = PK_VISITS_MAX;
+
+		choose(pg, pg->index[et][i].cond, &budget, &key[i]);
 		for (k = 0; k < key[i].n; k++) {
 			const struct pk_key *ky = &key[i].key[k];
 
