@@ -91,10 +91,14 @@ fuzz-seeds: $(BUILD)/fuzz/gen_seeds
 # Benchmark of the rule engine: make bench-rules (not part of all).
 BENCH_EVENTS ?= 1200000
 BENCH_CAP := $(BUILD)/bench/events.cap
-# Upstream's stable file from ../shared (not in the tree), then its
-# incubating and sandbox files (tests/compat/, same commit), as Falco loads them.
+# Upstream's stable file from ../shared; its incubating and sandbox files when
+# the user has them (UPSTREAM_RULES=DIR holding falco-incubating_rules.yaml and
+# falco-sandbox_rules.yaml, from falcosecurity/rules). Upstream's files are
+# never copied into this tree: it holds only its own code and text.
 FALCO_RULES := $(CURDIR)/../shared/compat/falco_rules.yaml
-FALCO_RULES_MORE := tests/compat/falco-incubating_rules.yaml tests/compat/falco-sandbox_rules.yaml
+UPSTREAM_RULES ?= $(CURDIR)/../shared/compat
+FALCO_RULES_MORE := $(wildcard $(UPSTREAM_RULES)/falco-incubating_rules.yaml \
+	$(UPSTREAM_RULES)/falco-sandbox_rules.yaml)
 $(BUILD)/bench/gen_events $(BUILD)/bench/bench_rules: $(BUILD)/bench/%: $(BUILD)/obj/tests/bench/%.o $(SAKER_ARCHIVES)
 	@mkdir -p $(@D)
 	$(SAKER_LINK) -o $@ $< $(SAKER_LINK_ALL)

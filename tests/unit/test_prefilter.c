@@ -140,6 +140,31 @@ START_TEST(test_needles)
 }
 END_TEST
 
+/* An or whose branches each need proc.name: keyed on the union of their names. */
+START_TEST(test_or_keys)
+{
+	struct saker_engine *e = tl_engine(
+		R("nc", "evt.type = openat and ((proc.name = nc and fd.name = /a) or "
+		  "(proc.name in (ncat, socat) and fd.name startswith /b/))")
+		R("mixed", "evt.type = openat and (proc.name = vi or fd.name = /c)"));
+
+	ck_assert_uint_eq(saker_engine_error_count(e), 0);
+	saker_engine_set_match_mode(e, SAKER_MATCH_ALL);
+	ck_assert_int_eq(open_as(e, "nc", "/a", 0), 1);
+	ck_assert_str_eq(tl_last_rule, "nc");
+	ck_assert_int_eq(open_as(e, "socat", "/b/x", 0), 1);
+	ck_assert_str_eq(tl_last_rule, "nc");
+	ck_assert_int_eq(open_as(e, "nc", "/b/x", 0), 0);
+	ck_assert_int_eq(open_as(e, "sh", "/a", 0), 0);
+	/* branches on different fields: no key */
+	ck_assert_int_eq(open_as(e, "sh", "/c", 0), 1);
+	ck_assert_str_eq(tl_last_rule, "mixed");
+	ck_assert_int_eq(open_as(e, "vi", "/x", 0), 1);
+	ck_assert_str_eq(tl_last_rule, "mixed");
+	saker_engine_free(e);
+}
+END_TEST
+
 /*
  * rules_order.c puts cheap terms first and negations last: the results
  * are the condition's own, with missing values and macros shared by rules.
@@ -158,6 +183,34 @@ START_TEST(test_order_same_results)
 				    "fd.name = /etc/shadow)", NULL), 1);
 	ck_assert_int_eq(MATCH_OPEN("evt.type = openat and fd.name regex '/etc/.*' and "
 				    "not (fd.name endswith shadow or proc.name = cat)", NULL), 0);
+}
+END_TEST
+
+/*
+ * Macros nested 16 deep, each using the one below twice: the key walk is
+ * bounded (PK_VISITS_MAX) and the result is the condition's. Deeper nests
+ * are slow to compile before the prefilters are built (the loader's walks).
+ */
+START_TEST(test_nested_macros)
+{
+	char *yaml = calloc(1, 8192);
+	size_t n = 0;
+	struct saker_engine *e;
+	int i;
+
+	ck_assert_ptr_nonnull(yaml);
+	n += (size_t)snprintf(yaml + n, 8192 - n, "- macro: m0\n  condition: proc.name = cat\n");
+	for (i = 1; i <= 16; i++)
+		n += (size_t)snprintf(yaml + n, 8192 - n, "- macro: m%d\n  condition: "
+				      "(m%d and (m%d or fd.name = /x))\n", i, i - 1, i - 1);
+	snprintf(yaml + n, 8192 - n, R("deep", "evt.type = openat and m16"));
+	e = tl_engine(yaml);
+	ck_assert_uint_eq(saker_engine_error_count(e), 0);
+	ck_assert_int_eq(open_as(e, "cat", "/etc/passwd", 0), 1);
+	ck_assert_str_eq(tl_last_rule, "deep");
+	ck_assert_int_eq(open_as(e, "dd", "/x", 0), 0);
+	saker_engine_free(e);
+	free(yaml);
 }
 END_TEST
 
@@ -197,8 +250,10 @@ Suite *saker_test_suite(void)
 	tcase_add_test(tc, test_first_match_order);
 	tcase_add_test(tc, test_exact_prefix_failed);
 	tcase_add_test(tc, test_keys);
+	tcase_add_test(tc, test_or_keys);
 	tcase_add_test(tc, test_needles);
 	tcase_add_test(tc, test_order_same_results);
+	tcase_add_test(tc, test_nested_macros);
 	tcase_add_test(tc, test_many_rules);
 	suite_add_tcase(s, tc);
 	return s;

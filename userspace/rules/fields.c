@@ -116,7 +116,8 @@ static void proc_name(struct saker_evctx *cx, const char **s, size_t *len)
 
 	*s = comm;
 	*len = comm_len(comm);
-	if (!cx_image(cx, &iv))
+	/* Most names are comm: no process table lookup for them. */
+	if (saker_proc_name_from_image(comm, *len) && !cx_image(cx, &iv))
 		saker_proc_name(comm, *len, iv.exe, iv.args, s, len);
 }
 

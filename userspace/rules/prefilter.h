@@ -39,7 +39,10 @@ bool saker_prefilter_rules(const struct saker_prefilter *pf, const struct saker_
 struct saker_prekey;
 struct saker_evctx;
 int saker_prekey_build(struct saker_program *pg);
-/* Clears in cand the rules keyed on a value the event's field does not have. */
+/*
+ * Clears in cand the rules keyed on a value the event's field does not have;
+ * cand has room for twice the type's words (the second half is scratch).
+ */
 void saker_prekey_apply(const struct saker_prekey *pk, struct saker_evctx *cx, uint64_t *cand);
 
 /* Puts the kids of every and/or in order of estimated cost (rules_order.c). */

@@ -257,7 +257,8 @@ int saker_engine_compile(struct saker_engine *e)
 	e->cx.cache = calloc(e->prog.slots.n + 1, sizeof(*e->cx.cache));
 	e->cx.scratch = malloc(SAKER_ENGINE_SCRATCH);
 	e->cx.valbuf = malloc(SAKER_VALBUF_SIZE);
-	e->cx.cand = calloc(saker_prefilter_words(&e->prog) + 1, sizeof(*e->cx.cand));
+	/* The candidates, then the key prefilter's scratch words. */
+	e->cx.cand = calloc(2 * saker_prefilter_words(&e->prog) + 1, sizeof(*e->cx.cand));
 	if (!e->cx.cache || !e->cx.scratch || !e->cx.valbuf || !e->cx.cand)
 		return -ENOMEM;
 	e->cx.scratch_cap = SAKER_ENGINE_SCRATCH;

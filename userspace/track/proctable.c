@@ -272,17 +272,24 @@ static const char *last_elem(const char *s, size_t len, size_t *out)
 	return slash ? slash + 1 : s;
 }
 
+bool saker_proc_name_from_image(const char *comm, size_t n)
+{
+	bool digits = n > 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		digits &= comm[i] >= '0' && comm[i] <= '9';
+	return digits || (n == 3 && !memcmp(comm, "exe", 3));
+}
+
 void saker_proc_name(const char *comm, size_t n, struct saker_str exe,
 		     struct saker_str args, const char **s, size_t *len)
 {
-	bool digits = n > 0;
-	size_t i, el;
+	size_t el;
 
 	*s = comm;
 	*len = n;
-	for (i = 0; i < n; i++)
-		digits &= comm[i] >= '0' && comm[i] <= '9';
-	if ((!digits && (n != 3 || memcmp(comm, "exe", 3))) || !args.len)
+	if (!saker_proc_name_from_image(comm, n) || !args.len)
 		return;
 	if (exe.len) {
 		const char *e = last_elem(exe.p, exe.len, &el);

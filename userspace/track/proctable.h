@@ -106,5 +106,7 @@ int saker_proctable_cgroup_container(const struct saker_proctable *pt,
  */
 void saker_proc_name(const char *comm, size_t comm_len, struct saker_str exe,
 		     struct saker_str args, const char **s, size_t *len);
+/* Can saker_proc_name() give other than comm ("exe", digits)? Else no image is needed. */
+bool saker_proc_name_from_image(const char *comm, size_t comm_len);
 
 #endif /* SAKER_PROCTABLE_H */
