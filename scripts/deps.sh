@@ -25,6 +25,7 @@ BASE=(
 	libjansson-dev libmnl-dev libyaml-dev check     # userspace libraries, unit tests
 	qemu-system-x86 busybox-static jq cpio          # VM tests
 	dkms kmod                                       # DKMS packaging test, modinfo
+	debhelper dh-dkms lintian debootstrap           # make deb and its test in a chroot
 	gzip xz-utils ca-certificates                   # initramfs, kernel packages
 )
 
