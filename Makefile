@@ -28,7 +28,7 @@ SAKER_COMPILE = $(CC) -std=gnu11 $(SAKER_CPPFLAGS) $(CPPFLAGS) $(SAKER_WARN) \
 SAKER_LINK = $(CC) $(CFLAGS) $(LDFLAGS) -pthread
 
 .PHONY: all kmod userspace analyze check check-unit check-vm check-matrix demo bench-kmod bench-compare bench-load stress-kmod harness-selftest \
-	emu-check deps clean deb check-deb
+	emu-check deps clean deb check-deb check-deb-vm
 
 # The wrong-kernel warning comes last too, after the userspace build output.
 all: kmod userspace
@@ -126,10 +126,15 @@ deb:
 	scripts/deb-build.sh
 
 # Install both packages in a clean bookworm chroot, let DKMS build the module
-# for the test kernels' headers, purge, check nothing is left. Not in make
-# check (docs/testing.md, "Debian packages").
+# for the test kernels' headers, purge, check nothing is left. make check
+# runs it for the first kernel only (docs/testing.md, "Debian packages").
 check-deb: deb
 	scripts/deb-test.sh
+
+# The packages' systemd unit, sandbox and all, booted: Debian's kernel under
+# systemd in qemu, sakerd.service active with its open filter and alerts.
+check-deb-vm: deb
+	scripts/deb-vm-test.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -27,6 +27,7 @@ BASE=(
 	openssl                                         # test certificates (test_syslog_tls)
 	qemu-system-x86 busybox-static jq cpio          # VM tests
 	dkms kmod                                       # DKMS packaging test, modinfo
+	debhelper dh-dkms lintian debootstrap           # make deb and its test in a chroot
 	gzip xz-utils ca-certificates                   # initramfs, kernel packages
 )
 

@@ -43,12 +43,13 @@ record() {
 }
 banner() { printf '\n===== %s (%ds) =====\n' "$*" $((SECONDS - T0)); }
 
-# host_check STAGE SCRIPT: run a host-side check that prints PASS/FAIL/SKIP
-# lines and count them; a non-zero exit without a FAIL line counts as one.
+# host_check STAGE SCRIPT [ARG...]: run a host-side check that prints
+# PASS/FAIL/SKIP lines and count them; a non-zero exit without a FAIL line
+# counts as one.
 host_check() {
 	local stage=$1 rc=0 out p f s note=""
 	banner "$stage"
-	out=$("$2" 2>&1) || rc=$?
+	out=$("${@:2}" 2>&1) || rc=$?
 	printf '%s\n' "$out"
 	p=$(grep -c '^PASS' <<<"$out" || true)
 	f=$(grep -c '^FAIL' <<<"$out" || true)
@@ -248,6 +249,11 @@ if [ "$MODE" != unit ]; then
 
 	# --- 5. DKMS -------------------------------------------------------------
 	host_check dkms scripts/dkms-test.sh
+
+	# --- 5b. Debian packages: make deb (lintian-clean), installed, built by
+	# DKMS and purged in a bookworm chroot; the first kernel only (about 2
+	# minutes; make check-deb adds 6.12: docs/testing.md).
+	host_check deb scripts/deb-test.sh --build --first-kernel
 fi
 
 # --- 6. kernel coding style of kmod/ (checkpatch.pl) -------------------------

@@ -65,7 +65,7 @@ uninstall: uninstall-files dkms-uninstall
 # with a broken record of them.
 uninstall-not-packaged:
 	@if [ -z "$(DESTDIR)" ] && dpkg-query -W -f='$${db:Status-Status}\n' saker saker-dkms 2>/dev/null | \
-	    grep -qx installed; then \
+	    grep -qxE 'installed|unpacked|half-.*|triggers-.*'; then \
 		echo "saker is installed as a Debian package: apt-get purge saker saker-dkms" >&2; \
 		exit 1; \
 	fi
@@ -96,6 +96,13 @@ uninstall-files: uninstall-not-packaged
 	rmdir "$$cfg/rules.d" 2>/dev/null || \
 		{ [ ! -d "$$cfg/rules.d" ] || echo "$$cfg/rules.d is not empty: kept"; }; \
 	rmdir "$$cfg" 2>/dev/null || true
+	@# Directories install -d made, when empty and no package's (dpkg -S).
+	@for d in $(UNITDIR) $(dir $(UNITDIR)) $(COMPLETIONDIR) $(dir $(COMPLETIONDIR)) \
+		  $(MANDIR)/man5 $(MANDIR)/man8 $(MODLOADDIR) $(LOGROTATEDIR); do \
+		d=$(DESTDIR)$${d%/}; \
+		[ -d "$$d" ] && [ -z "$$(ls -A "$$d")" ] || continue; \
+		dpkg-query -S "$${d#$(DESTDIR)}" >/dev/null 2>&1 || rmdir "$$d"; \
+	done
 	@if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]; then systemctl daemon-reload || true; fi
 
 dkms-uninstall: uninstall-not-packaged
