@@ -55,8 +55,8 @@ static void usage(FILE *out)
 		"  -q, --quiet              no rule warnings on load\n"
 		"  -h, --help\n"
 		"      --version            print the version and the module ABI it reads\n"
-		"Signals: HUP reloads the rules, USR1 reopens the alert file, USR2 prints\n"
-		"statistics, INT/TERM stop.\n"
+		"Signals: HUP reloads the configuration and the rules, USR1 reopens the alert\n"
+		"file, USR2 prints statistics, INT/TERM stop.\n"
 		"Exit status: 0 ok; 1 configuration, rule or device error; 2 usage error;\n"
 		"3 --replay FILE could not be read whole (not a regular file, a corrupt or\n"
 		"truncated capture, JSON lines that do not read). See sakerd(8).\n");
@@ -325,9 +325,12 @@ static int set_print(struct saker_config *cfg, const char *v)
 	const char *fmt = v;
 	char *copy;
 
-	if (!strcmp(v, "c") || !strcmp(v, "container"))
+	/* Falco's gVisor variants name the same fields: saker has no gVisor source. */
+	if (!strcmp(v, "c") || !strcmp(v, "container") || !strcmp(v, "cg") ||
+	    !strcmp(v, "container-gvisor"))
 		fmt = PRINT_CONTAINER;
-	else if (!strcmp(v, "k") || !strcmp(v, "kubernetes"))
+	else if (!strcmp(v, "k") || !strcmp(v, "kubernetes") || !strcmp(v, "kg") ||
+		 !strcmp(v, "kubernetes-gvisor"))
 		fmt = PRINT_K8S;
 	else if (!saker_prio_parse(v, &p)) {
 		fprintf(stderr, "sakerd: -p is Falco's output format now; for the minimum priority use --min-priority %s\n"

@@ -136,6 +136,9 @@ START_TEST(test_print_format)
 	ck_assert_int_eq(run("$B/sakerd -q -r $T/r.yaml --replay $T/e.jsonl -pc 2>/dev/null"), 0);
 	ck_assert_msg(strstr(out, "Warning shell container_id=<NA> container_image=<NA> container_image_tag=<NA> container_name=<NA> (pid=9)\n") != NULL,
 		      "%s", out);
+	ck_assert_int_eq(run("$B/sakerd -q -r $T/r.yaml --replay $T/e.jsonl -pkg 2>/dev/null"), 0);
+	ck_assert_msg(strstr(out, "Warning shell k8s_ns=<NA> k8s_pod_name=<NA> container_id=<NA>") != NULL,
+		      "%s", out);
 	ck_assert_int_eq(run("$B/sakerd -q -r $T/r.yaml -p warning -n"), 2);
 	ck_assert_ptr_nonnull(strstr(out, "use --min-priority warning"));
 	ck_assert_int_eq(run("$B/sakerd -q -r $T/r.yaml --min-priority error -L"), 0);

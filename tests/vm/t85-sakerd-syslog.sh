@@ -75,12 +75,13 @@ check_alerts() {
 		and .priority == "Warning"' 1 "$1: /etc/shadow alert" --arg c "$short"
 }
 
-# pri PRIORITY: the PRI of a local0 record of that Falco priority.
+# pri FACILITY PRIORITY: the PRI of a record of that facility number and Falco priority. The
+# local syslog's facility is Falco's, user (1); the remote one's local0 (16), the installed defaults.
 pri() {
-	case $1 in
-	Error) echo 131 ;;
-	Warning) echo 132 ;;
-	*) fail "unexpected priority $1" ;;
+	case $2 in
+	Error) echo $(($1 * 8 + 3)) ;;
+	Warning) echo $(($1 * 8 + 4)) ;;
+	*) fail "unexpected priority $2" ;;
 	esac
 }
 
@@ -96,7 +97,7 @@ check_alerts "local syslog" syslog.json
 while IFS= read -r rec; do
 	p=${rec#<}
 	p=${p%%>*}
-	[ "$p" = "$(pri "$(printf '%s\n' "$rec" | sed "s/$hdr//" | jq -r .priority)")" ] ||
+	[ "$p" = "$(pri 1 "$(printf '%s\n' "$rec" | sed "s/$hdr//" | jq -r .priority)")" ] ||
 		fail "local syslog: PRI $p does not match the priority: $rec"
 done <syslog.raw
 
@@ -112,7 +113,7 @@ while IFS= read -r rec; do
 	sd=$(printf '%s\n' "$rec" | sed "s/$h5424.*/\1|\2|\3/")
 	msg=$(printf '%s\n' "$rec" | sed "s/$h5424//")
 	want=$(printf '%s\n' "$msg" | jq -r '.priority as $p | .rule + "|" + $p') || fail "TCP MSG is not JSON: $rec"
-	[ "$sd" = "$(pri "${want##*|}")|$want" ] ||
+	[ "$sd" = "$(pri 16 "${want##*|}")|$want" ] ||
 		fail "TCP record: PRI|SD rule|SD priority '$sd', MSG says '$want': $rec"
 done <tcp.msgs
 
