@@ -441,9 +441,9 @@ Suite *saker_test_suite(void)
 	Suite *s = suite_create("http_output");
 	TCase *tc = tcase_create("http");
 	TCase *tls = tcase_create("https");
+
 	/* libcurl honours *_proxy variables: the receivers are local. */
 	setenv("NO_PROXY", "*", 1);
-
 	tcase_set_timeout(tc, 20);
 	tcase_add_test(tc, http_posts_falco_json);
 	tcase_add_test(tc, http_keep_alive_one_connection);
