@@ -19,7 +19,7 @@
 struct req {
 	char *body;
 	size_t len;
-	char ctype[64], cenc[32], agent[64], method[8];
+	char ctype[64], cenc[32], agent[64], method[8], auth[128];
 };
 
 struct http_rx {
@@ -106,6 +106,7 @@ static inline void serve_conn(struct http_rx *h, int cfd)
 					header(buf, "Content-Type:", r->ctype, sizeof(r->ctype));
 					header(buf, "Content-Encoding:", r->cenc, sizeof(r->cenc));
 					header(buf, "User-Agent:", r->agent, sizeof(r->agent));
+					header(buf, "Authorization:", r->auth, sizeof(r->auth));
 					snprintf(r->method, sizeof(r->method), "%.*s",
 						 (int)strcspn(buf, " "), buf);
 				}

@@ -297,6 +297,43 @@ START_TEST(http_error_status_counted)
 }
 END_TEST
 
+/* Credentials in the URL are used, never logged. */
+START_TEST(http_url_credentials_not_logged)
+{
+	struct saker_outputs_config c;
+	struct saker_outputs *o;
+	char url[128], errpath[128], *log;
+	struct http_rx h;
+	int errfd, saved;
+
+	http_rx_start(&h, 0, 500);
+	c = http_cfg(url, h.port);
+	snprintf(url, sizeof(url), "http://alice:s3cret@127.0.0.1:%d/alerts", h.port);
+	make_tmpdir();
+	tmp_path(errpath, sizeof(errpath), "stderr");
+	errfd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	saved = dup(STDERR_FILENO);
+	dup2(errfd, STDERR_FILENO);
+	o = new_outputs(&c);
+	emit_id(o, 0, NULL);
+	ck_assert_int_eq(saker_outputs_flush(o, 5000), 0);
+	saker_outputs_free(o, 1000);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	close(errfd);
+	http_rx_stop(&h);
+	ck_assert_uint_eq(h.n, 1);
+	ck_assert_str_eq(h.reqs[0].auth, "Basic YWxpY2U6czNjcmV0");
+	log = slurp(errpath);
+	ck_assert_msg(strstr(log, "http://***@127.0.0.1:"), "%s", log);
+	ck_assert_msg(!strstr(log, "s3cret") && !strstr(log, "alice"), "%s", log);
+	free(log);
+	unlink(errpath);
+	rmdir(tmpdir);
+	http_rx_free(&h);
+}
+END_TEST
+
 START_TEST(http_bad_config_refused)
 {
 	struct saker_outputs_config c = { .queue_size = 4, .http_enabled = true };
@@ -452,6 +489,7 @@ Suite *saker_test_suite(void)
 	tcase_add_test(tc, http_slow_receiver_drops_counted);
 	tcase_add_test(tc, http_error_status_counted);
 	tcase_add_test(tc, http_bad_config_refused);
+	tcase_add_test(tc, http_url_credentials_not_logged);
 	suite_add_tcase(s, tc);
 	tcase_set_timeout(tls, 30);
 	tcase_add_unchecked_fixture(tls, make_certs, remove_certs);
