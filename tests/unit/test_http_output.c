@@ -5,7 +5,8 @@
  * with Content-Type application/json; a receiver that is down, slow or
  * answering errors costs counted drops and never stalls emit(); delivery
  * resumes when it comes back; keep_alive and compress_uploads do what
- * they say.
+ * they say; https checks certificates (ca_cert, insecure, mtls); Falco's
+ * program_output recipe (curl -d @-) posts each alert.
  */
 #include <jansson.h>
 #include <zlib.h>
@@ -350,6 +351,42 @@ START_TEST(http_bad_config_refused)
 }
 END_TEST
 
+/* Falco's recipe: program_output (once per alert) with curl -d @- posts
+ * each alert as it arrives on the program's stdin. */
+START_TEST(program_curl_recipe)
+{
+	struct saker_outputs_config c = { .queue_size = 16, .hostname = "test-host",
+					  .json = true, .json_include_output = true,
+					  .program_enabled = true };
+	struct saker_output_stats st;
+	struct saker_outputs *o;
+	char prog[256];
+	struct http_rx h;
+	int i;
+
+	http_rx_start(&h, 0, 200);
+	snprintf(prog, sizeof(prog), "curl -s -f -H 'Content-Type: application/json' "
+		 "--data-binary @- http://127.0.0.1:%d/falco", h.port);
+	c.program = prog;
+	o = new_outputs(&c);
+	for (i = 0; i < 3; i++)
+		emit_id(o, i, NULL);
+	ck_assert_int_eq(saker_outputs_flush(o, 10000), 0);
+	st = stats(o, 0);
+	saker_outputs_free(o, 1000);
+	http_rx_stop(&h);
+	ck_assert_uint_eq(st.sent, 3);
+	ck_assert_uint_eq(h.n, 3);
+	for (i = 0; i < 3; i++) {
+		ck_assert_str_eq(h.reqs[i].ctype, "application/json");
+		/* One alert per request, the line as the program got it. */
+		ck_assert_int_eq(body_id(h.reqs[i].body), i);
+		ck_assert_int_eq(h.reqs[i].body[h.reqs[i].len - 1], '\n');
+	}
+	http_rx_free(&h);
+}
+END_TEST
+
 /* ---- https ------------------------------------------------------------ */
 
 /* A server context with the test certificate; client certificates from
@@ -490,6 +527,7 @@ Suite *saker_test_suite(void)
 	tcase_add_test(tc, http_error_status_counted);
 	tcase_add_test(tc, http_bad_config_refused);
 	tcase_add_test(tc, http_url_credentials_not_logged);
+	tcase_add_test(tc, program_curl_recipe);
 	suite_add_tcase(s, tc);
 	tcase_set_timeout(tls, 30);
 	tcase_add_unchecked_fixture(tls, make_certs, remove_certs);
