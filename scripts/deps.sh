@@ -24,7 +24,7 @@ BASE=(
 	clang-tools cppcheck                            # make analyze
 	libjansson-dev libmnl-dev libyaml-dev check     # userspace libraries, unit tests
 	libcurl4-openssl-dev zlib1g-dev libssl-dev      # http_output, syslog over TLS
-	openssl                                         # test certificates (test_syslog_tls)
+	openssl curl                                    # test certificates, Falco's curl recipe (unit tests)
 	qemu-system-x86 busybox-static jq cpio          # VM tests
 	dkms kmod                                       # DKMS packaging test, modinfo
 	debhelper dh-dkms lintian debootstrap           # make deb and its test in a chroot

@@ -7,7 +7,9 @@
  * byte; the JSON line parses back with jansson and keeps rule, fields and
  * tags; the RFC 5424 record parses (PRI, header fields, the SD-ELEMENT with
  * its escaped values); an RFC 6587 frame's length prefix counts the bytes
- * after it; the RFC 3164 line has its PRI, timestamp and TAG. Input:
+ * after it; the RFC 3164 line has its PRI, timestamp and TAG; a record cut
+ * to max_message_size ends in the marker, in bounds, not inside an escape.
+ * Input:
  *
  *   16 bytes: time_ns (8), priority (int8), facility (int8), pid (int16),
  *             flags (bit 0 output in JSON, bit 1 tags, bit 2 JSON body,
@@ -231,6 +233,37 @@ static void check_frame(const char *msg, size_t len)
 	free(f);
 }
 
+/*
+ * max_message_size: a record longer than max is cut to at most max bytes
+ * (at most 6 fewer: a UTF-8 character, then an escape, kept whole), ends in
+ * the marker, keeps the
+ * original's prefix, and never ends that prefix inside a \xNN escape.
+ */
+static void check_cap(const char *rec, size_t max)
+{
+	static const char mark[] = SAKER_SYSLOG_TRUNC_MARK;
+	size_t len = strlen(rec), n, keep, ml = sizeof(mark) - 1;
+	char *c = strdup(rec);
+
+	if (!c)
+		abort();
+	n = saker_format_cap(c, len, max);
+	if (len <= max) {
+		if (n != len || strcmp(c, rec))
+			fail("cap: a record that fits was changed", c);
+		free(c);
+		return;
+	}
+	keep = n - ml;
+	if (n > max || n + 6 < max || strlen(c) != n || strcmp(c + keep, mark) ||
+	    memcmp(c, rec, keep))
+		fail("cap: bad cut", c);
+	for (size_t back = 1; back <= 3 && back <= keep; back++)
+		if (rec[keep - back] == '\\' && rec[keep - back + 1] == 'x')
+			fail("cap: cut inside an escape", c);
+	free(c);
+}
+
 static void check_rfc3164(const char *rec, const struct saker_alert_msg *m,
 			  int facility, int pid, const char *body)
 {
@@ -360,7 +393,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	bool with_output, with_tags, json_body;
 	struct saker_alert_msg m = { 0 };
 	char *text, *json, *rec, *local;
-	size_t nfields, ntags, i;
+	size_t nfields, ntags, i, n;
 	int8_t prio, facility;
 	int16_t pid;
 
@@ -402,6 +435,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	check_rfc5424(rec, &m, facility, pid, json_body ? json : text);
 	check_frame(rec, strlen(rec));
+	/* Limits around the record's own length, from 480 (the smallest allowed). */
+	check_cap(rec, SAKER_SYSLOG_MAX_MIN + (m.time_ns % 1024));
+	n = strlen(local) - (m.time_ns % 20 < strlen(local) ? m.time_ns % 20 : 0);
+	check_cap(local, n < SAKER_SYSLOG_MAX_MIN ? SAKER_SYSLOG_MAX_MIN : n);
 	check_rfc3164(local, &m, facility, pid, json_body ? json : text);
 	free(local);
 	free(rec);

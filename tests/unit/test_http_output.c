@@ -5,13 +5,15 @@
  * with Content-Type application/json; a receiver that is down, slow or
  * answering errors costs counted drops and never stalls emit(); delivery
  * resumes when it comes back; keep_alive and compress_uploads do what
- * they say.
+ * they say; https checks certificates (ca_cert, insecure, mtls); Falco's
+ * program_output recipe (curl -d @-) posts each alert.
  */
 #include <jansson.h>
 #include <zlib.h>
 
 #include "outputs_testlib.h"
 #include "http_testlib.h"
+#include "tls_testlib.h"
 #include "check_main.h"
 
 static struct saker_outputs_config http_cfg(char *url, int port)
@@ -296,6 +298,43 @@ START_TEST(http_error_status_counted)
 }
 END_TEST
 
+/* Credentials in the URL are used, never logged. */
+START_TEST(http_url_credentials_not_logged)
+{
+	struct saker_outputs_config c;
+	struct saker_outputs *o;
+	char url[128], errpath[128], *log;
+	struct http_rx h;
+	int errfd, saved;
+
+	http_rx_start(&h, 0, 500);
+	c = http_cfg(url, h.port);
+	snprintf(url, sizeof(url), "http://alice:s3cret@127.0.0.1:%d/alerts", h.port);
+	make_tmpdir();
+	tmp_path(errpath, sizeof(errpath), "stderr");
+	errfd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	saved = dup(STDERR_FILENO);
+	dup2(errfd, STDERR_FILENO);
+	o = new_outputs(&c);
+	emit_id(o, 0, NULL);
+	ck_assert_int_eq(saker_outputs_flush(o, 5000), 0);
+	saker_outputs_free(o, 1000);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	close(errfd);
+	http_rx_stop(&h);
+	ck_assert_uint_eq(h.n, 1);
+	ck_assert_str_eq(h.reqs[0].auth, "Basic YWxpY2U6czNjcmV0");
+	log = slurp(errpath);
+	ck_assert_msg(strstr(log, "http://***@127.0.0.1:"), "%s", log);
+	ck_assert_msg(!strstr(log, "s3cret") && !strstr(log, "alice"), "%s", log);
+	free(log);
+	unlink(errpath);
+	rmdir(tmpdir);
+	http_rx_free(&h);
+}
+END_TEST
+
 START_TEST(http_bad_config_refused)
 {
 	struct saker_outputs_config c = { .queue_size = 4, .http_enabled = true };
@@ -312,11 +351,173 @@ START_TEST(http_bad_config_refused)
 }
 END_TEST
 
+/* Falco's recipe: program_output (once per alert) with curl -d @- posts
+ * each alert as it arrives on the program's stdin. */
+START_TEST(program_curl_recipe)
+{
+	struct saker_outputs_config c = { .queue_size = 16, .hostname = "test-host",
+					  .json = true, .json_include_output = true,
+					  .program_enabled = true };
+	struct saker_output_stats st;
+	struct saker_outputs *o;
+	char prog[256];
+	struct http_rx h;
+	int i;
+
+	http_rx_start(&h, 0, 200);
+	snprintf(prog, sizeof(prog), "curl -s -f -H 'Content-Type: application/json' "
+		 "--data-binary @- http://127.0.0.1:%d/falco", h.port);
+	c.program = prog;
+	o = new_outputs(&c);
+	for (i = 0; i < 3; i++)
+		emit_id(o, i, NULL);
+	ck_assert_int_eq(saker_outputs_flush(o, 10000), 0);
+	st = stats(o, 0);
+	saker_outputs_free(o, 1000);
+	http_rx_stop(&h);
+	ck_assert_uint_eq(st.sent, 3);
+	ck_assert_uint_eq(h.n, 3);
+	for (i = 0; i < 3; i++) {
+		ck_assert_str_eq(h.reqs[i].ctype, "application/json");
+		/* One alert per request, the line as the program got it. */
+		ck_assert_int_eq(body_id(h.reqs[i].body), i);
+		ck_assert_int_eq(h.reqs[i].body[h.reqs[i].len - 1], '\n');
+	}
+	http_rx_free(&h);
+}
+END_TEST
+
+/* ---- https ------------------------------------------------------------ */
+
+/* A server context with the test certificate; client certificates from
+ * the test CA required when want_client. */
+static SSL_CTX *server_ctx(bool want_client)
+{
+	SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+	char crt[128], key[128], ca[128];
+
+	ck_assert_ptr_nonnull(ctx);
+	cert_path(crt, sizeof(crt), "srv.crt");
+	cert_path(key, sizeof(key), "srv.key");
+	cert_path(ca, sizeof(ca), "ca.crt");
+	ck_assert_int_eq(SSL_CTX_use_certificate_file(ctx, crt, SSL_FILETYPE_PEM), 1);
+	ck_assert_int_eq(SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM), 1);
+	if (want_client) {
+		ck_assert_int_eq(SSL_CTX_load_verify_locations(ctx, ca, NULL), 1);
+		SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
+		/* curl resumes sessions; OpenSSL refuses that without a context id. */
+		SSL_CTX_set_session_id_context(ctx, (const unsigned char *)"saker-test", 10);
+	}
+	return ctx;
+}
+
+struct https_case {
+	const char *host;	/* in the URL */
+	const char *ca;		/* ca_cert file in the cert dir */
+	bool insecure, want_client, mtls;
+	bool delivered;		/* expected */
+};
+
+static void https_run(const struct https_case *k)
+{
+	char url[96], ca[128], crt[128], key[128];
+	struct saker_outputs_config c;
+	struct saker_output_stats st;
+	struct saker_outputs *o;
+	SSL_CTX *ctx = server_ctx(k->want_client);
+	struct http_rx h;
+	int i;
+
+	http_rx_start_tls(&h, 0, 200, ctx);
+	c = http_cfg(url, h.port);
+	snprintf(url, sizeof(url), "https://%s:%d/alerts", k->host, h.port);
+	cert_path(ca, sizeof(ca), k->ca);
+	cert_path(crt, sizeof(crt), "cli.crt");
+	cert_path(key, sizeof(key), "cli.key");
+	c.http_ca_cert = ca;
+	c.http_insecure = k->insecure;
+	c.http_mtls = k->mtls;
+	c.http_client_cert = crt;
+	c.http_client_key = key;
+	o = new_outputs(&c);
+	for (i = 0; i < 3; i++)
+		emit_id(o, i, NULL);
+	ck_assert_int_eq(saker_outputs_flush(o, 10000), 0);
+	st = stats(o, 0);
+	saker_outputs_free(o, 1000);
+	http_rx_stop(&h);
+	SSL_CTX_free(ctx);
+	if (k->delivered) {
+		ck_assert_uint_eq(st.sent, 3);
+		ck_assert_uint_eq(h.n, 3);
+		ck_assert_int_eq(body_id(h.reqs[2].body), 2);
+	} else {
+		/* Refused: each alert counted, nothing reached the receiver. */
+		ck_assert_uint_eq(st.dropped_error, 3);
+		ck_assert_uint_eq(st.sent, 0);
+		ck_assert_uint_eq(h.n, 0);
+		ck_assert_uint_ge(h.tls_refused + h.conns, 3);
+	}
+	http_rx_free(&h);
+}
+
+START_TEST(https_ca_cert_by_name)
+{
+	struct https_case k = { "localhost", "ca.crt", false, false, false, true };
+
+	https_run(&k);
+}
+END_TEST
+
+START_TEST(https_ca_cert_by_address)
+{
+	struct https_case k = { "127.0.0.1", "ca.crt", false, false, false, true };
+
+	https_run(&k);
+}
+END_TEST
+
+START_TEST(https_wrong_ca_refused)
+{
+	struct https_case k = { "127.0.0.1", "other.crt", false, false, false, false };
+
+	https_run(&k);
+}
+END_TEST
+
+START_TEST(https_insecure_skips_checks)
+{
+	struct https_case k = { "127.0.0.1", "other.crt", true, false, false, true };
+
+	https_run(&k);
+}
+END_TEST
+
+START_TEST(https_mtls_client_certificate)
+{
+	struct https_case k = { "127.0.0.1", "ca.crt", false, true, true, true };
+
+	https_run(&k);
+}
+END_TEST
+
+START_TEST(https_mtls_missing_refused)
+{
+	/* The server wants a client certificate, mtls is off. */
+	struct https_case k = { "127.0.0.1", "ca.crt", false, true, false, false };
+
+	https_run(&k);
+}
+END_TEST
+
 Suite *saker_test_suite(void)
 {
 	Suite *s = suite_create("http_output");
 	TCase *tc = tcase_create("http");
+	TCase *tls = tcase_create("https");
 
+	/* libcurl honours *_proxy variables: the receivers are local. */
+	setenv("NO_PROXY", "*", 1);
 	tcase_set_timeout(tc, 20);
 	tcase_add_test(tc, http_posts_falco_json);
 	tcase_add_test(tc, http_keep_alive_one_connection);
@@ -325,6 +526,17 @@ Suite *saker_test_suite(void)
 	tcase_add_test(tc, http_slow_receiver_drops_counted);
 	tcase_add_test(tc, http_error_status_counted);
 	tcase_add_test(tc, http_bad_config_refused);
+	tcase_add_test(tc, http_url_credentials_not_logged);
+	tcase_add_test(tc, program_curl_recipe);
 	suite_add_tcase(s, tc);
+	tcase_set_timeout(tls, 30);
+	tcase_add_unchecked_fixture(tls, make_certs, remove_certs);
+	tcase_add_test(tls, https_ca_cert_by_name);
+	tcase_add_test(tls, https_ca_cert_by_address);
+	tcase_add_test(tls, https_wrong_ca_refused);
+	tcase_add_test(tls, https_insecure_skips_checks);
+	tcase_add_test(tls, https_mtls_client_certificate);
+	tcase_add_test(tls, https_mtls_missing_refused);
+	suite_add_tcase(s, tls);
 	return s;
 }

@@ -32,7 +32,7 @@ struct http_out {
 	CURL *easy;
 	CURLM *multi;
 	struct curl_slist *headers;
-	const char *url;
+	char url[512];		/* for messages: without user:password@ */
 	bool compress;
 	bool echo;
 	bool delay;		/* back off before the next attempt */
@@ -143,6 +143,20 @@ static int add_header(struct http_out *h, const char *line)
 	return 0;
 }
 
+/* The URL as messages show it: credentials in it (user:password@) are cut. */
+static void log_url(char *buf, size_t size, const char *url)
+{
+	const char *host = strstr(url, "://"), *at, *end;
+
+	host = host ? host + 3 : url;
+	end = host + strcspn(host, "/?#");
+	at = memchr(host, '@', (size_t)(end - host));
+	if (at)
+		snprintf(buf, size, "%.*s***@%s", (int)(host - url), url, at + 1);
+	else
+		snprintf(buf, size, "%s", url);
+}
+
 static int http_open(struct saker_out *out, const struct saker_outputs_config *cfg,
 		     char *err, size_t errlen)
 {
@@ -170,7 +184,7 @@ static int http_open(struct saker_out *out, const struct saker_outputs_config *c
 		snprintf(err, errlen, "http_output: out of memory");
 		return -ENOMEM;
 	}
-	h->url = cfg->http_url;
+	log_url(h->url, sizeof(h->url), cfg->http_url);
 	h->compress = cfg->http_compress;
 	h->echo = cfg->http_echo;
 	h->easy = curl_easy_init();

@@ -534,6 +534,9 @@ static int copy_str(struct saker_outputs *o, const char **s, size_t *k)
 
 	if (!*s)
 		return 0;
+	/* A string field added without growing owned[] fails loudly, in tests. */
+	if (*k >= sizeof(o->owned) / sizeof(o->owned[0]))
+		return -E2BIG;
 	c = strdup(*s);
 	if (!c)
 		return -ENOMEM;
