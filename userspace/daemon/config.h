@@ -59,6 +59,12 @@ struct saker_config {
 	bool stats_alert;
 	bool open_filter;		/* kernel.open_filter: push the rules' filter */
 	unsigned int loss_alert_interval_s;	/* between two loss alerts */
+	/* webserver.*: the health and metrics endpoint (httpd.c, metrics.c) */
+	bool web_enabled;
+	char *web_address;		/* numeric, 127.0.0.1 */
+	unsigned int web_port;		/* 8765 */
+	char *web_healthz;		/* "/healthz" */
+	bool web_metrics;		/* serve /metrics */
 };
 
 void saker_config_defaults(struct saker_config *c);

@@ -14,7 +14,9 @@
 #include "ctl/ctl.h"
 #include "lib/kfilter.h"
 #include "daemon.h"
+#include "lib/clock.h"
 #include "lib/log.h"
+#include "metrics.h"
 
 int saker_daemon_engine(const struct saker_config *cfg, struct saker_engine **out,
 			FILE *diag, bool quiet, char *why, size_t whylen)
@@ -101,8 +103,12 @@ void saker_daemon_reload(struct saker_daemon *d)
 {
 	struct saker_engine *e;
 	char why[RELOAD_WHY_MAX];
+	uint64_t t0 = saker_now_mono_ns();
 
 	saker_log_info("SIGHUP: reloading rules");
+	/* systemd: reloading until READY=1 again, whatever the outcome. */
+	saker_notify_sendf(&d->notify, "RELOADING=1\nMONOTONIC_USEC=%llu",
+			   (unsigned long long)(t0 / 1000));
 	if (saker_daemon_engine(d->cfg, &e, stderr, true, why, sizeof(why))) {
 		char msg[RELOAD_WHY_MAX + 64];	/* the reason and the sentence around it */
 
@@ -112,6 +118,8 @@ void saker_daemon_reload(struct saker_daemon *d)
 		saker_alerts_internal(d->alerts, SAKER_PRIO_CRITICAL,
 				      "saker: rule reload failed", msg,
 				      json_pack("{s:s}", "saker.reason", why));
+		saker_notify_sendf(&d->notify, "READY=1\nSTATUS=rule reload failed, %zu old rules kept: %s",
+				   saker_engine_rule_count(d->engine), why);
 		return;
 	}
 	/* Before the swap: from here on the module keeps what the new rules want. */
@@ -121,7 +129,10 @@ void saker_daemon_reload(struct saker_daemon *d)
 	saker_engine_free(d->engine);
 	d->engine = e;
 	d->reloads++;
+	d->rules_load_ns = saker_now_mono_ns() - t0;
 	saker_log_info("rules reloaded: %zu rules", saker_engine_rule_count(e));
+	saker_notify_sendf(&d->notify, "READY=1\nSTATUS=running: %zu rules (reloaded)",
+			   saker_engine_rule_count(e));
 }
 
 static void block_signals(sigset_t *mask)
@@ -229,15 +240,22 @@ int saker_daemon_run(struct saker_config *cfg)
 	sigset_t mask;
 	long seeded;
 	int ret, status = 1;
+	uint64_t t0;
 
 	/* Blocked before any thread exists, so every thread inherits it. */
 	block_signals(&mask);
 
 	/* rules */
+	t0 = saker_now_mono_ns();
 	if (saker_daemon_engine(cfg, &d.engine, stderr, true, err, sizeof(err))) {
 		saker_log_warnx("rules are invalid: %s", err);
 		return 1;
 	}
+	d.rules_load_ns = saker_now_mono_ns() - t0;
+	/* systemd's notify socket; unset outside a Type=notify unit. */
+	ret = saker_notify_init(&d.notify);
+	if (ret)
+		saker_log_warnx("NOTIFY_SOCKET: %s; systemd is not told we are ready", strerror(-ret));
 	/* track */
 	if (saker_track_init(&d.track, cfg->max_procs, &cc, getpid())) {
 		saker_log_warnx("out of memory");
@@ -289,14 +307,22 @@ int saker_daemon_run(struct saker_config *cfg)
 		saker_log_warnx("event loop setup: %s", strerror(-ret));
 		goto close_loop;
 	}
+	/* Asked for and not served is a failed start, as a taken port. */
+	if (saker_daemon_health_start(&d))
+		goto close_loop;
 	saker_log_info("running: %zu rules, %u rings, %llu processes from %s",
 		       saker_engine_rule_count(d.engine), saker_ring_info(d.ring)->nr_rings,
 		       (unsigned long long)d.seeded, cfg->proc_root);
+	/* Rules loaded, device attached, outputs up: ready. */
+	saker_notify_sendf(&d.notify, "READY=1\nSTATUS=running: %zu rules, %u rings",
+			   saker_engine_rule_count(d.engine), saker_ring_info(d.ring)->nr_rings);
 	status = saker_daemon_loop(&d) ? 1 : 0;
+	saker_notify_send(&d.notify, "STOPPING=1\nSTATUS=stopping");
 	/* Written before the exit statistics, so that they count it. */
 	saker_alerts_flush(d.alerts, 2000);
 	saker_daemon_stats(&d, "exit");
 close_loop:
+	saker_daemon_health_stop(&d);
 	saker_daemon_loop_close(&d);
 	saker_ctl_close(d.ctl);
 	saker_alerts_free(d.alerts);
@@ -306,6 +332,7 @@ fini_merge:
 	saker_merge_fini(&d.merge);
 	saker_track_fini(&d.track);
 free_engine:
+	saker_notify_close(&d.notify);
 	saker_engine_free(d.engine);
 	return status;
 }
