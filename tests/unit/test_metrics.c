@@ -46,8 +46,13 @@ static int http(unsigned int port, const char *req, char **body)
 	ck_assert_int_eq(write(fd, req, strlen(req)), (ssize_t)strlen(req));
 	while ((n = read(fd, buf + len, cap - len - 1)) > 0) {
 		len += (size_t)n;
-		if (len + 1 == cap)
-			buf = realloc(buf, cap *= 2);
+		if (len + 1 == cap) {
+			char *more = realloc(buf, cap * 2);
+
+			ck_assert_ptr_nonnull(more);
+			buf = more;
+			cap *= 2;
+		}
 	}
 	close(fd);
 	buf[len] = '\0';
