@@ -63,15 +63,17 @@ static void putf(struct saker_prom *p, const char *fmt, ...)
 /* HELP text escapes backslash and newline; label values the quote too. */
 static void escaped(struct saker_prom *p, const char *s, bool quote)
 {
-	for (; *s; s++) {
-		if (*s == '\\')
-			puts_(p, "\\\\");
-		else if (*s == '\n')
-			puts_(p, "\\n");
-		else if (quote && *s == '"')
-			puts_(p, "\\\"");
-		else
-			put(p, s, 1);
+	const char *special = quote ? "\\\n\"" : "\\\n";
+
+	while (*s) {
+		size_t n = strcspn(s, special);	/* a run copied at once */
+
+		put(p, s, n);
+		s += n;
+		if (!*s)
+			break;
+		puts_(p, *s == '\\' ? "\\\\" : *s == '\n' ? "\\n" : "\\\"");
+		s++;
 	}
 }
 
