@@ -5,7 +5,9 @@
 # with what happens: a read of /etc/shadow raises "Sensitive File Read", and within the page's
 # one-second refresh its alert counter (rule and priority), the stdout output's deliveries and the
 # open events are counted, and the kernel rings are listed per CPU. The client is busybox wget
-# (static, in the initramfs).
+# (static, in the initramfs). sakerd runs as under a Type=notify unit with WatchdogSec=4: the
+# notifyrecv helper, as NOTIFY_SOCKET (abstract), gets READY=1, WATCHDOG=1 every tick,
+# RELOADING=1 then READY=1 around SIGHUP, and STOPPING=1.
 # shellcheck disable=SC2119 # load_module takes optional args
 # shellcheck source=tests/vm/lib.sh
 . "${SAKER_TESTS:-/saker/tests}/lib.sh"
@@ -16,6 +18,12 @@ command -v wget >/dev/null 2>&1 || skip "no wget applet"
 URL=http://127.0.0.1:8765
 
 load_module
+notifyrecv @saker-t88 >notify.log 2>&1 &
+npid=$!
+on_exit "kill $npid 2>/dev/null"
+wait_for 5 grep -q '^bound' notify.log || fail "notifyrecv: $(cat notify.log)"
+# What systemd sets for a Type=notify unit with WatchdogSec=4 (inherited by sd_start's sakerd).
+export NOTIFY_SOCKET=@saker-t88 WATCHDOG_USEC=4000000
 sd_install 'json_output: true
 stdout_output:
   enabled: true
@@ -52,5 +60,21 @@ wait_for 5 counted || fail "the alert is not counted in /metrics: $(grep saker_a
 [ "$(metric 'saker_events_total{type="open"}')" -gt 0 ] || fail "no open events counted"
 [ "$(metric saker_alert_latency_seconds_count)" -ge 1 ] || fail "no latency sample"
 
+# systemd's view: ready once running, watchdog pings from the loop, the reload bracketed.
+ready() { grep -q '^READY=1;STATUS=running: [0-9]* rules, [0-9]* rings$' notify.log; }
+wait_for 5 ready || fail "no READY=1: $(cat notify.log)"
+n=$(grep -c '^WATCHDOG=1$' notify.log)
+sleep 3
+m=$(grep -c '^WATCHDOG=1$' notify.log)
+[ $((m - n)) -ge 2 ] || fail "$((m - n)) watchdog pings in 3 s, WatchdogSec=4: $(cat notify.log)"
+kill -HUP "$SD_PID"
+reloaded() { grep -q '^READY=1;STATUS=running: [0-9]* rules (reloaded)$' notify.log; }
+wait_for 10 reloaded || fail "no READY=1 after SIGHUP: $(cat notify.log)"
+grep -v '^WATCHDOG' notify.log | grep -A1 '^RELOADING=1;MONOTONIC_USEC=[0-9]*$' | grep -q 'reloaded' ||
+	fail "RELOADING=1 did not come right before the READY=1 of the reload: $(cat notify.log)"
+counted_reload() { [ "$(metric saker_rules_reloads_total)" = 1 ]; }	# within the 1 s refresh
+wait_for 5 counted_reload || fail "the reload is not counted in /metrics"
 sd_stop
+stopping() { grep -q '^STOPPING=1;STATUS=stopping$' notify.log; }
+wait_for 5 stopping || fail "no STOPPING=1: $(cat notify.log)"
 unload_module
