@@ -399,6 +399,13 @@ START_TEST(test_metrics_move)
 	ck_assert(value_of(after.buf, "saker_alert_latency_seconds_count") ==
 		  value_of(after.buf, "saker_alert_latency_seconds_bucket{le=\"+Inf\"}"));
 	ck_assert(value_of(after.buf, "saker_alert_latency_seconds_count") > 0);
+	/* a SIGHUP reload is counted and times the new rules' load */
+	saker_daemon_reload(&d);
+	saker_prom_free(&after);
+	ck_assert_int_eq(saker_metrics_render(&d, &after), 0);
+	ck_assert(value_of(after.buf, "saker_rules_reloads_total") == 1);
+	ck_assert(value_of(after.buf, "saker_rules_load_seconds") > 0);
+	ck_assert(value_of(after.buf, "saker_rules_load_seconds") < 10);
 	/* served as rendered */
 	d.httpd = h = start();
 	saker_daemon_health_tick(&d);

@@ -122,6 +122,7 @@ void saker_daemon_reload(struct saker_daemon *d)
 				   saker_engine_rule_count(d->engine), why);
 		return;
 	}
+	d->rules_load_ns = saker_now_mono_ns() - t0;	/* load + compile, as at start */
 	/* Before the swap: from here on the module keeps what the new rules want. */
 	saker_daemon_push_filter(d, e);
 	/* The process table and metadata cache stay: only the rules change. */
@@ -129,7 +130,6 @@ void saker_daemon_reload(struct saker_daemon *d)
 	saker_engine_free(d->engine);
 	d->engine = e;
 	d->reloads++;
-	d->rules_load_ns = saker_now_mono_ns() - t0;
 	saker_log_info("rules reloaded: %zu rules", saker_engine_rule_count(e));
 	saker_notify_sendf(&d->notify, "READY=1\nSTATUS=running: %zu rules (reloaded)",
 			   saker_engine_rule_count(e));
