@@ -183,6 +183,33 @@ START_TEST(test_stalled_clients)
 }
 END_TEST
 
+/* A taken port or a name instead of an address: a start error saying which. */
+START_TEST(test_start_errors)
+{
+	struct saker_httpd *h = start(), *h2 = NULL;
+	struct saker_httpd_config hc = { .address = "127.0.0.1", .port = saker_httpd_port(h),
+					  .healthz_path = "/healthz", .metrics = true };
+	char err[256], want[128];
+
+	ck_assert_int_eq(saker_httpd_start(&h2, &hc, err, sizeof(err)), -EADDRINUSE);
+	snprintf(want, sizeof(want), "webserver on 127.0.0.1 port %u: Address already in use",
+		 hc.port);
+	ck_assert_str_eq(err, want);
+	ck_assert_ptr_null(h2);
+	hc.address = "localhost";
+	ck_assert_int_eq(saker_httpd_start(&h2, &hc, err, sizeof(err)), -EINVAL);
+	ck_assert_str_eq(err, "webserver.listen_address 'localhost': not a numeric IPv4 or IPv6 address");
+	saker_httpd_stop(h);
+	/* IPv6 loopback, where the host has it */
+	hc.address = "::1";
+	hc.port = 0;
+	if (saker_httpd_start(&h2, &hc, err, sizeof(err)) == 0) {
+		ck_assert_uint_gt(saker_httpd_port(h2), 0);
+		saker_httpd_stop(h2);
+	}
+}
+END_TEST
+
 /* --- the exposition format ------------------------------------------- */
 
 struct family {
@@ -439,6 +466,7 @@ Suite *saker_test_suite(void)
 	tcase_add_test(tc, test_healthz);
 	tcase_add_test(tc, test_bad_requests);
 	tcase_add_test(tc, test_stalled_clients);
+	tcase_add_test(tc, test_start_errors);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("exposition");
 	tcase_add_test(tc, test_label_escaping);
