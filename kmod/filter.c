@@ -29,6 +29,8 @@ struct saker_fentry {
 };
 
 struct saker_filter {
+	/* Per result (ok, failed) and access bit: the kinds some entry takes. */
+	u32 kinds[2][8];
 	u32 n;
 	struct saker_fentry e[];	/* then the paths, NUL-terminated */
 };
@@ -53,42 +55,46 @@ static const struct nla_policy saker_fentry_policy[SAKER_A_MAX + 1] = {
 				 (SAKER_FILTER_KIND(SAKER_CALL_MAX) - 1))
 
 /* The filter's masks for one open, as sakerd computes them from the record. */
-static u32 saker_open_kind(const struct saker_open *o)
+static u32 saker_open_kind(const struct saker_open_key *k)
 {
-	if (o->flags & SAKER_OPEN_EXEC)
+	if (k->exec)
 		return SAKER_FILTER_EXEC_IMAGE;
-	return o->call < SAKER_CALL_MAX ? SAKER_FILTER_KIND(o->call) : 0;
+	return k->call < SAKER_CALL_MAX ? SAKER_FILTER_KIND(k->call) : 0;
 }
 
-static u8 saker_open_access(const struct saker_open *o)
+static u8 saker_open_access(const struct saker_open_key *k)
 {
-	return SAKER_FILTER_ACCESS(o->open_flags & O_ACCMODE,
-				   o->open_flags & O_DIRECTORY);
+	return SAKER_FILTER_ACCESS(k->open_flags & O_ACCMODE,
+				   k->open_flags & O_DIRECTORY);
 }
 
-int saker_filter_check(const struct saker_open *o, const char *path,
-		       size_t len)
+static int saker_filter_match(u32 kind, u8 access, u8 result,
+			      const char *path, size_t len)
 {
-	u32 kind = saker_open_kind(o);
-	u8 access = saker_open_access(o);
-	u8 result = o->err ? SAKER_FILTER_FAILED : SAKER_FILTER_OK;
 	const struct saker_filter *f;
 	int verdict = SAKER_FILTER_DROP;
+	bool failed = result == SAKER_FILTER_FAILED;
 	u32 i;
 
-	rcu_read_lock();
-	f = rcu_dereference(saker_filter);
-	if (!f) {
-		verdict = SAKER_FILTER_KEEP;
-		goto unlock;
-	}
+	/*
+	 * The hooks run with preemption off, an RCU read-side section that
+	 * the setters' synchronize_rcu() waits for: no rcu_read_lock() here.
+	 */
+	f = rcu_dereference_sched(saker_filter);
+	if (!f)
+		return SAKER_FILTER_KEEP;
+	if (!(f->kinds[failed][__ffs(access)] & kind))
+		return SAKER_FILTER_DROP;
+	/* Failed opens are matched on the masks alone. */
+	if (failed)
+		return SAKER_FILTER_KEEP;
 	for (i = 0; i < f->n; i++) {
 		const struct saker_fentry *e = &f->e[i];
 
 		if (!(e->kinds & kind) || !(e->access & access) ||
 		    !(e->result & result))
 			continue;
-		if (e->match == SAKER_FILTER_ANY || o->err) {
+		if (e->match == SAKER_FILTER_ANY) {
 			verdict = SAKER_FILTER_KEEP;
 			break;
 		}
@@ -103,9 +109,29 @@ int saker_filter_check(const struct saker_open *o, const char *path,
 			break;
 		}
 	}
-unlock:
-	rcu_read_unlock();
 	return verdict;
+}
+
+int saker_filter_check(const struct saker_open_key *k, const char *path,
+		       size_t len)
+{
+	return saker_filter_match(saker_open_kind(k), saker_open_access(k),
+				  k->failed ? SAKER_FILTER_FAILED :
+					      SAKER_FILTER_OK,
+				  path, len);
+}
+
+/*
+ * Whether the filter keeps a failure of an open syscall's own open (not
+ * exec's image, not io_uring's) with these flags, as the open starts.
+ */
+bool saker_filter_keeps_failed(u16 call, u32 open_flags)
+{
+	const struct saker_open_key k = {
+		.call = call, .open_flags = open_flags, .failed = true,
+	};
+
+	return saker_filter_check(&k, NULL, 0) == SAKER_FILTER_KEEP;
 }
 
 /* Sets what saker_filter_build() made, freeing the filter it replaces. */
@@ -204,6 +230,21 @@ static int saker_fentry_parse(const struct nlattr *nest, struct saker_fentry *e,
 	return 0;
 }
 
+/* Adds e to the filter's summary, which rules out most opens in one test. */
+static void saker_fentry_summarize(struct saker_filter *f,
+				   const struct saker_fentry *e)
+{
+	unsigned int r, a;
+
+	for (r = 0; r < 2; r++) {
+		if (!(e->result & (r ? SAKER_FILTER_FAILED : SAKER_FILTER_OK)))
+			continue;
+		for (a = 0; a < 8; a++)
+			if (e->access & (1U << a))
+				f->kinds[r][a] |= e->kinds;
+	}
+}
+
 /*
  * CONFIG_SET's SAKER_A_OPEN_FILTER, checked whole: the new filter, NULL
  * for NONE alone (no filter), or an ERR_PTR. saker_filter_commit() sets it.
@@ -251,6 +292,7 @@ struct saker_filter *saker_filter_build(const struct nlattr *nest,
 					 info->extack);
 		if (err)
 			goto free_filter;
+		saker_fentry_summarize(f, &f->e[f->n]);
 		f->n++;
 	}
 	return f;

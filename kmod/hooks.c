@@ -21,6 +21,7 @@
 #include <linux/tracepoint.h>
 #include <linux/sched.h>
 #include <linux/err.h>
+#include <linux/fcntl.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/namei.h>
@@ -269,6 +270,14 @@ static int saker_open_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	 * linked IORING_OP_OPENAT into a fixed slot would pass unseen).
 	 */
 	ctx->own = saker_is_open_call(ctx->call) && saker_in_syscall_body();
+	/*
+	 * Its success is fd_install()'s to record: when the filter keeps
+	 * none of its failures, the return is not worth following.
+	 */
+	if (ctx->own &&
+	    !saker_filter_keeps_failed(ctx->call,
+				       ctx->open_flag & VALID_OPEN_FLAGS))
+		return 1;
 	return 0;
 }
 

@@ -38,8 +38,8 @@ bool saker_ignored(struct task_struct *t)
 	struct pid *tgid;
 	u32 i;
 
-	rcu_read_lock();
-	ig = rcu_dereference(saker_ignore);
+	/* Preemption is off in the hooks: as in saker_filter_match(). */
+	ig = rcu_dereference_sched(saker_ignore);
 	if (ig) {
 		tgid = task_tgid(t);
 		for (i = 0; i < ig->n; i++) {
@@ -49,7 +49,6 @@ bool saker_ignored(struct task_struct *t)
 			}
 		}
 	}
-	rcu_read_unlock();
 	return hit;
 }
 

@@ -475,17 +475,18 @@ static void saker_open_path(struct saker_cpu *c, struct file *f,
  * path (a pseudo file's "anon_inode:[...]"), is kept: the filter cannot
  * tell what the reader's rules would make of it.
  */
-static bool saker_open_wanted(struct saker_cpu *c, const struct saker_open *o,
-			      struct file *f, struct saker_opath *op)
+static bool saker_open_wanted(struct saker_cpu *c,
+			      const struct saker_open_key *k, struct file *f,
+			      struct saker_opath *op)
 {
-	int verdict = saker_filter_check(o, NULL, 0);
+	int verdict = saker_filter_check(k, NULL, 0);
 
 	if (verdict == SAKER_FILTER_NEED_PATH) {
 		verdict = SAKER_FILTER_KEEP;
 		if (f) {
 			saker_open_path(c, f, op);
 			if (!op->cut && op->s[0] == '/')
-				verdict = saker_filter_check(o, op->s, op->len);
+				verdict = saker_filter_check(k, op->s, op->len);
 		}
 	}
 	if (verdict == SAKER_FILTER_KEEP)
@@ -575,6 +576,12 @@ static u16 saker_rec_put_failed_name(struct saker_rec *r, struct saker_cpu *c,
 void saker_record_open(const struct saker_open_ctx *ctx, struct file *ret)
 {
 	struct saker_opath op = { .done = false };
+	const struct saker_open_key k = {
+		.call = ctx->call,
+		.exec = ctx->open_flag & __FMODE_EXEC,
+		.failed = IS_ERR(ret),
+		.open_flags = ctx->open_flag & VALID_OPEN_FLAGS,
+	};
 	struct saker_open *o;
 	struct saker_cpu *c;
 	struct saker_rec r;
@@ -583,18 +590,18 @@ void saker_record_open(const struct saker_open_ctx *ctx, struct file *ret)
 	c = saker_enter();
 	if (!c)
 		return;
+	if (!saker_open_wanted(c, &k, IS_ERR(ret) ? NULL : ret, &op))
+		goto leave;
 	o = saker_rec_start(&r, c, SAKER_REC_OPEN, sizeof(*o));
 	o->syscall_nr = ctx->syscall_nr;
-	o->call = ctx->call;
-	o->open_flags = ctx->open_flag & VALID_OPEN_FLAGS;
+	o->call = k.call;
+	o->open_flags = k.open_flags;
 	o->mode = ctx->mode & S_IALLUGO;	/* the kernel adds S_IFREG */
 	o->fd = -1;
-	if (ctx->open_flag & __FMODE_EXEC)
+	if (k.exec)
 		o->flags |= SAKER_OPEN_EXEC;
 	if (IS_ERR(ret))
 		o->err = -PTR_ERR(ret);
-	if (!saker_open_wanted(c, o, IS_ERR(ret) ? NULL : ret, &op))
-		goto leave;
 	saker_fill_task(&o->task, current);
 
 	if (IS_ERR(ret)) {
@@ -614,25 +621,28 @@ leave:
 }
 
 /* Flags and mode as the task passed them to its open syscall. */
-static void saker_open_args(struct saker_open *o, const struct file *file)
+static void saker_open_args(u16 call, const struct file *file, u32 *flags,
+			    u32 *mode)
 {
 	struct pt_regs *regs = task_pt_regs(current);
 	unsigned long a[6];
 	struct open_how how;
 
+	*flags = 0;
+	*mode = 0;
 	syscall_get_arguments(current, regs, a);
-	switch (o->call) {
+	switch (call) {
 	case SAKER_CALL_OPEN:
-		o->open_flags = a[1];
-		o->mode = a[2];
+		*flags = a[1];
+		*mode = a[2];
 		break;
 	case SAKER_CALL_OPENAT:
-		o->open_flags = a[2];
-		o->mode = a[3];
+		*flags = a[2];
+		*mode = a[3];
 		break;
 	case SAKER_CALL_CREAT:
-		o->open_flags = O_CREAT | O_WRONLY | O_TRUNC;
-		o->mode = a[1];
+		*flags = O_CREAT | O_WRONLY | O_TRUNC;
+		*mode = a[1];
 		break;
 	case SAKER_CALL_OPENAT2:
 		/*
@@ -642,50 +652,54 @@ static void saker_open_args(struct saker_open *o, const struct file *file)
 		if (a[3] >= OPEN_HOW_SIZE_VER0 &&
 		    !copy_from_user_nofault(&how, (const void __user *)a[2],
 					    sizeof(how))) {
-			o->open_flags = how.flags & ~(O_ACCMODE | O_CREAT);
-			o->mode = how.mode;
+			*flags = how.flags & ~(O_ACCMODE | O_CREAT);
+			*mode = how.mode;
 		} else {
-			o->open_flags = file->f_flags & ~O_ACCMODE;
+			*flags = file->f_flags & ~O_ACCMODE;
 		}
-		o->open_flags |= file->f_flags & O_ACCMODE;
+		*flags |= file->f_flags & O_ACCMODE;
 		if (file->f_mode & FMODE_CREATED)
-			o->open_flags |= O_CREAT;
+			*flags |= O_CREAT;
 		break;
 	case SAKER_CALL_OPEN_BY_HANDLE_AT:
-		o->open_flags = a[2];
+		*flags = a[2];
 		break;
 	}
-	o->open_flags &= VALID_OPEN_FLAGS;
-	o->mode &= S_IALLUGO;
+	*flags &= VALID_OPEN_FLAGS;
+	*mode &= S_IALLUGO;
 }
 
 /*
  * From fd_install() in an open syscall: the open succeeded and fd is the
  * descriptor it gets, exactly (no guess, whoever shares the fd table).
- * Needs no in-flight state, so sleeping opens cannot exhaust it.
+ * Needs no in-flight state, so sleeping opens cannot exhaust it. The
+ * filter decides before the record is begun: most opens end there.
  */
 void saker_record_open_fd(unsigned int fd, struct file *file)
 {
 	struct saker_opath op = { .done = false };
+	struct saker_open_key k = { .failed = false };
 	struct saker_open *o;
 	struct saker_cpu *c;
 	struct saker_rec r;
+	u32 mode;
 	int nr;
-	u16 call;
 
 	nr = saker_current_syscall();
-	call = saker_call_of(nr, in_compat_syscall());
-	if (!saker_is_open_call(call))
+	k.call = saker_call_of(nr, in_compat_syscall());
+	if (!saker_is_open_call(k.call))
 		return;
+	saker_open_args(k.call, file, &k.open_flags, &mode);
 	c = saker_enter();
 	if (!c)
 		return;
-	o = saker_rec_start(&r, c, SAKER_REC_OPEN, sizeof(*o));
-	o->syscall_nr = nr;
-	o->call = call;
-	o->fd = fd;
-	saker_open_args(o, file);
-	if (saker_open_wanted(c, o, file, &op)) {
+	if (saker_open_wanted(c, &k, file, &op)) {
+		o = saker_rec_start(&r, c, SAKER_REC_OPEN, sizeof(*o));
+		o->syscall_nr = nr;
+		o->call = k.call;
+		o->fd = fd;
+		o->open_flags = k.open_flags;
+		o->mode = mode;
 		saker_fill_task(&o->task, current);
 		saker_rec_put_file(&r, c, o, file, &op);
 		saker_rec_emit(&r);

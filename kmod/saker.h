@@ -93,12 +93,20 @@ int saker_genl_init(void);
 void saker_genl_exit(void);
 
 /* filter.c: saker_filter_check() in probe context, the rest in process. */
-struct saker_open;
 struct nlattr;
 struct genl_info;
 enum { SAKER_FILTER_DROP, SAKER_FILTER_KEEP, SAKER_FILTER_NEED_PATH };
-int saker_filter_check(const struct saker_open *o, const char *path,
+/* What the filter looks at before the path: as in the record to be. */
+struct saker_open_key {
+	u16 call;
+	bool exec;		/* exec's image open */
+	bool failed;
+	u32 open_flags;		/* VALID_OPEN_FLAGS as the record has them */
+};
+
+int saker_filter_check(const struct saker_open_key *k, const char *path,
 		       size_t len);
+bool saker_filter_keeps_failed(u16 call, u32 open_flags);
 struct saker_filter;
 struct saker_filter *saker_filter_build(const struct nlattr *nest,
 					struct genl_info *info);

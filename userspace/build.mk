@@ -22,7 +22,7 @@ SAKER_LIB_rules := rules_mem rules_diag rules_yaml rules_load rules_lex \
 SAKER_LIB_outputs := alert_format outputs writer file_output syslog_local \
 	syslog_remote syslog_tls program_output http_output
 SAKER_LIB_daemon := daemon loop pipeline track config config_check config_falco config_yaml stats alerts latency losses \
-	replay replay_json support
+	replay replay_json support notify prom httpd metrics
 SAKER_LIB_ctl := genl cmdline cmd_status cmd_stats cmd_config
 
 # $(BUILD)/libsaker_NAME.a for each folder; SAKER_LINK_ALL: every archive in

@@ -363,6 +363,9 @@ struct saker_consume {
  * starts with PATH (a string prefix). The path is the one the record would
  * carry; opens whose path is cut or is not absolute, and failed opens, are
  * matched on the masks alone (their path is not built before the filter).
+ * An open syscall's failure that no entry keeps is not followed to its end
+ * and not counted as filtered; its success is decided, and counted, as the
+ * descriptor is installed.
  * A nest with no entry records no open; one holding only the flag
  * SAKER_A_FILTER_NONE removes the filter: every open is recorded. Setting
  * a filter

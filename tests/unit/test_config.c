@@ -407,6 +407,33 @@ START_TEST(test_read_error_position)
 }
 END_TEST
 
+/* webserver.*: off and local by default (Falco's names and port), each key read. */
+START_TEST(test_webserver_keys)
+{
+	struct saker_config c;
+
+	saker_config_defaults(&c);
+	ck_assert(!c.web_enabled && c.web_metrics);
+	ck_assert_str_eq(c.web_address, "127.0.0.1");
+	ck_assert_uint_eq(c.web_port, 8765);
+	ck_assert_str_eq(c.web_healthz, "/healthz");
+	saker_config_free(&c);
+	ck_assert_msg(load(&c, "webserver:\n  enabled: true\n  listen_address: \"::1\"\n"
+			  "  listen_port: 9100\n  k8s_healthz_endpoint: /health\n"
+			  "  prometheus_metrics_enabled: false\n") == 0, "%s", err);
+	ck_assert(c.web_enabled && !c.web_metrics);
+	ck_assert_str_eq(c.web_address, "::1");
+	ck_assert_uint_eq(c.web_port, 9100);
+	ck_assert_str_eq(c.web_healthz, "/health");
+	ck_assert_int_eq(saker_config_set(&c, "webserver.listen_port=0", err, sizeof(err)), 0);
+	ck_assert_uint_eq(c.web_port, 0);
+	saker_config_free(&c);
+	ck_assert_int_eq(load(&c, "webserver:\n  listen_port: 65536\n"), -EINVAL);
+	ck_assert_str_eq(err, "t.yaml:2:16: webserver.listen_port: expected an integer 0..65535, got '65536'");
+	saker_config_free(&c);
+}
+END_TEST
+
 Suite *saker_test_suite(void)
 {
 	Suite *s = suite_create("config");
@@ -420,6 +447,7 @@ Suite *saker_test_suite(void)
 	tcase_add_test(tc, test_overrides);
 	tcase_add_test(tc, test_checks);
 	tcase_add_test(tc, test_shipped_file);
+	tcase_add_test(tc, test_webserver_keys);
 	tcase_add_test(tc, test_not_regular_file);
 	tcase_add_test(tc, test_nesting_depth);
 	tcase_add_test(tc, test_read_error_position);

@@ -6,7 +6,7 @@
 # kernel.open_filter on and off: the alerts are the same, and only with the filter does the module
 # leave opens out, counted as "filtered". The filter goes when sakerd closes the device; malformed
 # filters are refused with a reason and change nothing.
-# shellcheck disable=SC2016 # jq programs name $vars
+# shellcheck disable=SC2016,SC2119 # jq programs name $vars; load_module/stop_trace take optional args
 # shellcheck source=tests/vm/lib.sh
 . "${SAKER_TESTS:-/saker/tests}/lib.sh"
 
@@ -107,3 +107,26 @@ poke fset 0
 assert_eq "$(sakerctl config get | grep "^open_filter=")" "open_filter=1 entries" "the filter genlpoke set"
 poke fnone 0
 assert_eq "$(sakerctl config get | grep "^open_filter=")" "open_filter=none" "the filter after malformed requests"
+
+# An open syscall's failure is decided as the open starts (the kretprobe's entry), its success as
+# the fd is installed. With an entry for failed reads only, the failure is recorded and the success
+# left out; with fset (successful opens below /tmp) the reverse.
+: >/tmp/t18-present
+[ ! -e /tmp/t18-missing ] || fail "setup: /tmp/t18-missing exists"
+start_trace ff.json ff.err
+poke ffail 0
+run_pid ff1.pid cat /tmp/t18-missing 2>/dev/null && fail "cat /tmp/t18-missing succeeded"
+run_pid ff2.pid cat /tmp/t18-present || fail "cat /tmp/t18-present"
+poke fset 0
+run_pid ff3.pid cat /tmp/t18-missing 2>/dev/null && fail "cat /tmp/t18-missing succeeded"
+run_pid ff4.pid cat /tmp/t18-present || fail "cat /tmp/t18-present"
+stop_trace
+assert_count ff.json '.type == "open" and .pid == $p and .path == "/tmp/t18-missing" and .errno == 2' 1 \
+	"the failed read ffail keeps" --argjson p "$(cat ff1.pid)"
+assert_count ff.json '.type == "open" and .pid == $p' 0 "the successful read ffail leaves out" \
+	--argjson p "$(cat ff2.pid)"
+assert_count ff.json '.type == "open" and .pid == $p and .path == "/tmp/t18-missing"' 0 \
+	"the failed open fset leaves out" \
+	--argjson p "$(cat ff3.pid)"
+assert_count ff.json '.type == "open" and .pid == $p and .path == "/tmp/t18-present" and .fd == 3' 1 \
+	"the successful open below /tmp fset keeps" --argjson p "$(cat ff4.pid)"

@@ -21,9 +21,14 @@ struct saker_alerts {
 	struct saker_outputs *out;
 	char hostname[256];
 	uint64_t total;
-	struct saker_dict *counts;	/* rule name -> uint64_t alerts */
+	struct saker_dict *counts;	/* rule name -> struct rule_count */
 	uint64_t other;			/* not counted by rule: no memory */
 	struct saker_latency latency;	/* rule alerts: event to outputs */
+};
+
+/* Per priority: internal alerts of one name come at several (Critical, then Notice). */
+struct rule_count {
+	uint64_t n[SAKER_PRIO_DEBUG + 1];
 };
 
 int saker_alerts_new(struct saker_alerts **out, const struct saker_config *cfg,
@@ -124,9 +129,9 @@ void saker_alerts_free(struct saker_alerts *al)
 	free(al);
 }
 
-static void count_rule(struct saker_alerts *al, const char *name)
+static void count_rule(struct saker_alerts *al, const char *name, enum saker_prio prio)
 {
-	uint64_t *n = saker_dict_get(al->counts, name);
+	struct rule_count *n = saker_dict_get(al->counts, name);
 
 	al->total++;
 	if (!n) {
@@ -137,7 +142,7 @@ static void count_rule(struct saker_alerts *al, const char *name)
 			return;
 		}
 	}
-	(*n)++;
+	n->n[prio <= SAKER_PRIO_DEBUG ? prio : SAKER_PRIO_DEBUG]++;
 }
 
 static void emit(struct saker_alerts *al, uint64_t time_ns, const char *rule,
@@ -159,7 +164,7 @@ void saker_alerts_rule(void *arg, const struct saker_alert *a)
 	json_t *fields = json_object();
 	size_t i, n = saker_alert_nfields(a);
 
-	count_rule(al, a->rule->name);
+	count_rule(al, a->rule->name, a->rule->priority);
 	for (i = 0; fields && i < n; i++) {
 		struct saker_value v;
 		const char *name;
@@ -184,7 +189,7 @@ void saker_alerts_internal(struct saker_alerts *al, enum saker_prio prio,
 
 	if (!fields)
 		fields = json_object();
-	count_rule(al, rule);
+	count_rule(al, rule, prio);
 	emit(al, saker_now_real_ns(), rule, prio, "internal", output, fields, tags, 1);
 	json_decref(fields);
 }
@@ -194,9 +199,15 @@ void saker_alerts_reopen(struct saker_alerts *al)
 	saker_outputs_reopen(al->out);
 }
 
-static int add_count(const char *rule, void *n, void *rules)
+static int add_count(const char *rule, void *v, void *rules)
 {
-	json_object_set_new(rules, rule, json_integer((json_int_t)*(uint64_t *)n));
+	const struct rule_count *c = v;
+	uint64_t sum = 0;
+	size_t i;
+
+	for (i = 0; i <= SAKER_PRIO_DEBUG; i++)
+		sum += c->n[i];
+	json_object_set_new(rules, rule, json_integer((json_int_t)sum));
 	return 0;
 }
 
@@ -234,4 +245,49 @@ void saker_alerts_stats(const struct saker_alerts *al, json_t *obj)
 uint64_t saker_alerts_total(const struct saker_alerts *al)
 {
 	return al->total;
+}
+
+struct each_count {
+	saker_alerts_count_fn fn;
+	void *arg;
+};
+
+static int each_count(const char *rule, void *v, void *arg)
+{
+	const struct rule_count *c = v;
+	struct each_count *ec = arg;
+	int p;
+
+	for (p = 0; p <= SAKER_PRIO_DEBUG; p++)
+		if (c->n[p])
+			ec->fn(rule, (enum saker_prio)p, c->n[p], ec->arg);
+	return 0;
+}
+
+void saker_alerts_each_count(const struct saker_alerts *al, saker_alerts_count_fn fn, void *arg)
+{
+	struct each_count ec = { fn, arg };
+
+	saker_dict_each(al->counts, each_count, &ec);
+}
+
+uint64_t saker_alerts_uncounted(const struct saker_alerts *al)
+{
+	return al->other;
+}
+
+const struct saker_latency *saker_alerts_latency(const struct saker_alerts *al)
+{
+	return &al->latency;
+}
+
+size_t saker_alerts_outputs(const struct saker_alerts *al)
+{
+	return saker_outputs_count(al->out);
+}
+
+void saker_alerts_output_stats(const struct saker_alerts *al, size_t i,
+			       struct saker_output_stats *st)
+{
+	saker_outputs_stats(al->out, i, st);
 }

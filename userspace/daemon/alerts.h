@@ -43,4 +43,19 @@ void saker_alerts_reopen(struct saker_alerts *al);
 void saker_alerts_stats(const struct saker_alerts *al, json_t *obj);
 uint64_t saker_alerts_total(const struct saker_alerts *al);
 
+/* For the metrics page (metrics.c), read by the loop's thread. */
+struct saker_latency;
+struct saker_output_stats;
+typedef void (*saker_alerts_count_fn)(const char *rule, enum saker_prio prio, uint64_t n,
+				      void *arg);
+/* Every (rule, priority) with alerts, and its count. */
+void saker_alerts_each_count(const struct saker_alerts *al, saker_alerts_count_fn fn,
+			     void *arg);
+/* Alerts not counted by rule (no memory for the rule's entry). */
+uint64_t saker_alerts_uncounted(const struct saker_alerts *al);
+const struct saker_latency *saker_alerts_latency(const struct saker_alerts *al);
+size_t saker_alerts_outputs(const struct saker_alerts *al);
+void saker_alerts_output_stats(const struct saker_alerts *al, size_t i,
+			       struct saker_output_stats *st);
+
 #endif /* SAKER_ALERTS_H */

@@ -88,6 +88,11 @@ const struct saker_cfg_key saker_cfg_keys[] = {
 	{ "stats.alert", K_BOOL, OFF(stats_alert), 0 },
 	{ "losses.alert_interval_s", K_UINT, OFF(loss_alert_interval_s), 86400 },
 	{ "kernel.open_filter", K_BOOL, OFF(open_filter), 0 },
+	{ "webserver.enabled", K_BOOL, OFF(web_enabled), 0 },
+	{ "webserver.listen_address", K_STR, OFF(web_address), 0 },
+	{ "webserver.listen_port", K_UINT, OFF(web_port), 65535 },
+	{ "webserver.k8s_healthz_endpoint", K_STR, OFF(web_healthz), 0 },
+	{ "webserver.prometheus_metrics_enabled", K_BOOL, OFF(web_metrics), 0 },
 };
 const size_t saker_cfg_nkeys = NKEYS;
 
@@ -202,6 +207,11 @@ void saker_config_defaults(struct saker_config *c)
 	c->stats_interval_s = 60;
 	c->loss_alert_interval_s = 30;
 	c->open_filter = true;
+	/* webserver: off; when on, local only (Falco's port) */
+	c->web_address = strdup("127.0.0.1");
+	c->web_port = 8765;
+	c->web_healthz = strdup("/healthz");
+	c->web_metrics = true;
 }
 
 void saker_config_free(struct saker_config *c)

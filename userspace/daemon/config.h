@@ -105,6 +105,12 @@ struct saker_config {
 	/* set by sakerd: how to read it again on SIGHUP (NULL: rules only) */
 	saker_config_build_fn rebuild;
 	void *rebuild_arg;
+	/* webserver.*: the health and metrics endpoint (httpd.c, metrics.c) */
+	bool web_enabled;
+	char *web_address;		/* numeric, 127.0.0.1 */
+	unsigned int web_port;		/* 8765 */
+	char *web_healthz;		/* "/healthz" */
+	bool web_metrics;		/* serve /metrics */
 };
 
 void saker_config_defaults(struct saker_config *c);

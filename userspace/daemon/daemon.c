@@ -15,7 +15,9 @@
 #include "lib/kfilter.h"
 #include "config_int.h"
 #include "daemon.h"
+#include "lib/clock.h"
 #include "lib/log.h"
+#include "metrics.h"
 
 int saker_daemon_engine(const struct saker_config *cfg, struct saker_engine **out,
 			FILE *diag, bool quiet, char *why, size_t whylen)
@@ -113,6 +115,9 @@ static void reload_failed(struct saker_daemon *d, const char *rule, const char *
 		 rules ? "rules stay" : "configuration stays", why);
 	saker_alerts_internal(d->alerts, SAKER_PRIO_CRITICAL, rule, msg,
 			      json_pack("{s:s}", "saker.reason", why));
+	/* systemd: the reload is over, the old one runs on. */
+	saker_notify_sendf(&d->notify, "READY=1\nSTATUS=%s reload failed, the old %s kept: %s",
+			   what, rules ? "rules" : "configuration", why);
 }
 
 /* Keys a running sakerd cannot change: the device, the merge, the tables, the timers. */
@@ -190,8 +195,12 @@ void saker_daemon_reload(struct saker_daemon *d)
 	struct saker_engine *e;
 	char why[RELOAD_WHY_MAX];
 	bool have_fresh = false;
+	uint64_t t0 = saker_now_mono_ns();
 
 	saker_log_info("SIGHUP: reloading the configuration and the rules");
+	/* systemd: reloading until READY=1 again, whatever the outcome. */
+	saker_notify_sendf(&d->notify, "RELOADING=1\nMONOTONIC_USEC=%llu",
+			   (unsigned long long)(t0 / 1000));
 	if (d->cfg->rebuild) {
 		saker_config_defaults(&fresh);
 		if (d->cfg->rebuild(d->cfg->rebuild_arg, &fresh, why, sizeof(why)) ||
@@ -230,6 +239,7 @@ void saker_daemon_reload(struct saker_daemon *d)
 		saker_alerts_free(old_al);
 		saker_log_info("outputs rebuilt from the new configuration");
 	}
+	d->rules_load_ns = saker_now_mono_ns() - t0;	/* load + compile, as at start */
 	/* Before the swap: from here on the module keeps what the new rules want. */
 	saker_daemon_push_filter(d, e);
 	/* The process table and metadata cache stay: only the rules change. */
@@ -238,6 +248,8 @@ void saker_daemon_reload(struct saker_daemon *d)
 	d->engine = e;
 	d->reloads++;
 	saker_log_info("rules reloaded: %zu rules", saker_engine_rule_count(e));
+	saker_notify_sendf(&d->notify, "READY=1\nSTATUS=running: %zu rules (reloaded)",
+			   saker_engine_rule_count(e));
 free_fresh:
 	if (have_fresh)
 		saker_config_free(&fresh);
@@ -348,15 +360,22 @@ int saker_daemon_run(struct saker_config *cfg)
 	sigset_t mask;
 	long seeded;
 	int ret, status = 1;
+	uint64_t t0;
 
 	/* Blocked before any thread exists, so every thread inherits it. */
 	block_signals(&mask);
 
 	/* rules */
+	t0 = saker_now_mono_ns();
 	if (saker_daemon_engine(cfg, &d.engine, stderr, true, err, sizeof(err))) {
 		saker_log_errx("rules are invalid: %s", err);
 		return 1;
 	}
+	d.rules_load_ns = saker_now_mono_ns() - t0;
+	/* systemd's notify socket; unset outside a Type=notify unit. */
+	ret = saker_notify_init(&d.notify);
+	if (ret)
+		saker_log_warnx("NOTIFY_SOCKET: %s; systemd is not told we are ready", strerror(-ret));
 	/* track */
 	if (saker_track_init(&d.track, cfg->max_procs, &cc, getpid())) {
 		saker_log_errx("out of memory");
@@ -408,14 +427,22 @@ int saker_daemon_run(struct saker_config *cfg)
 		saker_log_warnx("event loop setup: %s", strerror(-ret));
 		goto close_loop;
 	}
+	/* Asked for and not served is a failed start, as a taken port. */
+	if (saker_daemon_health_start(&d))
+		goto close_loop;
 	saker_log_info("running: %zu rules, %u rings, %llu processes from %s",
 		       saker_engine_rule_count(d.engine), saker_ring_info(d.ring)->nr_rings,
 		       (unsigned long long)d.seeded, cfg->proc_root);
+	/* Rules loaded, device attached, outputs up: ready. */
+	saker_notify_sendf(&d.notify, "READY=1\nSTATUS=running: %zu rules, %u rings",
+			   saker_engine_rule_count(d.engine), saker_ring_info(d.ring)->nr_rings);
 	status = saker_daemon_loop(&d) ? 1 : 0;
+	saker_notify_send(&d.notify, "STOPPING=1\nSTATUS=stopping");
 	/* Written before the exit statistics, so that they count it. */
 	saker_alerts_flush(d.alerts, 2000);
 	saker_daemon_stats(&d, "exit");
 close_loop:
+	saker_daemon_health_stop(&d);
 	saker_daemon_loop_close(&d);
 	saker_ctl_close(d.ctl);
 	saker_alerts_free(d.alerts);
@@ -425,6 +452,7 @@ fini_merge:
 	saker_merge_fini(&d.merge);
 	saker_track_fini(&d.track);
 free_engine:
+	saker_notify_close(&d.notify);
 	saker_engine_free(d.engine);
 	return status;
 }

@@ -25,6 +25,7 @@
 #include "lib/clock.h"
 #include "lib/merge.h"
 #include "lib/ring.h"
+#include "notify.h"
 #include "pipeline.h"
 #include "rules/rules.h"
 #include "track.h"
@@ -48,6 +49,11 @@ struct saker_daemon {
 	bool stop;
 	uint64_t reloads, reload_failures;
 	uint64_t seeded;	/* processes read from /proc at start */
+	/* health and metrics (metrics.c, httpd.c) and systemd (notify.c) */
+	struct saker_httpd *httpd;	/* the endpoint, or NULL (off) */
+	struct saker_notify notify;
+	uint64_t rules_load_ns;		/* load + compile of the running rules */
+	bool replay;			/* no device by design: healthy without one */
 };
 
 /*

@@ -21,6 +21,7 @@
 #include "daemon.h"
 #include "lib/clock.h"
 #include "lib/log.h"
+#include "metrics.h"
 
 enum { TAG_RING = 1, TAG_SIGNAL, TAG_TIMER, TAG_LOSSES };
 
@@ -114,6 +115,7 @@ int saker_daemon_loop(struct saker_daemon *d)
 					saker_daemon_check_losses(d);
 					saker_daemon_check_clock(d);
 					saker_daemon_check_config(d);
+					saker_daemon_health_tick(d);
 				}
 				break;
 			}

@@ -20,6 +20,8 @@
  *   fanypath  an "any path" entry that names a path
  *   fnone     NONE alone: removes the filter (an ack)
  *   fset      a valid filter: opens below /tmp (an ack)
+ *   ffail     a valid filter: failed read-only open, openat and openat2 of
+ *             any path (an ack)
  *   ignstray  an ignore list holding something other than tgids
  *   ignmany   an ignore list of SAKER_IGNORE_MAX + 1 ids
  *   ignatomic classes, a valid filter and an ignore list naming a process
@@ -27,6 +29,7 @@
  * Exit status: 0 when an answer came, 1 otherwise.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,13 +70,16 @@ static size_t attr_at(char *p, unsigned short type, const void *data, unsigned s
 	return NLA_ALIGN(a->nla_len);
 }
 
-/* An open filter nest of one entry (match < 0: left out) or of one stray u32. */
-static void put_filter(struct req *r, unsigned int kinds, int match, const char *path,
-		       bool stray)
+/*
+ * An open filter nest of one entry of these access and result masks (match < 0: left out), or
+ * of one stray u32.
+ */
+static void put_filter_masks(struct req *r, unsigned int kinds, unsigned int acc,
+			     unsigned int res, int match, const char *path, bool stray)
 {
 	char entry[128], nest[192];
 	size_t n = 0, m;
-	unsigned int acc = SAKER_FILTER_ACCESS_ALL, res = SAKER_FILTER_OK, mt = match;
+	unsigned int mt = match;
 
 	n += attr_at(entry + n, SAKER_A_FILTER_KINDS, &kinds, 4);
 	n += attr_at(entry + n, SAKER_A_FILTER_ACCESS, &acc, 4);
@@ -87,6 +93,13 @@ static void put_filter(struct req *r, unsigned int kinds, int match, const char 
 	else
 		m = attr_at(nest, SAKER_A_FILTER_ENTRY | NLA_F_NESTED, entry, n);
 	put_attr(r, SAKER_A_OPEN_FILTER | NLA_F_NESTED, nest, m);
+}
+
+/* An entry for successful opens of any access. */
+static void put_filter(struct req *r, unsigned int kinds, int match, const char *path,
+		       bool stray)
+{
+	put_filter_masks(r, kinds, SAKER_FILTER_ACCESS_ALL, SAKER_FILTER_OK, match, path, stray);
 }
 
 static void start(struct req *r, unsigned short type, unsigned char cmd)
@@ -217,6 +230,12 @@ int main(int argc, char **argv)
 		put_filter(&r, SAKER_FILTER_KIND(SAKER_CALL_OPENAT), SAKER_FILTER_ANY, "/etc/x", false);
 	} else if (!strcmp(c, "fset")) {
 		put_filter(&r, SAKER_FILTER_KIND(SAKER_CALL_OPENAT), SAKER_FILTER_PREFIX, "/tmp", false);
+	} else if (!strcmp(c, "ffail")) {
+		put_filter_masks(&r, SAKER_FILTER_KIND(SAKER_CALL_OPEN) |
+				 SAKER_FILTER_KIND(SAKER_CALL_OPENAT) |
+				 SAKER_FILTER_KIND(SAKER_CALL_OPENAT2),
+				 SAKER_FILTER_ACCESS(O_RDONLY, 0), SAKER_FILTER_FAILED,
+				 SAKER_FILTER_ANY, NULL, false);
 	} else if (!strcmp(c, "fnone")) {
 		char flag[8];
 
@@ -243,7 +262,7 @@ int main(int argc, char **argv)
 		put_attr(&r, SAKER_A_IGNORE | NLA_F_NESTED, nest, n);
 	} else {
 		fprintf(stderr, "usage: genlpoke bits|outattr|badsize|empty|badcmd|above|stray|nocpu|resv|"
-			"frel|fnomatch|fkinds|fstray|fanypath|fnone|fset|ignstray|ignmany|ignatomic\n");
+			"frel|fnomatch|fkinds|fstray|fanypath|fnone|fset|ffail|ignstray|ignmany|ignatomic\n");
 		return 2;
 	}
 	err = ask(fd, &r, NULL, msg, sizeof(msg));
