@@ -42,6 +42,7 @@ enum {
 	SAKER_HOOK_EXIT_KPROBE,
 	SAKER_HOOK_FD_INSTALL,
 	SAKER_HOOK_OPEN,
+	SAKER_HOOK_CRED,
 	SAKER_HOOK_COUNT
 };
 
@@ -242,6 +243,34 @@ static struct kprobe saker_fd_probe = {
 static bool saker_fd_probed;
 
 /*
+ * Credential changes: commit_creds() installs current's new credentials,
+ * whatever the call (setuid family, capset, exec, unshare, keyctl...). A
+ * plain kprobe: no state across the call, nothing to exhaust.
+ */
+static int saker_creds_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	saker_hit(SAKER_HOOK_CRED);
+	if (saker_should_record(current, SAKER_CLASS_CRED))
+		saker_record_cred((const struct cred *)
+				  regs_get_kernel_argument(regs, 0));
+	return 0;
+}
+
+static struct kprobe saker_cred_probe = {
+	.symbol_name = "commit_creds",
+	.pre_handler = saker_creds_pre,
+};
+
+static bool saker_cred_probed;
+
+static void saker_cred_probe_remove(void)
+{
+	if (saker_cred_probed)
+		unregister_kprobe(&saker_cred_probe);
+	saker_cred_probed = false;
+}
+
+/*
  * Entry: note what the return side cannot see any more. Returning non-zero
  * skips the return handler, so tasks saker ignores cost one check only.
  */
@@ -365,6 +394,8 @@ u64 saker_features(void)
 		f |= SAKER_FEAT_EXIT_GROUP_DEAD;
 	if (saker_fd_probed)
 		f |= SAKER_FEAT_OPEN_FD;
+	if (saker_cred_probed)
+		f |= SAKER_FEAT_CRED;
 	return f;
 }
 
@@ -408,6 +439,12 @@ unsigned int saker_hooks_report(struct saker_hook_report *v, unsigned int max)
 			.hits = saker_hits_sum(SAKER_HOOK_FD_INSTALL),
 			.missed = READ_ONCE(saker_fd_probe.nmissed),
 		};
+	if (saker_cred_probed && n < max)
+		v[n++] = (struct saker_hook_report){
+			.name = saker_cred_probe.symbol_name, .kind = "kprobe",
+			.hits = saker_hits_sum(SAKER_HOOK_CRED),
+			.missed = READ_ONCE(saker_cred_probe.nmissed),
+		};
 	if (saker_open_name && n < max)
 		v[n++] = (struct saker_hook_report){
 			.name = saker_open_name, .kind = "kretprobe",
@@ -432,16 +469,23 @@ int saker_hooks_init(void)
 	}
 	saker_fd_probed = true;
 	saker_exit_probe_add();
+	/* Optional: without it there are no credential records, and no feature bit. */
+	err = register_kprobe(&saker_cred_probe);
+	if (err)
+		pr_warn("cannot probe commit_creds (%d): no credential change records\n",
+			err);
+	saker_cred_probed = !err;
 
 	saker_tps[SAKER_TP_EXEC].wanted = true;
 	saker_tps[SAKER_TP_FORK].wanted = true;
 	saker_tps[SAKER_TP_EXIT].wanted = !saker_exit_probed;
 	err = saker_tracepoints_add();
 	if (err)
-		goto remove_exit_probe;
+		goto remove_cred_probe;
 	return 0;
 
-remove_exit_probe:
+remove_cred_probe:
+	saker_cred_probe_remove();
 	saker_exit_probe_remove();
 	unregister_kprobe(&saker_fd_probe);
 	saker_fd_probed = false;
@@ -454,6 +498,7 @@ remove_open_probe:
 void saker_hooks_exit(void)
 {
 	saker_tracepoints_remove();
+	saker_cred_probe_remove();
 	saker_exit_probe_remove();
 	unregister_kprobe(&saker_fd_probe);
 	saker_fd_probed = false;

@@ -448,6 +448,36 @@ void saker_record_exit(struct task_struct *p, int group_dead)
 	saker_leave(c);
 }
 
+/*
+ * From commit_creds(), as current's new credentials are installed: only a
+ * change to what struct saker_ids holds is recorded (every exec commits
+ * credentials, most of them unchanged).
+ */
+void saker_record_cred(const struct cred *new)
+{
+	struct saker_ids was, now;
+	struct saker_cred *cr;
+	struct saker_cpu *c;
+	struct saker_rec r;
+
+	saker_fill_ids(&was, current_cred());
+	saker_fill_ids(&now, new);
+	if (!memcmp(&was, &now, sizeof(was)))
+		return;
+	c = saker_enter();
+	if (!c)
+		return;
+	cr = saker_rec_start(&r, c, SAKER_REC_CRED, sizeof(*cr));
+	saker_fill_task(&cr->task, current);
+	cr->syscall_nr = saker_current_syscall();
+	cr->call = saker_call_of(cr->syscall_nr,
+				 cr->task.flags & SAKER_TASK_COMPAT);
+	cr->old = was;
+	cr->new = now;
+	saker_rec_emit(&r);
+	saker_leave(c);
+}
+
 /* An open file's path, built once: for the open filter, then the record. */
 struct saker_opath {
 	const char *s;		/* in the CPU's path workspace, or NULL */

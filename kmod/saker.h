@@ -149,6 +149,8 @@ extern unsigned int saker_open_maxactive;
 /* task.c: the task block, in probe context (preemption off). */
 struct saker_task;
 void saker_fill_task(struct saker_task *t, struct task_struct *p);
+struct cred;
+void saker_fill_ids(struct saker_ids *ids, const struct cred *cred);
 bool saker_task_privileged(const struct saker_task *t);
 u16 saker_call_of(int nr, bool compat);
 int saker_current_syscall(void);
@@ -181,5 +183,6 @@ void saker_record_fork(struct task_struct *parent, struct task_struct *child);
 void saker_record_exit(struct task_struct *p, int group_dead);
 void saker_record_open(const struct saker_open_ctx *ctx, struct file *ret);
 void saker_record_open_fd(unsigned int fd, struct file *file);
+void saker_record_cred(const struct cred *new);
 
 #endif /* SAKER_H */

@@ -220,3 +220,22 @@ bool saker_is_open_call(u16 call)
 	       call == SAKER_CALL_OPENAT2 || call == SAKER_CALL_CREAT ||
 	       call == SAKER_CALL_OPEN_BY_HANDLE_AT;
 }
+
+/* A credential set in the form of struct saker_ids. */
+void saker_fill_ids(struct saker_ids *ids, const struct cred *cred)
+{
+	ids->uid = from_kuid_munged(&init_user_ns, cred->uid);
+	ids->euid = from_kuid_munged(&init_user_ns, cred->euid);
+	ids->suid = from_kuid_munged(&init_user_ns, cred->suid);
+	ids->fsuid = from_kuid_munged(&init_user_ns, cred->fsuid);
+	ids->gid = from_kgid_munged(&init_user_ns, cred->gid);
+	ids->egid = from_kgid_munged(&init_user_ns, cred->egid);
+	ids->sgid = from_kgid_munged(&init_user_ns, cred->sgid);
+	ids->fsgid = from_kgid_munged(&init_user_ns, cred->fsgid);
+	ids->cap_effective = saker_cap_u64(cred->cap_effective);
+	ids->cap_permitted = saker_cap_u64(cred->cap_permitted);
+	ids->cap_inheritable = saker_cap_u64(cred->cap_inheritable);
+	ids->cap_ambient = saker_cap_u64(cred->cap_ambient);
+	ids->securebits = cred->securebits;
+	ids->userns = cred->user_ns->ns.inum;
+}

@@ -111,6 +111,7 @@ enum saker_rec_type {
 	SAKER_REC_FORK = 2,
 	SAKER_REC_EXIT = 3,
 	SAKER_REC_OPEN = 4,
+	SAKER_REC_CRED = 5,	/* older readers skip it: unknown type */
 	SAKER_REC_TYPE_MAX
 };
 
@@ -275,6 +276,47 @@ struct saker_open {
 };
 
 /*
+ * A credential set as the task's ids and capabilities say after the
+ * change (kernel uids and gids in the initial user namespace, (__u32)-1
+ * for an id that has no mapping there).
+ */
+struct saker_ids {
+	__u32 uid;
+	__u32 euid;
+	__u32 suid;
+	__u32 fsuid;
+	__u32 gid;
+	__u32 egid;
+	__u32 sgid;
+	__u32 fsgid;
+	__u64 cap_effective;	/* 1 << CAP_* */
+	__u64 cap_permitted;
+	__u64 cap_inheritable;
+	__u64 cap_ambient;
+	__u32 securebits;
+	__u32 userns;		/* inode of the credentials' user namespace */
+};
+
+/*
+ * A task changed its credentials (setuid and the like, capset, an exec of
+ * a set-user-ID or file-capability binary, unshare(CLONE_NEWUSER), ...):
+ * recorded as the kernel commits them, and only when the ids, the
+ * capability sets, the securebits or the user namespace differ. task
+ * holds the ids before; call and syscall_nr say which call made the
+ * change (SAKER_CALL_EXECVE for an exec's new credentials, OTHER with the
+ * number for the rest). Needs SAKER_FEAT_CRED and SAKER_CLASS_CRED.
+ */
+struct saker_cred {
+	struct saker_task task;
+	__s32 syscall_nr;	/* -1 if not from a syscall */
+	__u16 call;		/* enum saker_call */
+	__u16 reserved0;
+	struct saker_ids old;
+	struct saker_ids new;
+	__u64 reserved[2];
+};
+
+/*
  * Ring header page. Counters cover the time since the reader opened the
  * device, and each cause of loss has its own.
  */
@@ -298,6 +340,7 @@ struct saker_ring_hdr {
 #define SAKER_FEAT_OPEN_FD		(1ULL << 1) /* open fds are exact */
 #define SAKER_FEAT_OPEN_FILTER		(1ULL << 2) /* SAKER_A_OPEN_FILTER */
 #define SAKER_FEAT_IGNORE		(1ULL << 3) /* SAKER_A_IGNORE */
+#define SAKER_FEAT_CRED			(1ULL << 4) /* SAKER_REC_CRED records */
 
 /*
  * SAKER_IOC_INFO: in abi_version (everything else zero), out everything.
@@ -418,8 +461,10 @@ enum saker_genl_cmd {
 #define SAKER_CLASS_FORK	(1U << 1)
 #define SAKER_CLASS_EXIT	(1U << 2)
 #define SAKER_CLASS_OPEN	(1U << 3)	/* opens and exec image opens */
+#define SAKER_CLASS_CRED	(1U << 4)	/* credential changes */
 #define SAKER_CLASS_ALL		(SAKER_CLASS_EXEC | SAKER_CLASS_FORK | \
-				 SAKER_CLASS_EXIT | SAKER_CLASS_OPEN)
+				 SAKER_CLASS_EXIT | SAKER_CLASS_OPEN | \
+				 SAKER_CLASS_CRED)
 
 /* SAKER_A_FILTER_KINDS: 1 << SAKER_CALL_* of the open, or EXEC_IMAGE. */
 #define SAKER_FILTER_KIND(call)		(1U << (call))

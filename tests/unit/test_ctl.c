@@ -42,7 +42,9 @@ START_TEST(test_format_classes)
 				 sizeof(buf));
 	ck_assert_str_eq(buf, "exec,fork,exit");
 	/* A newer module's bit is not "all", nor dropped into a known name. */
-	saker_ctl_format_classes(SAKER_CLASS_ALL | 0x10, buf, sizeof(buf));
+	saker_ctl_format_classes(SAKER_CLASS_ALL | 0x100, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "exec,fork,exit,open,cred");
+	saker_ctl_format_classes(SAKER_CLASS_ALL & ~SAKER_CLASS_CRED, buf, sizeof(buf));
 	ck_assert_str_eq(buf, "exec,fork,exit,open");
 	/* Short buffers stay terminated. */
 	saker_ctl_format_classes(SAKER_CLASS_EXEC | SAKER_CLASS_OPEN, buf, 6);

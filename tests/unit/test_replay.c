@@ -18,6 +18,7 @@
 #include "daemon/replay.h"
 #include "lib/capture.h"
 #include "lib/decode.h"
+#include "lib/json.h"
 #include "records.h"
 #include "check_main.h"
 
@@ -69,6 +70,35 @@ START_TEST(test_missing_keys)
 }
 END_TEST
 
+/* A credential change as sakerctl trace writes it reads back to the same record. */
+START_TEST(test_cred_round_trip)
+{
+	static _Alignas(8) unsigned char orig[1024];
+	size_t olen = saker_test_cred(orig, sizeof(orig), 117, 1000, 0), used;
+	struct saker_event a, b;
+	const char *why = NULL;
+	char *line;
+	json_t *j;
+	long len;
+
+	ck_assert_int_eq(saker_decode(orig, olen, &a, &used, &why), SAKER_DECODE_EVENT);
+	j = saker_json_event(&a);
+	ck_assert_ptr_nonnull(j);
+	line = json_dumps(j, SAKER_JSON_FLAGS);
+	json_decref(j);
+	ck_assert_ptr_nonnull(line);
+	len = to_rec(line);
+	ck_assert_msg(len > 0, "refused: %s: %s", line, err);
+	free(line);
+	ck_assert_int_eq(saker_decode(rec, (size_t)len, &b, &used, &why), SAKER_DECODE_EVENT);
+	ck_assert_int_eq(b.type, SAKER_REC_CRED);
+	ck_assert_int_eq(b.cred->syscall_nr, 117);
+	ck_assert_mem_eq(&b.cred->old, &a.cred->old, sizeof(a.cred->old));
+	ck_assert_mem_eq(&b.cred->new, &a.cred->new, sizeof(a.cred->new));
+	refused("{\"type\":\"cred\",\"old\":3}", "\"old\": expected an object, got an integer");
+}
+END_TEST
+
 /* jansson's own reason and column, not "not a JSON object". */
 START_TEST(test_invalid_json)
 {
@@ -78,7 +108,7 @@ START_TEST(test_invalid_json)
 	refused("nope", "invalid JSON at column 4: '[' or '{' expected near 'nope'");
 	refused("[1, 2]", "expected a JSON object, got an array");
 	refused("{\"pid\":1}", "no \"type\"");
-	refused("{\"type\":\"ptrace\"}", "unknown \"type\" 'ptrace' (exec, open, fork, exit)");
+	refused("{\"type\":\"ptrace\"}", "unknown \"type\" 'ptrace' (exec, open, fork, exit, cred)");
 }
 END_TEST
 
@@ -306,6 +336,7 @@ Suite *saker_test_suite(void)
 	TCase *tr = tcase_create("replay");
 
 	tcase_add_test(tc, test_missing_keys);
+	tcase_add_test(tc, test_cred_round_trip);
 	tcase_add_test(tc, test_invalid_json);
 	tcase_add_test(tc, test_wrong_types);
 	suite_add_tcase(s, tc);

@@ -215,6 +215,37 @@ static uint64_t ju64(struct jline *l, json_t *o, const char *key)
 	return (uint64_t)jint(l, o, key, INT64_MIN, INT64_MAX, 0);
 }
 
+/* The largest fixed part: cleared before any record is filled. */
+#define FIXED_MAX (sizeof(struct saker_cred) > sizeof(struct saker_exec) ? \
+		   sizeof(struct saker_cred) : sizeof(struct saker_exec))
+
+/* A credential record's "old" or "new" object; missing: all zero. */
+static void fill_ids(struct jline *l, json_t *o, const char *key, struct saker_ids *ids)
+{
+	json_t *v = jget(o, key);
+
+	if (!v)
+		return;
+	if (!json_is_object(v)) {
+		type_err(l, key, "an object", v);
+		return;
+	}
+	ids->uid = ju32(l, v, "uid");
+	ids->euid = ju32(l, v, "euid");
+	ids->suid = ju32(l, v, "suid");
+	ids->fsuid = ju32(l, v, "fsuid");
+	ids->gid = ju32(l, v, "gid");
+	ids->egid = ju32(l, v, "egid");
+	ids->sgid = ju32(l, v, "sgid");
+	ids->fsgid = ju32(l, v, "fsgid");
+	ids->cap_effective = ju64(l, v, "cap_effective");
+	ids->cap_permitted = ju64(l, v, "cap_permitted");
+	ids->cap_inheritable = ju64(l, v, "cap_inheritable");
+	ids->cap_ambient = ju64(l, v, "cap_ambient");
+	ids->securebits = ju32(l, v, "securebits");
+	ids->userns = ju32(l, v, "userns");
+}
+
 static bool jbool(struct jline *l, json_t *o, const char *key)
 {
 	json_t *v = jget(o, key);
@@ -498,11 +529,11 @@ long saker_json_to_record_time(const char *line, size_t len, void *buf,
 		saker_set_err(err, errlen, "no \"type\"");
 		goto put_o;
 	}
-	if (size < sizeof(*h) + sizeof(struct saker_exec) + 8) {
+	if (size < sizeof(*h) + FIXED_MAX + 8) {
 		saker_set_err(err, errlen, "buffer too small");
 		goto put_o;
 	}
-	memset(buf, 0, sizeof(*h) + sizeof(struct saker_exec));
+	memset(buf, 0, sizeof(*h) + FIXED_MAX);
 	b.len = sizeof(*h);
 	if (!strcmp(type, "exec")) {
 		struct saker_exec *x = (void *)(b.p + b.len);
@@ -578,8 +609,20 @@ long saker_json_to_record_time(const char *line, size_t len, void *buf,
 		if (jbool(&l, o, "group_dead"))
 			x->flags |= SAKER_EXIT_GROUP_DEAD;
 		b.len += sizeof(*x);
+	} else if (!strcmp(type, "cred")) {
+		struct saker_cred *c = (void *)(b.p + b.len);
+
+		h->type = SAKER_REC_CRED;
+		h->body_len = sizeof(*c);
+		fill_task(&l, o, &c->task);
+		sc = jstr(&l, o, "syscall");
+		c->syscall_nr = jget(o, "syscall_nr") ? ji32(&l, o, "syscall_nr") : syscall_nr(sc);
+		c->call = call_of(sc);
+		fill_ids(&l, o, "old", &c->old);
+		fill_ids(&l, o, "new", &c->new);
+		b.len += sizeof(*c);
 	} else {
-		saker_set_err(err, errlen, "unknown \"type\" '%s' (exec, open, fork, exit)", type);
+		saker_set_err(err, errlen, "unknown \"type\" '%s' (exec, open, fork, exit, cred)", type);
 		goto put_o;
 	}
 	/* Checked like any other key: a wrong type is this line's error. */

@@ -28,6 +28,8 @@ static size_t fixed_len(unsigned int type)
 		return sizeof(struct saker_fork);
 	case SAKER_REC_EXIT:
 		return sizeof(struct saker_exit);
+	case SAKER_REC_CRED:
+		return sizeof(struct saker_cred);
 	}
 	return 0;
 }
@@ -199,6 +201,10 @@ int saker_decode(const void *buf, size_t avail, struct saker_event *ev,
 		ev->fork = (const void *)body;
 		ret = SAKER_DECODE_EVENT;
 		break;
+	case SAKER_REC_CRED:
+		ev->cred = (const void *)body;
+		ret = SAKER_DECODE_EVENT;
+		break;
 	default:
 		ev->exit = (const void *)body;
 		ret = SAKER_DECODE_EVENT;
@@ -239,12 +245,38 @@ const char *saker_syscall_name(int nr)
 		return "execve";
 	case 85:
 		return "creat";
+	case 105:
+		return "setuid";
+	case 106:
+		return "setgid";
+	case 113:
+		return "setreuid";
+	case 114:
+		return "setregid";
+	case 117:
+		return "setresuid";
+	case 119:
+		return "setresgid";
+	case 122:
+		return "setfsuid";
+	case 123:
+		return "setfsgid";
+	case 126:
+		return "capset";
 	case 134:
 		return "uselib";
+	case 157:
+		return "prctl";
+	case 250:
+		return "keyctl";
 	case 257:
 		return "openat";
+	case 272:
+		return "unshare";
 	case 304:
 		return "open_by_handle_at";
+	case 308:
+		return "setns";
 	case 322:
 		return "execveat";
 	case 426:
@@ -297,6 +329,7 @@ const char *saker_rec_type_name(unsigned int type)
 		[SAKER_REC_FORK] = "fork",
 		[SAKER_REC_EXIT] = "exit",
 		[SAKER_REC_OPEN] = "open",
+		[SAKER_REC_CRED] = "cred",
 	};
 
 	if (type >= sizeof(names) / sizeof(names[0]))

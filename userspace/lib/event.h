@@ -28,6 +28,7 @@ struct saker_event {
 		const struct saker_fork *fork;
 		const struct saker_exit *exit;
 		const struct saker_open *open;
+		const struct saker_cred *cred;
 	};
 	/* exec */
 	struct saker_str filename, exe, args, cwd, cgroup, env;

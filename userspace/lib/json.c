@@ -246,6 +246,35 @@ static void put_open(json_t *o, const struct saker_event *ev, bool *bad)
 	put(o, "dev", json_integer(op->dev), bad);
 }
 
+static json_t *ids_object(const struct saker_ids *i)
+{
+	return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
+			 "uid", (json_int_t)i->uid, "euid", (json_int_t)i->euid,
+			 "suid", (json_int_t)i->suid, "fsuid", (json_int_t)i->fsuid,
+			 "gid", (json_int_t)i->gid, "egid", (json_int_t)i->egid,
+			 "sgid", (json_int_t)i->sgid, "fsgid", (json_int_t)i->fsgid,
+			 "cap_effective", (json_int_t)i->cap_effective,
+			 "cap_permitted", (json_int_t)i->cap_permitted,
+			 "cap_inheritable", (json_int_t)i->cap_inheritable,
+			 "cap_ambient", (json_int_t)i->cap_ambient,
+			 "securebits", (json_int_t)i->securebits,
+			 "userns", (json_int_t)i->userns);
+}
+
+static void put_cred(json_t *o, const struct saker_event *ev, bool *bad)
+{
+	const struct saker_cred *c = ev->cred;
+	const char *name = saker_call_name(c->call);
+
+	/* The call says exec; for the rest the number names the syscall. */
+	if (!name && !(ev->task->flags & SAKER_TASK_COMPAT))
+		name = saker_syscall_name(c->syscall_nr);
+	put(o, "syscall", str_or_null(name), bad);
+	put(o, "syscall_nr", json_integer(c->syscall_nr), bad);
+	put(o, "old", ids_object(&c->old), bad);
+	put(o, "new", ids_object(&c->new), bad);
+}
+
 json_t *saker_json_event(const struct saker_event *ev)
 {
 	json_t *o = json_object();
@@ -270,6 +299,9 @@ json_t *saker_json_event(const struct saker_event *ev)
 		put(o, "exit_code", json_integer(ev->exit->exit_code), &bad);
 		put(o, "group_dead",
 		    json_boolean(ev->exit->flags & SAKER_EXIT_GROUP_DEAD), &bad);
+		break;
+	case SAKER_REC_CRED:
+		put_cred(o, ev, &bad);
 		break;
 	default:
 		break;
