@@ -478,6 +478,45 @@ void saker_record_cred(const struct cred *new)
 	saker_leave(c);
 }
 
+/*
+ * From the LSM hooks that see the kernel read a module, a kexec image or
+ * a policy (what is enum saker_load_what, 0 for what is not recorded);
+ * file is NULL for contents passed in memory (init_module, kexec_load).
+ */
+void saker_record_load(unsigned int what, struct file *file)
+{
+	struct saker_load *l;
+	struct saker_cpu *c;
+	struct saker_rec r;
+	bool cut = false;
+
+	if (!what)
+		return;
+	c = saker_enter();
+	if (!c)
+		return;
+	l = saker_rec_start(&r, c, SAKER_REC_LOAD, sizeof(*l));
+	saker_fill_task(&l->task, current);
+	l->syscall_nr = saker_current_syscall();
+	l->call = saker_call_of(l->syscall_nr,
+				l->task.flags & SAKER_TASK_COMPAT);
+	l->what = what;
+	if (file) {
+		struct inode *inode = file_inode(file);
+
+		l->flags |= SAKER_LOAD_FROM_FILE;
+		l->ino = inode->i_ino;
+		l->dev = new_encode_dev(inode->i_sb->s_dev);
+		rcu_read_lock();
+		l->path_len = saker_rec_put_path(&r, c, &file->f_path, &cut);
+		rcu_read_unlock();
+		if (cut)
+			l->flags |= SAKER_LOAD_PATH_TRUNCATED;
+	}
+	saker_rec_emit(&r);
+	saker_leave(c);
+}
+
 /* An open file's path, built once: for the open filter, then the record. */
 struct saker_opath {
 	const char *s;		/* in the CPU's path workspace, or NULL */

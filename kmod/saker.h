@@ -184,5 +184,6 @@ void saker_record_exit(struct task_struct *p, int group_dead);
 void saker_record_open(const struct saker_open_ctx *ctx, struct file *ret);
 void saker_record_open_fd(unsigned int fd, struct file *file);
 void saker_record_cred(const struct cred *new);
+void saker_record_load(unsigned int what, struct file *file);
 
 #endif /* SAKER_H */

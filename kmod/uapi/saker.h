@@ -112,6 +112,7 @@ enum saker_rec_type {
 	SAKER_REC_EXIT = 3,
 	SAKER_REC_OPEN = 4,
 	SAKER_REC_CRED = 5,	/* older readers skip it: unknown type */
+	SAKER_REC_LOAD = 6,	/* likewise */
 	SAKER_REC_TYPE_MAX
 };
 
@@ -316,6 +317,42 @@ struct saker_cred {
 	__u64 reserved[2];
 };
 
+/* What the kernel was asked to load (struct saker_load.what). */
+enum saker_load_what {
+	SAKER_LOAD_MODULE = 1,		/* init_module, finit_module */
+	SAKER_LOAD_KEXEC_IMAGE,		/* kexec_load, kexec_file_load */
+	SAKER_LOAD_KEXEC_INITRAMFS,
+	SAKER_LOAD_POLICY,		/* an LSM or IMA policy */
+	SAKER_LOAD_X509,		/* a certificate for a keyring */
+};
+
+/* saker_load.flags */
+#define SAKER_LOAD_FROM_FILE		(1U << 0) /* path, ino and dev valid */
+#define SAKER_LOAD_PATH_TRUNCATED	(1U << 1) /* path is a tail, or empty */
+
+/*
+ * A task asked the kernel to load code or policy into itself: recorded as
+ * the kernel reads it (its LSM hook), after the caller's privilege was
+ * checked and before the content is verified, so the load may still fail.
+ * A file given by descriptor (finit_module, kexec_file_load) comes with its
+ * path and identity. Firmware is not recorded (the kernel asks for it).
+ * Needs SAKER_FEAT_LOAD and SAKER_CLASS_LOAD.
+ */
+struct saker_load {
+	struct saker_task task;
+	__s32 syscall_nr;	/* -1 if not from a syscall */
+	__u16 call;		/* enum saker_call */
+	__u16 what;		/* enum saker_load_what */
+	__u32 flags;		/* SAKER_LOAD_* */
+	__u32 dev;		/* the file's superblock dev, huge_encode_dev() */
+	__u64 ino;		/* the file's inode */
+	__u16 path_len;
+	__u16 reserved0;
+	__u32 reserved1;
+	__u64 reserved[2];
+	/* then: path */
+};
+
 /*
  * Ring header page. Counters cover the time since the reader opened the
  * device, and each cause of loss has its own.
@@ -341,6 +378,7 @@ struct saker_ring_hdr {
 #define SAKER_FEAT_OPEN_FILTER		(1ULL << 2) /* SAKER_A_OPEN_FILTER */
 #define SAKER_FEAT_IGNORE		(1ULL << 3) /* SAKER_A_IGNORE */
 #define SAKER_FEAT_CRED			(1ULL << 4) /* SAKER_REC_CRED records */
+#define SAKER_FEAT_LOAD			(1ULL << 5) /* SAKER_REC_LOAD records */
 
 /*
  * SAKER_IOC_INFO: in abi_version (everything else zero), out everything.
@@ -462,9 +500,10 @@ enum saker_genl_cmd {
 #define SAKER_CLASS_EXIT	(1U << 2)
 #define SAKER_CLASS_OPEN	(1U << 3)	/* opens and exec image opens */
 #define SAKER_CLASS_CRED	(1U << 4)	/* credential changes */
+#define SAKER_CLASS_LOAD	(1U << 5)	/* kernel module and kexec loads */
 #define SAKER_CLASS_ALL		(SAKER_CLASS_EXEC | SAKER_CLASS_FORK | \
 				 SAKER_CLASS_EXIT | SAKER_CLASS_OPEN | \
-				 SAKER_CLASS_CRED)
+				 SAKER_CLASS_CRED | SAKER_CLASS_LOAD)
 
 /* SAKER_A_FILTER_KINDS: 1 << SAKER_CALL_* of the open, or EXEC_IMAGE. */
 #define SAKER_FILTER_KIND(call)		(1U << (call))

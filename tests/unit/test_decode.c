@@ -442,6 +442,10 @@ START_TEST(names)
 	ck_assert_str_eq(saker_syscall_name(117), "setresuid");
 	ck_assert_str_eq(saker_syscall_name(126), "capset");
 	ck_assert_str_eq(saker_syscall_name(272), "unshare");
+	ck_assert_str_eq(saker_syscall_name(313), "finit_module");
+	ck_assert_str_eq(saker_load_what_name(SAKER_LOAD_MODULE), "module");
+	ck_assert_ptr_null(saker_load_what_name(0));
+	ck_assert_ptr_null(saker_load_what_name(99));
 	ck_assert_ptr_null(saker_syscall_name(-1));
 	ck_assert_ptr_null(saker_syscall_name(0));
 	ck_assert_str_eq(saker_fd_kind_name(SAKER_FD_NONE), "none");

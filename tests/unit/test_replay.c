@@ -99,6 +99,33 @@ START_TEST(test_cred_round_trip)
 }
 END_TEST
 
+/* A module load from a file, as the trace writes it, reads back; a wrong "what" is named. */
+START_TEST(test_load_lines)
+{
+	struct saker_event ev;
+	const char *why = NULL;
+	size_t used;
+	long len;
+
+	len = to_rec("{\"type\":\"load\",\"syscall\":\"finit_module\",\"what\":\"module\","
+		     "\"path\":\"/tmp/x.ko\",\"ino\":12,\"dev\":3}");
+	ck_assert_msg(len > 0, "refused: %s", err);
+	ck_assert_int_eq(saker_decode(rec, (size_t)len, &ev, &used, &why), SAKER_DECODE_EVENT);
+	ck_assert_int_eq(ev.type, SAKER_REC_LOAD);
+	ck_assert_int_eq(ev.load->what, SAKER_LOAD_MODULE);
+	ck_assert_int_eq(ev.load->syscall_nr, 313);
+	ck_assert(ev.load->flags & SAKER_LOAD_FROM_FILE);
+	ck_assert_uint_eq(ev.path.len, 9);
+	ck_assert_mem_eq(ev.path.p, "/tmp/x.ko", 9);
+	len = to_rec("{\"type\":\"load\",\"what\":\"module\",\"path\":null}");
+	ck_assert_int_gt(len, 0);
+	ck_assert_int_eq(saker_decode(rec, (size_t)len, &ev, &used, &why), SAKER_DECODE_EVENT);
+	ck_assert(!(ev.load->flags & SAKER_LOAD_FROM_FILE));
+	refused("{\"type\":\"load\",\"what\":\"firmware\"}",
+		"\"what\": expected module, kexec_image, kexec_initramfs, policy or x509_certificate");
+}
+END_TEST
+
 /* jansson's own reason and column, not "not a JSON object". */
 START_TEST(test_invalid_json)
 {
@@ -108,7 +135,7 @@ START_TEST(test_invalid_json)
 	refused("nope", "invalid JSON at column 4: '[' or '{' expected near 'nope'");
 	refused("[1, 2]", "expected a JSON object, got an array");
 	refused("{\"pid\":1}", "no \"type\"");
-	refused("{\"type\":\"ptrace\"}", "unknown \"type\" 'ptrace' (exec, open, fork, exit, cred)");
+	refused("{\"type\":\"ptrace\"}", "unknown \"type\" 'ptrace' (exec, open, fork, exit, cred, load)");
 }
 END_TEST
 
@@ -337,6 +364,7 @@ Suite *saker_test_suite(void)
 
 	tcase_add_test(tc, test_missing_keys);
 	tcase_add_test(tc, test_cred_round_trip);
+	tcase_add_test(tc, test_load_lines);
 	tcase_add_test(tc, test_invalid_json);
 	tcase_add_test(tc, test_wrong_types);
 	suite_add_tcase(s, tc);

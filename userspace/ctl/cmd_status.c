@@ -45,6 +45,7 @@ static const struct {
 	{ SAKER_FEAT_OPEN_FILTER, "open_filter" },
 	{ SAKER_FEAT_IGNORE, "ignore" },
 	{ SAKER_FEAT_CRED, "cred" },
+	{ SAKER_FEAT_LOAD, "load" },
 };
 
 static void reader_comm(uint32_t pid, char *buf, size_t size)

@@ -211,9 +211,11 @@ void saker_daemon_check_config(struct saker_daemon *d)
 		return;
 	}
 	d->ctl_failed = false;
-	/* A module without credential records has no such class to turn off. */
+	/* A module without credential or load records has no such class to turn off. */
 	if (d->ring && !(saker_ring_info(d->ring)->features & SAKER_FEAT_CRED))
 		cf.classes |= SAKER_CLASS_CRED;
+	if (d->ring && !(saker_ring_info(d->ring)->features & SAKER_FEAT_LOAD))
+		cf.classes |= SAKER_CLASS_LOAD;
 	check_classes(d, cf.classes);
 	check_ignore(d, &cf);
 }

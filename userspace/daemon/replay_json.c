@@ -218,6 +218,7 @@ static uint64_t ju64(struct jline *l, json_t *o, const char *key)
 /* The largest fixed part: cleared before any record is filled. */
 #define FIXED_MAX (sizeof(struct saker_cred) > sizeof(struct saker_exec) ? \
 		   sizeof(struct saker_cred) : sizeof(struct saker_exec))
+_Static_assert(sizeof(struct saker_load) <= FIXED_MAX, "load fits the cleared part");
 
 /* A credential record's "old" or "new" object; missing: all zero. */
 static void fill_ids(struct jline *l, json_t *o, const char *key, struct saker_ids *ids)
@@ -621,8 +622,34 @@ long saker_json_to_record_time(const char *line, size_t len, void *buf,
 		fill_ids(&l, o, "old", &c->old);
 		fill_ids(&l, o, "new", &c->new);
 		b.len += sizeof(*c);
+	} else if (!strcmp(type, "load")) {
+		struct saker_load *ld = (void *)(b.p + b.len);
+		const char *what = jstr(&l, o, "what");
+		const char *path = jstr(&l, o, "path");
+
+		h->type = SAKER_REC_LOAD;
+		h->body_len = sizeof(*ld);
+		fill_task(&l, o, &ld->task);
+		sc = jstr(&l, o, "syscall");
+		ld->syscall_nr = jget(o, "syscall_nr") ? ji32(&l, o, "syscall_nr") : syscall_nr(sc);
+		ld->call = call_of(sc);
+		for (ld->what = 1; what && saker_load_what_name(ld->what); ld->what++)
+			if (!strcmp(what, saker_load_what_name(ld->what)))
+				break;
+		if (!what || !saker_load_what_name(ld->what)) {
+			saker_set_err(err, errlen, "\"what\": expected module, kexec_image, kexec_initramfs, policy or x509_certificate");
+			goto put_o;
+		}
+		ld->ino = ju64(&l, o, "ino");
+		ld->dev = ju32(&l, o, "dev");
+		if (path)
+			ld->flags |= SAKER_LOAD_FROM_FILE;
+		if (jbool(&l, o, "path_truncated"))
+			ld->flags |= SAKER_LOAD_PATH_TRUNCATED;
+		b.len += sizeof(*ld);
+		ld->path_len = put_str(&b, path, SAKER_PATH_MAX);
 	} else {
-		saker_set_err(err, errlen, "unknown \"type\" '%s' (exec, open, fork, exit, cred)", type);
+		saker_set_err(err, errlen, "unknown \"type\" '%s' (exec, open, fork, exit, cred, load)", type);
 		goto put_o;
 	}
 	/* Checked like any other key: a wrong type is this line's error. */

@@ -30,6 +30,8 @@ static size_t fixed_len(unsigned int type)
 		return sizeof(struct saker_exit);
 	case SAKER_REC_CRED:
 		return sizeof(struct saker_cred);
+	case SAKER_REC_LOAD:
+		return sizeof(struct saker_load);
 	}
 	return 0;
 }
@@ -41,6 +43,7 @@ static size_t strings_max(unsigned int type)
 	case SAKER_REC_EXEC:
 		return 4 * SAKER_PATH_MAX + SAKER_ARGS_MAX;
 	case SAKER_REC_OPEN:
+	case SAKER_REC_LOAD:
 		return SAKER_PATH_MAX;
 	}
 	return 0;
@@ -108,6 +111,20 @@ static int decode_open(const unsigned char *body, size_t body_len,
 			    SAKER_DECODE_CORRUPT);
 	ev->open = o;
 	ev->path = take(&cur, path_len);
+	return SAKER_DECODE_EVENT;
+}
+
+static int decode_load(const unsigned char *body, size_t body_len,
+		       size_t room, struct saker_event *ev, const char **err)
+{
+	const struct saker_load *l = (const void *)body;
+	const unsigned char *cur = body + body_len;
+
+	if (l->path_len > room)
+		return fail(err, "load: path length exceeds the record",
+			    SAKER_DECODE_CORRUPT);
+	ev->load = l;
+	ev->path = take(&cur, l->path_len);
 	return SAKER_DECODE_EVENT;
 }
 
@@ -205,6 +222,9 @@ int saker_decode(const void *buf, size_t avail, struct saker_event *ev,
 		ev->cred = (const void *)body;
 		ret = SAKER_DECODE_EVENT;
 		break;
+	case SAKER_REC_LOAD:
+		ret = decode_load(body, body_len, room, ev, err);
+		break;
 	default:
 		ev->exit = (const void *)body;
 		ret = SAKER_DECODE_EVENT;
@@ -267,6 +287,8 @@ const char *saker_syscall_name(int nr)
 		return "uselib";
 	case 157:
 		return "prctl";
+	case 175:
+		return "init_module";
 	case 250:
 		return "keyctl";
 	case 257:
@@ -275,8 +297,14 @@ const char *saker_syscall_name(int nr)
 		return "unshare";
 	case 304:
 		return "open_by_handle_at";
+	case 246:
+		return "kexec_load";
 	case 308:
 		return "setns";
+	case 313:
+		return "finit_module";
+	case 320:
+		return "kexec_file_load";
 	case 322:
 		return "execveat";
 	case 426:
@@ -302,6 +330,19 @@ const char *saker_call_name(unsigned int call)
 	};
 
 	return call < SAKER_CALL_MAX ? names[call] : NULL;
+}
+
+const char *saker_load_what_name(unsigned int what)
+{
+	static const char *const names[] = {
+		[SAKER_LOAD_MODULE] = "module",
+		[SAKER_LOAD_KEXEC_IMAGE] = "kexec_image",
+		[SAKER_LOAD_KEXEC_INITRAMFS] = "kexec_initramfs",
+		[SAKER_LOAD_POLICY] = "policy",
+		[SAKER_LOAD_X509] = "x509_certificate",
+	};
+
+	return what < sizeof(names) / sizeof(names[0]) ? names[what] : NULL;
 }
 
 const char *saker_fd_kind_name(unsigned int kind)
@@ -330,6 +371,7 @@ const char *saker_rec_type_name(unsigned int type)
 		[SAKER_REC_EXIT] = "exit",
 		[SAKER_REC_OPEN] = "open",
 		[SAKER_REC_CRED] = "cred",
+		[SAKER_REC_LOAD] = "load",
 	};
 
 	if (type >= sizeof(names) / sizeof(names[0]))

@@ -275,6 +275,23 @@ static void put_cred(json_t *o, const struct saker_event *ev, bool *bad)
 	put(o, "new", ids_object(&c->new), bad);
 }
 
+static void put_load(json_t *o, const struct saker_event *ev, bool *bad)
+{
+	const struct saker_load *l = ev->load;
+	const char *name = saker_call_name(l->call);
+	bool from_file = l->flags & SAKER_LOAD_FROM_FILE;
+
+	if (!name && !(ev->task->flags & SAKER_TASK_COMPAT))
+		name = saker_syscall_name(l->syscall_nr);
+	put(o, "syscall", str_or_null(name), bad);
+	put(o, "syscall_nr", json_integer(l->syscall_nr), bad);
+	put(o, "what", str_or_null(saker_load_what_name(l->what)), bad);
+	put(o, "path", from_file ? str_view(ev->path) : json_null(), bad);
+	put(o, "path_truncated", json_boolean(l->flags & SAKER_LOAD_PATH_TRUNCATED), bad);
+	put(o, "ino", json_integer((json_int_t)l->ino), bad);
+	put(o, "dev", json_integer(l->dev), bad);
+}
+
 json_t *saker_json_event(const struct saker_event *ev)
 {
 	json_t *o = json_object();
@@ -302,6 +319,9 @@ json_t *saker_json_event(const struct saker_event *ev)
 		break;
 	case SAKER_REC_CRED:
 		put_cred(o, ev, &bad);
+		break;
+	case SAKER_REC_LOAD:
+		put_load(o, ev, &bad);
 		break;
 	default:
 		break;
