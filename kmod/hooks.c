@@ -27,6 +27,7 @@
 #include <linux/kernel_read_file.h>
 #include <linux/security.h>
 #include <linux/namei.h>
+#include <linux/nsproxy.h>
 #include <linux/cpumask.h>
 #include <linux/taskstats_kern.h>
 #include <trace/events/sched.h>
@@ -47,6 +48,7 @@ enum {
 	SAKER_HOOK_CRED,
 	SAKER_HOOK_LOAD_FILE,
 	SAKER_HOOK_LOAD_DATA,
+	SAKER_HOOK_NS,
 	SAKER_HOOK_COUNT
 };
 
@@ -267,11 +269,42 @@ static struct kprobe saker_cred_probe = {
 
 static bool saker_cred_probed;
 
+/*
+ * Namespace changes: setns and unshare install a task's new namespace set
+ * through switch_task_namespaces(); only current's own switches are
+ * recorded (the function also takes other tasks at their exit).
+ */
+static int saker_ns_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	saker_hit(SAKER_HOOK_NS);
+	if ((struct task_struct *)regs_get_kernel_argument(regs, 0) == current &&
+	    saker_should_record(current, SAKER_CLASS_NSCHANGE))
+		saker_record_nschange((const struct nsproxy *)
+				      regs_get_kernel_argument(regs, 1));
+	return 0;
+}
+
+static_assert(sizeof(switch_task_namespaces(NULL, NULL), 1));
+
+static struct kprobe saker_ns_probe = {
+	.symbol_name = "switch_task_namespaces",
+	.pre_handler = saker_ns_pre,
+};
+
+static bool saker_ns_probed;
+
 static void saker_cred_probe_remove(void)
 {
 	if (saker_cred_probed)
 		unregister_kprobe(&saker_cred_probe);
 	saker_cred_probed = false;
+}
+
+static void saker_ns_probe_remove(void)
+{
+	if (saker_ns_probed)
+		unregister_kprobe(&saker_ns_probe);
+	saker_ns_probed = false;
 }
 
 /*
@@ -489,6 +522,8 @@ u64 saker_features(void)
 		f |= SAKER_FEAT_CRED;
 	if (saker_load_probed[0] && saker_load_probed[1])
 		f |= SAKER_FEAT_LOAD;
+	if (saker_ns_probed)
+		f |= SAKER_FEAT_NSCHANGE;
 	return f;
 }
 
@@ -538,6 +573,12 @@ unsigned int saker_hooks_report(struct saker_hook_report *v, unsigned int max)
 			.hits = saker_hits_sum(SAKER_HOOK_CRED),
 			.missed = READ_ONCE(saker_cred_probe.nmissed),
 		};
+	if (saker_ns_probed && n < max)
+		v[n++] = (struct saker_hook_report){
+			.name = saker_ns_probe.symbol_name, .kind = "kprobe",
+			.hits = saker_hits_sum(SAKER_HOOK_NS),
+			.missed = READ_ONCE(saker_ns_probe.nmissed),
+		};
 	for (i = 0; i < ARRAY_SIZE(saker_load_probes) && n < max; i++)
 		if (saker_load_probed[i])
 			v[n++] = (struct saker_hook_report){
@@ -576,6 +617,11 @@ int saker_hooks_init(void)
 		pr_warn("cannot probe commit_creds (%d): no credential change records\n",
 			err);
 	saker_cred_probed = !err;
+	err = register_kprobe(&saker_ns_probe);
+	if (err)
+		pr_warn("cannot probe switch_task_namespaces (%d): no namespace change records\n",
+			err);
+	saker_ns_probed = !err;
 	saker_load_probes_add();
 
 	saker_tps[SAKER_TP_EXEC].wanted = true;
@@ -588,6 +634,7 @@ int saker_hooks_init(void)
 
 remove_optional_probes:
 	saker_load_probes_remove();
+	saker_ns_probe_remove();
 	saker_cred_probe_remove();
 	saker_exit_probe_remove();
 	unregister_kprobe(&saker_fd_probe);
@@ -602,6 +649,7 @@ void saker_hooks_exit(void)
 {
 	saker_tracepoints_remove();
 	saker_load_probes_remove();
+	saker_ns_probe_remove();
 	saker_cred_probe_remove();
 	saker_exit_probe_remove();
 	unregister_kprobe(&saker_fd_probe);

@@ -24,6 +24,7 @@
 #include <linux/mm.h>
 #include <linux/mount.h>
 #include <linux/net.h>
+#include <linux/nsproxy.h>
 #include <linux/percpu.h>
 #include <linux/pid_namespace.h>
 #include <linux/sched.h>
@@ -513,6 +514,38 @@ void saker_record_load(unsigned int what, struct file *file)
 		if (cut)
 			l->flags |= SAKER_LOAD_PATH_TRUNCATED;
 	}
+	saker_rec_emit(&r);
+	saker_leave(c);
+}
+
+/*
+ * From switch_task_namespaces() for current, as its new namespace set is
+ * installed (exit's switch to none is not a change to record).
+ */
+void saker_record_nschange(const struct nsproxy *new)
+{
+	u32 was[SAKER_NS_COUNT], now[SAKER_NS_COUNT];
+	const struct nsproxy *old = current->nsproxy;
+	struct saker_nschange *x;
+	struct saker_cpu *c;
+	struct saker_rec r;
+
+	if (!new || !old)
+		return;
+	saker_fill_nsproxy(was, old, current_cred());
+	saker_fill_nsproxy(now, new, current_cred());
+	if (!memcmp(was, now, sizeof(was)))
+		return;
+	c = saker_enter();
+	if (!c)
+		return;
+	x = saker_rec_start(&r, c, SAKER_REC_NSCHANGE, sizeof(*x));
+	saker_fill_task(&x->task, current);
+	x->syscall_nr = saker_current_syscall();
+	x->call = saker_call_of(x->syscall_nr,
+				x->task.flags & SAKER_TASK_COMPAT);
+	memcpy(x->ns, now, sizeof(x->ns));
+	x->pid_children_was = was[SAKER_NS_PID];
 	saker_rec_emit(&r);
 	saker_leave(c);
 }

@@ -239,3 +239,20 @@ void saker_fill_ids(struct saker_ids *ids, const struct cred *cred)
 	ids->securebits = cred->securebits;
 	ids->userns = cred->user_ns->ns.inum;
 }
+
+/*
+ * The inodes of a namespace set, in the task block's order; the pid slot
+ * is the pid namespace for children, the one a namespace set holds.
+ */
+void saker_fill_nsproxy(u32 *ns, const struct nsproxy *nsp,
+			const struct cred *cred)
+{
+	ns[SAKER_NS_USER] = cred->user_ns->ns.inum;
+	ns[SAKER_NS_PID] = nsp->pid_ns_for_children ?
+			   nsp->pid_ns_for_children->ns.inum : 0;
+	ns[SAKER_NS_MNT] = saker_mnt_ns_inum((struct nsproxy *)nsp);
+	ns[SAKER_NS_NET] = nsp->net_ns ? nsp->net_ns->ns.inum : 0;
+	ns[SAKER_NS_UTS] = nsp->uts_ns ? nsp->uts_ns->ns.inum : 0;
+	ns[SAKER_NS_IPC] = nsp->ipc_ns ? nsp->ipc_ns->ns.inum : 0;
+	ns[SAKER_NS_CGROUP] = nsp->cgroup_ns ? nsp->cgroup_ns->ns.inum : 0;
+}

@@ -113,6 +113,7 @@ enum saker_rec_type {
 	SAKER_REC_OPEN = 4,
 	SAKER_REC_CRED = 5,	/* older readers skip it: unknown type */
 	SAKER_REC_LOAD = 6,	/* likewise */
+	SAKER_REC_NSCHANGE = 7,	/* likewise */
 	SAKER_REC_TYPE_MAX
 };
 
@@ -354,6 +355,26 @@ struct saker_load {
 };
 
 /*
+ * A task joined or made namespaces (setns, unshare, the clone-less paths
+ * that switch a task's namespace set): recorded as the kernel installs the
+ * new set, only when an inode differs. task.ns holds the namespaces
+ * before; ns the ones after, where [SAKER_NS_PID] is the pid namespace of
+ * the task's future children (what setns and unshare change: a task's own
+ * never does), and pid_children_was that one before. User namespaces
+ * change with credentials (struct saker_cred); time namespaces are not
+ * recorded. Needs SAKER_FEAT_NSCHANGE and SAKER_CLASS_NSCHANGE.
+ */
+struct saker_nschange {
+	struct saker_task task;
+	__s32 syscall_nr;	/* -1 if not from a syscall */
+	__u16 call;		/* enum saker_call */
+	__u16 reserved0;
+	__u32 ns[SAKER_NS_COUNT];
+	__u32 pid_children_was;
+	__u64 reserved[2];
+};
+
+/*
  * Ring header page. Counters cover the time since the reader opened the
  * device, and each cause of loss has its own.
  */
@@ -379,6 +400,7 @@ struct saker_ring_hdr {
 #define SAKER_FEAT_IGNORE		(1ULL << 3) /* SAKER_A_IGNORE */
 #define SAKER_FEAT_CRED			(1ULL << 4) /* SAKER_REC_CRED records */
 #define SAKER_FEAT_LOAD			(1ULL << 5) /* SAKER_REC_LOAD records */
+#define SAKER_FEAT_NSCHANGE		(1ULL << 6) /* SAKER_REC_NSCHANGE records */
 
 /*
  * SAKER_IOC_INFO: in abi_version (everything else zero), out everything.
@@ -501,9 +523,11 @@ enum saker_genl_cmd {
 #define SAKER_CLASS_OPEN	(1U << 3)	/* opens and exec image opens */
 #define SAKER_CLASS_CRED	(1U << 4)	/* credential changes */
 #define SAKER_CLASS_LOAD	(1U << 5)	/* kernel module and kexec loads */
+#define SAKER_CLASS_NSCHANGE	(1U << 6)	/* namespaces joined or made */
 #define SAKER_CLASS_ALL		(SAKER_CLASS_EXEC | SAKER_CLASS_FORK | \
 				 SAKER_CLASS_EXIT | SAKER_CLASS_OPEN | \
-				 SAKER_CLASS_CRED | SAKER_CLASS_LOAD)
+				 SAKER_CLASS_CRED | SAKER_CLASS_LOAD | \
+				 SAKER_CLASS_NSCHANGE)
 
 /* SAKER_A_FILTER_KINDS: 1 << SAKER_CALL_* of the open, or EXEC_IMAGE. */
 #define SAKER_FILTER_KIND(call)		(1U << (call))

@@ -135,7 +135,7 @@ START_TEST(test_invalid_json)
 	refused("nope", "invalid JSON at column 4: '[' or '{' expected near 'nope'");
 	refused("[1, 2]", "expected a JSON object, got an array");
 	refused("{\"pid\":1}", "no \"type\"");
-	refused("{\"type\":\"ptrace\"}", "unknown \"type\" 'ptrace' (exec, open, fork, exit, cred, load)");
+	refused("{\"type\":\"ptrace\"}", "unknown \"type\" 'ptrace' (exec, open, fork, exit, cred, load, nschange)");
 }
 END_TEST
 

@@ -216,6 +216,8 @@ void saker_daemon_check_config(struct saker_daemon *d)
 		cf.classes |= SAKER_CLASS_CRED;
 	if (d->ring && !(saker_ring_info(d->ring)->features & SAKER_FEAT_LOAD))
 		cf.classes |= SAKER_CLASS_LOAD;
+	if (d->ring && !(saker_ring_info(d->ring)->features & SAKER_FEAT_NSCHANGE))
+		cf.classes |= SAKER_CLASS_NSCHANGE;
 	check_classes(d, cf.classes);
 	check_ignore(d, &cf);
 }

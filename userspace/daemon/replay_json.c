@@ -215,10 +215,15 @@ static uint64_t ju64(struct jline *l, json_t *o, const char *key)
 	return (uint64_t)jint(l, o, key, INT64_MIN, INT64_MAX, 0);
 }
 
+/* The "ns" object's keys, in the task block's order. */
+static const char *const saker_ns_keys[SAKER_NS_COUNT] = { "mnt", "pid", "net", "uts",
+							   "ipc", "user", "cgroup" };
+
 /* The largest fixed part: cleared before any record is filled. */
 #define FIXED_MAX (sizeof(struct saker_cred) > sizeof(struct saker_exec) ? \
 		   sizeof(struct saker_cred) : sizeof(struct saker_exec))
-_Static_assert(sizeof(struct saker_load) <= FIXED_MAX, "load fits the cleared part");
+_Static_assert(sizeof(struct saker_load) <= FIXED_MAX && sizeof(struct saker_nschange) <= FIXED_MAX,
+	       "every fixed part fits the cleared part");
 
 /* A credential record's "old" or "new" object; missing: all zero. */
 static void fill_ids(struct jline *l, json_t *o, const char *key, struct saker_ids *ids)
@@ -330,8 +335,6 @@ static uint8_t fd_kind(struct jline *l, json_t *o, const char *key)
 
 static void fill_task(struct jline *l, json_t *o, struct saker_task *t)
 {
-	static const char *const nsk[SAKER_NS_COUNT] = { "mnt", "pid", "net", "uts",
-							"ipc", "user", "cgroup" };
 	json_t *ns = jobj(l, o, "ns");
 	const char *s;
 	int i;
@@ -366,7 +369,7 @@ static void fill_task(struct jline *l, json_t *o, struct saker_task *t)
 	}
 	l->in = "ns.";
 	for (i = 0; ns && i < SAKER_NS_COUNT; i++)
-		t->ns[i] = ju32(l, ns, nsk[i]);
+		t->ns[i] = ju32(l, ns, saker_ns_keys[i]);
 	l->in = "";
 	s = jstr(l, o, "comm");
 	if (s)
@@ -648,8 +651,25 @@ long saker_json_to_record_time(const char *line, size_t len, void *buf,
 			ld->flags |= SAKER_LOAD_PATH_TRUNCATED;
 		b.len += sizeof(*ld);
 		ld->path_len = put_str(&b, path, SAKER_PATH_MAX);
+	} else if (!strcmp(type, "nschange")) {
+		struct saker_nschange *x = (void *)(b.p + b.len);
+		json_t *ns = jobj(&l, o, "new_ns");
+		int i;
+
+		h->type = SAKER_REC_NSCHANGE;
+		h->body_len = sizeof(*x);
+		fill_task(&l, o, &x->task);
+		sc = jstr(&l, o, "syscall");
+		x->syscall_nr = jget(o, "syscall_nr") ? ji32(&l, o, "syscall_nr") : syscall_nr(sc);
+		x->call = call_of(sc);
+		l.in = "new_ns.";
+		for (i = 0; ns && i < SAKER_NS_COUNT; i++)
+			x->ns[i] = ju32(&l, ns, saker_ns_keys[i]);
+		l.in = "";
+		x->pid_children_was = ju32(&l, o, "pid_children_was");
+		b.len += sizeof(*x);
 	} else {
-		saker_set_err(err, errlen, "unknown \"type\" '%s' (exec, open, fork, exit, cred, load)", type);
+		saker_set_err(err, errlen, "unknown \"type\" '%s' (exec, open, fork, exit, cred, load, nschange)", type);
 		goto put_o;
 	}
 	/* Checked like any other key: a wrong type is this line's error. */

@@ -32,6 +32,8 @@ static size_t fixed_len(unsigned int type)
 		return sizeof(struct saker_cred);
 	case SAKER_REC_LOAD:
 		return sizeof(struct saker_load);
+	case SAKER_REC_NSCHANGE:
+		return sizeof(struct saker_nschange);
 	}
 	return 0;
 }
@@ -225,6 +227,10 @@ int saker_decode(const void *buf, size_t avail, struct saker_event *ev,
 	case SAKER_REC_LOAD:
 		ret = decode_load(body, body_len, room, ev, err);
 		break;
+	case SAKER_REC_NSCHANGE:
+		ev->nschange = (const void *)body;
+		ret = SAKER_DECODE_EVENT;
+		break;
 	default:
 		ev->exit = (const void *)body;
 		ret = SAKER_DECODE_EVENT;
@@ -372,6 +378,7 @@ const char *saker_rec_type_name(unsigned int type)
 		[SAKER_REC_OPEN] = "open",
 		[SAKER_REC_CRED] = "cred",
 		[SAKER_REC_LOAD] = "load",
+		[SAKER_REC_NSCHANGE] = "nschange",
 	};
 
 	if (type >= sizeof(names) / sizeof(names[0]))

@@ -30,6 +30,7 @@ struct saker_event {
 		const struct saker_open *open;
 		const struct saker_cred *cred;
 		const struct saker_load *load;
+		const struct saker_nschange *nschange;
 	};
 	/* exec */
 	struct saker_str filename, exe, args, cwd, cgroup, env;

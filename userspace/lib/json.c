@@ -104,7 +104,7 @@ static void put(json_t *o, const char *key, json_t *v, bool *bad)
 		*bad = true;
 }
 
-static json_t *ns_object(const struct saker_task *t)
+static json_t *ns_object(const uint32_t *ns)
 {
 	static const char *const names[SAKER_NS_COUNT] = {
 		[SAKER_NS_MNT] = "mnt",
@@ -122,7 +122,7 @@ static json_t *ns_object(const struct saker_task *t)
 	if (!o)
 		return NULL;
 	for (i = 0; i < SAKER_NS_COUNT; i++)
-		put(o, names[i], json_integer(t->ns[i]), &bad);
+		put(o, names[i], json_integer(ns[i]), &bad);
 	if (bad) {
 		json_decref(o);
 		return NULL;
@@ -160,7 +160,7 @@ static void put_task(json_t *o, const struct saker_event *ev, bool *bad)
 				json_null(), bad);
 	put(o, "io_worker", json_boolean(t->flags & SAKER_TASK_IO_WORKER), bad);
 	put(o, "compat", json_boolean(t->flags & SAKER_TASK_COMPAT), bad);
-	put(o, "ns", ns_object(t), bad);
+	put(o, "ns", ns_object(t->ns), bad);
 	put(o, "cgroup_id", json_integer((json_int_t)t->cgroup_id), bad);
 	put(o, "comm", char_array(t->comm, sizeof(t->comm)), bad);
 }
@@ -292,6 +292,19 @@ static void put_load(json_t *o, const struct saker_event *ev, bool *bad)
 	put(o, "dev", json_integer(l->dev), bad);
 }
 
+static void put_nschange(json_t *o, const struct saker_event *ev, bool *bad)
+{
+	const struct saker_nschange *x = ev->nschange;
+	const char *name = saker_call_name(x->call);
+
+	if (!name && !(ev->task->flags & SAKER_TASK_COMPAT))
+		name = saker_syscall_name(x->syscall_nr);
+	put(o, "syscall", str_or_null(name), bad);
+	put(o, "syscall_nr", json_integer(x->syscall_nr), bad);
+	put(o, "new_ns", ns_object(x->ns), bad);
+	put(o, "pid_children_was", json_integer(x->pid_children_was), bad);
+}
+
 json_t *saker_json_event(const struct saker_event *ev)
 {
 	json_t *o = json_object();
@@ -322,6 +335,9 @@ json_t *saker_json_event(const struct saker_event *ev)
 		break;
 	case SAKER_REC_LOAD:
 		put_load(o, ev, &bad);
+		break;
+	case SAKER_REC_NSCHANGE:
+		put_nschange(o, ev, &bad);
 		break;
 	default:
 		break;
