@@ -99,6 +99,29 @@ START_TEST(test_cred_round_trip)
 }
 END_TEST
 
+/* A namespace change reads back with its new set; a wrong key inside it is named in full. */
+START_TEST(test_nschange_lines)
+{
+	struct saker_event ev;
+	const char *why = NULL;
+	size_t used;
+	long len;
+
+	len = to_rec("{\"type\":\"nschange\",\"syscall\":\"setns\",\"ns\":{\"uts\":5},"
+		     "\"new_ns\":{\"uts\":7,\"pid\":9},\"pid_children_was\":8}");
+	ck_assert_msg(len > 0, "refused: %s", err);
+	ck_assert_int_eq(saker_decode(rec, (size_t)len, &ev, &used, &why), SAKER_DECODE_EVENT);
+	ck_assert_int_eq(ev.type, SAKER_REC_NSCHANGE);
+	ck_assert_int_eq(ev.nschange->syscall_nr, 308);
+	ck_assert_uint_eq(ev.task->ns[SAKER_NS_UTS], 5);
+	ck_assert_uint_eq(ev.nschange->ns[SAKER_NS_UTS], 7);
+	ck_assert_uint_eq(ev.nschange->ns[SAKER_NS_PID], 9);
+	ck_assert_uint_eq(ev.nschange->pid_children_was, 8);
+	refused("{\"type\":\"nschange\",\"new_ns\":{\"mnt\":\"x\"}}",
+		"\"new_ns.mnt\": expected an integer, got a string");
+}
+END_TEST
+
 /* A module load from a file, as the trace writes it, reads back; a wrong "what" is named. */
 START_TEST(test_load_lines)
 {
@@ -365,6 +388,7 @@ Suite *saker_test_suite(void)
 	tcase_add_test(tc, test_missing_keys);
 	tcase_add_test(tc, test_cred_round_trip);
 	tcase_add_test(tc, test_load_lines);
+	tcase_add_test(tc, test_nschange_lines);
 	tcase_add_test(tc, test_invalid_json);
 	tcase_add_test(tc, test_wrong_types);
 	suite_add_tcase(s, tc);
