@@ -28,6 +28,7 @@
 #include <linux/security.h>
 #include <linux/namei.h>
 #include <linux/nsproxy.h>
+#include <linux/ptrace.h>
 #include <linux/cpumask.h>
 #include <linux/taskstats_kern.h>
 #include <trace/events/sched.h>
@@ -49,6 +50,7 @@ enum {
 	SAKER_HOOK_LOAD_FILE,
 	SAKER_HOOK_LOAD_DATA,
 	SAKER_HOOK_NS,
+	SAKER_HOOK_PTRACE,
 	SAKER_HOOK_COUNT
 };
 
@@ -293,6 +295,29 @@ static struct kprobe saker_ns_probe = {
 
 static bool saker_ns_probed;
 
+/* Attach-mode ptrace access checks, at the LSM hook (read mode is ps). */
+static int saker_ptrace_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	unsigned int mode = regs_get_kernel_argument(regs, 1);
+
+	saker_hit(SAKER_HOOK_PTRACE);
+	if ((mode & PTRACE_MODE_ATTACH) &&
+	    saker_should_record(current, SAKER_CLASS_PTRACE))
+		saker_record_ptrace((struct task_struct *)
+				    regs_get_kernel_argument(regs, 0),
+				    mode & PTRACE_MODE_REALCREDS);
+	return 0;
+}
+
+static_assert(sizeof(security_ptrace_access_check(NULL, PTRACE_MODE_ATTACH)));
+
+static struct kprobe saker_ptrace_probe = {
+	.symbol_name = "security_ptrace_access_check",
+	.pre_handler = saker_ptrace_pre,
+};
+
+static bool saker_ptrace_probed;
+
 static void saker_cred_probe_remove(void)
 {
 	if (saker_cred_probed)
@@ -305,6 +330,13 @@ static void saker_ns_probe_remove(void)
 	if (saker_ns_probed)
 		unregister_kprobe(&saker_ns_probe);
 	saker_ns_probed = false;
+}
+
+static void saker_ptrace_probe_remove(void)
+{
+	if (saker_ptrace_probed)
+		unregister_kprobe(&saker_ptrace_probe);
+	saker_ptrace_probed = false;
 }
 
 /*
@@ -524,6 +556,8 @@ u64 saker_features(void)
 		f |= SAKER_FEAT_LOAD;
 	if (saker_ns_probed)
 		f |= SAKER_FEAT_NSCHANGE;
+	if (saker_ptrace_probed)
+		f |= SAKER_FEAT_PTRACE;
 	return f;
 }
 
@@ -579,6 +613,12 @@ unsigned int saker_hooks_report(struct saker_hook_report *v, unsigned int max)
 			.hits = saker_hits_sum(SAKER_HOOK_NS),
 			.missed = READ_ONCE(saker_ns_probe.nmissed),
 		};
+	if (saker_ptrace_probed && n < max)
+		v[n++] = (struct saker_hook_report){
+			.name = saker_ptrace_probe.symbol_name, .kind = "kprobe",
+			.hits = saker_hits_sum(SAKER_HOOK_PTRACE),
+			.missed = READ_ONCE(saker_ptrace_probe.nmissed),
+		};
 	for (i = 0; i < ARRAY_SIZE(saker_load_probes) && n < max; i++)
 		if (saker_load_probed[i])
 			v[n++] = (struct saker_hook_report){
@@ -622,6 +662,11 @@ int saker_hooks_init(void)
 		pr_warn("cannot probe switch_task_namespaces (%d): no namespace change records\n",
 			err);
 	saker_ns_probed = !err;
+	err = register_kprobe(&saker_ptrace_probe);
+	if (err)
+		pr_warn("cannot probe security_ptrace_access_check (%d): no ptrace records\n",
+			err);
+	saker_ptrace_probed = !err;
 	saker_load_probes_add();
 
 	saker_tps[SAKER_TP_EXEC].wanted = true;
@@ -634,6 +679,7 @@ int saker_hooks_init(void)
 
 remove_optional_probes:
 	saker_load_probes_remove();
+	saker_ptrace_probe_remove();
 	saker_ns_probe_remove();
 	saker_cred_probe_remove();
 	saker_exit_probe_remove();
@@ -649,6 +695,7 @@ void saker_hooks_exit(void)
 {
 	saker_tracepoints_remove();
 	saker_load_probes_remove();
+	saker_ptrace_probe_remove();
 	saker_ns_probe_remove();
 	saker_cred_probe_remove();
 	saker_exit_probe_remove();

@@ -550,6 +550,44 @@ void saker_record_nschange(const struct nsproxy *new)
 	saker_leave(c);
 }
 
+/*
+ * From the ptrace access check in attach mode: current may attach to, or
+ * reach the memory of, child.
+ */
+void saker_record_ptrace(struct task_struct *child, bool realcreds)
+{
+	struct saker_ptrace *x;
+	struct saker_cpu *c;
+	struct saker_rec r;
+	unsigned long a[6];
+
+	c = saker_enter();
+	if (!c)
+		return;
+	x = saker_rec_start(&r, c, SAKER_REC_PTRACE, sizeof(*x));
+	saker_fill_task_no_tty(&x->task, current);
+	x->syscall_nr = saker_current_syscall();
+	x->call = saker_call_of(x->syscall_nr,
+				x->task.flags & SAKER_TASK_COMPAT);
+	x->request = -1;
+	if (x->syscall_nr == __NR_ptrace && !in_compat_syscall()) {
+		syscall_get_arguments(current, task_pt_regs(current), a);
+		x->request = (s32)a[0];
+	}
+	x->target_tid = task_pid_nr(child);
+	x->target_pid = task_tgid_nr(child);
+	rcu_read_lock();
+	x->target_euid = from_kuid_munged(&init_user_ns,
+					  __task_cred(child)->euid);
+	rcu_read_unlock();
+	/* The comm may change meanwhile: a copy, always terminated. */
+	strscpy_pad(x->target_comm, child->comm, sizeof(x->target_comm));
+	if (realcreds)
+		x->flags |= SAKER_PTRACE_REALCREDS;
+	saker_rec_emit(&r);
+	saker_leave(c);
+}
+
 /* An open file's path, built once: for the open filter, then the record. */
 struct saker_opath {
 	const char *s;		/* in the CPU's path workspace, or NULL */

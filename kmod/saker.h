@@ -149,6 +149,7 @@ extern unsigned int saker_open_maxactive;
 /* task.c: the task block, in probe context (preemption off). */
 struct saker_task;
 void saker_fill_task(struct saker_task *t, struct task_struct *p);
+void saker_fill_task_no_tty(struct saker_task *t, struct task_struct *p);
 struct cred;
 void saker_fill_ids(struct saker_ids *ids, const struct cred *cred);
 struct nsproxy;
@@ -189,5 +190,6 @@ void saker_record_open_fd(unsigned int fd, struct file *file);
 void saker_record_cred(const struct cred *new);
 void saker_record_load(unsigned int what, struct file *file);
 void saker_record_nschange(const struct nsproxy *new);
+void saker_record_ptrace(struct task_struct *child, bool realcreds);
 
 #endif /* SAKER_H */

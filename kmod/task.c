@@ -78,7 +78,25 @@ static void saker_fill_ns(struct saker_task *t, struct task_struct *p,
 	t->ns[SAKER_NS_CGROUP] = nsp->cgroup_ns ? nsp->cgroup_ns->ns.inum : 0;
 }
 
+static void saker_fill_task_common(struct saker_task *t, struct task_struct *p);
+
 void saker_fill_task(struct saker_task *t, struct task_struct *p)
+{
+	saker_fill_task_common(t, p);
+	saker_fill_tty(t, p);
+}
+
+/*
+ * For hooks that run under another task's task_lock (the ptrace access
+ * check): the tty needs p's siglock, and the kernel never nests siglock
+ * inside task_lock, so saker does not either.
+ */
+void saker_fill_task_no_tty(struct saker_task *t, struct task_struct *p)
+{
+	saker_fill_task_common(t, p);
+}
+
+static void saker_fill_task_common(struct saker_task *t, struct task_struct *p)
 {
 	struct pid_namespace *pidns;
 	struct task_struct *parent;
@@ -120,7 +138,6 @@ void saker_fill_task(struct saker_task *t, struct task_struct *p)
 	if (p == current && in_compat_syscall())
 		t->flags |= SAKER_TASK_COMPAT;
 	strscpy_pad(t->comm, p->comm, sizeof(t->comm));
-	saker_fill_tty(t, p);
 }
 
 /* Root of the host: uncapped by the fair share of the rings. */

@@ -114,6 +114,7 @@ enum saker_rec_type {
 	SAKER_REC_CRED = 5,	/* older readers skip it: unknown type */
 	SAKER_REC_LOAD = 6,	/* likewise */
 	SAKER_REC_NSCHANGE = 7,	/* likewise */
+	SAKER_REC_PTRACE = 8,	/* likewise */
 	SAKER_REC_TYPE_MAX
 };
 
@@ -374,6 +375,36 @@ struct saker_nschange {
 	__u64 reserved[2];
 };
 
+/* saker_ptrace.flags */
+#define SAKER_PTRACE_REALCREDS	(1U << 0) /* checked against the real ids */
+
+/*
+ * A task was allowed past the kernel's own checks to attach to another, or
+ * to read or write its memory (ptrace attach or seize, /proc/PID/mem,
+ * process_vm_readv and writev, pidfd_getfd): the kernel's ptrace access
+ * check in attach mode, at its LSM hook. Checks in read mode (ps, /proc
+ * status files) are not recorded, nor PTRACE_TRACEME, nor a task's own
+ * threads (the kernel does not check those). The LSM may still refuse.
+ * request is the ptrace(2) request when the call is ptrace, else -1. The
+ * task block has no tty (SAKER_TASK_HAS_TTY clear): the check runs under
+ * the target's task_lock, inside which the tty's lock is not taken.
+ * Needs SAKER_FEAT_PTRACE and SAKER_CLASS_PTRACE.
+ */
+struct saker_ptrace {
+	struct saker_task task;
+	__s32 syscall_nr;	/* -1 if not from a syscall */
+	__u16 call;		/* enum saker_call */
+	__u16 reserved0;
+	__u32 target_tid;	/* initial pid namespace */
+	__u32 target_pid;	/* its thread group */
+	__u32 target_euid;	/* initial user namespace */
+	__u32 flags;		/* SAKER_PTRACE_* */
+	__s32 request;
+	__u32 reserved1;
+	char target_comm[SAKER_COMM_LEN];
+	__u64 reserved[2];
+};
+
 /*
  * Ring header page. Counters cover the time since the reader opened the
  * device, and each cause of loss has its own.
@@ -401,6 +432,7 @@ struct saker_ring_hdr {
 #define SAKER_FEAT_CRED			(1ULL << 4) /* SAKER_REC_CRED records */
 #define SAKER_FEAT_LOAD			(1ULL << 5) /* SAKER_REC_LOAD records */
 #define SAKER_FEAT_NSCHANGE		(1ULL << 6) /* SAKER_REC_NSCHANGE records */
+#define SAKER_FEAT_PTRACE		(1ULL << 7) /* SAKER_REC_PTRACE records */
 
 /*
  * SAKER_IOC_INFO: in abi_version (everything else zero), out everything.
@@ -524,10 +556,11 @@ enum saker_genl_cmd {
 #define SAKER_CLASS_CRED	(1U << 4)	/* credential changes */
 #define SAKER_CLASS_LOAD	(1U << 5)	/* kernel module and kexec loads */
 #define SAKER_CLASS_NSCHANGE	(1U << 6)	/* namespaces joined or made */
+#define SAKER_CLASS_PTRACE	(1U << 7)	/* attach to another task */
 #define SAKER_CLASS_ALL		(SAKER_CLASS_EXEC | SAKER_CLASS_FORK | \
 				 SAKER_CLASS_EXIT | SAKER_CLASS_OPEN | \
 				 SAKER_CLASS_CRED | SAKER_CLASS_LOAD | \
-				 SAKER_CLASS_NSCHANGE)
+				 SAKER_CLASS_NSCHANGE | SAKER_CLASS_PTRACE)
 
 /* SAKER_A_FILTER_KINDS: 1 << SAKER_CALL_* of the open, or EXEC_IMAGE. */
 #define SAKER_FILTER_KIND(call)		(1U << (call))

@@ -122,6 +122,31 @@ START_TEST(test_nschange_lines)
 }
 END_TEST
 
+/* A ptrace line reads back; a target_comm too long for the record is cut, terminated. */
+START_TEST(test_ptrace_lines)
+{
+	struct saker_event ev;
+	const char *why = NULL;
+	size_t used;
+	long len;
+
+	len = to_rec("{\"type\":\"ptrace\",\"syscall\":\"ptrace\",\"request\":16,"
+		     "\"target_pid\":42,\"target_comm\":\"a-very-long-process-name\",\"realcreds\":true}");
+	ck_assert_msg(len > 0, "refused: %s", err);
+	ck_assert_int_eq(saker_decode(rec, (size_t)len, &ev, &used, &why), SAKER_DECODE_EVENT);
+	ck_assert_int_eq(ev.type, SAKER_REC_PTRACE);
+	ck_assert_int_eq(ev.ptrace->syscall_nr, 101);
+	ck_assert_int_eq(ev.ptrace->request, 16);
+	ck_assert_uint_eq(ev.ptrace->target_tid, 42);
+	ck_assert_str_eq(ev.ptrace->target_comm, "a-very-long-pro");
+	ck_assert(ev.ptrace->flags & SAKER_PTRACE_REALCREDS);
+	len = to_rec("{\"type\":\"ptrace\",\"target_pid\":42}");
+	ck_assert_int_gt(len, 0);
+	ck_assert_int_eq(saker_decode(rec, (size_t)len, &ev, &used, &why), SAKER_DECODE_EVENT);
+	ck_assert_int_eq(ev.ptrace->request, -1);
+}
+END_TEST
+
 /* A module load from a file, as the trace writes it, reads back; a wrong "what" is named. */
 START_TEST(test_load_lines)
 {
@@ -158,7 +183,8 @@ START_TEST(test_invalid_json)
 	refused("nope", "invalid JSON at column 4: '[' or '{' expected near 'nope'");
 	refused("[1, 2]", "expected a JSON object, got an array");
 	refused("{\"pid\":1}", "no \"type\"");
-	refused("{\"type\":\"ptrace\"}", "unknown \"type\" 'ptrace' (exec, open, fork, exit, cred, load, nschange)");
+	refused("{\"type\":\"bpf\"}",
+		"unknown \"type\" 'bpf' (exec, open, fork, exit, cred, load, nschange, ptrace)");
 }
 END_TEST
 
@@ -389,6 +415,7 @@ Suite *saker_test_suite(void)
 	tcase_add_test(tc, test_cred_round_trip);
 	tcase_add_test(tc, test_load_lines);
 	tcase_add_test(tc, test_nschange_lines);
+	tcase_add_test(tc, test_ptrace_lines);
 	tcase_add_test(tc, test_invalid_json);
 	tcase_add_test(tc, test_wrong_types);
 	suite_add_tcase(s, tc);

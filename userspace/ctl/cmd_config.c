@@ -30,7 +30,7 @@ static const char config_usage[] =
 "  classes=LIST  the event classes the module records: a comma-separated list\n"
 "                of exec, fork, exit, open, cred (credential changes), load\n"
 "                (kernel module and kexec loads), ns (namespaces joined or made),\n"
-"                or all, or none (default all).\n"
+"                ptrace (attach to another task), or all, or none (default all).\n"
 "                Rules on a class that is off never match, and without fork\n"
 "                and exit the daemon's process table ages: turn classes off\n"
 "                only to measure.\n"

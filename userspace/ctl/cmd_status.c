@@ -47,6 +47,7 @@ static const struct {
 	{ SAKER_FEAT_CRED, "cred" },
 	{ SAKER_FEAT_LOAD, "load" },
 	{ SAKER_FEAT_NSCHANGE, "nschange" },
+	{ SAKER_FEAT_PTRACE, "ptrace" },
 };
 
 static void reader_comm(uint32_t pid, char *buf, size_t size)

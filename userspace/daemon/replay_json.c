@@ -222,7 +222,8 @@ static const char *const saker_ns_keys[SAKER_NS_COUNT] = { "mnt", "pid", "net", 
 /* The largest fixed part: cleared before any record is filled. */
 #define FIXED_MAX (sizeof(struct saker_cred) > sizeof(struct saker_exec) ? \
 		   sizeof(struct saker_cred) : sizeof(struct saker_exec))
-_Static_assert(sizeof(struct saker_load) <= FIXED_MAX && sizeof(struct saker_nschange) <= FIXED_MAX,
+_Static_assert(sizeof(struct saker_load) <= FIXED_MAX && sizeof(struct saker_nschange) <= FIXED_MAX &&
+	       sizeof(struct saker_ptrace) <= FIXED_MAX,
 	       "every fixed part fits the cleared part");
 
 /* A credential record's "old" or "new" object; missing: all zero. */
@@ -668,8 +669,29 @@ long saker_json_to_record_time(const char *line, size_t len, void *buf,
 		l.in = "";
 		x->pid_children_was = ju32(&l, o, "pid_children_was");
 		b.len += sizeof(*x);
+	} else if (!strcmp(type, "ptrace")) {
+		struct saker_ptrace *x = (void *)(b.p + b.len);
+		const char *tc = jstr(&l, o, "target_comm");
+
+		h->type = SAKER_REC_PTRACE;
+		h->body_len = sizeof(*x);
+		fill_task(&l, o, &x->task);
+		sc = jstr(&l, o, "syscall");
+		x->syscall_nr = jget(o, "syscall_nr") ? ji32(&l, o, "syscall_nr") : syscall_nr(sc);
+		x->call = call_of(sc);
+		x->request = jget(o, "request") ? ji32(&l, o, "request") : -1;
+		x->target_pid = ju32(&l, o, "target_pid");
+		x->target_tid = jget(o, "target_tid") ? ju32(&l, o, "target_tid") : x->target_pid;
+		x->target_euid = ju32(&l, o, "target_euid");
+		if (tc)
+			snprintf(x->target_comm, sizeof(x->target_comm), "%s", tc);
+		if (jbool(&l, o, "realcreds"))
+			x->flags |= SAKER_PTRACE_REALCREDS;
+		b.len += sizeof(*x);
 	} else {
-		saker_set_err(err, errlen, "unknown \"type\" '%s' (exec, open, fork, exit, cred, load, nschange)", type);
+		saker_set_err(err, errlen,
+			      "unknown \"type\" '%s' (exec, open, fork, exit, cred, load, nschange, ptrace)",
+			      type);
 		goto put_o;
 	}
 	/* Checked like any other key: a wrong type is this line's error. */

@@ -34,6 +34,8 @@ static size_t fixed_len(unsigned int type)
 		return sizeof(struct saker_load);
 	case SAKER_REC_NSCHANGE:
 		return sizeof(struct saker_nschange);
+	case SAKER_REC_PTRACE:
+		return sizeof(struct saker_ptrace);
 	}
 	return 0;
 }
@@ -231,6 +233,12 @@ int saker_decode(const void *buf, size_t avail, struct saker_event *ev,
 		ev->nschange = (const void *)body;
 		ret = SAKER_DECODE_EVENT;
 		break;
+	case SAKER_REC_PTRACE:
+		ev->ptrace = (const void *)body;
+		ret = memchr(ev->ptrace->target_comm, '\0', sizeof(ev->ptrace->target_comm)) ?
+		      SAKER_DECODE_EVENT :
+		      fail(err, "ptrace: target_comm not NUL-terminated", SAKER_DECODE_CORRUPT);
+		break;
 	default:
 		ev->exit = (const void *)body;
 		ret = SAKER_DECODE_EVENT;
@@ -271,6 +279,8 @@ const char *saker_syscall_name(int nr)
 		return "execve";
 	case 85:
 		return "creat";
+	case 101:
+		return "ptrace";
 	case 105:
 		return "setuid";
 	case 106:
@@ -307,6 +317,10 @@ const char *saker_syscall_name(int nr)
 		return "kexec_load";
 	case 308:
 		return "setns";
+	case 310:
+		return "process_vm_readv";
+	case 311:
+		return "process_vm_writev";
 	case 313:
 		return "finit_module";
 	case 320:
@@ -379,6 +393,7 @@ const char *saker_rec_type_name(unsigned int type)
 		[SAKER_REC_CRED] = "cred",
 		[SAKER_REC_LOAD] = "load",
 		[SAKER_REC_NSCHANGE] = "nschange",
+		[SAKER_REC_PTRACE] = "ptrace",
 	};
 
 	if (type >= sizeof(names) / sizeof(names[0]))

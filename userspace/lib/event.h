@@ -31,6 +31,7 @@ struct saker_event {
 		const struct saker_cred *cred;
 		const struct saker_load *load;
 		const struct saker_nschange *nschange;
+		const struct saker_ptrace *ptrace;
 	};
 	/* exec */
 	struct saker_str filename, exe, args, cwd, cgroup, env;

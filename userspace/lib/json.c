@@ -305,6 +305,23 @@ static void put_nschange(json_t *o, const struct saker_event *ev, bool *bad)
 	put(o, "pid_children_was", json_integer(x->pid_children_was), bad);
 }
 
+static void put_ptrace(json_t *o, const struct saker_event *ev, bool *bad)
+{
+	const struct saker_ptrace *x = ev->ptrace;
+	const char *name = saker_call_name(x->call);
+
+	if (!name && !(ev->task->flags & SAKER_TASK_COMPAT))
+		name = saker_syscall_name(x->syscall_nr);
+	put(o, "syscall", str_or_null(name), bad);
+	put(o, "syscall_nr", json_integer(x->syscall_nr), bad);
+	put(o, "request", x->request >= 0 ? json_integer(x->request) : json_null(), bad);
+	put(o, "target_pid", json_integer(x->target_pid), bad);
+	put(o, "target_tid", json_integer(x->target_tid), bad);
+	put(o, "target_euid", json_integer(x->target_euid), bad);
+	put(o, "target_comm", char_array(x->target_comm, sizeof(x->target_comm)), bad);
+	put(o, "realcreds", json_boolean(x->flags & SAKER_PTRACE_REALCREDS), bad);
+}
+
 json_t *saker_json_event(const struct saker_event *ev)
 {
 	json_t *o = json_object();
@@ -338,6 +355,9 @@ json_t *saker_json_event(const struct saker_event *ev)
 		break;
 	case SAKER_REC_NSCHANGE:
 		put_nschange(o, ev, &bad);
+		break;
+	case SAKER_REC_PTRACE:
+		put_ptrace(o, ev, &bad);
 		break;
 	default:
 		break;
