@@ -98,4 +98,11 @@ struct saker_open_flags {
 #define saker_fs_seq_retry(fs, s)	read_seqcount_retry(&(fs)->seq, s)
 #endif
 
+/* kernel_cap_t became one u64 in 6.3; two u32s before, low word first. */
+#ifdef SAKER_HAVE_CAP_U64
+#define saker_cap_u64(c)	((c).val)
+#else
+#define saker_cap_u64(c)	((c).cap[0] | ((u64)(c).cap[1] << 32))
+#endif
+
 #endif /* SAKER_COMPAT_H */

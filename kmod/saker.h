@@ -141,7 +141,7 @@ struct saker_hook_report {
 	u64 hits;		/* runs since load, every CPU */
 	u64 missed;		/* runs the probe could not make */
 };
-#define SAKER_HOOKS_MAX	8
+#define SAKER_HOOKS_MAX	12
 unsigned int saker_hooks_report(struct saker_hook_report *v, unsigned int max);
 unsigned int saker_open_active(void);
 extern unsigned int saker_open_maxactive;
@@ -149,6 +149,12 @@ extern unsigned int saker_open_maxactive;
 /* task.c: the task block, in probe context (preemption off). */
 struct saker_task;
 void saker_fill_task(struct saker_task *t, struct task_struct *p);
+void saker_fill_task_no_tty(struct saker_task *t, struct task_struct *p);
+struct cred;
+void saker_fill_ids(struct saker_ids *ids, const struct cred *cred);
+struct nsproxy;
+void saker_fill_nsproxy(u32 *ns, const struct nsproxy *nsp,
+			const struct cred *cred);
 bool saker_task_privileged(const struct saker_task *t);
 u16 saker_call_of(int nr, bool compat);
 int saker_current_syscall(void);
@@ -181,5 +187,9 @@ void saker_record_fork(struct task_struct *parent, struct task_struct *child);
 void saker_record_exit(struct task_struct *p, int group_dead);
 void saker_record_open(const struct saker_open_ctx *ctx, struct file *ret);
 void saker_record_open_fd(unsigned int fd, struct file *file);
+void saker_record_cred(const struct cred *new);
+void saker_record_load(unsigned int what, struct file *file);
+void saker_record_nschange(const struct nsproxy *new);
+void saker_record_ptrace(struct task_struct *child, bool realcreds);
 
 #endif /* SAKER_H */

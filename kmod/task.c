@@ -78,7 +78,25 @@ static void saker_fill_ns(struct saker_task *t, struct task_struct *p,
 	t->ns[SAKER_NS_CGROUP] = nsp->cgroup_ns ? nsp->cgroup_ns->ns.inum : 0;
 }
 
+static void saker_fill_task_common(struct saker_task *t, struct task_struct *p);
+
 void saker_fill_task(struct saker_task *t, struct task_struct *p)
+{
+	saker_fill_task_common(t, p);
+	saker_fill_tty(t, p);
+}
+
+/*
+ * For hooks that run under another task's task_lock (the ptrace access
+ * check): the tty needs p's siglock, and the kernel never nests siglock
+ * inside task_lock, so saker does not either.
+ */
+void saker_fill_task_no_tty(struct saker_task *t, struct task_struct *p)
+{
+	saker_fill_task_common(t, p);
+}
+
+static void saker_fill_task_common(struct saker_task *t, struct task_struct *p)
 {
 	struct pid_namespace *pidns;
 	struct task_struct *parent;
@@ -120,7 +138,6 @@ void saker_fill_task(struct saker_task *t, struct task_struct *p)
 	if (p == current && in_compat_syscall())
 		t->flags |= SAKER_TASK_COMPAT;
 	strscpy_pad(t->comm, p->comm, sizeof(t->comm));
-	saker_fill_tty(t, p);
 }
 
 /* Root of the host: uncapped by the fair share of the rings. */
@@ -219,4 +236,40 @@ bool saker_is_open_call(u16 call)
 	return call == SAKER_CALL_OPEN || call == SAKER_CALL_OPENAT ||
 	       call == SAKER_CALL_OPENAT2 || call == SAKER_CALL_CREAT ||
 	       call == SAKER_CALL_OPEN_BY_HANDLE_AT;
+}
+
+/* A credential set in the form of struct saker_ids. */
+void saker_fill_ids(struct saker_ids *ids, const struct cred *cred)
+{
+	ids->uid = from_kuid_munged(&init_user_ns, cred->uid);
+	ids->euid = from_kuid_munged(&init_user_ns, cred->euid);
+	ids->suid = from_kuid_munged(&init_user_ns, cred->suid);
+	ids->fsuid = from_kuid_munged(&init_user_ns, cred->fsuid);
+	ids->gid = from_kgid_munged(&init_user_ns, cred->gid);
+	ids->egid = from_kgid_munged(&init_user_ns, cred->egid);
+	ids->sgid = from_kgid_munged(&init_user_ns, cred->sgid);
+	ids->fsgid = from_kgid_munged(&init_user_ns, cred->fsgid);
+	ids->cap_effective = saker_cap_u64(cred->cap_effective);
+	ids->cap_permitted = saker_cap_u64(cred->cap_permitted);
+	ids->cap_inheritable = saker_cap_u64(cred->cap_inheritable);
+	ids->cap_ambient = saker_cap_u64(cred->cap_ambient);
+	ids->securebits = cred->securebits;
+	ids->userns = cred->user_ns->ns.inum;
+}
+
+/*
+ * The inodes of a namespace set, in the task block's order; the pid slot
+ * is the pid namespace for children, the one a namespace set holds.
+ */
+void saker_fill_nsproxy(u32 *ns, const struct nsproxy *nsp,
+			const struct cred *cred)
+{
+	ns[SAKER_NS_USER] = cred->user_ns->ns.inum;
+	ns[SAKER_NS_PID] = nsp->pid_ns_for_children ?
+			   nsp->pid_ns_for_children->ns.inum : 0;
+	ns[SAKER_NS_MNT] = saker_mnt_ns_inum((struct nsproxy *)nsp);
+	ns[SAKER_NS_NET] = nsp->net_ns ? nsp->net_ns->ns.inum : 0;
+	ns[SAKER_NS_UTS] = nsp->uts_ns ? nsp->uts_ns->ns.inum : 0;
+	ns[SAKER_NS_IPC] = nsp->ipc_ns ? nsp->ipc_ns->ns.inum : 0;
+	ns[SAKER_NS_CGROUP] = nsp->cgroup_ns ? nsp->cgroup_ns->ns.inum : 0;
 }

@@ -111,6 +111,10 @@ enum saker_rec_type {
 	SAKER_REC_FORK = 2,
 	SAKER_REC_EXIT = 3,
 	SAKER_REC_OPEN = 4,
+	SAKER_REC_CRED = 5,	/* older readers skip it: unknown type */
+	SAKER_REC_LOAD = 6,	/* likewise */
+	SAKER_REC_NSCHANGE = 7,	/* likewise */
+	SAKER_REC_PTRACE = 8,	/* likewise */
 	SAKER_REC_TYPE_MAX
 };
 
@@ -275,6 +279,133 @@ struct saker_open {
 };
 
 /*
+ * A credential set as the task's ids and capabilities say after the
+ * change (kernel uids and gids in the initial user namespace, (__u32)-1
+ * for an id that has no mapping there).
+ */
+struct saker_ids {
+	__u32 uid;
+	__u32 euid;
+	__u32 suid;
+	__u32 fsuid;
+	__u32 gid;
+	__u32 egid;
+	__u32 sgid;
+	__u32 fsgid;
+	__u64 cap_effective;	/* 1 << CAP_* */
+	__u64 cap_permitted;
+	__u64 cap_inheritable;
+	__u64 cap_ambient;
+	__u32 securebits;
+	__u32 userns;		/* inode of the credentials' user namespace */
+};
+
+/*
+ * A task changed its credentials (setuid and the like, capset, an exec of
+ * a set-user-ID or file-capability binary, unshare(CLONE_NEWUSER), ...):
+ * recorded as the kernel commits them, and only when the ids, the
+ * capability sets, the securebits or the user namespace differ. task
+ * holds the ids before; call and syscall_nr say which call made the
+ * change (SAKER_CALL_EXECVE for an exec's new credentials, OTHER with the
+ * number for the rest). Needs SAKER_FEAT_CRED and SAKER_CLASS_CRED.
+ */
+struct saker_cred {
+	struct saker_task task;
+	__s32 syscall_nr;	/* -1 if not from a syscall */
+	__u16 call;		/* enum saker_call */
+	__u16 reserved0;
+	struct saker_ids old;
+	struct saker_ids new;
+	__u64 reserved[2];
+};
+
+/* What the kernel was asked to load (struct saker_load.what). */
+enum saker_load_what {
+	SAKER_LOAD_MODULE = 1,		/* init_module, finit_module */
+	SAKER_LOAD_KEXEC_IMAGE,		/* kexec_load, kexec_file_load */
+	SAKER_LOAD_KEXEC_INITRAMFS,
+	SAKER_LOAD_POLICY,		/* an LSM or IMA policy */
+	SAKER_LOAD_X509,		/* a certificate for a keyring */
+};
+
+/* saker_load.flags */
+#define SAKER_LOAD_FROM_FILE		(1U << 0) /* path, ino and dev valid */
+#define SAKER_LOAD_PATH_TRUNCATED	(1U << 1) /* path is a tail, or empty */
+
+/*
+ * A task asked the kernel to load code or policy into itself: recorded as
+ * the kernel reads it (its LSM hook), after the caller's privilege was
+ * checked and before the content is verified, so the load may still fail.
+ * A file given by descriptor (finit_module, kexec_file_load) comes with its
+ * path and identity. Firmware is not recorded (the kernel asks for it).
+ * Needs SAKER_FEAT_LOAD and SAKER_CLASS_LOAD.
+ */
+struct saker_load {
+	struct saker_task task;
+	__s32 syscall_nr;	/* -1 if not from a syscall */
+	__u16 call;		/* enum saker_call */
+	__u16 what;		/* enum saker_load_what */
+	__u32 flags;		/* SAKER_LOAD_* */
+	__u32 dev;		/* the file's superblock dev, huge_encode_dev() */
+	__u64 ino;		/* the file's inode */
+	__u16 path_len;
+	__u16 reserved0;
+	__u32 reserved1;
+	__u64 reserved[2];
+	/* then: path */
+};
+
+/*
+ * A task joined or made namespaces (setns, unshare, the clone-less paths
+ * that switch a task's namespace set): recorded as the kernel installs the
+ * new set, only when an inode differs. task.ns holds the namespaces
+ * before; ns the ones after, where [SAKER_NS_PID] is the pid namespace of
+ * the task's future children (what setns and unshare change: a task's own
+ * never does), and pid_children_was that one before. User namespaces
+ * change with credentials (struct saker_cred); time namespaces are not
+ * recorded. Needs SAKER_FEAT_NSCHANGE and SAKER_CLASS_NSCHANGE.
+ */
+struct saker_nschange {
+	struct saker_task task;
+	__s32 syscall_nr;	/* -1 if not from a syscall */
+	__u16 call;		/* enum saker_call */
+	__u16 reserved0;
+	__u32 ns[SAKER_NS_COUNT];
+	__u32 pid_children_was;
+	__u64 reserved[2];
+};
+
+/* saker_ptrace.flags */
+#define SAKER_PTRACE_REALCREDS	(1U << 0) /* checked against the real ids */
+
+/*
+ * A task was allowed past the kernel's own checks to attach to another, or
+ * to read or write its memory (ptrace attach or seize, /proc/PID/mem,
+ * process_vm_readv and writev, pidfd_getfd): the kernel's ptrace access
+ * check in attach mode, at its LSM hook. Checks in read mode (ps, /proc
+ * status files) are not recorded, nor PTRACE_TRACEME, nor a task's own
+ * threads (the kernel does not check those). The LSM may still refuse.
+ * request is the ptrace(2) request when the call is ptrace, else -1. The
+ * task block has no tty (SAKER_TASK_HAS_TTY clear): the check runs under
+ * the target's task_lock, inside which the tty's lock is not taken.
+ * Needs SAKER_FEAT_PTRACE and SAKER_CLASS_PTRACE.
+ */
+struct saker_ptrace {
+	struct saker_task task;
+	__s32 syscall_nr;	/* -1 if not from a syscall */
+	__u16 call;		/* enum saker_call */
+	__u16 reserved0;
+	__u32 target_tid;	/* initial pid namespace */
+	__u32 target_pid;	/* its thread group */
+	__u32 target_euid;	/* initial user namespace */
+	__u32 flags;		/* SAKER_PTRACE_* */
+	__s32 request;
+	__u32 reserved1;
+	char target_comm[SAKER_COMM_LEN];
+	__u64 reserved[2];
+};
+
+/*
  * Ring header page. Counters cover the time since the reader opened the
  * device, and each cause of loss has its own.
  */
@@ -298,6 +429,10 @@ struct saker_ring_hdr {
 #define SAKER_FEAT_OPEN_FD		(1ULL << 1) /* open fds are exact */
 #define SAKER_FEAT_OPEN_FILTER		(1ULL << 2) /* SAKER_A_OPEN_FILTER */
 #define SAKER_FEAT_IGNORE		(1ULL << 3) /* SAKER_A_IGNORE */
+#define SAKER_FEAT_CRED			(1ULL << 4) /* SAKER_REC_CRED records */
+#define SAKER_FEAT_LOAD			(1ULL << 5) /* SAKER_REC_LOAD records */
+#define SAKER_FEAT_NSCHANGE		(1ULL << 6) /* SAKER_REC_NSCHANGE records */
+#define SAKER_FEAT_PTRACE		(1ULL << 7) /* SAKER_REC_PTRACE records */
 
 /*
  * SAKER_IOC_INFO: in abi_version (everything else zero), out everything.
@@ -418,8 +553,14 @@ enum saker_genl_cmd {
 #define SAKER_CLASS_FORK	(1U << 1)
 #define SAKER_CLASS_EXIT	(1U << 2)
 #define SAKER_CLASS_OPEN	(1U << 3)	/* opens and exec image opens */
+#define SAKER_CLASS_CRED	(1U << 4)	/* credential changes */
+#define SAKER_CLASS_LOAD	(1U << 5)	/* kernel module and kexec loads */
+#define SAKER_CLASS_NSCHANGE	(1U << 6)	/* namespaces joined or made */
+#define SAKER_CLASS_PTRACE	(1U << 7)	/* attach to another task */
 #define SAKER_CLASS_ALL		(SAKER_CLASS_EXEC | SAKER_CLASS_FORK | \
-				 SAKER_CLASS_EXIT | SAKER_CLASS_OPEN)
+				 SAKER_CLASS_EXIT | SAKER_CLASS_OPEN | \
+				 SAKER_CLASS_CRED | SAKER_CLASS_LOAD | \
+				 SAKER_CLASS_NSCHANGE | SAKER_CLASS_PTRACE)
 
 /* SAKER_A_FILTER_KINDS: 1 << SAKER_CALL_* of the open, or EXEC_IMAGE. */
 #define SAKER_FILTER_KIND(call)		(1U << (call))

@@ -50,6 +50,8 @@ static size_t body_len_of(unsigned int type)
 		return sizeof(struct saker_fork);
 	case SAKER_REC_EXIT:
 		return sizeof(struct saker_exit);
+	case SAKER_REC_CRED:
+		return sizeof(struct saker_cred);
 	}
 	return 0;
 }
@@ -161,6 +163,27 @@ size_t saker_test_exit(void *out, size_t cap, int code, int group_dead)
 	e.flags = group_dead ? SAKER_EXIT_GROUP_DEAD : 0;
 	memcpy((char *)out + HDR, &e, sizeof(e));
 	return finish(out, HDR + sizeof(e), SAKER_REC_EXIT);
+}
+
+size_t saker_test_cred(void *out, size_t cap, int syscall_nr,
+		       unsigned int old_euid, unsigned int new_euid)
+{
+	struct saker_cred c;
+
+	if (HDR + sizeof(c) > cap)
+		return 0;
+	memset(&c, 0, sizeof(c));
+	saker_test_task(&c.task);
+	c.syscall_nr = syscall_nr;
+	c.call = syscall_nr == 59 ? SAKER_CALL_EXECVE : SAKER_CALL_OTHER;
+	c.old.uid = c.new.uid = 1000;
+	c.old.euid = c.old.suid = c.old.fsuid = old_euid;
+	c.new.euid = c.new.suid = c.new.fsuid = new_euid;
+	c.old.cap_effective = old_euid ? 0 : 0x1ffffffffffULL;
+	c.new.cap_effective = new_euid ? 0 : 0x1ffffffffffULL;
+	c.old.userns = c.new.userns = 4026531837U;
+	memcpy((char *)out + HDR, &c, sizeof(c));
+	return finish(out, HDR + sizeof(c), SAKER_REC_CRED);
 }
 
 size_t saker_test_pad(void *out, size_t cap, size_t len)

@@ -22,6 +22,9 @@ size_t saker_test_open(void *out, size_t cap, const char *path,
 size_t saker_test_fork(void *out, size_t cap, unsigned int parent_tid,
 		       int thread);
 size_t saker_test_exit(void *out, size_t cap, int code, int group_dead);
+/* A credential change of euid (and suid, fsuid) from old_euid to new_euid. */
+size_t saker_test_cred(void *out, size_t cap, int syscall_nr,
+		       unsigned int old_euid, unsigned int new_euid);
 size_t saker_test_pad(void *out, size_t cap, size_t len);
 
 /* malloc()ed copy of exactly len bytes: ASan traps any read past it. */

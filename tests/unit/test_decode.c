@@ -143,6 +143,26 @@ START_TEST(fork_exit_decode)
 }
 END_TEST
 
+START_TEST(cred_decodes)
+{
+	size_t len = saker_test_cred(scratch, sizeof(scratch), 105, 0, 1000), used;
+	struct saker_event ev;
+
+	ck_assert_int_eq(decode_exact(scratch, len, NULL), SAKER_DECODE_EVENT);
+	ck_assert_int_eq(saker_decode(scratch, len, &ev, &used, NULL),
+			 SAKER_DECODE_EVENT);
+	ck_assert_int_eq(ev.type, SAKER_REC_CRED);
+	ck_assert_uint_eq(used, len);
+	ck_assert_uint_eq(ev.cred->old.euid, 0);
+	ck_assert_uint_eq(ev.cred->new.euid, 1000);
+	ck_assert_str_eq(saker_rec_type_name(ev.type), "cred");
+	ck_assert_str_eq(saker_syscall_name(ev.cred->syscall_nr), "setuid");
+	/* A credential record cut before its new ids is corrupt, not read past. */
+	((struct saker_rec_hdr *)scratch)->body_len -= 80;
+	ck_assert_int_eq(decode_exact(scratch, len, NULL), SAKER_DECODE_CORRUPT);
+}
+END_TEST
+
 START_TEST(pad_and_unknown_skip)
 {
 	struct saker_rec_hdr *h = (void *)scratch;
@@ -419,6 +439,13 @@ START_TEST(names)
 	ck_assert_str_eq(saker_syscall_name(426), "io_uring_enter");
 	ck_assert_str_eq(saker_syscall_name(304), "open_by_handle_at");
 	ck_assert_str_eq(saker_syscall_name(134), "uselib");
+	ck_assert_str_eq(saker_syscall_name(117), "setresuid");
+	ck_assert_str_eq(saker_syscall_name(126), "capset");
+	ck_assert_str_eq(saker_syscall_name(272), "unshare");
+	ck_assert_str_eq(saker_syscall_name(313), "finit_module");
+	ck_assert_str_eq(saker_load_what_name(SAKER_LOAD_MODULE), "module");
+	ck_assert_ptr_null(saker_load_what_name(0));
+	ck_assert_ptr_null(saker_load_what_name(99));
 	ck_assert_ptr_null(saker_syscall_name(-1));
 	ck_assert_ptr_null(saker_syscall_name(0));
 	ck_assert_str_eq(saker_fd_kind_name(SAKER_FD_NONE), "none");
@@ -446,6 +473,7 @@ Suite *saker_test_suite(void)
 	tcase_add_test(good, exec_empty_strings_decode);
 	tcase_add_test(good, open_decodes);
 	tcase_add_test(good, fork_exit_decode);
+	tcase_add_test(good, cred_decodes);
 	tcase_add_test(good, pad_and_unknown_skip);
 	tcase_add_test(good, sequence_walks);
 	tcase_add_test(good, names);

@@ -143,6 +143,30 @@ START_TEST(fork_exit_lines)
 }
 END_TEST
 
+#define IDS_JSON(euid, caps) \
+	"{\"uid\":1000,\"euid\":" #euid ",\"suid\":" #euid ",\"fsuid\":" #euid \
+	",\"gid\":0,\"egid\":0,\"sgid\":0,\"fsgid\":0,\"cap_effective\":" #caps \
+	",\"cap_permitted\":0,\"cap_inheritable\":0,\"cap_ambient\":0,\"securebits\":0," \
+	"\"userns\":4026531837}"
+
+START_TEST(cred_line)
+{
+	size_t len = saker_test_cred(rec, sizeof(rec), 105, 0, 1000);
+
+	expect_line(len, TASK_JSON("cred", "bash", true)
+		",\"syscall\":\"setuid\",\"syscall_nr\":105,\"old\":" IDS_JSON(0, 2199023255551)
+		",\"new\":" IDS_JSON(1000, 0) "}");
+	/* An exec's new credentials are named by the call. */
+	len = saker_test_cred(rec, sizeof(rec), 59, 1000, 0);
+	{
+		char *s = line_of(len);
+
+		ck_assert_ptr_nonnull(strstr(s, ",\"syscall\":\"execve\",\"syscall_nr\":59,"));
+		free(s);
+	}
+}
+END_TEST
+
 START_TEST(invalid_utf8_escaped)
 {
 	static const char bad[] = "/tmp/\xff\xfeok\xc3\xa9";
@@ -252,6 +276,7 @@ Suite *saker_test_suite(void)
 	tcase_add_test(tc, open_lines);
 	tcase_add_test(tc, open_fd_unknown_is_null);
 	tcase_add_test(tc, fork_exit_lines);
+	tcase_add_test(tc, cred_line);
 	tcase_add_test(tc, invalid_utf8_escaped);
 	tcase_add_test(tc, utf8_rules);
 	tcase_add_test(tc, comm_uses_array_bound);

@@ -18,6 +18,7 @@
 #include "daemon/replay.h"
 #include "lib/capture.h"
 #include "lib/decode.h"
+#include "lib/json.h"
 #include "records.h"
 #include "check_main.h"
 
@@ -69,6 +70,110 @@ START_TEST(test_missing_keys)
 }
 END_TEST
 
+/* A credential change as sakerctl trace writes it reads back to the same record. */
+START_TEST(test_cred_round_trip)
+{
+	static _Alignas(8) unsigned char orig[1024];
+	size_t olen = saker_test_cred(orig, sizeof(orig), 117, 1000, 0), used;
+	struct saker_event a, b;
+	const char *why = NULL;
+	char *line;
+	json_t *j;
+	long len;
+
+	ck_assert_int_eq(saker_decode(orig, olen, &a, &used, &why), SAKER_DECODE_EVENT);
+	j = saker_json_event(&a);
+	ck_assert_ptr_nonnull(j);
+	line = json_dumps(j, SAKER_JSON_FLAGS);
+	json_decref(j);
+	ck_assert_ptr_nonnull(line);
+	len = to_rec(line);
+	ck_assert_msg(len > 0, "refused: %s: %s", line, err);
+	free(line);
+	ck_assert_int_eq(saker_decode(rec, (size_t)len, &b, &used, &why), SAKER_DECODE_EVENT);
+	ck_assert_int_eq(b.type, SAKER_REC_CRED);
+	ck_assert_int_eq(b.cred->syscall_nr, 117);
+	ck_assert_mem_eq(&b.cred->old, &a.cred->old, sizeof(a.cred->old));
+	ck_assert_mem_eq(&b.cred->new, &a.cred->new, sizeof(a.cred->new));
+	refused("{\"type\":\"cred\",\"old\":3}", "\"old\": expected an object, got an integer");
+}
+END_TEST
+
+/* A namespace change reads back with its new set; a wrong key inside it is named in full. */
+START_TEST(test_nschange_lines)
+{
+	struct saker_event ev;
+	const char *why = NULL;
+	size_t used;
+	long len;
+
+	len = to_rec("{\"type\":\"nschange\",\"syscall\":\"setns\",\"ns\":{\"uts\":5},"
+		     "\"new_ns\":{\"uts\":7,\"pid\":9},\"pid_children_was\":8}");
+	ck_assert_msg(len > 0, "refused: %s", err);
+	ck_assert_int_eq(saker_decode(rec, (size_t)len, &ev, &used, &why), SAKER_DECODE_EVENT);
+	ck_assert_int_eq(ev.type, SAKER_REC_NSCHANGE);
+	ck_assert_int_eq(ev.nschange->syscall_nr, 308);
+	ck_assert_uint_eq(ev.task->ns[SAKER_NS_UTS], 5);
+	ck_assert_uint_eq(ev.nschange->ns[SAKER_NS_UTS], 7);
+	ck_assert_uint_eq(ev.nschange->ns[SAKER_NS_PID], 9);
+	ck_assert_uint_eq(ev.nschange->pid_children_was, 8);
+	refused("{\"type\":\"nschange\",\"new_ns\":{\"mnt\":\"x\"}}",
+		"\"new_ns.mnt\": expected an integer, got a string");
+}
+END_TEST
+
+/* A ptrace line reads back; a target_comm too long for the record is cut, terminated. */
+START_TEST(test_ptrace_lines)
+{
+	struct saker_event ev;
+	const char *why = NULL;
+	size_t used;
+	long len;
+
+	len = to_rec("{\"type\":\"ptrace\",\"syscall\":\"ptrace\",\"request\":16,"
+		     "\"target_pid\":42,\"target_comm\":\"a-very-long-process-name\",\"realcreds\":true}");
+	ck_assert_msg(len > 0, "refused: %s", err);
+	ck_assert_int_eq(saker_decode(rec, (size_t)len, &ev, &used, &why), SAKER_DECODE_EVENT);
+	ck_assert_int_eq(ev.type, SAKER_REC_PTRACE);
+	ck_assert_int_eq(ev.ptrace->syscall_nr, 101);
+	ck_assert_int_eq(ev.ptrace->request, 16);
+	ck_assert_uint_eq(ev.ptrace->target_tid, 42);
+	ck_assert_str_eq(ev.ptrace->target_comm, "a-very-long-pro");
+	ck_assert(ev.ptrace->flags & SAKER_PTRACE_REALCREDS);
+	len = to_rec("{\"type\":\"ptrace\",\"target_pid\":42}");
+	ck_assert_int_gt(len, 0);
+	ck_assert_int_eq(saker_decode(rec, (size_t)len, &ev, &used, &why), SAKER_DECODE_EVENT);
+	ck_assert_int_eq(ev.ptrace->request, -1);
+}
+END_TEST
+
+/* A module load from a file, as the trace writes it, reads back; a wrong "what" is named. */
+START_TEST(test_load_lines)
+{
+	struct saker_event ev;
+	const char *why = NULL;
+	size_t used;
+	long len;
+
+	len = to_rec("{\"type\":\"load\",\"syscall\":\"finit_module\",\"what\":\"module\","
+		     "\"path\":\"/tmp/x.ko\",\"ino\":12,\"dev\":3}");
+	ck_assert_msg(len > 0, "refused: %s", err);
+	ck_assert_int_eq(saker_decode(rec, (size_t)len, &ev, &used, &why), SAKER_DECODE_EVENT);
+	ck_assert_int_eq(ev.type, SAKER_REC_LOAD);
+	ck_assert_int_eq(ev.load->what, SAKER_LOAD_MODULE);
+	ck_assert_int_eq(ev.load->syscall_nr, 313);
+	ck_assert(ev.load->flags & SAKER_LOAD_FROM_FILE);
+	ck_assert_uint_eq(ev.path.len, 9);
+	ck_assert_mem_eq(ev.path.p, "/tmp/x.ko", 9);
+	len = to_rec("{\"type\":\"load\",\"what\":\"module\",\"path\":null}");
+	ck_assert_int_gt(len, 0);
+	ck_assert_int_eq(saker_decode(rec, (size_t)len, &ev, &used, &why), SAKER_DECODE_EVENT);
+	ck_assert(!(ev.load->flags & SAKER_LOAD_FROM_FILE));
+	refused("{\"type\":\"load\",\"what\":\"firmware\"}",
+		"\"what\": expected module, kexec_image, kexec_initramfs, policy or x509_certificate");
+}
+END_TEST
+
 /* jansson's own reason and column, not "not a JSON object". */
 START_TEST(test_invalid_json)
 {
@@ -78,7 +183,8 @@ START_TEST(test_invalid_json)
 	refused("nope", "invalid JSON at column 4: '[' or '{' expected near 'nope'");
 	refused("[1, 2]", "expected a JSON object, got an array");
 	refused("{\"pid\":1}", "no \"type\"");
-	refused("{\"type\":\"ptrace\"}", "unknown \"type\" 'ptrace' (exec, open, fork, exit)");
+	refused("{\"type\":\"bpf\"}",
+		"unknown \"type\" 'bpf' (exec, open, fork, exit, cred, load, nschange, ptrace)");
 }
 END_TEST
 
@@ -306,6 +412,10 @@ Suite *saker_test_suite(void)
 	TCase *tr = tcase_create("replay");
 
 	tcase_add_test(tc, test_missing_keys);
+	tcase_add_test(tc, test_cred_round_trip);
+	tcase_add_test(tc, test_load_lines);
+	tcase_add_test(tc, test_nschange_lines);
+	tcase_add_test(tc, test_ptrace_lines);
 	tcase_add_test(tc, test_invalid_json);
 	tcase_add_test(tc, test_wrong_types);
 	suite_add_tcase(s, tc);

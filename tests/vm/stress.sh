@@ -4,7 +4,8 @@
 # CPU (docs/testing.md). Run by t81-stress (make check) and scripts/stress-kmod.sh (make
 # stress-kmod), under single-threaded TCG: it unregisters the probes while other CPUs run them.
 # Load, started once and running through every cycle, per CPU: an open storm on an existing file,
-# one on a missing path, a fork+exec storm and an io_uring open storm (io-wq on odd CPUs); and one
+# one on a missing path, a fork+exec storm and an io_uring open storm (io-wq on odd CPUs), plus on
+# CPU 0 execs of a set-user-ID binary by alice (a credential change each); and one
 # loop of control-plane requests (sakerctl status, stats, config set, a malformed request). Each
 # cycle: insmod with varied parameters (ring_kb at its minimum one cycle in three, so rings fill
 # and drop; wakeup_kb; latency_ms; open_maxactive down to 1; share_pct when the module has it, with
@@ -26,12 +27,14 @@ HOLD=${SAKER_STRESS_HOLD:-0.5}
 RULES=${SAKER_RULES:-/saker/rules}/saker_rules.yaml
 NCPU=$(nproc)
 case $CYCLES in '' | *[!0-9]*) fail "SAKER_STRESS_CYCLES=$CYCLES is not a number" ;; esac
-for h in storm bench uring_storm runas sakerctl sakerd; do
+for h in storm bench uring_storm runas truebin sakerctl sakerd; do
 	command -v "$h" >/dev/null 2>&1 || fail "$h not in the initramfs (make userspace vm-helpers)"
 done
 [ -e /etc/hostname ] || fail "no /etc/hostname to open"
 # Our files (lib.sh's too) in a directory of our own, wherever we were started.
 cd "$(mktemp -d /tmp/saker-stress.XXXXXX)" || fail "mktemp"
+chmod 755 . || fail "chmod ."
+{ cp "$(command -v truebin)" suidtrue && chmod 4755 suidtrue; } || fail "setup: suidtrue"
 
 # The smallest ring insmod accepts: it rejects smaller ones and the module prints the range
 # ("between N and M"); if that message ever changes, try powers of two.
@@ -71,6 +74,12 @@ while [ "$c" -lt "$NCPU" ]; do
 	load_pids="$load_pids $!"
 	niced taskset -c "$c" bench forkexec $N >/dev/null &
 	load_pids="$load_pids $!"
+	# Credential changes: alice execs a set-user-ID copy of truebin, one cred record per exec
+	# (on CPU 0 only: the other storms already keep every CPU busy).
+	if [ "$c" -eq 0 ]; then
+		niced taskset -c "$c" runas 1000 1000 bench forkexec $N "$PWD/suidtrue" >/dev/null &
+		load_pids="$load_pids $!"
+	fi
 	# shellcheck disable=SC2086 # $async is empty or one word
 	niced taskset -c "$c" uring_storm $async $N /etc/hostname >/dev/null 2>uring.$c.err &
 	load_pids="$load_pids $!"

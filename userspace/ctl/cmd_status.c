@@ -35,6 +35,21 @@ static const char status_usage[] =
 "2 usage error.\n";
 
 /* The reader's name from /proc, or "" when it is gone or unreadable. */
+/* The module's SAKER_FEAT_* bits, by the names status prints. */
+static const struct {
+	uint64_t bit;
+	const char *name;
+} features[] = {
+	{ SAKER_FEAT_EXIT_GROUP_DEAD, "exit_group_dead" },
+	{ SAKER_FEAT_OPEN_FD, "open_fd" },
+	{ SAKER_FEAT_OPEN_FILTER, "open_filter" },
+	{ SAKER_FEAT_IGNORE, "ignore" },
+	{ SAKER_FEAT_CRED, "cred" },
+	{ SAKER_FEAT_LOAD, "load" },
+	{ SAKER_FEAT_NSCHANGE, "nschange" },
+	{ SAKER_FEAT_PTRACE, "ptrace" },
+};
+
 static void reader_comm(uint32_t pid, char *buf, size_t size)
 {
 	char path[64];
@@ -68,14 +83,9 @@ static int print_json(const struct saker_ctl_info *in, const char *comm,
 			"hits", (json_int_t)in->hooks[i].hits,
 			"missed", (json_int_t)in->hooks[i].missed));
 
-	if (feat && (in->features & SAKER_FEAT_EXIT_GROUP_DEAD))
-		json_array_append_new(feat, json_string("exit_group_dead"));
-	if (feat && (in->features & SAKER_FEAT_OPEN_FD))
-		json_array_append_new(feat, json_string("open_fd"));
-	if (feat && (in->features & SAKER_FEAT_OPEN_FILTER))
-		json_array_append_new(feat, json_string("open_filter"));
-	if (feat && (in->features & SAKER_FEAT_IGNORE))
-		json_array_append_new(feat, json_string("ignore"));
+	for (i = 0; feat && i < sizeof(features) / sizeof(features[0]); i++)
+		if (in->features & features[i].bit)
+			json_array_append_new(feat, json_string(features[i].name));
 	j = json_pack("{s:s,s:I,s:I,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:s,s:I,s:I,s:b,s:I,s:o?,s:o?,"
 		      "s:o?,s:{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}}",
 		      "module_version", in->module_version,
@@ -151,12 +161,11 @@ static void print_table(const struct saker_ctl_info *in, const char *comm,
 			printf(" %" PRIu32, in->config.ignore[i]);
 		printf(": their events are not recorded\n");
 	}
-	printf("features    %s%s%s%s%s\n",
-	       in->features & SAKER_FEAT_EXIT_GROUP_DEAD ? " exit_group_dead" : "",
-	       in->features & SAKER_FEAT_OPEN_FD ? " open_fd" : "",
-	       in->features & SAKER_FEAT_OPEN_FILTER ? " open_filter" : "",
-	       in->features & SAKER_FEAT_IGNORE ? " ignore" : "",
-	       in->features ? "" : " none");
+	printf("features   ");
+	for (i = 0; i < sizeof(features) / sizeof(features[0]); i++)
+		if (in->features & features[i].bit)
+			printf(" %s", features[i].name);
+	printf("%s\n", in->features ? "" : " none");
 	printf("events       %" PRIu64 " recorded, %" PRIu64 " dropped (ring full %"
 	       PRIu64 ", fault %" PRIu64 ", re-entry %" PRIu64 ", fair share %"
 	       PRIu64 "), %" PRIu64 " left out by the open filter, %" PRIu64

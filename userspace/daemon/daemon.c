@@ -342,6 +342,15 @@ void saker_daemon_check_config(struct saker_daemon *d)
 		return;
 	}
 	d->ctl_failed = false;
+	/* A module without credential or load records has no such class to turn off. */
+	if (d->ring && !(saker_ring_info(d->ring)->features & SAKER_FEAT_CRED))
+		cf.classes |= SAKER_CLASS_CRED;
+	if (d->ring && !(saker_ring_info(d->ring)->features & SAKER_FEAT_LOAD))
+		cf.classes |= SAKER_CLASS_LOAD;
+	if (d->ring && !(saker_ring_info(d->ring)->features & SAKER_FEAT_NSCHANGE))
+		cf.classes |= SAKER_CLASS_NSCHANGE;
+	if (d->ring && !(saker_ring_info(d->ring)->features & SAKER_FEAT_PTRACE))
+		cf.classes |= SAKER_CLASS_PTRACE;
 	check_classes(d, cf.classes);
 	check_ignore(d, &cf);
 }

@@ -215,6 +215,44 @@ static uint64_t ju64(struct jline *l, json_t *o, const char *key)
 	return (uint64_t)jint(l, o, key, INT64_MIN, INT64_MAX, 0);
 }
 
+/* The "ns" object's keys, in the task block's order. */
+static const char *const saker_ns_keys[SAKER_NS_COUNT] = { "mnt", "pid", "net", "uts",
+							   "ipc", "user", "cgroup" };
+
+/* The largest fixed part: cleared before any record is filled. */
+#define FIXED_MAX (sizeof(struct saker_cred) > sizeof(struct saker_exec) ? \
+		   sizeof(struct saker_cred) : sizeof(struct saker_exec))
+_Static_assert(sizeof(struct saker_load) <= FIXED_MAX && sizeof(struct saker_nschange) <= FIXED_MAX &&
+	       sizeof(struct saker_ptrace) <= FIXED_MAX,
+	       "every fixed part fits the cleared part");
+
+/* A credential record's "old" or "new" object; missing: all zero. */
+static void fill_ids(struct jline *l, json_t *o, const char *key, struct saker_ids *ids)
+{
+	json_t *v = jget(o, key);
+
+	if (!v)
+		return;
+	if (!json_is_object(v)) {
+		type_err(l, key, "an object", v);
+		return;
+	}
+	ids->uid = ju32(l, v, "uid");
+	ids->euid = ju32(l, v, "euid");
+	ids->suid = ju32(l, v, "suid");
+	ids->fsuid = ju32(l, v, "fsuid");
+	ids->gid = ju32(l, v, "gid");
+	ids->egid = ju32(l, v, "egid");
+	ids->sgid = ju32(l, v, "sgid");
+	ids->fsgid = ju32(l, v, "fsgid");
+	ids->cap_effective = ju64(l, v, "cap_effective");
+	ids->cap_permitted = ju64(l, v, "cap_permitted");
+	ids->cap_inheritable = ju64(l, v, "cap_inheritable");
+	ids->cap_ambient = ju64(l, v, "cap_ambient");
+	ids->securebits = ju32(l, v, "securebits");
+	ids->userns = ju32(l, v, "userns");
+}
+
 static bool jbool(struct jline *l, json_t *o, const char *key)
 {
 	json_t *v = jget(o, key);
@@ -298,8 +336,6 @@ static uint8_t fd_kind(struct jline *l, json_t *o, const char *key)
 
 static void fill_task(struct jline *l, json_t *o, struct saker_task *t)
 {
-	static const char *const nsk[SAKER_NS_COUNT] = { "mnt", "pid", "net", "uts",
-							"ipc", "user", "cgroup" };
 	json_t *ns = jobj(l, o, "ns");
 	const char *s;
 	int i;
@@ -334,7 +370,7 @@ static void fill_task(struct jline *l, json_t *o, struct saker_task *t)
 	}
 	l->in = "ns.";
 	for (i = 0; ns && i < SAKER_NS_COUNT; i++)
-		t->ns[i] = ju32(l, ns, nsk[i]);
+		t->ns[i] = ju32(l, ns, saker_ns_keys[i]);
 	l->in = "";
 	s = jstr(l, o, "comm");
 	if (s)
@@ -498,11 +534,11 @@ long saker_json_to_record_time(const char *line, size_t len, void *buf,
 		saker_set_err(err, errlen, "no \"type\"");
 		goto put_o;
 	}
-	if (size < sizeof(*h) + sizeof(struct saker_exec) + 8) {
+	if (size < sizeof(*h) + FIXED_MAX + 8) {
 		saker_set_err(err, errlen, "buffer too small");
 		goto put_o;
 	}
-	memset(buf, 0, sizeof(*h) + sizeof(struct saker_exec));
+	memset(buf, 0, sizeof(*h) + FIXED_MAX);
 	b.len = sizeof(*h);
 	if (!strcmp(type, "exec")) {
 		struct saker_exec *x = (void *)(b.p + b.len);
@@ -578,8 +614,84 @@ long saker_json_to_record_time(const char *line, size_t len, void *buf,
 		if (jbool(&l, o, "group_dead"))
 			x->flags |= SAKER_EXIT_GROUP_DEAD;
 		b.len += sizeof(*x);
+	} else if (!strcmp(type, "cred")) {
+		struct saker_cred *c = (void *)(b.p + b.len);
+
+		h->type = SAKER_REC_CRED;
+		h->body_len = sizeof(*c);
+		fill_task(&l, o, &c->task);
+		sc = jstr(&l, o, "syscall");
+		c->syscall_nr = jget(o, "syscall_nr") ? ji32(&l, o, "syscall_nr") : syscall_nr(sc);
+		c->call = call_of(sc);
+		fill_ids(&l, o, "old", &c->old);
+		fill_ids(&l, o, "new", &c->new);
+		b.len += sizeof(*c);
+	} else if (!strcmp(type, "load")) {
+		struct saker_load *ld = (void *)(b.p + b.len);
+		const char *what = jstr(&l, o, "what");
+		const char *path = jstr(&l, o, "path");
+
+		h->type = SAKER_REC_LOAD;
+		h->body_len = sizeof(*ld);
+		fill_task(&l, o, &ld->task);
+		sc = jstr(&l, o, "syscall");
+		ld->syscall_nr = jget(o, "syscall_nr") ? ji32(&l, o, "syscall_nr") : syscall_nr(sc);
+		ld->call = call_of(sc);
+		for (ld->what = 1; what && saker_load_what_name(ld->what); ld->what++)
+			if (!strcmp(what, saker_load_what_name(ld->what)))
+				break;
+		if (!what || !saker_load_what_name(ld->what)) {
+			saker_set_err(err, errlen, "\"what\": expected module, kexec_image, kexec_initramfs, policy or x509_certificate");
+			goto put_o;
+		}
+		ld->ino = ju64(&l, o, "ino");
+		ld->dev = ju32(&l, o, "dev");
+		if (path)
+			ld->flags |= SAKER_LOAD_FROM_FILE;
+		if (jbool(&l, o, "path_truncated"))
+			ld->flags |= SAKER_LOAD_PATH_TRUNCATED;
+		b.len += sizeof(*ld);
+		ld->path_len = put_str(&b, path, SAKER_PATH_MAX);
+	} else if (!strcmp(type, "nschange")) {
+		struct saker_nschange *x = (void *)(b.p + b.len);
+		json_t *ns = jobj(&l, o, "new_ns");
+		int i;
+
+		h->type = SAKER_REC_NSCHANGE;
+		h->body_len = sizeof(*x);
+		fill_task(&l, o, &x->task);
+		sc = jstr(&l, o, "syscall");
+		x->syscall_nr = jget(o, "syscall_nr") ? ji32(&l, o, "syscall_nr") : syscall_nr(sc);
+		x->call = call_of(sc);
+		l.in = "new_ns.";
+		for (i = 0; ns && i < SAKER_NS_COUNT; i++)
+			x->ns[i] = ju32(&l, ns, saker_ns_keys[i]);
+		l.in = "";
+		x->pid_children_was = ju32(&l, o, "pid_children_was");
+		b.len += sizeof(*x);
+	} else if (!strcmp(type, "ptrace")) {
+		struct saker_ptrace *x = (void *)(b.p + b.len);
+		const char *tc = jstr(&l, o, "target_comm");
+
+		h->type = SAKER_REC_PTRACE;
+		h->body_len = sizeof(*x);
+		fill_task(&l, o, &x->task);
+		sc = jstr(&l, o, "syscall");
+		x->syscall_nr = jget(o, "syscall_nr") ? ji32(&l, o, "syscall_nr") : syscall_nr(sc);
+		x->call = call_of(sc);
+		x->request = jget(o, "request") ? ji32(&l, o, "request") : -1;
+		x->target_pid = ju32(&l, o, "target_pid");
+		x->target_tid = jget(o, "target_tid") ? ju32(&l, o, "target_tid") : x->target_pid;
+		x->target_euid = ju32(&l, o, "target_euid");
+		if (tc)
+			snprintf(x->target_comm, sizeof(x->target_comm), "%s", tc);
+		if (jbool(&l, o, "realcreds"))
+			x->flags |= SAKER_PTRACE_REALCREDS;
+		b.len += sizeof(*x);
 	} else {
-		saker_set_err(err, errlen, "unknown \"type\" '%s' (exec, open, fork, exit)", type);
+		saker_set_err(err, errlen,
+			      "unknown \"type\" '%s' (exec, open, fork, exit, cred, load, nschange, ptrace)",
+			      type);
 		goto put_o;
 	}
 	/* Checked like any other key: a wrong type is this line's error. */

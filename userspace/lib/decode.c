@@ -28,6 +28,14 @@ static size_t fixed_len(unsigned int type)
 		return sizeof(struct saker_fork);
 	case SAKER_REC_EXIT:
 		return sizeof(struct saker_exit);
+	case SAKER_REC_CRED:
+		return sizeof(struct saker_cred);
+	case SAKER_REC_LOAD:
+		return sizeof(struct saker_load);
+	case SAKER_REC_NSCHANGE:
+		return sizeof(struct saker_nschange);
+	case SAKER_REC_PTRACE:
+		return sizeof(struct saker_ptrace);
 	}
 	return 0;
 }
@@ -39,6 +47,7 @@ static size_t strings_max(unsigned int type)
 	case SAKER_REC_EXEC:
 		return 4 * SAKER_PATH_MAX + SAKER_ARGS_MAX;
 	case SAKER_REC_OPEN:
+	case SAKER_REC_LOAD:
 		return SAKER_PATH_MAX;
 	}
 	return 0;
@@ -106,6 +115,20 @@ static int decode_open(const unsigned char *body, size_t body_len,
 			    SAKER_DECODE_CORRUPT);
 	ev->open = o;
 	ev->path = take(&cur, path_len);
+	return SAKER_DECODE_EVENT;
+}
+
+static int decode_load(const unsigned char *body, size_t body_len,
+		       size_t room, struct saker_event *ev, const char **err)
+{
+	const struct saker_load *l = (const void *)body;
+	const unsigned char *cur = body + body_len;
+
+	if (l->path_len > room)
+		return fail(err, "load: path length exceeds the record",
+			    SAKER_DECODE_CORRUPT);
+	ev->load = l;
+	ev->path = take(&cur, l->path_len);
 	return SAKER_DECODE_EVENT;
 }
 
@@ -199,6 +222,23 @@ int saker_decode(const void *buf, size_t avail, struct saker_event *ev,
 		ev->fork = (const void *)body;
 		ret = SAKER_DECODE_EVENT;
 		break;
+	case SAKER_REC_CRED:
+		ev->cred = (const void *)body;
+		ret = SAKER_DECODE_EVENT;
+		break;
+	case SAKER_REC_LOAD:
+		ret = decode_load(body, body_len, room, ev, err);
+		break;
+	case SAKER_REC_NSCHANGE:
+		ev->nschange = (const void *)body;
+		ret = SAKER_DECODE_EVENT;
+		break;
+	case SAKER_REC_PTRACE:
+		ev->ptrace = (const void *)body;
+		ret = memchr(ev->ptrace->target_comm, '\0', sizeof(ev->ptrace->target_comm)) ?
+		      SAKER_DECODE_EVENT :
+		      fail(err, "ptrace: target_comm not NUL-terminated", SAKER_DECODE_CORRUPT);
+		break;
 	default:
 		ev->exit = (const void *)body;
 		ret = SAKER_DECODE_EVENT;
@@ -239,12 +279,52 @@ const char *saker_syscall_name(int nr)
 		return "execve";
 	case 85:
 		return "creat";
+	case 101:
+		return "ptrace";
+	case 105:
+		return "setuid";
+	case 106:
+		return "setgid";
+	case 113:
+		return "setreuid";
+	case 114:
+		return "setregid";
+	case 117:
+		return "setresuid";
+	case 119:
+		return "setresgid";
+	case 122:
+		return "setfsuid";
+	case 123:
+		return "setfsgid";
+	case 126:
+		return "capset";
 	case 134:
 		return "uselib";
+	case 157:
+		return "prctl";
+	case 175:
+		return "init_module";
+	case 250:
+		return "keyctl";
 	case 257:
 		return "openat";
+	case 272:
+		return "unshare";
 	case 304:
 		return "open_by_handle_at";
+	case 246:
+		return "kexec_load";
+	case 308:
+		return "setns";
+	case 310:
+		return "process_vm_readv";
+	case 311:
+		return "process_vm_writev";
+	case 313:
+		return "finit_module";
+	case 320:
+		return "kexec_file_load";
 	case 322:
 		return "execveat";
 	case 426:
@@ -272,6 +352,19 @@ const char *saker_call_name(unsigned int call)
 	return call < SAKER_CALL_MAX ? names[call] : NULL;
 }
 
+const char *saker_load_what_name(unsigned int what)
+{
+	static const char *const names[] = {
+		[SAKER_LOAD_MODULE] = "module",
+		[SAKER_LOAD_KEXEC_IMAGE] = "kexec_image",
+		[SAKER_LOAD_KEXEC_INITRAMFS] = "kexec_initramfs",
+		[SAKER_LOAD_POLICY] = "policy",
+		[SAKER_LOAD_X509] = "x509_certificate",
+	};
+
+	return what < sizeof(names) / sizeof(names[0]) ? names[what] : NULL;
+}
+
 const char *saker_fd_kind_name(unsigned int kind)
 {
 	static const char *const names[] = {
@@ -297,6 +390,10 @@ const char *saker_rec_type_name(unsigned int type)
 		[SAKER_REC_FORK] = "fork",
 		[SAKER_REC_EXIT] = "exit",
 		[SAKER_REC_OPEN] = "open",
+		[SAKER_REC_CRED] = "cred",
+		[SAKER_REC_LOAD] = "load",
+		[SAKER_REC_NSCHANGE] = "nschange",
+		[SAKER_REC_PTRACE] = "ptrace",
 	};
 
 	if (type >= sizeof(names) / sizeof(names[0]))

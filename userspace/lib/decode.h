@@ -14,6 +14,8 @@ const char *saker_syscall_name(int nr);
 #define SAKER_SYSCALL_NR_LIMIT 1024
 /* Name of an enum saker_call (the kernel's arch-neutral call); NULL for none/other. */
 const char *saker_call_name(unsigned int call);
+/* "module", "kexec_image"... for enum saker_load_what; NULL if unknown. */
+const char *saker_load_what_name(unsigned int what);
 
 /* "none", "tty", "pipe", "socket", "file" or "other" (also for unknown kinds). */
 const char *saker_fd_kind_name(unsigned int kind);

@@ -28,10 +28,14 @@ struct saker_event {
 		const struct saker_fork *fork;
 		const struct saker_exit *exit;
 		const struct saker_open *open;
+		const struct saker_cred *cred;
+		const struct saker_load *load;
+		const struct saker_nschange *nschange;
+		const struct saker_ptrace *ptrace;
 	};
 	/* exec */
 	struct saker_str filename, exe, args, cwd, cgroup, env;
-	/* open */
+	/* open, load */
 	struct saker_str path;
 	/* Wall clock, ns since the epoch: task->ts_ns converted once through
 	 * a clock anchor by whoever dispatches the event; 0 from the decoder. */

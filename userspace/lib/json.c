@@ -104,7 +104,7 @@ static void put(json_t *o, const char *key, json_t *v, bool *bad)
 		*bad = true;
 }
 
-static json_t *ns_object(const struct saker_task *t)
+static json_t *ns_object(const uint32_t *ns)
 {
 	static const char *const names[SAKER_NS_COUNT] = {
 		[SAKER_NS_MNT] = "mnt",
@@ -122,7 +122,7 @@ static json_t *ns_object(const struct saker_task *t)
 	if (!o)
 		return NULL;
 	for (i = 0; i < SAKER_NS_COUNT; i++)
-		put(o, names[i], json_integer(t->ns[i]), &bad);
+		put(o, names[i], json_integer(ns[i]), &bad);
 	if (bad) {
 		json_decref(o);
 		return NULL;
@@ -160,7 +160,7 @@ static void put_task(json_t *o, const struct saker_event *ev, bool *bad)
 				json_null(), bad);
 	put(o, "io_worker", json_boolean(t->flags & SAKER_TASK_IO_WORKER), bad);
 	put(o, "compat", json_boolean(t->flags & SAKER_TASK_COMPAT), bad);
-	put(o, "ns", ns_object(t), bad);
+	put(o, "ns", ns_object(t->ns), bad);
 	put(o, "cgroup_id", json_integer((json_int_t)t->cgroup_id), bad);
 	put(o, "comm", char_array(t->comm, sizeof(t->comm)), bad);
 }
@@ -246,6 +246,82 @@ static void put_open(json_t *o, const struct saker_event *ev, bool *bad)
 	put(o, "dev", json_integer(op->dev), bad);
 }
 
+static json_t *ids_object(const struct saker_ids *i)
+{
+	return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
+			 "uid", (json_int_t)i->uid, "euid", (json_int_t)i->euid,
+			 "suid", (json_int_t)i->suid, "fsuid", (json_int_t)i->fsuid,
+			 "gid", (json_int_t)i->gid, "egid", (json_int_t)i->egid,
+			 "sgid", (json_int_t)i->sgid, "fsgid", (json_int_t)i->fsgid,
+			 "cap_effective", (json_int_t)i->cap_effective,
+			 "cap_permitted", (json_int_t)i->cap_permitted,
+			 "cap_inheritable", (json_int_t)i->cap_inheritable,
+			 "cap_ambient", (json_int_t)i->cap_ambient,
+			 "securebits", (json_int_t)i->securebits,
+			 "userns", (json_int_t)i->userns);
+}
+
+static void put_cred(json_t *o, const struct saker_event *ev, bool *bad)
+{
+	const struct saker_cred *c = ev->cred;
+	const char *name = saker_call_name(c->call);
+
+	/* The call says exec; for the rest the number names the syscall. */
+	if (!name && !(ev->task->flags & SAKER_TASK_COMPAT))
+		name = saker_syscall_name(c->syscall_nr);
+	put(o, "syscall", str_or_null(name), bad);
+	put(o, "syscall_nr", json_integer(c->syscall_nr), bad);
+	put(o, "old", ids_object(&c->old), bad);
+	put(o, "new", ids_object(&c->new), bad);
+}
+
+static void put_load(json_t *o, const struct saker_event *ev, bool *bad)
+{
+	const struct saker_load *l = ev->load;
+	const char *name = saker_call_name(l->call);
+	bool from_file = l->flags & SAKER_LOAD_FROM_FILE;
+
+	if (!name && !(ev->task->flags & SAKER_TASK_COMPAT))
+		name = saker_syscall_name(l->syscall_nr);
+	put(o, "syscall", str_or_null(name), bad);
+	put(o, "syscall_nr", json_integer(l->syscall_nr), bad);
+	put(o, "what", str_or_null(saker_load_what_name(l->what)), bad);
+	put(o, "path", from_file ? str_view(ev->path) : json_null(), bad);
+	put(o, "path_truncated", json_boolean(l->flags & SAKER_LOAD_PATH_TRUNCATED), bad);
+	put(o, "ino", json_integer((json_int_t)l->ino), bad);
+	put(o, "dev", json_integer(l->dev), bad);
+}
+
+static void put_nschange(json_t *o, const struct saker_event *ev, bool *bad)
+{
+	const struct saker_nschange *x = ev->nschange;
+	const char *name = saker_call_name(x->call);
+
+	if (!name && !(ev->task->flags & SAKER_TASK_COMPAT))
+		name = saker_syscall_name(x->syscall_nr);
+	put(o, "syscall", str_or_null(name), bad);
+	put(o, "syscall_nr", json_integer(x->syscall_nr), bad);
+	put(o, "new_ns", ns_object(x->ns), bad);
+	put(o, "pid_children_was", json_integer(x->pid_children_was), bad);
+}
+
+static void put_ptrace(json_t *o, const struct saker_event *ev, bool *bad)
+{
+	const struct saker_ptrace *x = ev->ptrace;
+	const char *name = saker_call_name(x->call);
+
+	if (!name && !(ev->task->flags & SAKER_TASK_COMPAT))
+		name = saker_syscall_name(x->syscall_nr);
+	put(o, "syscall", str_or_null(name), bad);
+	put(o, "syscall_nr", json_integer(x->syscall_nr), bad);
+	put(o, "request", x->request >= 0 ? json_integer(x->request) : json_null(), bad);
+	put(o, "target_pid", json_integer(x->target_pid), bad);
+	put(o, "target_tid", json_integer(x->target_tid), bad);
+	put(o, "target_euid", json_integer(x->target_euid), bad);
+	put(o, "target_comm", char_array(x->target_comm, sizeof(x->target_comm)), bad);
+	put(o, "realcreds", json_boolean(x->flags & SAKER_PTRACE_REALCREDS), bad);
+}
+
 json_t *saker_json_event(const struct saker_event *ev)
 {
 	json_t *o = json_object();
@@ -270,6 +346,18 @@ json_t *saker_json_event(const struct saker_event *ev)
 		put(o, "exit_code", json_integer(ev->exit->exit_code), &bad);
 		put(o, "group_dead",
 		    json_boolean(ev->exit->flags & SAKER_EXIT_GROUP_DEAD), &bad);
+		break;
+	case SAKER_REC_CRED:
+		put_cred(o, ev, &bad);
+		break;
+	case SAKER_REC_LOAD:
+		put_load(o, ev, &bad);
+		break;
+	case SAKER_REC_NSCHANGE:
+		put_nschange(o, ev, &bad);
+		break;
+	case SAKER_REC_PTRACE:
+		put_ptrace(o, ev, &bad);
 		break;
 	default:
 		break;
