@@ -15,6 +15,7 @@
 #include <linux/module.h>
 #include <linux/pid.h>
 #include <linux/sched.h>
+#include <linux/slab.h>
 #include <net/genetlink.h>
 
 #include "saker.h"
@@ -70,14 +71,22 @@ static int saker_put_config(struct sk_buff *msg, struct genl_info *info)
 
 static int saker_put_hooks(struct sk_buff *msg)
 {
-	struct saker_hook_report v[SAKER_HOOKS_MAX];
-	unsigned int i, n = saker_hooks_report(v, ARRAY_SIZE(v));
+	struct saker_hook_report *v;
+	unsigned int i, n;
+	int err = 0;
 
+	/* Too many for the stack of a netlink handler. */
+	v = kcalloc(SAKER_HOOKS_MAX, sizeof(*v), GFP_KERNEL);
+	if (!v)
+		return -ENOMEM;
+	n = saker_hooks_report(v, SAKER_HOOKS_MAX);
 	for (i = 0; i < n; i++) {
 		struct nlattr *nest = nla_nest_start(msg, SAKER_A_HOOK);
 
-		if (!nest)
-			return -EMSGSIZE;
+		if (!nest) {
+			err = -EMSGSIZE;
+			break;
+		}
 		if (nla_put_string(msg, SAKER_A_HOOK_NAME, v[i].name) ||
 		    nla_put_string(msg, SAKER_A_HOOK_KIND, v[i].kind) ||
 		    nla_put_u64_64bit(msg, SAKER_A_HOOK_HITS, v[i].hits,
@@ -85,11 +94,13 @@ static int saker_put_hooks(struct sk_buff *msg)
 		    nla_put_u64_64bit(msg, SAKER_A_HOOK_MISSED, v[i].missed,
 				      SAKER_A_PAD)) {
 			nla_nest_cancel(msg, nest);
-			return -EMSGSIZE;
+			err = -EMSGSIZE;
+			break;
 		}
 		nla_nest_end(msg, nest);
 	}
-	return 0;
+	kfree(v);
+	return err;
 }
 
 static int saker_put_info(struct sk_buff *msg, struct genl_info *info)

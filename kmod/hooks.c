@@ -24,11 +24,7 @@
 #include <linux/fcntl.h>
 #include <linux/file.h>
 #include <linux/fs.h>
-#include <linux/kernel_read_file.h>
-#include <linux/security.h>
 #include <linux/namei.h>
-#include <linux/nsproxy.h>
-#include <linux/ptrace.h>
 #include <linux/cpumask.h>
 #include <linux/taskstats_kern.h>
 #include <trace/events/sched.h>
@@ -46,11 +42,6 @@ enum {
 	SAKER_HOOK_EXIT_KPROBE,
 	SAKER_HOOK_FD_INSTALL,
 	SAKER_HOOK_OPEN,
-	SAKER_HOOK_CRED,
-	SAKER_HOOK_LOAD_FILE,
-	SAKER_HOOK_LOAD_DATA,
-	SAKER_HOOK_NS,
-	SAKER_HOOK_PTRACE,
 	SAKER_HOOK_COUNT
 };
 
@@ -251,182 +242,6 @@ static struct kprobe saker_fd_probe = {
 static bool saker_fd_probed;
 
 /*
- * Credential changes: commit_creds() installs current's new credentials,
- * whatever the call (setuid family, capset, exec, unshare, keyctl...). A
- * plain kprobe: no state across the call, nothing to exhaust.
- */
-static int saker_creds_pre(struct kprobe *kp, struct pt_regs *regs)
-{
-	saker_hit(SAKER_HOOK_CRED);
-	if (saker_should_record(current, SAKER_CLASS_CRED))
-		saker_record_cred((const struct cred *)
-				  regs_get_kernel_argument(regs, 0));
-	return 0;
-}
-
-static struct kprobe saker_cred_probe = {
-	.symbol_name = "commit_creds",
-	.pre_handler = saker_creds_pre,
-};
-
-static bool saker_cred_probed;
-
-/*
- * Namespace changes: setns and unshare install a task's new namespace set
- * through switch_task_namespaces(); only current's own switches are
- * recorded (the function also takes other tasks at their exit).
- */
-static int saker_ns_pre(struct kprobe *kp, struct pt_regs *regs)
-{
-	saker_hit(SAKER_HOOK_NS);
-	if ((struct task_struct *)regs_get_kernel_argument(regs, 0) == current &&
-	    saker_should_record(current, SAKER_CLASS_NSCHANGE))
-		saker_record_nschange((const struct nsproxy *)
-				      regs_get_kernel_argument(regs, 1));
-	return 0;
-}
-
-static_assert(sizeof(switch_task_namespaces(NULL, NULL), 1));
-
-static struct kprobe saker_ns_probe = {
-	.symbol_name = "switch_task_namespaces",
-	.pre_handler = saker_ns_pre,
-};
-
-static bool saker_ns_probed;
-
-/* Attach-mode ptrace access checks, at the LSM hook (read mode is ps). */
-static int saker_ptrace_pre(struct kprobe *kp, struct pt_regs *regs)
-{
-	unsigned int mode = regs_get_kernel_argument(regs, 1);
-
-	saker_hit(SAKER_HOOK_PTRACE);
-	if ((mode & PTRACE_MODE_ATTACH) &&
-	    saker_should_record(current, SAKER_CLASS_PTRACE))
-		saker_record_ptrace((struct task_struct *)
-				    regs_get_kernel_argument(regs, 0),
-				    mode & PTRACE_MODE_REALCREDS);
-	return 0;
-}
-
-static_assert(sizeof(security_ptrace_access_check(NULL, PTRACE_MODE_ATTACH)));
-
-static struct kprobe saker_ptrace_probe = {
-	.symbol_name = "security_ptrace_access_check",
-	.pre_handler = saker_ptrace_pre,
-};
-
-static bool saker_ptrace_probed;
-
-static void saker_cred_probe_remove(void)
-{
-	if (saker_cred_probed)
-		unregister_kprobe(&saker_cred_probe);
-	saker_cred_probed = false;
-}
-
-static void saker_ns_probe_remove(void)
-{
-	if (saker_ns_probed)
-		unregister_kprobe(&saker_ns_probe);
-	saker_ns_probed = false;
-}
-
-static void saker_ptrace_probe_remove(void)
-{
-	if (saker_ptrace_probed)
-		unregister_kprobe(&saker_ptrace_probe);
-	saker_ptrace_probed = false;
-}
-
-/*
- * Loads of kernel code and policy: the LSM hooks the kernel calls as it
- * reads a module, a kexec image or a policy, from a file
- * (security_kernel_read_file) or from memory (security_kernel_load_data),
- * once the caller's privilege was checked. The kernel's two enums list the
- * same things in the same order (security.h keeps them in sync).
- */
-static unsigned int saker_load_what(unsigned int id)
-{
-	switch (id) {
-	case READING_MODULE:
-		return SAKER_LOAD_MODULE;
-	case READING_KEXEC_IMAGE:
-		return SAKER_LOAD_KEXEC_IMAGE;
-	case READING_KEXEC_INITRAMFS:
-		return SAKER_LOAD_KEXEC_INITRAMFS;
-	case READING_POLICY:
-		return SAKER_LOAD_POLICY;
-	case READING_X509_CERTIFICATE:
-		return SAKER_LOAD_X509;
-	}
-	return 0;	/* firmware and what a newer kernel adds */
-}
-
-static_assert((int)LOADING_MODULE == (int)READING_MODULE &&
-	      (int)LOADING_KEXEC_IMAGE == (int)READING_KEXEC_IMAGE &&
-	      (int)LOADING_KEXEC_INITRAMFS == (int)READING_KEXEC_INITRAMFS &&
-	      (int)LOADING_POLICY == (int)READING_POLICY &&
-	      (int)LOADING_X509_CERTIFICATE == (int)READING_X509_CERTIFICATE);
-
-static int saker_load_file_pre(struct kprobe *kp, struct pt_regs *regs)
-{
-	saker_hit(SAKER_HOOK_LOAD_FILE);
-	if (saker_should_record(current, SAKER_CLASS_LOAD))
-		saker_record_load(saker_load_what(regs_get_kernel_argument(regs, 1)),
-				  (struct file *)regs_get_kernel_argument(regs, 0));
-	return 0;
-}
-
-static int saker_load_data_pre(struct kprobe *kp, struct pt_regs *regs)
-{
-	saker_hit(SAKER_HOOK_LOAD_DATA);
-	if (saker_should_record(current, SAKER_CLASS_LOAD))
-		saker_record_load(saker_load_what(regs_get_kernel_argument(regs, 0)),
-				  NULL);
-	return 0;
-}
-
-/* Type checks only, as for the tracepoints. */
-static_assert(sizeof(security_kernel_read_file(NULL, READING_MODULE, true)));
-static_assert(sizeof(security_kernel_load_data(LOADING_MODULE, true)));
-
-static struct kprobe saker_load_probes[] = {
-	{ .symbol_name = "security_kernel_read_file",
-	  .pre_handler = saker_load_file_pre },
-	{ .symbol_name = "security_kernel_load_data",
-	  .pre_handler = saker_load_data_pre },
-};
-
-static bool saker_load_probed[ARRAY_SIZE(saker_load_probes)];
-
-/* Optional: a kernel without them (no CONFIG_SECURITY) has no load records. */
-static void saker_load_probes_add(void)
-{
-	unsigned int i;
-	int err;
-
-	for (i = 0; i < ARRAY_SIZE(saker_load_probes); i++) {
-		err = register_kprobe(&saker_load_probes[i]);
-		if (err)
-			pr_warn("cannot probe %s (%d): no load records from it\n",
-				saker_load_probes[i].symbol_name, err);
-		saker_load_probed[i] = !err;
-	}
-}
-
-static void saker_load_probes_remove(void)
-{
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(saker_load_probes); i++) {
-		if (saker_load_probed[i])
-			unregister_kprobe(&saker_load_probes[i]);
-		saker_load_probed[i] = false;
-	}
-}
-
-/*
  * Entry: note what the return side cannot see any more. Returning non-zero
  * skips the return handler, so tasks saker ignores cost one check only.
  */
@@ -550,15 +365,7 @@ u64 saker_features(void)
 		f |= SAKER_FEAT_EXIT_GROUP_DEAD;
 	if (saker_fd_probed)
 		f |= SAKER_FEAT_OPEN_FD;
-	if (saker_cred_probed)
-		f |= SAKER_FEAT_CRED;
-	if (saker_load_probed[0] && saker_load_probed[1])
-		f |= SAKER_FEAT_LOAD;
-	if (saker_ns_probed)
-		f |= SAKER_FEAT_NSCHANGE;
-	if (saker_ptrace_probed)
-		f |= SAKER_FEAT_PTRACE;
-	return f;
+	return f | saker_opt_probes_features();
 }
 
 static u64 saker_hits_sum(unsigned int h)
@@ -601,32 +408,7 @@ unsigned int saker_hooks_report(struct saker_hook_report *v, unsigned int max)
 			.hits = saker_hits_sum(SAKER_HOOK_FD_INSTALL),
 			.missed = READ_ONCE(saker_fd_probe.nmissed),
 		};
-	if (saker_cred_probed && n < max)
-		v[n++] = (struct saker_hook_report){
-			.name = saker_cred_probe.symbol_name, .kind = "kprobe",
-			.hits = saker_hits_sum(SAKER_HOOK_CRED),
-			.missed = READ_ONCE(saker_cred_probe.nmissed),
-		};
-	if (saker_ns_probed && n < max)
-		v[n++] = (struct saker_hook_report){
-			.name = saker_ns_probe.symbol_name, .kind = "kprobe",
-			.hits = saker_hits_sum(SAKER_HOOK_NS),
-			.missed = READ_ONCE(saker_ns_probe.nmissed),
-		};
-	if (saker_ptrace_probed && n < max)
-		v[n++] = (struct saker_hook_report){
-			.name = saker_ptrace_probe.symbol_name, .kind = "kprobe",
-			.hits = saker_hits_sum(SAKER_HOOK_PTRACE),
-			.missed = READ_ONCE(saker_ptrace_probe.nmissed),
-		};
-	for (i = 0; i < ARRAY_SIZE(saker_load_probes) && n < max; i++)
-		if (saker_load_probed[i])
-			v[n++] = (struct saker_hook_report){
-				.name = saker_load_probes[i].symbol_name,
-				.kind = "kprobe",
-				.hits = saker_hits_sum(SAKER_HOOK_LOAD_FILE + i),
-				.missed = READ_ONCE(saker_load_probes[i].nmissed),
-			};
+	n += saker_opt_probes_report(v + n, max - n);
 	if (saker_open_name && n < max)
 		v[n++] = (struct saker_hook_report){
 			.name = saker_open_name, .kind = "kretprobe",
@@ -651,23 +433,7 @@ int saker_hooks_init(void)
 	}
 	saker_fd_probed = true;
 	saker_exit_probe_add();
-	/* Optional: without it there are no credential records, and no feature bit. */
-	err = register_kprobe(&saker_cred_probe);
-	if (err)
-		pr_warn("cannot probe commit_creds (%d): no credential change records\n",
-			err);
-	saker_cred_probed = !err;
-	err = register_kprobe(&saker_ns_probe);
-	if (err)
-		pr_warn("cannot probe switch_task_namespaces (%d): no namespace change records\n",
-			err);
-	saker_ns_probed = !err;
-	err = register_kprobe(&saker_ptrace_probe);
-	if (err)
-		pr_warn("cannot probe security_ptrace_access_check (%d): no ptrace records\n",
-			err);
-	saker_ptrace_probed = !err;
-	saker_load_probes_add();
+	saker_opt_probes_add();
 
 	saker_tps[SAKER_TP_EXEC].wanted = true;
 	saker_tps[SAKER_TP_FORK].wanted = true;
@@ -678,10 +444,7 @@ int saker_hooks_init(void)
 	return 0;
 
 remove_optional_probes:
-	saker_load_probes_remove();
-	saker_ptrace_probe_remove();
-	saker_ns_probe_remove();
-	saker_cred_probe_remove();
+	saker_opt_probes_remove();
 	saker_exit_probe_remove();
 	unregister_kprobe(&saker_fd_probe);
 	saker_fd_probed = false;
@@ -694,10 +457,7 @@ remove_open_probe:
 void saker_hooks_exit(void)
 {
 	saker_tracepoints_remove();
-	saker_load_probes_remove();
-	saker_ptrace_probe_remove();
-	saker_ns_probe_remove();
-	saker_cred_probe_remove();
+	saker_opt_probes_remove();
 	saker_exit_probe_remove();
 	unregister_kprobe(&saker_fd_probe);
 	saker_fd_probed = false;

@@ -141,7 +141,7 @@ struct saker_hook_report {
 	u64 hits;		/* runs since load, every CPU */
 	u64 missed;		/* runs the probe could not make */
 };
-#define SAKER_HOOKS_MAX	12
+#define SAKER_HOOKS_MAX	32
 unsigned int saker_hooks_report(struct saker_hook_report *v, unsigned int max);
 unsigned int saker_open_active(void);
 extern unsigned int saker_open_maxactive;
@@ -191,5 +191,20 @@ void saker_record_cred(const struct cred *new);
 void saker_record_load(unsigned int what, struct file *file);
 void saker_record_nschange(const struct nsproxy *new);
 void saker_record_ptrace(struct task_struct *child, bool realcreds);
+struct path;
+struct dentry;
+void saker_record_fs_name(u16 op, const struct path *dir, struct dentry *d,
+			  u32 mode, const char *target,
+			  const struct path *dir2, struct dentry *d2,
+			  u32 flags);
+void saker_record_fs_path(u16 op, const struct path *p, u32 mode, u32 uid,
+			  u32 gid, const struct path *dir2, struct dentry *d2);
+
+/* hooks_priv.c: the optional hooks (credentials, namespaces, loads, files). */
+void saker_opt_probes_add(void);
+void saker_opt_probes_remove(void);
+u64 saker_opt_probes_features(void);
+unsigned int saker_opt_probes_report(struct saker_hook_report *v,
+				     unsigned int max);
 
 #endif /* SAKER_H */

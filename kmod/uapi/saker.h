@@ -115,6 +115,7 @@ enum saker_rec_type {
 	SAKER_REC_LOAD = 6,	/* likewise */
 	SAKER_REC_NSCHANGE = 7,	/* likewise */
 	SAKER_REC_PTRACE = 8,	/* likewise */
+	SAKER_REC_FSCHANGE = 9,	/* likewise */
 	SAKER_REC_TYPE_MAX
 };
 
@@ -405,6 +406,53 @@ struct saker_ptrace {
 	__u64 reserved[2];
 };
 
+/* What a task did to a file's name or attributes (saker_fschange.op). */
+enum saker_fsop {
+	SAKER_FSOP_UNLINK = 1,
+	SAKER_FSOP_RMDIR,
+	SAKER_FSOP_MKDIR,
+	SAKER_FSOP_RENAME,	/* path2: the new name */
+	SAKER_FSOP_LINK,	/* path: the existing file, path2: the new name */
+	SAKER_FSOP_SYMLINK,	/* path: the new link, path2: its target as given */
+	SAKER_FSOP_CHMOD,
+	SAKER_FSOP_CHOWN,
+};
+
+/* saker_fschange.flags */
+#define SAKER_FS_PATH_TRUNCATED		(1U << 0) /* path is a tail, or empty */
+#define SAKER_FS_PATH2_TRUNCATED	(1U << 1)
+#define SAKER_FS_EXCHANGE		(1U << 2) /* rename: RENAME_EXCHANGE */
+#define SAKER_FS_NOREPLACE		(1U << 3) /* rename: RENAME_NOREPLACE */
+
+/*
+ * A task changed a name or the attributes of a file: recorded at the
+ * kernel's LSM path hooks, which every such syscall passes (unlink, rmdir,
+ * mkdir, rename, link, symlink, chmod, chown and their *at forms, from
+ * any process but kernel threads) once the names were looked up and
+ * before the filesystem acts; a permission check the filesystem then
+ * makes can still refuse it. Paths are absolute, as the task sees them
+ * (the parent's d_path and the name). mode: mkdir's and chmod's new mode;
+ * uid and gid: chown's (initial user namespace; (__u32)-1 unchanged);
+ * ino: the inode acted on, 0 for a name not made yet (mkdir, symlink).
+ * Needs SAKER_FEAT_FSCHANGE and SAKER_CLASS_FS.
+ */
+struct saker_fschange {
+	struct saker_task task;
+	__s32 syscall_nr;	/* -1 if not from a syscall */
+	__u16 call;		/* enum saker_call */
+	__u16 op;		/* enum saker_fsop */
+	__u32 flags;		/* SAKER_FS_* */
+	__u32 mode;
+	__u32 uid;
+	__u32 gid;
+	__u64 ino;
+	__u16 path_len;
+	__u16 path2_len;
+	__u32 reserved0;
+	__u64 reserved[2];
+	/* then: path, path2 */
+};
+
 /*
  * Ring header page. Counters cover the time since the reader opened the
  * device, and each cause of loss has its own.
@@ -433,6 +481,7 @@ struct saker_ring_hdr {
 #define SAKER_FEAT_LOAD			(1ULL << 5) /* SAKER_REC_LOAD records */
 #define SAKER_FEAT_NSCHANGE		(1ULL << 6) /* SAKER_REC_NSCHANGE records */
 #define SAKER_FEAT_PTRACE		(1ULL << 7) /* SAKER_REC_PTRACE records */
+#define SAKER_FEAT_FSCHANGE		(1ULL << 8) /* SAKER_REC_FSCHANGE records */
 
 /*
  * SAKER_IOC_INFO: in abi_version (everything else zero), out everything.
@@ -557,10 +606,12 @@ enum saker_genl_cmd {
 #define SAKER_CLASS_LOAD	(1U << 5)	/* kernel module and kexec loads */
 #define SAKER_CLASS_NSCHANGE	(1U << 6)	/* namespaces joined or made */
 #define SAKER_CLASS_PTRACE	(1U << 7)	/* attach to another task */
+#define SAKER_CLASS_FS		(1U << 8)	/* names and attributes changed */
 #define SAKER_CLASS_ALL		(SAKER_CLASS_EXEC | SAKER_CLASS_FORK | \
 				 SAKER_CLASS_EXIT | SAKER_CLASS_OPEN | \
 				 SAKER_CLASS_CRED | SAKER_CLASS_LOAD | \
-				 SAKER_CLASS_NSCHANGE | SAKER_CLASS_PTRACE)
+				 SAKER_CLASS_NSCHANGE | SAKER_CLASS_PTRACE | \
+				 SAKER_CLASS_FS)
 
 /* SAKER_A_FILTER_KINDS: 1 << SAKER_CALL_* of the open, or EXEC_IMAGE. */
 #define SAKER_FILTER_KIND(call)		(1U << (call))

@@ -122,6 +122,30 @@ START_TEST(test_nschange_lines)
 }
 END_TEST
 
+/* A rename reads back with both names; an unknown op is named. */
+START_TEST(test_fschange_lines)
+{
+	struct saker_event ev;
+	const char *why = NULL;
+	size_t used;
+	long len;
+
+	len = to_rec("{\"type\":\"fschange\",\"syscall\":\"renameat2\",\"op\":\"rename\","
+		     "\"path\":\"/tmp/a\",\"path2\":\"/usr/bin/a\",\"ino\":7,\"noreplace\":true}");
+	ck_assert_msg(len > 0, "refused: %s", err);
+	ck_assert_int_eq(saker_decode(rec, (size_t)len, &ev, &used, &why), SAKER_DECODE_EVENT);
+	ck_assert_int_eq(ev.type, SAKER_REC_FSCHANGE);
+	ck_assert_int_eq(ev.fschange->op, SAKER_FSOP_RENAME);
+	ck_assert_int_eq(ev.fschange->syscall_nr, 316);
+	ck_assert_uint_eq(ev.path.len, 6);
+	ck_assert_mem_eq(ev.path2.p, "/usr/bin/a", 10);
+	ck_assert_uint_eq(ev.fschange->uid, UINT32_MAX);
+	ck_assert(ev.fschange->flags & SAKER_FS_NOREPLACE);
+	refused("{\"type\":\"fschange\",\"op\":\"truncate\"}",
+		"\"op\": expected unlink, rmdir, mkdir, rename, link, symlink, chmod or chown");
+}
+END_TEST
+
 /* A ptrace line reads back; a target_comm too long for the record is cut, terminated. */
 START_TEST(test_ptrace_lines)
 {
@@ -184,7 +208,7 @@ START_TEST(test_invalid_json)
 	refused("[1, 2]", "expected a JSON object, got an array");
 	refused("{\"pid\":1}", "no \"type\"");
 	refused("{\"type\":\"bpf\"}",
-		"unknown \"type\" 'bpf' (exec, open, fork, exit, cred, load, nschange, ptrace)");
+		"unknown \"type\" 'bpf' (exec, open, fork, exit, cred, load, nschange, ptrace, fschange)");
 }
 END_TEST
 
@@ -416,6 +440,7 @@ Suite *saker_test_suite(void)
 	tcase_add_test(tc, test_load_lines);
 	tcase_add_test(tc, test_nschange_lines);
 	tcase_add_test(tc, test_ptrace_lines);
+	tcase_add_test(tc, test_fschange_lines);
 	tcase_add_test(tc, test_invalid_json);
 	tcase_add_test(tc, test_wrong_types);
 	suite_add_tcase(s, tc);

@@ -48,6 +48,7 @@ static const struct {
 	{ SAKER_FEAT_LOAD, "load" },
 	{ SAKER_FEAT_NSCHANGE, "nschange" },
 	{ SAKER_FEAT_PTRACE, "ptrace" },
+	{ SAKER_FEAT_FSCHANGE, "fschange" },
 };
 
 static void reader_comm(uint32_t pid, char *buf, size_t size)

@@ -29,7 +29,7 @@ struct saker_ctl_hook {
 	uint64_t missed;	/* runs the probe missed */
 };
 
-#define SAKER_CTL_HOOKS_MAX 16
+#define SAKER_CTL_HOOKS_MAX 32
 
 /* The configuration: event classes, open filter, ignore list. */
 struct saker_ctl_config {

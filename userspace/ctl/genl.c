@@ -529,7 +529,7 @@ int saker_ctl_set_filter(struct saker_ctl *c, const struct saker_kfilter *kf,
 }
 
 static const char *const class_names[] = { "exec", "fork", "exit", "open", "cred", "load",
-					     "ns", "ptrace" };
+					     "ns", "ptrace", "fs" };
 
 int saker_ctl_parse_classes(const char *s, uint32_t *out, char *err, size_t errlen)
 {
@@ -552,7 +552,7 @@ int saker_ctl_parse_classes(const char *s, uint32_t *out, char *err, size_t errl
 				break;
 		if (i == sizeof(class_names) / sizeof(class_names[0])) {
 			saker_set_err(err, errlen,
-				      "unknown event class '%.*s' (exec, fork, exit, open, cred, load, ns, ptrace, all, none)",
+				      "unknown event class '%.*s' (exec, fork, exit, open, cred, load, ns, ptrace, fs, all, none)",
 				      (int)len, p);
 			return -EINVAL;
 		}

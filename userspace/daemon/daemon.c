@@ -351,6 +351,8 @@ void saker_daemon_check_config(struct saker_daemon *d)
 		cf.classes |= SAKER_CLASS_NSCHANGE;
 	if (d->ring && !(saker_ring_info(d->ring)->features & SAKER_FEAT_PTRACE))
 		cf.classes |= SAKER_CLASS_PTRACE;
+	if (d->ring && !(saker_ring_info(d->ring)->features & SAKER_FEAT_FSCHANGE))
+		cf.classes |= SAKER_CLASS_FS;
 	check_classes(d, cf.classes);
 	check_ignore(d, &cf);
 }

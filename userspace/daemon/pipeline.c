@@ -34,7 +34,8 @@ int saker_pipeline_event(struct saker_pipeline *p, const struct saker_event *ev)
 	}
 	/* No rule field reads these records yet (issue 13): counted only. */
 	if (ev->type == SAKER_REC_CRED || ev->type == SAKER_REC_LOAD ||
-	    ev->type == SAKER_REC_NSCHANGE || ev->type == SAKER_REC_PTRACE)
+	    ev->type == SAKER_REC_NSCHANGE || ev->type == SAKER_REC_PTRACE ||
+	    ev->type == SAKER_REC_FSCHANGE)
 		return 0;
 	if (saker_track_own(p->track, ev)) {
 		p->own_events++;

@@ -223,7 +223,7 @@ static const char *const saker_ns_keys[SAKER_NS_COUNT] = { "mnt", "pid", "net", 
 #define FIXED_MAX (sizeof(struct saker_cred) > sizeof(struct saker_exec) ? \
 		   sizeof(struct saker_cred) : sizeof(struct saker_exec))
 _Static_assert(sizeof(struct saker_load) <= FIXED_MAX && sizeof(struct saker_nschange) <= FIXED_MAX &&
-	       sizeof(struct saker_ptrace) <= FIXED_MAX,
+	       sizeof(struct saker_ptrace) <= FIXED_MAX && sizeof(struct saker_fschange) <= FIXED_MAX,
 	       "every fixed part fits the cleared part");
 
 /* A credential record's "old" or "new" object; missing: all zero. */
@@ -688,9 +688,41 @@ long saker_json_to_record_time(const char *line, size_t len, void *buf,
 		if (jbool(&l, o, "realcreds"))
 			x->flags |= SAKER_PTRACE_REALCREDS;
 		b.len += sizeof(*x);
+	} else if (!strcmp(type, "fschange")) {
+		struct saker_fschange *x = (void *)(b.p + b.len);
+		const char *op = jstr(&l, o, "op");
+
+		h->type = SAKER_REC_FSCHANGE;
+		h->body_len = sizeof(*x);
+		fill_task(&l, o, &x->task);
+		sc = jstr(&l, o, "syscall");
+		x->syscall_nr = jget(o, "syscall_nr") ? ji32(&l, o, "syscall_nr") : syscall_nr(sc);
+		x->call = call_of(sc);
+		for (x->op = 1; op && saker_fsop_name(x->op); x->op++)
+			if (!strcmp(op, saker_fsop_name(x->op)))
+				break;
+		if (!op || !saker_fsop_name(x->op)) {
+			saker_set_err(err, errlen, "\"op\": expected unlink, rmdir, mkdir, rename, link, symlink, chmod or chown");
+			goto put_o;
+		}
+		x->mode = ju32(&l, o, "mode");
+		x->uid = jget(o, "new_uid") ? ju32(&l, o, "new_uid") : UINT32_MAX;
+		x->gid = jget(o, "new_gid") ? ju32(&l, o, "new_gid") : UINT32_MAX;
+		x->ino = ju64(&l, o, "ino");
+		if (jbool(&l, o, "path_truncated"))
+			x->flags |= SAKER_FS_PATH_TRUNCATED;
+		if (jbool(&l, o, "path2_truncated"))
+			x->flags |= SAKER_FS_PATH2_TRUNCATED;
+		if (jbool(&l, o, "exchange"))
+			x->flags |= SAKER_FS_EXCHANGE;
+		if (jbool(&l, o, "noreplace"))
+			x->flags |= SAKER_FS_NOREPLACE;
+		b.len += sizeof(*x);
+		x->path_len = put_str(&b, jstr(&l, o, "path"), SAKER_PATH_MAX);
+		x->path2_len = put_str(&b, jstr(&l, o, "path2"), SAKER_PATH_MAX);
 	} else {
 		saker_set_err(err, errlen,
-			      "unknown \"type\" '%s' (exec, open, fork, exit, cred, load, nschange, ptrace)",
+			      "unknown \"type\" '%s' (exec, open, fork, exit, cred, load, nschange, ptrace, fschange)",
 			      type);
 		goto put_o;
 	}

@@ -36,6 +36,8 @@ static size_t fixed_len(unsigned int type)
 		return sizeof(struct saker_nschange);
 	case SAKER_REC_PTRACE:
 		return sizeof(struct saker_ptrace);
+	case SAKER_REC_FSCHANGE:
+		return sizeof(struct saker_fschange);
 	}
 	return 0;
 }
@@ -49,6 +51,8 @@ static size_t strings_max(unsigned int type)
 	case SAKER_REC_OPEN:
 	case SAKER_REC_LOAD:
 		return SAKER_PATH_MAX;
+	case SAKER_REC_FSCHANGE:
+		return 2 * SAKER_PATH_MAX;
 	}
 	return 0;
 }
@@ -129,6 +133,21 @@ static int decode_load(const unsigned char *body, size_t body_len,
 			    SAKER_DECODE_CORRUPT);
 	ev->load = l;
 	ev->path = take(&cur, l->path_len);
+	return SAKER_DECODE_EVENT;
+}
+
+static int decode_fschange(const unsigned char *body, size_t body_len,
+			   size_t room, struct saker_event *ev, const char **err)
+{
+	const struct saker_fschange *x = (const void *)body;
+	const unsigned char *cur = body + body_len;
+
+	if ((size_t)x->path_len + x->path2_len > room)
+		return fail(err, "fschange: path lengths exceed the record",
+			    SAKER_DECODE_CORRUPT);
+	ev->fschange = x;
+	ev->path = take(&cur, x->path_len);
+	ev->path2 = take(&cur, x->path2_len);
 	return SAKER_DECODE_EVENT;
 }
 
@@ -233,6 +252,9 @@ int saker_decode(const void *buf, size_t avail, struct saker_event *ev,
 		ev->nschange = (const void *)body;
 		ret = SAKER_DECODE_EVENT;
 		break;
+	case SAKER_REC_FSCHANGE:
+		ret = decode_fschange(body, body_len, room, ev, err);
+		break;
 	case SAKER_REC_PTRACE:
 		ev->ptrace = (const void *)body;
 		ret = memchr(ev->ptrace->target_comm, '\0', sizeof(ev->ptrace->target_comm)) ?
@@ -277,8 +299,30 @@ const char *saker_syscall_name(int nr)
 		return "open";
 	case 59:
 		return "execve";
+	case 82:
+		return "rename";
+	case 83:
+		return "mkdir";
+	case 84:
+		return "rmdir";
 	case 85:
 		return "creat";
+	case 86:
+		return "link";
+	case 87:
+		return "unlink";
+	case 88:
+		return "symlink";
+	case 90:
+		return "chmod";
+	case 91:
+		return "fchmod";
+	case 92:
+		return "chown";
+	case 93:
+		return "fchown";
+	case 94:
+		return "lchown";
 	case 101:
 		return "ptrace";
 	case 105:
@@ -309,6 +353,20 @@ const char *saker_syscall_name(int nr)
 		return "keyctl";
 	case 257:
 		return "openat";
+	case 258:
+		return "mkdirat";
+	case 260:
+		return "fchownat";
+	case 263:
+		return "unlinkat";
+	case 264:
+		return "renameat";
+	case 265:
+		return "linkat";
+	case 266:
+		return "symlinkat";
+	case 268:
+		return "fchmodat";
 	case 272:
 		return "unshare";
 	case 304:
@@ -325,12 +383,16 @@ const char *saker_syscall_name(int nr)
 		return "finit_module";
 	case 320:
 		return "kexec_file_load";
+	case 316:
+		return "renameat2";
 	case 322:
 		return "execveat";
 	case 426:
 		return "io_uring_enter";
 	case 437:
 		return "openat2";
+	case 452:
+		return "fchmodat2";
 	}
 	return NULL;
 }
@@ -365,6 +427,22 @@ const char *saker_load_what_name(unsigned int what)
 	return what < sizeof(names) / sizeof(names[0]) ? names[what] : NULL;
 }
 
+const char *saker_fsop_name(unsigned int op)
+{
+	static const char *const names[] = {
+		[SAKER_FSOP_UNLINK] = "unlink",
+		[SAKER_FSOP_RMDIR] = "rmdir",
+		[SAKER_FSOP_MKDIR] = "mkdir",
+		[SAKER_FSOP_RENAME] = "rename",
+		[SAKER_FSOP_LINK] = "link",
+		[SAKER_FSOP_SYMLINK] = "symlink",
+		[SAKER_FSOP_CHMOD] = "chmod",
+		[SAKER_FSOP_CHOWN] = "chown",
+	};
+
+	return op < sizeof(names) / sizeof(names[0]) ? names[op] : NULL;
+}
+
 const char *saker_fd_kind_name(unsigned int kind)
 {
 	static const char *const names[] = {
@@ -394,6 +472,7 @@ const char *saker_rec_type_name(unsigned int type)
 		[SAKER_REC_LOAD] = "load",
 		[SAKER_REC_NSCHANGE] = "nschange",
 		[SAKER_REC_PTRACE] = "ptrace",
+		[SAKER_REC_FSCHANGE] = "fschange",
 	};
 
 	if (type >= sizeof(names) / sizeof(names[0]))

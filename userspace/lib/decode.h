@@ -16,6 +16,8 @@ const char *saker_syscall_name(int nr);
 const char *saker_call_name(unsigned int call);
 /* "module", "kexec_image"... for enum saker_load_what; NULL if unknown. */
 const char *saker_load_what_name(unsigned int what);
+/* "unlink", "rename"... for enum saker_fsop; NULL if unknown. */
+const char *saker_fsop_name(unsigned int op);
 
 /* "none", "tty", "pipe", "socket", "file" or "other" (also for unknown kinds). */
 const char *saker_fd_kind_name(unsigned int kind);

@@ -32,11 +32,12 @@ struct saker_event {
 		const struct saker_load *load;
 		const struct saker_nschange *nschange;
 		const struct saker_ptrace *ptrace;
+		const struct saker_fschange *fschange;
 	};
 	/* exec */
 	struct saker_str filename, exe, args, cwd, cgroup, env;
-	/* open, load */
-	struct saker_str path;
+	/* open, load, fschange; path2: fschange's second name */
+	struct saker_str path, path2;
 	/* Wall clock, ns since the epoch: task->ts_ns converted once through
 	 * a clock anchor by whoever dispatches the event; 0 from the decoder. */
 	uint64_t time_ns;

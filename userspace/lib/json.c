@@ -322,6 +322,30 @@ static void put_ptrace(json_t *o, const struct saker_event *ev, bool *bad)
 	put(o, "realcreds", json_boolean(x->flags & SAKER_PTRACE_REALCREDS), bad);
 }
 
+static void put_fschange(json_t *o, const struct saker_event *ev, bool *bad)
+{
+	const struct saker_fschange *x = ev->fschange;
+	const char *name = saker_call_name(x->call);
+	bool two = x->op == SAKER_FSOP_RENAME || x->op == SAKER_FSOP_LINK ||
+		   x->op == SAKER_FSOP_SYMLINK;
+
+	if (!name && !(ev->task->flags & SAKER_TASK_COMPAT))
+		name = saker_syscall_name(x->syscall_nr);
+	put(o, "syscall", str_or_null(name), bad);
+	put(o, "syscall_nr", json_integer(x->syscall_nr), bad);
+	put(o, "op", str_or_null(saker_fsop_name(x->op)), bad);
+	put(o, "path", str_view(ev->path), bad);
+	put(o, "path2", two ? str_view(ev->path2) : json_null(), bad);
+	put(o, "path_truncated", json_boolean(x->flags & SAKER_FS_PATH_TRUNCATED), bad);
+	put(o, "path2_truncated", json_boolean(x->flags & SAKER_FS_PATH2_TRUNCATED), bad);
+	put(o, "mode", json_integer(x->mode), bad);
+	put(o, "new_uid", x->uid != UINT32_MAX ? json_integer(x->uid) : json_null(), bad);
+	put(o, "new_gid", x->gid != UINT32_MAX ? json_integer(x->gid) : json_null(), bad);
+	put(o, "ino", json_integer((json_int_t)x->ino), bad);
+	put(o, "exchange", json_boolean(x->flags & SAKER_FS_EXCHANGE), bad);
+	put(o, "noreplace", json_boolean(x->flags & SAKER_FS_NOREPLACE), bad);
+}
+
 json_t *saker_json_event(const struct saker_event *ev)
 {
 	json_t *o = json_object();
@@ -358,6 +382,9 @@ json_t *saker_json_event(const struct saker_event *ev)
 		break;
 	case SAKER_REC_PTRACE:
 		put_ptrace(o, ev, &bad);
+		break;
+	case SAKER_REC_FSCHANGE:
+		put_fschange(o, ev, &bad);
 		break;
 	default:
 		break;
