@@ -76,7 +76,8 @@ START_TEST(test_falco_yaml)
 		"plugins", "time_format_iso_8601", "buffer_format_base64",
 		"json_include_message_property", "json_include_output_fields_property",
 		"buffered_outputs", "outputs", "file_output.keep_alive", "grpc_output", "grpc",
-		"webserver", "libs_logger",
+		"webserver.threadiness", "webserver.ssl_enabled", "webserver.ssl_certificate",
+		"libs_logger",
 		"output_timeout", "syscall_event_timeouts", "syscall_event_drops", "metrics",
 		"base_syscalls", "falco_libs",
 	};
