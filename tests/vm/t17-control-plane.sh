@@ -21,7 +21,7 @@ grep -q 'not loaded' none.err || fail "no 'not loaded' message: $(cat none.err)"
 
 load_module
 sakerctl status --json >s0.json 2>s0.err || fail "sakerctl status: $(cat s0.err)"
-event_check "$(cat s0.json)" '.reader_pid == 0 and .classes == "all" and .classes_mask == 15 and
+event_check "$(cat s0.json)" '.reader_pid == 0 and .classes == "all" and .classes_mask == 511 and
 	.abi_version == 2 and .module_version == "0.1.0" and .nr_rings >= '"$cpus" "status without a reader"
 event_check "$(cat s0.json)" '(.hooks | map(.name) | index("sched_process_exec")) != null and
 	(.hooks[] | select(.name == "fd_install") | .kind == "kprobe") and
@@ -58,7 +58,7 @@ assert_eq "$(sakerctl config get | head -n 1)" "classes=all" "classes after the 
 dmesg -c >/dev/null 2>&1 || true
 sakerctl config set classes=exec,fork,exit 2>cs.err || fail "config set: $(cat cs.err)"
 assert_eq "$(sakerctl config get | head -n 1)" "classes=exec,fork,exit" "classes after the change"
-dmesg | grep -q 'event classes 0xf -> 0x7, set by pid' || fail "no kernel log line for the change: $(dmesg | tail -n 5)"
+dmesg | grep -q 'event classes 0x1ff -> 0x7, set by pid' || fail "no kernel log line for the change: $(dmesg | tail -n 5)"
 run_pid off.pid cat /proc/cmdline >/dev/null || fail "cat /proc/cmdline"
 run_pid tb.pid "$tb" || fail "truebin"
 sakerctl config set classes=all 2>ca.err || fail "config set all: $(cat ca.err)"
