@@ -114,4 +114,30 @@ static inline u16 saker_rec_put_path(struct saker_rec *r, struct saker_cpu *c,
 	return n;
 }
 
+/*
+ * base (len bytes; NULL for none), "/" and name (n bytes) into the record,
+ * setting *cut when the path is not whole. The name says what was asked
+ * for: when both do not fit, it goes alone.
+ */
+static inline u16 saker_rec_put_joined(struct saker_rec *r, const char *base,
+				       size_t len, const char *name, size_t n,
+				       bool *cut)
+{
+	u16 total = 0;
+
+	if (base && len + 1 + n > SAKER_PATH_MAX) {
+		base = NULL;
+		*cut = true;
+	}
+	if (base) {
+		total = saker_rec_put(r, base, len, SAKER_PATH_MAX, true);
+		if (len != 1)	/* the root dir "/" needs no separator */
+			total += saker_rec_put(r, "/", 1, 1, false);
+	}
+	total += saker_rec_put(r, name, n, SAKER_PATH_MAX - total, true);
+	if (r->truncated)
+		*cut = true;
+	return total;
+}
+
 #endif /* SAKER_RECORD_H */

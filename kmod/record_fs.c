@@ -19,37 +19,34 @@
 #include "saker.h"
 #include "record.h"
 
-/*
- * dir's path, "/" and name into the record; *cut when it is not whole. The
- * name is what says which file: when both do not fit, it goes alone.
- */
+/* dir's path, "/" and name into the record; *cut when it is not whole. */
 static u16 saker_rec_put_child(struct saker_rec *r, struct saker_cpu *c,
 			       const struct path *dir, const struct qstr *name,
 			       bool *cut)
 {
 	const char *base;
-	bool base_cut = false;
 	size_t len = 0;
-	u16 total = 0;
 
+	*cut = false;
 	rcu_read_lock();
-	base = saker_path(c->path, sizeof(c->path), dir, &len, &base_cut);
-	if (base && len + 1 + name->len > SAKER_PATH_MAX) {
-		base = NULL;
-		base_cut = true;
-	}
-	if (base) {
-		total = saker_rec_put(r, base, len, SAKER_PATH_MAX, true);
-		if (len != 1)	/* the root dir "/" needs no separator */
-			total += saker_rec_put(r, "/", 1, 1, false);
-	} else {
-		base_cut = true;
-	}
+	base = saker_path(c->path, sizeof(c->path), dir, &len, cut);
 	rcu_read_unlock();
-	total += saker_rec_put(r, name->name, name->len,
-			       SAKER_PATH_MAX - total, true);
-	*cut = base_cut || r->truncated;
-	return total;
+	if (!base)
+		*cut = true;
+	/* base is in this CPU's workspace: still ours after the unlock. */
+	return saker_rec_put_joined(r, base, len, name->name, name->len, cut);
+}
+
+/* The second name: rename's and link's new one. */
+static void saker_fs_put_child2(struct saker_rec *r, struct saker_cpu *c,
+				struct saker_fschange *x,
+				const struct path *dir2, struct dentry *d2)
+{
+	bool cut;
+
+	x->path2_len = saker_rec_put_child(r, c, dir2, &d2->d_name, &cut);
+	if (cut)
+		x->flags |= SAKER_FS_PATH2_TRUNCATED;
 }
 
 static struct saker_fschange *saker_fs_start(struct saker_rec *r,
@@ -100,10 +97,7 @@ void saker_record_fs_name(u16 op, const struct path *dir, struct dentry *d,
 	if (cut)
 		x->flags |= SAKER_FS_PATH_TRUNCATED;
 	if (dir2 && d2) {
-		x->path2_len = saker_rec_put_child(&r, c, dir2, &d2->d_name,
-						   &cut);
-		if (cut)
-			x->flags |= SAKER_FS_PATH2_TRUNCATED;
+		saker_fs_put_child2(&r, c, x, dir2, d2);
 	} else if (target) {
 		x->path2_len = saker_rec_put(&r, target,
 					     strnlen(target, SAKER_PATH_MAX),
@@ -137,12 +131,8 @@ void saker_record_fs_path(u16 op, const struct path *p, u32 mode, u32 uid,
 	rcu_read_unlock();
 	if (cut)
 		x->flags |= SAKER_FS_PATH_TRUNCATED;
-	if (dir2 && d2) {
-		x->path2_len = saker_rec_put_child(&r, c, dir2, &d2->d_name,
-						   &cut);
-		if (cut)
-			x->flags |= SAKER_FS_PATH2_TRUNCATED;
-	}
+	if (dir2 && d2)
+		saker_fs_put_child2(&r, c, x, dir2, d2);
 	saker_rec_emit(&r);
 	saker_leave(c);
 }

@@ -118,7 +118,6 @@ static u16 saker_rec_put_failed_name(struct saker_rec *r, struct saker_cpu *c,
 	bool base_cut = false;
 	struct path pwd;
 	size_t n, len = 0;
-	u16 total = 0;
 
 	*cut = false;
 	if (!name)
@@ -135,25 +134,13 @@ static u16 saker_rec_put_failed_name(struct saker_rec *r, struct saker_cpu *c,
 		base = saker_path(c->path, sizeof(c->path), &dir->f_path,
 				  &len, &base_cut);
 	}
-	/* A relative name with nothing to resolve it against is not a path. */
-	if (name[0] != '/' && !base)
-		base_cut = true;
-	/* The name is the part that says what was asked for: it goes whole. */
-	if (base && len + 1 + n > SAKER_PATH_MAX) {
-		base = NULL;
-		base_cut = true;
-	}
-	if (base) {
-		total = saker_rec_put(r, base, len, SAKER_PATH_MAX, true);
-		if (len != 1)	/* the root dir "/" needs no separator */
-			total += saker_rec_put(r, "/", 1, 1, false);
-	}
 	rcu_read_unlock();
 	if (dir)
 		fput(dir);
-	total += saker_rec_put(r, name, n, SAKER_PATH_MAX - total, true);
-	*cut = base_cut || r->truncated;
-	return total;
+	/* A relative name with nothing to resolve it against is not a path. */
+	*cut = base_cut || (name[0] != '/' && !base);
+	/* base is in this CPU's workspace: still ours after the unlock. */
+	return saker_rec_put_joined(r, base, len, name, n, cut);
 }
 
 /*
