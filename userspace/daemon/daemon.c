@@ -330,8 +330,20 @@ static void check_ignore(struct saker_daemon *d, const struct saker_ctl_config *
 /* What some root process may have changed in the module's configuration. */
 void saker_daemon_check_config(struct saker_daemon *d)
 {
+	/* The record kinds a module may lack (hooks it could not attach). */
+	static const struct {
+		uint64_t feature;
+		uint32_t class;
+	} optional[] = {
+		{ SAKER_FEAT_CRED, SAKER_CLASS_CRED },
+		{ SAKER_FEAT_LOAD, SAKER_CLASS_LOAD },
+		{ SAKER_FEAT_NSCHANGE, SAKER_CLASS_NSCHANGE },
+		{ SAKER_FEAT_PTRACE, SAKER_CLASS_PTRACE },
+		{ SAKER_FEAT_FSCHANGE, SAKER_CLASS_FS },
+	};
 	struct saker_ctl_config cf;
 	char err[SAKER_ERRLEN];
+	size_t i;
 
 	if (!d->ctl)
 		return;
@@ -342,17 +354,10 @@ void saker_daemon_check_config(struct saker_daemon *d)
 		return;
 	}
 	d->ctl_failed = false;
-	/* A module without credential or load records has no such class to turn off. */
-	if (d->ring && !(saker_ring_info(d->ring)->features & SAKER_FEAT_CRED))
-		cf.classes |= SAKER_CLASS_CRED;
-	if (d->ring && !(saker_ring_info(d->ring)->features & SAKER_FEAT_LOAD))
-		cf.classes |= SAKER_CLASS_LOAD;
-	if (d->ring && !(saker_ring_info(d->ring)->features & SAKER_FEAT_NSCHANGE))
-		cf.classes |= SAKER_CLASS_NSCHANGE;
-	if (d->ring && !(saker_ring_info(d->ring)->features & SAKER_FEAT_PTRACE))
-		cf.classes |= SAKER_CLASS_PTRACE;
-	if (d->ring && !(saker_ring_info(d->ring)->features & SAKER_FEAT_FSCHANGE))
-		cf.classes |= SAKER_CLASS_FS;
+	/* A module without a record kind has no such class to turn off. */
+	for (i = 0; d->ring && i < sizeof(optional) / sizeof(optional[0]); i++)
+		if (!(saker_ring_info(d->ring)->features & optional[i].feature))
+			cf.classes |= optional[i].class;
 	check_classes(d, cf.classes);
 	check_ignore(d, &cf);
 }

@@ -32,10 +32,8 @@ int saker_pipeline_event(struct saker_pipeline *p, const struct saker_event *ev)
 		p->env_truncated += !!(ev->exec->flags & SAKER_EXEC_ENV_TRUNCATED);
 		p->env_unreadable += !!(ev->exec->flags & SAKER_EXEC_ENV_FAULT);
 	}
-	/* No rule field reads these records yet (issue 13): counted only. */
-	if (ev->type == SAKER_REC_CRED || ev->type == SAKER_REC_LOAD ||
-	    ev->type == SAKER_REC_NSCHANGE || ev->type == SAKER_REC_PTRACE ||
-	    ev->type == SAKER_REC_FSCHANGE)
+	/* No rule field reads the kinds after open yet (issue 13): counted only. */
+	if (ev->type > SAKER_REC_OPEN)
 		return 0;
 	if (saker_track_own(p->track, ev)) {
 		p->own_events++;

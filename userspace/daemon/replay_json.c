@@ -316,6 +316,18 @@ static uint16_t call_of(const char *name)
 	return SAKER_CALL_OTHER;
 }
 
+/*
+ * "syscall" and "syscall_nr" of the records that carry both: the number as
+ * written (it names calls of either ABI), else the native one of the name.
+ */
+static void read_syscall(struct jline *l, json_t *o, int32_t *nr, uint16_t *call)
+{
+	const char *sc = jstr(l, o, "syscall");
+
+	*nr = jget(o, "syscall_nr") ? ji32(l, o, "syscall_nr") : syscall_nr(sc);
+	*call = call_of(sc);
+}
+
 static uint8_t fd_kind(struct jline *l, json_t *o, const char *key)
 {
 	const char *s = jstr(l, o, key);
@@ -620,9 +632,7 @@ long saker_json_to_record_time(const char *line, size_t len, void *buf,
 		h->type = SAKER_REC_CRED;
 		h->body_len = sizeof(*c);
 		fill_task(&l, o, &c->task);
-		sc = jstr(&l, o, "syscall");
-		c->syscall_nr = jget(o, "syscall_nr") ? ji32(&l, o, "syscall_nr") : syscall_nr(sc);
-		c->call = call_of(sc);
+		read_syscall(&l, o, &c->syscall_nr, &c->call);
 		fill_ids(&l, o, "old", &c->old);
 		fill_ids(&l, o, "new", &c->new);
 		b.len += sizeof(*c);
@@ -634,9 +644,7 @@ long saker_json_to_record_time(const char *line, size_t len, void *buf,
 		h->type = SAKER_REC_LOAD;
 		h->body_len = sizeof(*ld);
 		fill_task(&l, o, &ld->task);
-		sc = jstr(&l, o, "syscall");
-		ld->syscall_nr = jget(o, "syscall_nr") ? ji32(&l, o, "syscall_nr") : syscall_nr(sc);
-		ld->call = call_of(sc);
+		read_syscall(&l, o, &ld->syscall_nr, &ld->call);
 		for (ld->what = 1; what && saker_load_what_name(ld->what); ld->what++)
 			if (!strcmp(what, saker_load_what_name(ld->what)))
 				break;
@@ -660,9 +668,7 @@ long saker_json_to_record_time(const char *line, size_t len, void *buf,
 		h->type = SAKER_REC_NSCHANGE;
 		h->body_len = sizeof(*x);
 		fill_task(&l, o, &x->task);
-		sc = jstr(&l, o, "syscall");
-		x->syscall_nr = jget(o, "syscall_nr") ? ji32(&l, o, "syscall_nr") : syscall_nr(sc);
-		x->call = call_of(sc);
+		read_syscall(&l, o, &x->syscall_nr, &x->call);
 		l.in = "new_ns.";
 		for (i = 0; ns && i < SAKER_NS_COUNT; i++)
 			x->ns[i] = ju32(&l, ns, saker_ns_keys[i]);
@@ -676,9 +682,7 @@ long saker_json_to_record_time(const char *line, size_t len, void *buf,
 		h->type = SAKER_REC_PTRACE;
 		h->body_len = sizeof(*x);
 		fill_task(&l, o, &x->task);
-		sc = jstr(&l, o, "syscall");
-		x->syscall_nr = jget(o, "syscall_nr") ? ji32(&l, o, "syscall_nr") : syscall_nr(sc);
-		x->call = call_of(sc);
+		read_syscall(&l, o, &x->syscall_nr, &x->call);
 		x->request = jget(o, "request") ? ji32(&l, o, "request") : -1;
 		x->target_pid = ju32(&l, o, "target_pid");
 		x->target_tid = jget(o, "target_tid") ? ju32(&l, o, "target_tid") : x->target_pid;
@@ -695,9 +699,7 @@ long saker_json_to_record_time(const char *line, size_t len, void *buf,
 		h->type = SAKER_REC_FSCHANGE;
 		h->body_len = sizeof(*x);
 		fill_task(&l, o, &x->task);
-		sc = jstr(&l, o, "syscall");
-		x->syscall_nr = jget(o, "syscall_nr") ? ji32(&l, o, "syscall_nr") : syscall_nr(sc);
-		x->call = call_of(sc);
+		read_syscall(&l, o, &x->syscall_nr, &x->call);
 		for (x->op = 1; op && saker_fsop_name(x->op); x->op++)
 			if (!strcmp(op, saker_fsop_name(x->op)))
 				break;

@@ -246,6 +246,21 @@ static void put_open(json_t *o, const struct saker_event *ev, bool *bad)
 	put(o, "dev", json_integer(op->dev), bad);
 }
 
+/*
+ * "syscall" and "syscall_nr" of the records that name their call: the call
+ * says exec, the native number names the rest (ia32's table is not here).
+ */
+static void put_syscall(json_t *o, const struct saker_event *ev, unsigned int call,
+			int nr, bool *bad)
+{
+	const char *name = saker_call_name(call);
+
+	if (!name && !(ev->task->flags & SAKER_TASK_COMPAT))
+		name = saker_syscall_name(nr);
+	put(o, "syscall", str_or_null(name), bad);
+	put(o, "syscall_nr", json_integer(nr), bad);
+}
+
 static json_t *ids_object(const struct saker_ids *i)
 {
 	return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
@@ -264,13 +279,8 @@ static json_t *ids_object(const struct saker_ids *i)
 static void put_cred(json_t *o, const struct saker_event *ev, bool *bad)
 {
 	const struct saker_cred *c = ev->cred;
-	const char *name = saker_call_name(c->call);
 
-	/* The call says exec; for the rest the number names the syscall. */
-	if (!name && !(ev->task->flags & SAKER_TASK_COMPAT))
-		name = saker_syscall_name(c->syscall_nr);
-	put(o, "syscall", str_or_null(name), bad);
-	put(o, "syscall_nr", json_integer(c->syscall_nr), bad);
+	put_syscall(o, ev, c->call, c->syscall_nr, bad);
 	put(o, "old", ids_object(&c->old), bad);
 	put(o, "new", ids_object(&c->new), bad);
 }
@@ -278,13 +288,9 @@ static void put_cred(json_t *o, const struct saker_event *ev, bool *bad)
 static void put_load(json_t *o, const struct saker_event *ev, bool *bad)
 {
 	const struct saker_load *l = ev->load;
-	const char *name = saker_call_name(l->call);
 	bool from_file = l->flags & SAKER_LOAD_FROM_FILE;
 
-	if (!name && !(ev->task->flags & SAKER_TASK_COMPAT))
-		name = saker_syscall_name(l->syscall_nr);
-	put(o, "syscall", str_or_null(name), bad);
-	put(o, "syscall_nr", json_integer(l->syscall_nr), bad);
+	put_syscall(o, ev, l->call, l->syscall_nr, bad);
 	put(o, "what", str_or_null(saker_load_what_name(l->what)), bad);
 	put(o, "path", from_file ? str_view(ev->path) : json_null(), bad);
 	put(o, "path_truncated", json_boolean(l->flags & SAKER_LOAD_PATH_TRUNCATED), bad);
@@ -295,12 +301,8 @@ static void put_load(json_t *o, const struct saker_event *ev, bool *bad)
 static void put_nschange(json_t *o, const struct saker_event *ev, bool *bad)
 {
 	const struct saker_nschange *x = ev->nschange;
-	const char *name = saker_call_name(x->call);
 
-	if (!name && !(ev->task->flags & SAKER_TASK_COMPAT))
-		name = saker_syscall_name(x->syscall_nr);
-	put(o, "syscall", str_or_null(name), bad);
-	put(o, "syscall_nr", json_integer(x->syscall_nr), bad);
+	put_syscall(o, ev, x->call, x->syscall_nr, bad);
 	put(o, "new_ns", ns_object(x->ns), bad);
 	put(o, "pid_children_was", json_integer(x->pid_children_was), bad);
 }
@@ -308,12 +310,8 @@ static void put_nschange(json_t *o, const struct saker_event *ev, bool *bad)
 static void put_ptrace(json_t *o, const struct saker_event *ev, bool *bad)
 {
 	const struct saker_ptrace *x = ev->ptrace;
-	const char *name = saker_call_name(x->call);
 
-	if (!name && !(ev->task->flags & SAKER_TASK_COMPAT))
-		name = saker_syscall_name(x->syscall_nr);
-	put(o, "syscall", str_or_null(name), bad);
-	put(o, "syscall_nr", json_integer(x->syscall_nr), bad);
+	put_syscall(o, ev, x->call, x->syscall_nr, bad);
 	put(o, "request", x->request >= 0 ? json_integer(x->request) : json_null(), bad);
 	put(o, "target_pid", json_integer(x->target_pid), bad);
 	put(o, "target_tid", json_integer(x->target_tid), bad);
@@ -325,14 +323,10 @@ static void put_ptrace(json_t *o, const struct saker_event *ev, bool *bad)
 static void put_fschange(json_t *o, const struct saker_event *ev, bool *bad)
 {
 	const struct saker_fschange *x = ev->fschange;
-	const char *name = saker_call_name(x->call);
 	bool two = x->op == SAKER_FSOP_RENAME || x->op == SAKER_FSOP_LINK ||
 		   x->op == SAKER_FSOP_SYMLINK;
 
-	if (!name && !(ev->task->flags & SAKER_TASK_COMPAT))
-		name = saker_syscall_name(x->syscall_nr);
-	put(o, "syscall", str_or_null(name), bad);
-	put(o, "syscall_nr", json_integer(x->syscall_nr), bad);
+	put_syscall(o, ev, x->call, x->syscall_nr, bad);
 	put(o, "op", str_or_null(saker_fsop_name(x->op)), bad);
 	put(o, "path", str_view(ev->path), bad);
 	put(o, "path2", two ? str_view(ev->path2) : json_null(), bad);
